@@ -1,0 +1,1 @@
+//! pcx library root.
