@@ -1,1 +1,6 @@
-//! pcx library root.
+//! pcx: a terminal explorer for Microsoft Partner Center. The binary (`main.rs`) only parses
+//! the command line and dispatches here.
+
+pub mod api;
+pub mod cli;
+pub mod text;

@@ -1,0 +1,674 @@
+//! `ApiClient`: the one way pcx talks to Partner Center. It adds the headers Partner Center
+//! expects, follows continuation paging, retries what is transient and maps every failure to
+//! an `ApiError`. It never writes (only GET) and never sends a token anywhere but the API root
+//! over https (or plain http to loopback), and never puts a token in a URL or a log.
+
+use super::error::{ApiError, ErrorDetail};
+use super::model::{Customer, CustomerUser, License, LicenseGroup, Resource, SubscribedSku};
+use super::paging::{Cursor, Page};
+use super::token::TokenProvider;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::Url;
+use serde::de::DeserializeOwned;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// Partner Center's page size limit for customers and users.
+pub const MAX_PAGE_SIZE: u32 = 500;
+pub const DEFAULT_BASE_URL: &str = "https://api.partnercenter.microsoft.com";
+
+/// How hard the client tries before giving up.
+#[derive(Clone, Debug)]
+pub struct RetryPolicy {
+    /// Attempts per call, the first included.
+    pub max_attempts: u32,
+    /// Backoff before the first retry of a 5xx or transport error; doubles each time.
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+    /// The longest `Retry-After` pcx waits out by itself; longer ones end in `Throttled`.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Settings of a client.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    pub base_url: String,
+    pub locale: Option<String>,
+    pub retry: RetryPolicy,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    /// Bodies larger than this are refused: no real page comes close.
+    pub max_body_bytes: usize,
+}
+
+impl ClientConfig {
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into(),
+            locale: None,
+            retry: RetryPolicy::default(),
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(60),
+            max_body_bytes: 32 * 1024 * 1024,
+        }
+    }
+}
+
+/// A retry the client is about to make, for the UI to show ("retrying in 12 s").
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetryNotice {
+    /// The attempt that will follow the wait (2 for the first retry).
+    pub next_attempt: u32,
+    pub wait: Duration,
+    /// Why: "throttled (HTTP 429)", "HTTP 503", "timeout", "connection dropped".
+    pub reason: String,
+}
+
+pub type RetryObserver = Arc<dyn Fn(RetryNotice) + Send + Sync>;
+
+/// Per user action: one correlation id for all its requests, and who to tell about retries.
+#[derive(Clone)]
+pub struct CallContext {
+    pub correlation_id: Uuid,
+    pub on_retry: Option<RetryObserver>,
+}
+
+impl CallContext {
+    pub fn new() -> Self {
+        Self {
+            correlation_id: Uuid::new_v4(),
+            on_retry: None,
+        }
+    }
+
+    pub fn with_retry_observer(mut self, observer: RetryObserver) -> Self {
+        self.on_retry = Some(observer);
+        self
+    }
+}
+
+impl Default for CallContext {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Which customers to list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct CustomerQuery {
+    /// 1..=500; 0 lets the service choose.
+    pub page_size: u32,
+    /// Server-side `starts_with` search.
+    pub search: Option<CustomerSearch>,
+}
+
+/// A server-side prefix search on customers.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CustomerSearch {
+    CompanyName(String),
+    Domain(String),
+}
+
+/// Which users of a customer to list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct UserQuery {
+    pub page_size: u32,
+    /// Soft-deleted users instead of active ones.
+    pub deleted: bool,
+}
+
+/// The Partner Center client. Cheap to clone; clones share connections.
+#[derive(Clone)]
+pub struct ApiClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base: Url,
+    config: ClientConfig,
+    tokens: Arc<dyn TokenProvider>,
+}
+
+impl ApiClient {
+    /// Refuses a base URL that would carry the token in clear text off this machine.
+    pub fn new(config: ClientConfig, tokens: Arc<dyn TokenProvider>) -> Result<Self, ApiError> {
+        let base = check_base_url(&config.base_url)?;
+        install_crypto_provider();
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            // A redirect could carry the Authorization header to another host: never follow.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("pcx/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ApiError::Network {
+                message: format!("cannot set up the HTTP client: {e}"),
+                correlation_id: None,
+            })?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                config,
+                tokens,
+            }),
+        })
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base
+    }
+
+    /// One page of the partner's customers; `cursor` continues from a previous page.
+    pub async fn customers_page(
+        &self,
+        ctx: &CallContext,
+        query: &CustomerQuery,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<Customer>, ApiError> {
+        if let Some(cursor) = cursor {
+            return self.get_page(ctx, cursor.path_and_query(), cursor.headers()).await;
+        }
+        let mut url = self.url("/v1/customers");
+        {
+            let mut q = url.query_pairs_mut();
+            q.append_pair("size", &query.page_size.min(MAX_PAGE_SIZE).to_string());
+            if let Some(search) = &query.search {
+                let (field, value) = match search {
+                    CustomerSearch::CompanyName(v) => ("CompanyName", v),
+                    CustomerSearch::Domain(v) => ("Domain", v),
+                };
+                q.append_pair("filter", &filter_json(field, value, "starts_with"));
+            }
+        }
+        self.get_page(ctx, &path_and_query(&url), &[]).await
+    }
+
+    /// One page of a customer's users.
+    pub async fn users_page(
+        &self,
+        ctx: &CallContext,
+        customer_id: &str,
+        query: &UserQuery,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<CustomerUser>, ApiError> {
+        check_guid("customer id", customer_id)?;
+        if let Some(cursor) = cursor {
+            return self.get_page(ctx, cursor.path_and_query(), cursor.headers()).await;
+        }
+        let mut url = self.url(&format!("/v1/customers/{customer_id}/users"));
+        {
+            let mut q = url.query_pairs_mut();
+            q.append_pair("size", &query.page_size.min(MAX_PAGE_SIZE).to_string());
+            if query.deleted {
+                q.append_pair("filter", &filter_json("UserState", "Inactive", "equals"));
+            }
+        }
+        self.get_page(ctx, &path_and_query(&url), &[]).await
+    }
+
+    /// The licences assigned to a user; no groups means the service default (group1).
+    pub async fn user_licenses(
+        &self,
+        ctx: &CallContext,
+        customer_id: &str,
+        user_id: &str,
+        groups: &[LicenseGroup],
+    ) -> Result<Vec<Resource<License>>, ApiError> {
+        check_guid("customer id", customer_id)?;
+        check_guid("user id", user_id)?;
+        let path = format!("/v1/customers/{customer_id}/users/{user_id}/licenses");
+        self.get_all(ctx, &self.with_groups(&path, groups)).await
+    }
+
+    /// The SKUs a customer has bought, with seat counts.
+    pub async fn subscribed_skus(
+        &self,
+        ctx: &CallContext,
+        customer_id: &str,
+        groups: &[LicenseGroup],
+    ) -> Result<Vec<Resource<SubscribedSku>>, ApiError> {
+        check_guid("customer id", customer_id)?;
+        let path = format!("/v1/customers/{customer_id}/subscribedskus");
+        self.get_all(ctx, &self.with_groups(&path, groups)).await
+    }
+
+    /// One customer by id.
+    pub async fn customer(
+        &self,
+        ctx: &CallContext,
+        customer_id: &str,
+    ) -> Result<Resource<Customer>, ApiError> {
+        check_guid("customer id", customer_id)?;
+        self.get_one(ctx, &format!("/v1/customers/{customer_id}")).await
+    }
+
+    /// One user of a customer by id.
+    pub async fn user(
+        &self,
+        ctx: &CallContext,
+        customer_id: &str,
+        user_id: &str,
+    ) -> Result<Resource<CustomerUser>, ApiError> {
+        check_guid("customer id", customer_id)?;
+        check_guid("user id", user_id)?;
+        self.get_one(ctx, &format!("/v1/customers/{customer_id}/users/{user_id}"))
+            .await
+    }
+
+    fn url(&self, path: &str) -> Url {
+        let mut url = self.inner.base.clone();
+        url.set_path(path);
+        url
+    }
+
+    fn with_groups(&self, path: &str, groups: &[LicenseGroup]) -> String {
+        let mut url = self.url(path);
+        if !groups.is_empty() {
+            let mut q = url.query_pairs_mut();
+            for group in groups {
+                q.append_pair("licenseGroupIds", group.query_value());
+            }
+        }
+        path_and_query(&url)
+    }
+
+    async fn get_one<T: DeserializeOwned + Default>(
+        &self,
+        ctx: &CallContext,
+        path_and_query: &str,
+    ) -> Result<Resource<T>, ApiError> {
+        let body = self.get(ctx, path_and_query, &[]).await?;
+        Resource::parse(&body).map_err(|e| bad_json(e, ctx))
+    }
+
+    async fn get_page<T: DeserializeOwned + Default>(
+        &self,
+        ctx: &CallContext,
+        path_and_query: &str,
+        headers: &[(String, String)],
+    ) -> Result<Page<T>, ApiError> {
+        let body = self.get(ctx, path_and_query, headers).await?;
+        Page::parse(&body).map_err(|e| bad_json(e, ctx))
+    }
+
+    /// Every page of a collection that is small in practice (licences, subscribed SKUs).
+    async fn get_all<T: DeserializeOwned + Default>(
+        &self,
+        ctx: &CallContext,
+        first: &str,
+    ) -> Result<Vec<Resource<T>>, ApiError> {
+        let mut page: Page<T> = self.get_page(ctx, first, &[]).await?;
+        let mut items = std::mem::take(&mut page.items);
+        // A misbehaving server could link pages in a loop; no real collection is this long.
+        for _ in 0..1000 {
+            let Some(cursor) = page.next.take() else {
+                return Ok(items);
+            };
+            page = self
+                .get_page(ctx, cursor.path_and_query(), cursor.headers())
+                .await?;
+            items.append(&mut page.items);
+        }
+        Err(ApiError::BadData {
+            message: "the service kept returning more pages (over 1000); stopped".into(),
+            correlation_id: Some(ctx.correlation_id.to_string()),
+        })
+    }
+
+    /// One logical GET with its retries. Returns the body with any BOM stripped.
+    async fn get(
+        &self,
+        ctx: &CallContext,
+        path_and_query: &str,
+        extra_headers: &[(String, String)],
+    ) -> Result<String, ApiError> {
+        let inner = &self.inner;
+        let url = join(&inner.base, path_and_query)?;
+        let request_id = Uuid::new_v4();
+        let correlation_id = ctx.correlation_id.to_string();
+        let policy = &inner.config.retry;
+        let mut attempt = 1;
+        let mut refreshed = false;
+        loop {
+            let token = inner.tokens.token(refreshed).await?;
+            let headers = request_headers(
+                token.expose(),
+                request_id,
+                &correlation_id,
+                inner.config.locale.as_deref(),
+                extra_headers,
+            )?;
+            tracing::debug!(path = %url.path(), %request_id, %correlation_id, attempt, "GET");
+            let outcome = self.attempt(url.clone(), headers, &correlation_id).await;
+            let error = match outcome {
+                Ok(body) => return Ok(body),
+                Err(error) => error,
+            };
+            if matches!(error, ApiError::SignedOut(_))
+                && !refreshed
+                && inner.tokens.can_refresh()
+            {
+                tracing::info!(%correlation_id, "401: refreshing the token once and retrying");
+                refreshed = true;
+                continue;
+            }
+            let wait = match &error {
+                ApiError::Throttled {
+                    retry_after: Some(wait),
+                    ..
+                } if *wait > policy.max_retry_after => {
+                    tracing::warn!(%correlation_id, wait_s = wait.as_secs(), "Retry-After beyond the cap");
+                    return Err(error);
+                }
+                ApiError::Throttled {
+                    retry_after: Some(wait),
+                    ..
+                } => *wait,
+                e if e.is_transient() => backoff(policy, attempt),
+                _ => return Err(error),
+            };
+            if attempt >= policy.max_attempts {
+                tracing::warn!(%correlation_id, attempt, %error, "giving up");
+                return Err(error);
+            }
+            attempt += 1;
+            let notice = RetryNotice {
+                next_attempt: attempt,
+                wait,
+                reason: retry_reason(&error),
+            };
+            tracing::info!(%correlation_id, %request_id, wait_ms = wait.as_millis() as u64, reason = %notice.reason, "retrying");
+            if let Some(observer) = &ctx.on_retry {
+                observer(notice);
+            }
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn attempt(
+        &self,
+        url: Url,
+        headers: HeaderMap,
+        correlation_id: &str,
+    ) -> Result<String, ApiError> {
+        let inner = &self.inner;
+        let cid = || Some(correlation_id.to_string());
+        let response = inner
+            .http
+            .get(url)
+            .headers(headers)
+            .send()
+            .await
+            .map_err(|e| transport_error(e, inner.config.request_timeout, cid()))?;
+        let status = response.status();
+        let retry_after = retry_after(response.headers());
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let body = read_body(response, inner.config.max_body_bytes, inner.config.request_timeout, correlation_id).await;
+        if status.is_success() {
+            return body;
+        }
+        if status.is_redirection() {
+            let target = location.unwrap_or_else(|| "an unnamed location".into());
+            return Err(ApiError::Rejected(ErrorDetail {
+                status: status.as_u16(),
+                code: None,
+                description: Some(format!(
+                    "redirected to {}; pcx does not follow redirects so the token stays with the API host",
+                    crate::text::sanitize(&target)
+                )),
+                error_name: None,
+                correlation_id: cid(),
+            }));
+        }
+        let body = body.unwrap_or_default();
+        Err(ApiError::from_status(status.as_u16(), &body, cid(), retry_after))
+    }
+}
+
+fn check_base_url(base_url: &str) -> Result<Url, ApiError> {
+    let insecure = || ApiError::InsecureUrl {
+        url: base_url.to_string(),
+    };
+    let url = Url::parse(base_url.trim()).map_err(|_| insecure())?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        _ => return Err(insecure()),
+    }
+    if url.host_str().is_none() || !url.username().is_empty() || url.password().is_some() {
+        return Err(insecure());
+    }
+    Ok(url)
+}
+
+/// Plain http is acceptable only when the bytes never leave this machine.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => {
+            name.eq_ignore_ascii_case("localhost")
+                || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        }
+        None => false,
+    }
+}
+
+/// Joins a `/v1/...` path (and query) to the API root; the result stays on the same host.
+fn join(base: &Url, path_and_query: &str) -> Result<Url, ApiError> {
+    let url = base.join(path_and_query).map_err(|e| ApiError::BadData {
+        message: format!("unusable link {path_and_query:?}: {e}"),
+        correlation_id: None,
+    })?;
+    if url.host() != base.host() || url.port_or_known_default() != base.port_or_known_default() || url.scheme() != base.scheme() {
+        return Err(ApiError::BadData {
+            message: "a link pointed to another host; not followed".into(),
+            correlation_id: None,
+        });
+    }
+    Ok(url)
+}
+
+fn path_and_query(url: &Url) -> String {
+    match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_string(),
+    }
+}
+
+/// Partner Center's filter JSON (PascalCase keys, as the SDK serialises it).
+fn filter_json(field: &str, value: &str, operator: &str) -> String {
+    serde_json::json!({"Field": field, "Value": value, "Operator": operator}).to_string()
+}
+
+/// Ids go into URL paths, so only well-formed GUIDs are accepted.
+pub fn check_guid(what: &'static str, value: &str) -> Result<(), ApiError> {
+    let ok = value.len() == 36 && Uuid::try_parse(value).is_ok();
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::InvalidId {
+            what,
+            value: crate::text::sanitize(&value.chars().take(80).collect::<String>()).into_owned(),
+        })
+    }
+}
+
+fn request_headers(
+    token: &str,
+    request_id: Uuid,
+    correlation_id: &str,
+    locale: Option<&str>,
+    extra: &[(String, String)],
+) -> Result<HeaderMap, ApiError> {
+    let mut headers = HeaderMap::new();
+    let mut auth = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
+        ApiError::Credentials(
+            "the access token contains characters that cannot be sent in a header".into(),
+        )
+    })?;
+    auth.set_sensitive(true);
+    headers.insert(reqwest::header::AUTHORIZATION, auth);
+    headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+    let text = |v: &str| HeaderValue::from_str(v).ok();
+    if let Some(v) = text(&request_id.to_string()) {
+        headers.insert("MS-RequestId", v);
+    }
+    if let Some(v) = text(correlation_id) {
+        headers.insert("MS-CorrelationId", v);
+    }
+    if let Some(v) = locale.and_then(text) {
+        headers.insert("X-Locale", v);
+    }
+    headers.insert("MS-PartnerCenter-Application", HeaderValue::from_static("pcx"));
+    for (key, value) in extra {
+        let name = HeaderName::from_bytes(key.as_bytes());
+        let value = HeaderValue::from_str(value);
+        match (name, value) {
+            (Ok(name), Ok(mut value)) if !is_reserved(&name) => {
+                value.set_sensitive(true);
+                headers.insert(name, value);
+            }
+            _ => {
+                return Err(ApiError::BadData {
+                    message: format!("a next link asked for an unusable header {key:?}"),
+                    correlation_id: Some(correlation_id.to_string()),
+                });
+            }
+        }
+    }
+    Ok(headers)
+}
+
+/// Headers a next link may not override.
+fn is_reserved(name: &HeaderName) -> bool {
+    name == reqwest::header::AUTHORIZATION || name == reqwest::header::HOST
+}
+
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let text = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    text.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
+    let exp = policy
+        .base_delay
+        .saturating_mul(1u32 << (attempt - 1).min(16))
+        .min(policy.max_delay);
+    // Full jitter on the upper half keeps clients from retrying in lockstep.
+    exp.mul_f64(0.5 + fastrand::f64() * 0.5)
+}
+
+fn retry_reason(error: &ApiError) -> String {
+    match error {
+        ApiError::Throttled { .. } => "throttled (HTTP 429)".into(),
+        ApiError::Server(d) => format!("server error (HTTP {})", d.status),
+        ApiError::Timeout { .. } => "timeout".into(),
+        ApiError::Network { .. } => "connection failed".into(),
+        other => other.to_string(),
+    }
+}
+
+fn transport_error(e: reqwest::Error, timeout: Duration, correlation_id: Option<String>) -> ApiError {
+    if e.is_timeout() {
+        return ApiError::Timeout {
+            after: timeout,
+            correlation_id,
+        };
+    }
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(inner) = source {
+        message = format!("{message}: {inner}");
+        source = inner.source();
+    }
+    ApiError::Network {
+        message: crate::text::sanitize(&message).into_owned(),
+        correlation_id,
+    }
+}
+
+async fn read_body(
+    mut response: reqwest::Response,
+    max_bytes: usize,
+    timeout: Duration,
+    correlation_id: &str,
+) -> Result<String, ApiError> {
+    let cid = || Some(correlation_id.to_string());
+    if response.content_length().is_some_and(|n| n > max_bytes as u64) {
+        return Err(too_large(max_bytes, cid()));
+    }
+    let mut bytes = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if bytes.len() + chunk.len() > max_bytes {
+                    return Err(too_large(max_bytes, cid()));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            Ok(None) => break,
+            Err(e) if e.is_timeout() => {
+                return Err(ApiError::Timeout {
+                    after: timeout,
+                    correlation_id: cid(),
+                });
+            }
+            Err(e) => {
+                return Err(ApiError::Network {
+                    message: format!("connection dropped while reading the answer ({e})"),
+                    correlation_id: cid(),
+                });
+            }
+        }
+    }
+    let mut text = String::from_utf8(bytes).map_err(|_| ApiError::BadData {
+        message: "the answer is not UTF-8 text".into(),
+        correlation_id: cid(),
+    })?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
+}
+
+fn too_large(max_bytes: usize, correlation_id: Option<String>) -> ApiError {
+    ApiError::BadData {
+        message: format!(
+            "the answer is larger than {} MiB, far beyond any real page; refused",
+            max_bytes / (1024 * 1024)
+        ),
+        correlation_id,
+    }
+}
+
+fn bad_json(e: serde_json::Error, ctx: &CallContext) -> ApiError {
+    ApiError::BadData {
+        message: format!("malformed JSON ({e})"),
+        correlation_id: Some(ctx.correlation_id.to_string()),
+    }
+}
+
+/// rustls needs one process-wide crypto provider; ring builds quickly and needs no cmake.
+fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

@@ -1,0 +1,262 @@
+//! `ApiError`: every way a Partner Center call can fail, with what the operator needs to act
+//! (HTTP status, Partner Center's code and description, the correlation id for support).
+//! Cheap to clone so the UI can keep it in its model. Never carries a token.
+
+use serde_json::Value;
+use std::fmt;
+use std::time::Duration;
+
+/// What Partner Center said about a failed call, from any of its error body shapes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ErrorDetail {
+    pub status: u16,
+    /// Partner Center's error code (a number in practice, a string in the docs).
+    pub code: Option<String>,
+    pub description: Option<String>,
+    /// The extended shape's `errorName`.
+    pub error_name: Option<String>,
+    /// The MS-CorrelationId of the call, to quote to Microsoft support.
+    pub correlation_id: Option<String>,
+}
+
+impl ErrorDetail {
+    /// Reads an error body: `{code, description, data, source}` (code number or string), the
+    /// extended shape with `errorName`/`message`, the gateway `{statusCode, message}`, an empty
+    /// or non-JSON body (then the first line of the text, if any, is the description).
+    pub fn from_body(status: u16, body: &str, correlation_id: Option<String>) -> Self {
+        let body = body.strip_prefix('\u{feff}').unwrap_or(body).trim();
+        let mut detail = Self {
+            status,
+            correlation_id,
+            ..Self::default()
+        };
+        match serde_json::from_str::<Value>(body) {
+            Ok(Value::Object(map)) => {
+                let text = |key: &str| -> Option<String> {
+                    match map.get(key)? {
+                        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+                        Value::Number(n) => Some(n.to_string()),
+                        _ => None,
+                    }
+                };
+                detail.code = text("code").or_else(|| text("error"));
+                detail.description = text("description")
+                    .or_else(|| text("message"))
+                    .or_else(|| text("error_description"))
+                    .map(|d| unescape_html_entities(&d));
+                detail.error_name = text("errorName");
+            }
+            _ if !body.is_empty() && !body.starts_with('<') => {
+                detail.description = body.lines().next().map(|l| truncate(l, 300));
+            }
+            _ => {}
+        }
+        detail
+    }
+}
+
+/// Partner Center descriptions carry HTML entities (`We&#39;re sorry`).
+fn unescape_html_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    text.replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+fn truncate(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
+impl fmt::Display for ErrorDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        if let Some(code) = &self.code {
+            write!(f, ", code {code}")?;
+        }
+        if let Some(description) = &self.description {
+            write!(f, ": {description}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything a call can end in, other than success.
+#[derive(Clone, Debug, thiserror::Error, PartialEq)]
+pub enum ApiError {
+    /// 401: the token is missing, expired or not accepted (e.g. no MFA claim).
+    #[error("signed out ({}); sign in again with `pcx login` or check PCX_ACCESS_TOKEN{}", .0, correlation(.0))]
+    SignedOut(ErrorDetail),
+    /// 403: typically the partner lacks the GDAP role this call needs.
+    #[error("no access ({}); the partner needs a GDAP role for this customer{}", .0, correlation(.0))]
+    NoAccess(ErrorDetail),
+    /// 404 (60002 user not found, 60003 tenant not found, ...).
+    #[error("not found ({}){}", .0, correlation(.0))]
+    NotFound(ErrorDetail),
+    /// 429 that outlasted the retries or asked for a longer wait than pcx accepts.
+    #[error("throttled by Partner Center ({detail}){}; {}", correlation(.detail), throttle_advice(.retry_after))]
+    Throttled {
+        detail: ErrorDetail,
+        retry_after: Option<Duration>,
+    },
+    /// 5xx after the retries.
+    #[error("Partner Center had a server error ({}); try again shortly{}", .0, correlation(.0))]
+    Server(ErrorDetail),
+    /// Any other 4xx (400 bad input, 405, 409, ...) or an unexpected status such as a redirect.
+    #[error("request refused ({}){}", .0, correlation(.0))]
+    Rejected(ErrorDetail),
+    /// The connection failed or was dropped.
+    #[error("network error: {message}{}", correlation_id_suffix(.correlation_id))]
+    Network {
+        message: String,
+        correlation_id: Option<String>,
+    },
+    /// No answer within the request timeout.
+    #[error("Partner Center did not answer within {}s{}", .after.as_secs(), correlation_id_suffix(.correlation_id))]
+    Timeout {
+        after: Duration,
+        correlation_id: Option<String>,
+    },
+    /// The answer arrived but is not what the API promises (malformed JSON, too large, ...).
+    #[error("bad data from Partner Center: {message}{}", correlation_id_suffix(.correlation_id))]
+    BadData {
+        message: String,
+        correlation_id: Option<String>,
+    },
+    /// The configured URL would send the token in clear text to another machine.
+    #[error("refusing to send credentials to {url}: https is required (plain http only to a loopback address)")]
+    InsecureUrl { url: String },
+    /// An id that is not a GUID; checked before it goes into a URL path.
+    #[error("{what} must be a GUID like 3fa85f64-5717-4562-b3fc-2c963f66afa6, got {value:?}")]
+    InvalidId { what: &'static str, value: String },
+    /// No token could be obtained (no credentials configured, or the sign-in failed).
+    #[error("{0}")]
+    Credentials(String),
+}
+
+fn correlation(detail: &ErrorDetail) -> String {
+    correlation_id_suffix(&detail.correlation_id)
+}
+
+fn correlation_id_suffix(id: &Option<String>) -> String {
+    match id {
+        Some(id) => format!(" [correlation id {id}]"),
+        None => String::new(),
+    }
+}
+
+fn throttle_advice(retry_after: &Option<Duration>) -> String {
+    match retry_after {
+        Some(wait) => format!(
+            "Partner Center asked to wait {} s; try again after that",
+            wait.as_secs()
+        ),
+        None => "wait a minute and try again".to_string(),
+    }
+}
+
+impl ApiError {
+    /// The HTTP status, when the service answered.
+    pub fn status(&self) -> Option<u16> {
+        self.detail().map(|d| d.status)
+    }
+
+    /// What the service said, when it answered.
+    pub fn detail(&self) -> Option<&ErrorDetail> {
+        match self {
+            Self::SignedOut(d)
+            | Self::NoAccess(d)
+            | Self::NotFound(d)
+            | Self::Server(d)
+            | Self::Rejected(d)
+            | Self::Throttled { detail: d, .. } => Some(d),
+            _ => None,
+        }
+    }
+
+    /// The MS-CorrelationId of the failed call, when known.
+    pub fn correlation_id(&self) -> Option<&str> {
+        match self {
+            Self::Network { correlation_id, .. }
+            | Self::Timeout { correlation_id, .. }
+            | Self::BadData { correlation_id, .. } => correlation_id.as_deref(),
+            other => other.detail()?.correlation_id.as_deref(),
+        }
+    }
+
+    /// Maps a non-success status and its body to the right kind.
+    pub fn from_status(
+        status: u16,
+        body: &str,
+        correlation_id: Option<String>,
+        retry_after: Option<Duration>,
+    ) -> Self {
+        let detail = ErrorDetail::from_body(status, body, correlation_id);
+        match status {
+            401 => Self::SignedOut(detail),
+            403 => Self::NoAccess(detail),
+            404 => Self::NotFound(detail),
+            429 => Self::Throttled {
+                detail,
+                retry_after,
+            },
+            500..=599 => Self::Server(detail),
+            _ => Self::Rejected(detail),
+        }
+    }
+
+    /// Worth retrying automatically: throttling, server errors and transport failures.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            Self::Throttled { .. } | Self::Server(_) | Self::Network { .. } | Self::Timeout { .. }
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_body_shape_is_read() {
+        let d = ErrorDetail::from_body(
+            400,
+            "\u{feff}{\"code\":60012,\"description\":\"We&#39;re out\",\"data\":[],\"source\":\"PartnerFD\"}",
+            None,
+        );
+        assert_eq!(d.code.as_deref(), Some("60012"));
+        assert_eq!(d.description.as_deref(), Some("We're out"));
+        let d = ErrorDetail::from_body(404, r#"{"code":"60003","description":"tenant"}"#, None);
+        assert_eq!(d.code.as_deref(), Some("60003"));
+        let d = ErrorDetail::from_body(
+            409,
+            r#"{"code":600061,"message":"exists","errorName":"PartnerConfirmedAgreementAlreadyExists","isRetryable":false}"#,
+            None,
+        );
+        assert_eq!(d.error_name.as_deref(), Some("PartnerConfirmedAgreementAlreadyExists"));
+        assert_eq!(d.description.as_deref(), Some("exists"));
+        let d = ErrorDetail::from_body(429, r#"{ "statusCode": 429, "message": "Rate limit is exceeded. Try again in 57 seconds." }"#, None);
+        assert_eq!(d.code, None);
+        assert!(d.description.unwrap().starts_with("Rate limit"));
+        let d = ErrorDetail::from_body(404, "", None);
+        assert_eq!((d.code, d.description), (None, None));
+        let d = ErrorDetail::from_body(502, "Bad Gateway\nmore", None);
+        assert_eq!(d.description.as_deref(), Some("Bad Gateway"));
+    }
+
+    #[test]
+    fn statuses_map_to_kinds() {
+        assert!(matches!(ApiError::from_status(401, "", None, None), ApiError::SignedOut(_)));
+        assert!(matches!(ApiError::from_status(403, "", None, None), ApiError::NoAccess(_)));
+        assert!(matches!(ApiError::from_status(404, "", None, None), ApiError::NotFound(_)));
+        assert!(matches!(ApiError::from_status(503, "", None, None), ApiError::Server(_)));
+        assert!(matches!(ApiError::from_status(400, "", None, None), ApiError::Rejected(_)));
+    }
+}

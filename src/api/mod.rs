@@ -1,0 +1,17 @@
+//! The Partner Center API layer: resources, errors, paging and the HTTP client.
+
+pub mod client;
+pub mod error;
+mod lenient;
+pub mod model;
+pub mod paging;
+pub mod token;
+
+pub use client::{
+    ApiClient, CallContext, ClientConfig, CustomerQuery, CustomerSearch, RetryNotice,
+    RetryPolicy, UserQuery,
+};
+pub use error::{ApiError, ErrorDetail};
+pub use model::*;
+pub use paging::{Cursor, Page};
+pub use token::{NoToken, Secret, StaticToken, TokenProvider};

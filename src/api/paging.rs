@@ -1,0 +1,150 @@
+//! Partner Center's continuation paging: a collection body, its `links.next`, and the cursor
+//! that fetches the next page. The continuation token travels only as a header and is never
+//! printed by Debug.
+
+use super::model::{Links, Resource};
+use super::lenient;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+use std::fmt;
+
+/// The collection wrapper as sent: `items`, `links` (often absent), `continuationToken`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireCollection {
+    #[serde(default)]
+    items: Option<Vec<Box<RawValue>>>,
+    #[serde(default, deserialize_with = "lenient::any")]
+    links: Option<Links>,
+}
+
+/// One page of a collection.
+pub struct Page<T> {
+    pub items: Vec<Resource<T>>,
+    /// Where the next page is; `None` on the last page.
+    pub next: Option<Cursor>,
+}
+
+impl<T> fmt::Debug for Page<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Page")
+            .field("items", &self.items.len())
+            .field("next", &self.next)
+            .finish()
+    }
+}
+
+impl<T: DeserializeOwned + Default> Page<T> {
+    /// Parses a collection body (BOM already stripped). `items` must be a list if present.
+    pub fn parse(body: &str) -> Result<Self, serde_json::Error> {
+        let wire: WireCollection = serde_json::from_str(body)?;
+        let items = wire
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(Resource::from_raw)
+            .collect();
+        let next = wire.links.and_then(|l| l.next).and_then(Cursor::from_link);
+        Ok(Self { items, next })
+    }
+}
+
+/// The request that fetches the next page: a path relative to the API root (always starting
+/// with `/v1/`) and the headers the service asked to be sent with it.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Cursor {
+    path_and_query: String,
+    headers: Vec<(String, String)>,
+}
+
+impl Cursor {
+    /// From `links.next`; `None` if the link has no usable uri.
+    pub fn from_link(link: super::model::Link) -> Option<Self> {
+        let uri = link.uri.as_deref()?.trim();
+        let path_and_query = normalize_v1(uri)?;
+        let headers = link
+            .headers
+            .into_iter()
+            .filter_map(|h| Some((h.key?.into_string(), h.value.unwrap_or_default().into_string())))
+            .filter(|(k, _)| !k.is_empty())
+            .collect();
+        Some(Self {
+            path_and_query,
+            headers,
+        })
+    }
+
+    pub fn path_and_query(&self) -> &str {
+        &self.path_and_query
+    }
+
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+}
+
+impl fmt::Debug for Cursor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let keys: Vec<&str> = self.headers.iter().map(|(k, _)| k.as_str()).collect();
+        f.debug_struct("Cursor")
+            .field("path", &self.path_and_query)
+            .field("header_keys", &keys)
+            .finish()
+    }
+}
+
+/// Next links come as `/v1/customers?...`, `/customers?...` or `customers?...`; the result
+/// always starts with exactly one `/v1/`. A link to another host is refused (`None`): the
+/// bearer token must only go to the configured API root.
+pub fn normalize_v1(uri: &str) -> Option<String> {
+    if uri.contains("://") || uri.starts_with("//") {
+        return None;
+    }
+    let rest = uri.trim_start_matches('/');
+    let rest = match rest.strip_prefix("v1") {
+        Some(after) if after.is_empty() || after.starts_with('/') || after.starts_with('?') => {
+            after.trim_start_matches('/')
+        }
+        _ => rest,
+    };
+    if rest.is_empty() {
+        return None;
+    }
+    Some(format!("/v1/{rest}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v1_prefix_is_normalised_both_ways() {
+        assert_eq!(
+            normalize_v1("/v1/customers?size=500&seekOperation=Next").as_deref(),
+            Some("/v1/customers?size=500&seekOperation=Next")
+        );
+        assert_eq!(
+            normalize_v1("/customers?seekOperation=Next").as_deref(),
+            Some("/v1/customers?seekOperation=Next")
+        );
+        assert_eq!(
+            normalize_v1("customers/x/users").as_deref(),
+            Some("/v1/customers/x/users")
+        );
+        assert_eq!(normalize_v1("https://evil.example/v1/customers"), None);
+        assert_eq!(normalize_v1("//evil.example/v1"), None);
+        assert_eq!(normalize_v1("/v1"), None);
+    }
+
+    #[test]
+    fn cursor_debug_hides_the_token() {
+        let link: super::super::model::Link = serde_json::from_str(
+            r#"{"uri":"/customers?seekOperation=Next","headers":[{"key":"MS-ContinuationToken","value":"s3cr3t/+=,"}]}"#,
+        )
+        .unwrap();
+        let cursor = Cursor::from_link(link).unwrap();
+        assert_eq!(cursor.headers()[0].1, "s3cr3t/+=,");
+        assert!(!format!("{cursor:?}").contains("s3cr3t"));
+    }
+}

@@ -1,0 +1,74 @@
+//! What the client needs from sign-in: a bearer token on demand, refreshed when the API says
+//! it is no longer accepted. Token values never appear in Debug output.
+
+use super::error::ApiError;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// A secret string (an access or refresh token): Debug and Display print `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value itself, for the one place that needs it (an Authorization header, a cache file).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A source of bearer tokens for Partner Center.
+pub trait TokenProvider: Send + Sync {
+    /// A token to use now. With `refresh`, the last one was refused (401): get a new one.
+    fn token(&self, refresh: bool) -> BoxFuture<'_, Result<Secret, ApiError>>;
+
+    /// Whether asking again with `refresh` can give a different token.
+    fn can_refresh(&self) -> bool {
+        false
+    }
+}
+
+/// A fixed token (from `PCX_ACCESS_TOKEN`, or the demo).
+pub struct StaticToken(Secret);
+
+impl StaticToken {
+    pub fn new(token: Secret) -> Arc<Self> {
+        Arc::new(Self(token))
+    }
+}
+
+impl TokenProvider for StaticToken {
+    fn token(&self, _refresh: bool) -> BoxFuture<'_, Result<Secret, ApiError>> {
+        let token = self.0.clone();
+        Box::pin(async move { Ok(token) })
+    }
+}
+
+/// No credentials configured: every call fails with a message saying how to sign in.
+pub struct NoToken(pub String);
+
+impl TokenProvider for NoToken {
+    fn token(&self, _refresh: bool) -> BoxFuture<'_, Result<Secret, ApiError>> {
+        let message = self.0.clone();
+        Box::pin(async move { Err(ApiError::Credentials(message)) })
+    }
+}

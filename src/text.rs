@@ -1,0 +1,116 @@
+//! The one sanitiser for text that pcx did not write (API strings, server messages): used by
+//! the TUI, table output, CSV and the log file. It removes what could drive a terminal or
+//! reorder what the operator reads, and measures display width.
+
+use std::borrow::Cow;
+use unicode_width::UnicodeWidthStr;
+
+/// Characters that must never reach a terminal, a table or a log raw: C0 and C1 controls
+/// (ESC among them), DEL, and the bidirectional overrides, embeddings and isolates that can
+/// make text display in a different order than it is stored.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{202A}'..='\u{202E}'   // LRE RLE PDF LRO RLO
+            | '\u{2066}'..='\u{2069}' // LRI RLI FSI PDI
+            | '\u{200E}' | '\u{200F}' | '\u{061C}' // LRM RLM ALM
+            | '\u{2028}' | '\u{2029}' // line and paragraph separators
+            | '\u{FEFF}'
+        )
+}
+
+/// Text safe to draw on one line: unsafe characters removed, tabs and newlines as spaces.
+pub fn sanitize(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .filter_map(|c| match c {
+                '\t' | '\n' | '\r' => Some(' '),
+                c if is_unsafe(c) => None,
+                c => Some(c),
+            })
+            .collect(),
+    )
+}
+
+/// Display width in terminal columns (CJK and emoji count two).
+pub fn width(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// Cuts `text` to at most `max` columns, ending in `…` when something was cut.
+pub fn truncate_to_width(text: &str, max: usize) -> Cow<'_, str> {
+    if width(text) <= max {
+        return Cow::Borrowed(text);
+    }
+    if max == 0 {
+        return Cow::Borrowed("");
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    Cow::Owned(out)
+}
+
+/// A CSV cell a spreadsheet would not run as a formula: cells starting with `=`, `+`, `-`,
+/// `@`, tab or CR get a leading apostrophe (OWASP's advice), after sanitising.
+pub fn csv_cell(text: &str) -> Cow<'_, str> {
+    let clean: Cow<'_, str> = if text.chars().any(|c| is_unsafe(c) && c != '\t' && c != '\r') {
+        Cow::Owned(
+            text.chars()
+                .filter(|&c| !is_unsafe(c) || c == '\t' || c == '\r')
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(text)
+    };
+    match clean.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => {
+            Cow::Owned(format!("'{}", clean.replace(['\t', '\r'], " ")))
+        }
+        _ if clean.contains(['\t', '\r']) => Cow::Owned(clean.replace(['\t', '\r'], " ")),
+        _ => clean,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_and_bidi_overrides_are_removed() {
+        assert_eq!(sanitize("a\u{1b}[31mred\u{7}"), "a[31mred");
+        assert_eq!(sanitize("x\u{9b}y\u{85}z"), "xyz");
+        assert_eq!(sanitize("abc\u{202E}fed"), "abcfed");
+        assert_eq!(sanitize("two\nlines\ttab"), "two lines tab");
+        assert!(matches!(sanitize("plain Ünïcødé 日本"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn widths_count_columns() {
+        assert_eq!(width("日本"), 4);
+        assert_eq!(truncate_to_width("日本語です", 5), "日本…");
+        assert_eq!(truncate_to_width("short", 10), "short");
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(csv_cell("+1"), "'+1");
+        assert_eq!(csv_cell("-2"), "'-2");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("\t=1"), "' =1");
+        assert_eq!(csv_cell("Contoso"), "Contoso");
+        assert_eq!(csv_cell("\u{1b}=evil"), "'=evil");
+    }
+}
