@@ -2,5 +2,8 @@
 //! the command line and dispatches here.
 
 pub mod api;
+pub mod app;
 pub mod cli;
+pub mod fetch;
 pub mod text;
+pub mod ui;

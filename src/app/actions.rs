@@ -1,0 +1,152 @@
+//! The item actions: `y` raw JSON of the selected item, `c` copy its id, `e` export the view.
+//! Builds screens and effects from the model; the clipboard and file writes happen in the
+//! event loop (`effects`), never here.
+
+use super::cache::Table;
+use super::model::{Model, Screen, ScreenKind};
+use super::msg::{Effect, ExportJob};
+use super::rows::Tone;
+use super::update::{Fx, flash};
+use serde_json::Value;
+
+/// `y`: pushes the exact JSON the API sent for the selected item.
+pub fn raw(model: &mut Model) {
+    let screen = model.top();
+    if matches!(screen.kind, ScreenKind::Raw { .. }) {
+        return;
+    }
+    let view = screen.view(&model.cache);
+    let Some(table) = view.table() else {
+        drop(view);
+        flash(model, "nothing loaded here yet", Tone::Dim);
+        return;
+    };
+    let Some(row) = screen.selected_row(table.len()) else {
+        drop(view);
+        flash(model, "no row selected", Tone::Dim);
+        return;
+    };
+    let label = table.label(row).to_string();
+    let id: Option<Box<str>> = table.id(row).map(Into::into);
+    let text = match &screen.kind {
+        ScreenKind::Plans { source, sku } => model
+            .cache
+            .sku_row_raw(source, &sku.id)
+            .and_then(|raw| plan_json(raw.get(), id.as_deref(), row)),
+        _ => table.raw(row).map(|r| r.get().to_string()),
+    };
+    drop(view);
+    let Some(text) = text else {
+        flash(model, "the API sent nothing for this item", Tone::Dim);
+        return;
+    };
+    let lines = pretty_lines(&text);
+    model.screens.push(Screen::new(ScreenKind::Raw {
+        title: crate::text::sanitize(&label).into(),
+        id,
+        lines,
+    }));
+    model.dirty = true;
+}
+
+/// One service plan's JSON inside its licence or SKU: matched by id, else by position.
+fn plan_json(parent: &str, id: Option<&str>, index: usize) -> Option<String> {
+    let value: Value = serde_json::from_str(parent).ok()?;
+    let plans = value.get("servicePlans")?.as_array()?;
+    let by_id = id.and_then(|id| {
+        plans
+            .iter()
+            .find(|p| p.get("id").and_then(Value::as_str) == Some(id))
+    });
+    let plan = by_id.or_else(|| plans.get(index))?;
+    serde_json::to_string(plan).ok()
+}
+
+/// Pretty-printed JSON, one sanitised line each (JSON escapes C0, not C1 or bidi controls).
+pub fn pretty_lines(text: &str) -> Vec<Box<str>> {
+    let pretty = serde_json::from_str::<Value>(text)
+        .ok()
+        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        .unwrap_or_else(|| text.to_string());
+    pretty
+        .lines()
+        .map(|l| crate::text::sanitize(l).into_owned().into_boxed_str())
+        .collect()
+}
+
+/// The selected item's id (what `c` copies).
+pub fn selected_id(model: &Model) -> Option<String> {
+    let screen = model.top();
+    if let ScreenKind::Raw { id, .. } = &screen.kind {
+        return id.as_deref().map(str::to_string);
+    }
+    let view = screen.view(&model.cache);
+    let table = view.table()?;
+    let row = screen.selected_row(table.len())?;
+    table
+        .id(row)
+        .filter(|id| !id.is_empty())
+        .map(str::to_string)
+}
+
+/// `c`: copies the selected id.
+pub fn copy(model: &mut Model, fx: &mut Fx) {
+    match selected_id(model) {
+        Some(id) => fx.effects.push(Effect::Copy(id)),
+        None => flash(model, "nothing to copy: no id here", Tone::Dim),
+    }
+}
+
+/// The name of a view in an export's file name.
+fn view_name(kind: &ScreenKind) -> &'static str {
+    match kind {
+        ScreenKind::Customers { search: None } => "customers",
+        ScreenKind::Customers { search: Some(_) } => "customers-search",
+        ScreenKind::Users { deleted: false, .. } => "users",
+        ScreenKind::Users { deleted: true, .. } => "deleted-users",
+        ScreenKind::Skus { .. } => "subscribed-skus",
+        ScreenKind::Licences { .. } => "licences",
+        ScreenKind::Plans { .. } => "service-plans",
+        ScreenKind::Raw { .. } => "raw",
+    }
+}
+
+/// The current view (its visible rows, every column) as a table.
+pub fn export_job(screen: &Screen, table: &dyn Table) -> ExportJob {
+    let columns = table.columns();
+    let header = columns.iter().map(|c| c.header.to_string()).collect();
+    let len = screen.visible_len(table.len());
+    let rows = (0..len)
+        .filter_map(|pos| screen.row_at(pos, table.len()))
+        .map(|i| {
+            (0..columns.len())
+                .map(|c| table.cell(i, c).text.into_owned())
+                .collect()
+        })
+        .collect();
+    ExportJob {
+        view: view_name(&screen.kind).to_string(),
+        header,
+        rows,
+    }
+}
+
+/// `e`: exports the current view.
+pub fn export(model: &mut Model, fx: &mut Fx) {
+    let screen = model.top();
+    let view = screen.view(&model.cache);
+    match view.table() {
+        Some(table) if !matches!(screen.kind, ScreenKind::Raw { .. }) => {
+            let job = export_job(screen, table);
+            fx.effects.push(Effect::Export(job));
+        }
+        _ => {
+            drop(view);
+            flash(
+                model,
+                "nothing to export here: open a loaded list",
+                Tone::Dim,
+            );
+        }
+    }
+}

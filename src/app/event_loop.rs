@@ -1,0 +1,307 @@
+//! The event loop: terminal events and fetcher reports become messages (drained in batches),
+//! `update` turns them into effects, which are performed here (fetch, cancel, OSC 52 copy,
+//! CSV export). It draws only when the model is dirty, at most ~60 frames a second, each
+//! frame inside a synchronized update; it ticks only while something loads or a debounce is
+//! pending, so an idle explorer writes nothing. Generic over the backend for headless runs.
+
+use super::effects::{osc52, timestamp_now, write_export};
+use super::model::Model;
+use super::msg::{Effect, Msg};
+use super::{AppError, FRAME_INTERVAL, UiOptions, update};
+use crate::api::ApiClient;
+use crate::fetch::{FetchEvent, FetchInput, Fetcher, FetcherConfig};
+use crate::ui::{self, Theme};
+use crossterm::event::Event;
+use futures_core::Stream;
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend, TestBackend};
+use ratatui::buffer::Buffer;
+use std::future::Future;
+use std::io::{self, Write};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+/// What the loop writes outside ratatui's frames: synchronized-update brackets and OSC 52.
+/// Backends that cannot (TestBackend) keep the no-op defaults.
+pub trait RawTerminal {
+    fn begin_frame(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn end_frame(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn write_raw(&mut self, _text: &str) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl RawTerminal for TestBackend {}
+
+impl<W: Write> RawTerminal for CrosstermBackend<W> {
+    fn begin_frame(&mut self) -> io::Result<()> {
+        crossterm::queue!(self, crossterm::terminal::BeginSynchronizedUpdate)
+    }
+    fn end_frame(&mut self) -> io::Result<()> {
+        crossterm::queue!(self, crossterm::terminal::EndSynchronizedUpdate)?;
+        Write::flush(self)
+    }
+    fn write_raw(&mut self, text: &str) -> io::Result<()> {
+        self.write_all(text.as_bytes())?;
+        Write::flush(self)
+    }
+}
+
+/// Scripted terminal events from a channel (tests, benchmarks); ends when the sender drops.
+pub struct ChannelEvents(pub mpsc::UnboundedReceiver<Event>);
+
+impl Stream for ChannelEvents {
+    type Item = io::Result<Event>;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.0.poll_recv(cx).map(|e| e.map(Ok))
+    }
+}
+
+/// Runs the explorer on any backend with any event source until Quit or the events end;
+/// `observer` sees the model and the buffer after every frame. Returns the final model.
+pub async fn run_with<B, S, O>(
+    terminal: &mut Terminal<B>,
+    events: S,
+    client: ApiClient,
+    options: UiOptions,
+    observer: O,
+) -> Result<Model, AppError>
+where
+    B: Backend + RawTerminal,
+    S: Stream<Item = io::Result<Event>> + Unpin,
+    O: FnMut(&Model, &Buffer),
+{
+    run_loop(
+        terminal,
+        events,
+        client,
+        options,
+        observer,
+        std::future::pending(),
+    )
+    .await
+}
+
+/// Everything that arrived since the last turn of the loop.
+enum Batch {
+    Events(Vec<io::Result<Event>>),
+    EventsEnded,
+    Fetch(Vec<FetchEvent>),
+    Timer,
+    Shutdown,
+}
+
+/// Polls the stream with the loop's own waker until it has nothing more, so a burst of keys
+/// (key repeat, a paste) becomes one batch and one frame.
+fn next_events<S>(events: &mut S) -> impl Future<Output = Option<Vec<io::Result<Event>>>> + '_
+where
+    S: Stream<Item = io::Result<Event>> + Unpin,
+{
+    std::future::poll_fn(move |cx| {
+        let mut batch = Vec::new();
+        loop {
+            match Pin::new(&mut *events).poll_next(cx) {
+                Poll::Ready(Some(item)) => {
+                    batch.push(item);
+                    if batch.len() >= 512 {
+                        return Poll::Ready(Some(batch));
+                    }
+                }
+                Poll::Ready(None) if batch.is_empty() => return Poll::Ready(None),
+                Poll::Ready(None) => return Poll::Ready(Some(batch)),
+                Poll::Pending if batch.is_empty() => return Poll::Pending,
+                Poll::Pending => return Poll::Ready(Some(batch)),
+            }
+        }
+    })
+}
+
+pub(super) async fn run_loop<B, S, O, F>(
+    terminal: &mut Terminal<B>,
+    mut events: S,
+    client: ApiClient,
+    options: UiOptions,
+    mut observer: O,
+    shutdown: F,
+) -> Result<Model, AppError>
+where
+    B: Backend + RawTerminal,
+    S: Stream<Item = io::Result<Event>> + Unpin,
+    O: FnMut(&Model, &Buffer),
+    F: Future<Output = ()>,
+{
+    let size = terminal
+        .size()
+        .map_err(|e| AppError::Terminal(e.to_string()))?;
+    let start = Instant::now();
+    let mut model = Model::new((size.width, size.height), start);
+    let theme = Theme::new(options.color, options.ascii);
+    let (report_tx, mut reports) = mpsc::unbounded_channel();
+    let config = FetcherConfig {
+        page_size: options
+            .page_size
+            .clamp(1, crate::api::client::MAX_PAGE_SIZE),
+        concurrency: options.concurrency.max(1),
+    };
+    let fetcher = Fetcher::spawn(client, config, report_tx);
+    let mut edge = Edge {
+        fetcher: &fetcher,
+        options: &options,
+        tmux: std::env::var_os("TMUX").is_some(),
+    };
+    let first = update::start(&mut model, start);
+    edge.perform(&mut model, terminal, first)?;
+    let mut last_frame: Option<Instant> = None;
+    let mut last_tick = start;
+    tokio::pin!(shutdown);
+    while !model.quit {
+        let now = Instant::now();
+        if model.dirty && last_frame.is_none_or(|t| now >= t + FRAME_INTERVAL) {
+            draw(terminal, &model, &theme, &options.title, &mut observer)?;
+            model.dirty = false;
+            last_frame = Some(now);
+        }
+        let frame_due = model
+            .dirty
+            .then(|| last_frame.map_or(now, |t| t + FRAME_INTERVAL));
+        let tick_due = model.next_deadline(last_tick);
+        let wake = match (frame_due, tick_due) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let sleep_to = wake.unwrap_or(now + Duration::from_secs(3600));
+        let batch = tokio::select! {
+            biased;
+            () = &mut shutdown => Batch::Shutdown,
+            got = next_events(&mut events) => match got {
+                Some(batch) => Batch::Events(batch),
+                None => Batch::EventsEnded,
+            },
+            Some(first) = reports.recv() => {
+                let mut batch = vec![first];
+                while let Ok(more) = reports.try_recv() {
+                    batch.push(more);
+                }
+                Batch::Fetch(batch)
+            }
+            () = tokio::time::sleep_until(sleep_to.into()), if wake.is_some() => Batch::Timer,
+        };
+        let mut msgs = Vec::new();
+        match batch {
+            Batch::Shutdown | Batch::EventsEnded => break,
+            Batch::Events(events) => {
+                for event in events {
+                    match event? {
+                        Event::Key(key) => msgs.push(Msg::Key(key)),
+                        Event::Resize(w, h) => msgs.push(Msg::Resize(w, h)),
+                        _ => {}
+                    }
+                }
+            }
+            Batch::Fetch(reports) => {
+                for report in reports {
+                    msgs.push(match report {
+                        FetchEvent::Done(done) => Msg::Fetched(done),
+                        FetchEvent::Retrying { id, query, notice } => {
+                            Msg::Retrying { id, query, notice }
+                        }
+                    });
+                }
+            }
+            Batch::Timer => {
+                let now = Instant::now();
+                if tick_due.is_some_and(|t| now >= t) {
+                    last_tick = now;
+                    msgs.push(Msg::Tick);
+                }
+            }
+        }
+        for msg in msgs {
+            let effects = update::update(&mut model, msg, Instant::now());
+            edge.perform(&mut model, terminal, effects)?;
+            if model.quit {
+                break;
+            }
+        }
+    }
+    Ok(model)
+}
+
+fn draw<B, O>(
+    terminal: &mut Terminal<B>,
+    model: &Model,
+    theme: &Theme,
+    title: &str,
+    observer: &mut O,
+) -> Result<(), AppError>
+where
+    B: Backend + RawTerminal,
+    O: FnMut(&Model, &Buffer),
+{
+    terminal.backend_mut().begin_frame()?;
+    let frame = terminal
+        .draw(|frame| ui::render(model, theme, title, frame))
+        .map_err(|e| AppError::Terminal(e.to_string()))?;
+    observer(model, frame.buffer);
+    terminal.backend_mut().end_frame()?;
+    Ok(())
+}
+
+/// Performs effects at the edge; results that the model should know about come back as Msgs.
+struct Edge<'a> {
+    fetcher: &'a Fetcher,
+    options: &'a UiOptions,
+    tmux: bool,
+}
+
+impl Edge<'_> {
+    fn perform<B: Backend + RawTerminal>(
+        &mut self,
+        model: &mut Model,
+        terminal: &mut Terminal<B>,
+        effects: Vec<Effect>,
+    ) -> Result<(), AppError> {
+        let mut queue = effects;
+        while !queue.is_empty() {
+            let mut followups = Vec::new();
+            for effect in queue {
+                match effect {
+                    Effect::Fetch(cmd) => {
+                        if !self.fetcher.send(FetchInput::Fetch(cmd)) {
+                            return Err(AppError::Fetcher);
+                        }
+                    }
+                    Effect::Cancel(id) => {
+                        self.fetcher.send(FetchInput::Cancel(id));
+                    }
+                    Effect::Copy(text) => {
+                        let sequence = osc52(&text, self.tmux);
+                        let result = terminal
+                            .backend_mut()
+                            .write_raw(&sequence)
+                            .map(|()| text)
+                            .map_err(|e| e.to_string());
+                        followups.push(Msg::Copied(result));
+                    }
+                    Effect::Export(job) => {
+                        let result = write_export(&self.options.export_dir, &job, &timestamp_now())
+                            .map_err(|e| e.to_string());
+                        followups.push(Msg::Exported(result));
+                    }
+                    Effect::Quit => model.quit = true,
+                }
+            }
+            queue = Vec::new();
+            for msg in followups {
+                queue.extend(update::update(model, msg, Instant::now()));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,48 @@
+//! What flows into `update` (messages) and out of it (effects). Plain data: no behaviour.
+
+use super::model::{Query, RequestId};
+use crate::api::RetryNotice;
+use crate::fetch::{FetchCmd, FetchDone};
+use crossterm::event::KeyEvent;
+use std::path::PathBuf;
+
+/// Everything that can change the model.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// The terminal's new columns and rows.
+    Resize(u16, u16),
+    /// Time passed (spinner frame, a debounce that came due).
+    Tick,
+    Fetched(FetchDone),
+    /// The client is waiting out a throttle or an error before retrying.
+    Retrying {
+        id: RequestId,
+        query: Query,
+        notice: RetryNotice,
+    },
+    /// An OSC 52 copy was written (the id) or could not be (why).
+    Copied(Result<String, String>),
+    /// An export was written (where) or not (why).
+    Exported(Result<PathBuf, String>),
+}
+
+/// A side effect for the event loop to perform.
+#[derive(Debug, PartialEq)]
+pub enum Effect {
+    Fetch(FetchCmd),
+    Cancel(RequestId),
+    /// Put this text on the clipboard (OSC 52).
+    Copy(String),
+    Export(ExportJob),
+    Quit,
+}
+
+/// A view as a table, to be written to a CSV file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportJob {
+    /// The view's name in the file name (`pcx-<view>-<timestamp>.csv`).
+    pub view: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}

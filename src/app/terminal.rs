@@ -1,0 +1,115 @@
+//! The real terminal: raw mode, alternate screen, hidden cursor, no mouse capture; restored on
+//! every way out (quit, error, panic via a hook, SIGTERM, SIGHUP, SIGINT) by a guard whose
+//! Drop restores. Owns nothing of the explorer's state.
+
+use super::event_loop::run_loop;
+use super::{AppError, UiOptions};
+use crate::api::ApiClient;
+use crossterm::event::EventStream;
+use crossterm::terminal::{
+    EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode,
+    enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::io;
+use std::panic::PanicHookInfo;
+use std::sync::Arc;
+
+type Hook = Arc<dyn Fn(&PanicHookInfo<'_>) + Sync + Send + 'static>;
+
+/// Puts the terminal back the way the shell expects it. Safe to call more than once.
+fn restore() {
+    let mut out = io::stdout();
+    let _ = crossterm::execute!(
+        out,
+        EndSynchronizedUpdate,
+        crossterm::style::SetAttribute(crossterm::style::Attribute::Reset),
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = disable_raw_mode();
+}
+
+/// While alive, the terminal is in explorer mode; dropping it (or a panic) restores it.
+struct Guard {
+    previous_hook: Hook,
+}
+
+impl Guard {
+    fn enter() -> Result<Self, AppError> {
+        let previous: Hook = Arc::from(std::panic::take_hook());
+        let chained = previous.clone();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            chained(info);
+        }));
+        let guard = Self {
+            previous_hook: previous,
+        };
+        enable_raw_mode()?;
+        crossterm::execute!(io::stdout(), EnterAlternateScreen, crossterm::cursor::Hide)?;
+        Ok(guard)
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore();
+        let previous = self.previous_hook.clone();
+        std::panic::set_hook(Box::new(move |info| previous(info)));
+    }
+}
+
+/// Resolves when the process is asked to stop (terminal closed, SSH dropped, kill).
+async fn stop_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let kinds = [
+        SignalKind::terminate(),
+        SignalKind::hangup(),
+        SignalKind::interrupt(),
+    ];
+    let mut streams = Vec::new();
+    for kind in kinds {
+        match signal(kind) {
+            Ok(s) => streams.push(s),
+            Err(e) => tracing::warn!(error = %e, "cannot watch a signal"),
+        }
+    }
+    if streams.is_empty() {
+        return std::future::pending().await;
+    }
+    std::future::poll_fn(|cx| {
+        for s in streams.iter_mut() {
+            if s.poll_recv(cx).is_ready() {
+                return std::task::Poll::Ready(());
+            }
+        }
+        std::task::Poll::Pending
+    })
+    .await
+}
+
+/// Runs the explorer in the real terminal (stdout) until the operator quits or a signal
+/// arrives; the terminal is restored on every path.
+pub async fn run_terminal(client: ApiClient, options: UiOptions) -> Result<(), AppError> {
+    let guard = Guard::enter()?;
+    let result = async {
+        let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        // Once, so the first frame starts from a known blank screen.
+        terminal.clear()?;
+        let events = EventStream::new();
+        run_loop(
+            &mut terminal,
+            events,
+            client,
+            options,
+            |_, _| {},
+            stop_signal(),
+        )
+        .await
+    }
+    .await;
+    drop(guard);
+    result.map(|_| ())
+}

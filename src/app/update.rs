@@ -1,0 +1,294 @@
+//! The pure update: `update(&mut Model, Msg, now) -> Vec<Effect>`. Routes keys (help overlay,
+//! prompts, then the keymap), fetch answers, ticks and resizes to the per-concern helpers in
+//! `nav`, `loading` and `actions`. Time comes in as `now`; it never reads the clock or does I/O.
+
+use super::keymap::{self, Action};
+use super::model::{Flash, Model, ScreenKind};
+use super::msg::{Effect, Msg};
+use super::rows::Tone;
+use super::{actions, loading, nav};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::time::Instant;
+use tui_input::{Input, InputRequest};
+use uuid::Uuid;
+
+/// Effects collected during one update, and the correlation id of the user action behind them.
+pub(crate) struct Fx {
+    pub effects: Vec<Effect>,
+    correlation: Option<Uuid>,
+}
+
+impl Fx {
+    pub fn new() -> Self {
+        Self {
+            effects: Vec::new(),
+            correlation: None,
+        }
+    }
+
+    /// One correlation id per user action: every request it causes shares it.
+    pub fn correlation(&mut self) -> Uuid {
+        *self.correlation.get_or_insert_with(Uuid::new_v4)
+    }
+}
+
+/// The first effects: load the customers.
+pub fn start(model: &mut Model, now: Instant) -> Vec<Effect> {
+    model.now = now;
+    let mut fx = Fx::new();
+    if let Some(query) = model.top().kind.query() {
+        loading::load(model, &query, &mut fx);
+    }
+    model.dirty = true;
+    fx.effects
+}
+
+/// Applies one message.
+pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
+    model.now = now;
+    let mut fx = Fx::new();
+    match msg {
+        Msg::Key(key) => on_key(model, key, now, &mut fx),
+        Msg::Resize(width, height) => {
+            model.size = (width, height);
+            nav::clamp_all(model);
+            model.dirty = true;
+        }
+        Msg::Tick => {
+            if model.busy() {
+                model.spinner = model.spinner.wrapping_add(1);
+                model.dirty = true;
+            }
+        }
+        Msg::Fetched(done) => loading::on_fetched(model, done, now, &mut fx),
+        Msg::Retrying { id, query, notice } => loading::on_retrying(model, id, &query, notice, now),
+        Msg::Copied(result) => {
+            model.flash = Some(match result {
+                Ok(id) => Flash {
+                    text: format!("copied {id}"),
+                    tone: Tone::Ok,
+                },
+                Err(why) => Flash {
+                    text: format!("copy failed: {why}"),
+                    tone: Tone::Bad,
+                },
+            });
+            model.dirty = true;
+        }
+        Msg::Exported(result) => {
+            model.flash = Some(match result {
+                Ok(path) => Flash {
+                    text: format!(
+                        "exported to {}",
+                        crate::text::sanitize(&path.display().to_string())
+                    ),
+                    tone: Tone::Ok,
+                },
+                Err(why) => Flash {
+                    text: format!("export failed: {why}"),
+                    tone: Tone::Bad,
+                },
+            });
+            model.dirty = true;
+        }
+    }
+    loading::fire_preview(model, now, &mut fx);
+    fx.effects
+}
+
+fn on_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
+    if key.kind == KeyEventKind::Release {
+        return;
+    }
+    if model.flash.take().is_some() {
+        model.dirty = true;
+    }
+    if key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('c' | 'C'))
+    {
+        quit(model, fx);
+        return;
+    }
+    if model.help {
+        if matches!(
+            key.code,
+            KeyCode::Char('?' | 'q' | 'h') | KeyCode::Esc | KeyCode::Left | KeyCode::Backspace
+        ) {
+            model.help = false;
+            model.dirty = true;
+        }
+        return;
+    }
+    if model.search.is_some() {
+        search_key(model, key, now, fx);
+        return;
+    }
+    if model.top().filter.as_ref().is_some_and(|f| f.editing) {
+        filter_key(model, key, now, fx);
+        return;
+    }
+    let Some(action) = keymap::action(&key) else {
+        return;
+    };
+    act(model, action, now, fx);
+}
+
+/// Performs one keymap action.
+pub(crate) fn act(model: &mut Model, action: Action, now: Instant, fx: &mut Fx) {
+    match action {
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::HalfPageUp
+        | Action::HalfPageDown
+        | Action::Top
+        | Action::Bottom => {
+            nav::move_cursor(model, action);
+            nav::after_move(model, now, fx);
+        }
+        Action::Open => nav::open(model, fx),
+        Action::Back => nav::back(model, fx),
+        Action::NextTab => nav::tab(model, true, fx),
+        Action::PrevTab => nav::tab(model, false, fx),
+        Action::Skus => nav::skus(model, fx),
+        Action::Filter => start_filter(model),
+        Action::Search => start_search(model),
+        Action::Raw => actions::raw(model),
+        Action::Copy => actions::copy(model, fx),
+        Action::Export => actions::export(model, fx),
+        Action::Refresh => loading::refresh_top(model, fx),
+        Action::Help => {
+            model.help = true;
+            model.dirty = true;
+        }
+        Action::Quit => quit(model, fx),
+    }
+}
+
+fn quit(model: &mut Model, fx: &mut Fx) {
+    model.quit = true;
+    fx.effects.push(Effect::Quit);
+}
+
+pub(crate) fn flash(model: &mut Model, text: impl Into<String>, tone: Tone) {
+    model.flash = Some(Flash {
+        text: text.into(),
+        tone,
+    });
+    model.dirty = true;
+}
+
+fn start_filter(model: &mut Model) {
+    if matches!(model.top().kind, ScreenKind::Raw { .. }) {
+        flash(model, "the raw JSON view has no filter", Tone::Dim);
+        return;
+    }
+    let screen = model.top_mut();
+    match &mut screen.filter {
+        Some(filter) => filter.editing = true,
+        None => screen.filter = Some(super::filter::Filter::new()),
+    }
+    model.dirty = true;
+}
+
+fn start_search(model: &mut Model) {
+    match &model.top().kind {
+        ScreenKind::Customers { search } => {
+            let current = search.clone().unwrap_or_default();
+            model.search = Some(Input::new(current));
+            model.dirty = true;
+        }
+        _ => flash(
+            model,
+            "S searches customers by name: go back to the customers list first",
+            Tone::Dim,
+        ),
+    }
+}
+
+/// Keys that edit a one-line prompt; None for keys the prompt does not take.
+fn edit_request(key: &KeyEvent) -> Option<InputRequest> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if key.modifiers.contains(KeyModifiers::ALT) {
+        return None;
+    }
+    Some(match key.code {
+        KeyCode::Char('w') if ctrl => InputRequest::DeletePrevWord,
+        KeyCode::Char('u') if ctrl => InputRequest::DeleteLine,
+        KeyCode::Char('a') if ctrl => InputRequest::GoToStart,
+        KeyCode::Char('e') if ctrl => InputRequest::GoToEnd,
+        KeyCode::Char(_) if ctrl => return None,
+        KeyCode::Char(c) => InputRequest::InsertChar(c),
+        KeyCode::Backspace => InputRequest::DeletePrevChar,
+        KeyCode::Delete => InputRequest::DeleteNextChar,
+        KeyCode::Left => InputRequest::GoToPrevChar,
+        KeyCode::Right => InputRequest::GoToNextChar,
+        KeyCode::Home => InputRequest::GoToStart,
+        KeyCode::End => InputRequest::GoToEnd,
+        _ => return None,
+    })
+}
+
+fn filter_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
+    match key.code {
+        KeyCode::Esc => {
+            model.top_mut().filter = None;
+            nav::refilter(model);
+        }
+        KeyCode::Enter => {
+            let screen = model.top_mut();
+            if let Some(filter) = &mut screen.filter {
+                filter.editing = false;
+                if filter.query().trim().is_empty() {
+                    screen.filter = None;
+                }
+            }
+            nav::refilter(model);
+        }
+        KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => {
+            let action = match key.code {
+                KeyCode::Up => Action::Up,
+                KeyCode::Down => Action::Down,
+                KeyCode::PageUp => Action::PageUp,
+                _ => Action::PageDown,
+            };
+            nav::move_cursor(model, action);
+            nav::after_move(model, now, fx);
+        }
+        _ => {
+            let Some(request) = edit_request(&key) else {
+                return;
+            };
+            let changed = model
+                .top_mut()
+                .filter
+                .as_mut()
+                .is_some_and(|f| f.edit(request));
+            if changed {
+                nav::refilter(model);
+                nav::after_move(model, now, fx);
+            }
+        }
+    }
+    model.dirty = true;
+}
+
+fn search_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
+    model.dirty = true;
+    match key.code {
+        KeyCode::Esc => model.search = None,
+        KeyCode::Enter => {
+            let prefix = model
+                .search
+                .take()
+                .map(|i| i.value().trim().to_string())
+                .unwrap_or_default();
+            nav::search_customers(model, prefix, now, fx);
+        }
+        _ => {
+            if let (Some(request), Some(input)) = (edit_request(&key), model.search.as_mut()) {
+                input.handle(request);
+            }
+        }
+    }
+}

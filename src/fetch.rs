@@ -1,0 +1,312 @@
+//! The fetcher: a tokio task that owns the `ApiClient` and runs the explorer's requests in a
+//! JoinSet under a concurrency cap. FetchCmd in, FetchDone out (over channels), each tagged
+//! with the model's request id; the same query (and page) is never in flight twice; Cancel
+//! aborts. Rows are sanitised and indexed here, off the UI loop. It never touches the model.
+
+use crate::api::{
+    ApiClient, ApiError, CallContext, Cursor, CustomerQuery, CustomerSearch, LicenseGroup,
+    RetryNotice, UserQuery,
+};
+use crate::app::model::{Query, RequestId};
+use crate::app::rows::{CustomerRow, LicenceRow, SkuRow, UserRow};
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+use tokio::sync::{Semaphore, mpsc};
+use tokio::task::{AbortHandle, JoinSet};
+use uuid::Uuid;
+
+/// Ask for one page of a query (`page` None = the first).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FetchCmd {
+    pub id: RequestId,
+    pub query: Query,
+    pub page: Option<Cursor>,
+    /// One per user action: all requests of that action share it.
+    pub correlation_id: Uuid,
+}
+
+/// The rows of one answer.
+#[derive(Clone)]
+pub enum Payload {
+    Customers(Vec<CustomerRow>, Option<Cursor>),
+    Users(Vec<UserRow>, Option<Cursor>),
+    Licences(Vec<LicenceRow>),
+    Skus(Vec<SkuRow>),
+}
+
+impl fmt::Debug for Payload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (kind, n, more) = match self {
+            Self::Customers(r, next) => ("customers", r.len(), next.is_some()),
+            Self::Users(r, next) => ("users", r.len(), next.is_some()),
+            Self::Licences(r) => ("licences", r.len(), false),
+            Self::Skus(r) => ("skus", r.len(), false),
+        };
+        write!(f, "{kind}({n} rows, more: {more})")
+    }
+}
+
+/// The answer to a FetchCmd.
+#[derive(Debug)]
+pub struct FetchDone {
+    pub id: RequestId,
+    pub query: Query,
+    pub result: Result<Payload, ApiError>,
+}
+
+/// What the fetcher reports.
+#[derive(Debug)]
+pub enum FetchEvent {
+    Done(FetchDone),
+    /// The client waits before retrying this request (throttled, server error, network).
+    Retrying {
+        id: RequestId,
+        query: Query,
+        notice: RetryNotice,
+    },
+}
+
+/// What the fetcher accepts.
+#[derive(Debug)]
+pub enum FetchInput {
+    Fetch(FetchCmd),
+    Cancel(RequestId),
+}
+
+/// Fetcher settings.
+#[derive(Clone, Copy, Debug)]
+pub struct FetcherConfig {
+    /// Customers and users per page (1..=500).
+    pub page_size: u32,
+    /// Requests at once.
+    pub concurrency: usize,
+}
+
+/// A running fetcher; dropping it aborts the task and every request.
+pub struct Fetcher {
+    input: mpsc::UnboundedSender<FetchInput>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Fetcher {
+    /// Starts the task; its reports go to `events`.
+    pub fn spawn(
+        client: ApiClient,
+        config: FetcherConfig,
+        events: mpsc::UnboundedSender<FetchEvent>,
+    ) -> Self {
+        let (input, rx) = mpsc::unbounded_channel();
+        let task = tokio::spawn(run(client, config, rx, events));
+        Self { input, task }
+    }
+
+    /// Sends a command; false if the task has ended.
+    pub fn send(&self, input: FetchInput) -> bool {
+        self.input.send(input).is_ok()
+    }
+}
+
+impl Drop for Fetcher {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+type Key = (Query, Option<Cursor>);
+type JobOutput = (Key, Result<Payload, ApiError>);
+type Joined = Result<(tokio::task::Id, JobOutput), tokio::task::JoinError>;
+
+struct Flight {
+    task: tokio::task::Id,
+    abort: AbortHandle,
+    waiters: Vec<RequestId>,
+}
+
+async fn run(
+    client: ApiClient,
+    config: FetcherConfig,
+    mut input: mpsc::UnboundedReceiver<FetchInput>,
+    out: mpsc::UnboundedSender<FetchEvent>,
+) {
+    let permits = Arc::new(Semaphore::new(config.concurrency.max(1)));
+    let mut jobs: JoinSet<JobOutput> = JoinSet::new();
+    let mut flights: HashMap<Key, Flight> = HashMap::new();
+    loop {
+        tokio::select! {
+            command = input.recv() => match command {
+                None => return,
+                Some(FetchInput::Fetch(cmd)) => start(&client, config, cmd, &permits, &out, &mut jobs, &mut flights),
+                Some(FetchInput::Cancel(id)) => cancel(&mut flights, id),
+            },
+            Some(joined) = jobs.join_next_with_id(), if !jobs.is_empty() => {
+                finish(&mut flights, joined, &out);
+            }
+        }
+    }
+}
+
+fn start(
+    client: &ApiClient,
+    config: FetcherConfig,
+    cmd: FetchCmd,
+    permits: &Arc<Semaphore>,
+    out: &mpsc::UnboundedSender<FetchEvent>,
+    jobs: &mut JoinSet<JobOutput>,
+    flights: &mut HashMap<Key, Flight>,
+) {
+    let key: Key = (cmd.query.clone(), cmd.page.clone());
+    if let Some(flight) = flights.get_mut(&key) {
+        // The same query and page is already in flight: this id gets the same answer.
+        flight.waiters.push(cmd.id);
+        return;
+    }
+    let id = cmd.id;
+    let client = client.clone();
+    let permits = permits.clone();
+    let out = out.clone();
+    let job_key = key.clone();
+    let abort = jobs.spawn(async move {
+        // Closed only when the fetcher is dropped, and then this task is aborted too.
+        let _permit = permits.acquire_owned().await;
+        let result = fetch(&client, config, &cmd, out).await;
+        (job_key, result)
+    });
+    flights.insert(
+        key,
+        Flight {
+            task: abort.id(),
+            abort,
+            waiters: vec![id],
+        },
+    );
+}
+
+fn cancel(flights: &mut HashMap<Key, Flight>, id: RequestId) {
+    let Some(key) = flights
+        .iter()
+        .find(|(_, f)| f.waiters.contains(&id))
+        .map(|(k, _)| k.clone())
+    else {
+        return;
+    };
+    if let Some(flight) = flights.get_mut(&key) {
+        flight.waiters.retain(|w| *w != id);
+        if flight.waiters.is_empty() {
+            flight.abort.abort();
+            flights.remove(&key);
+        }
+    }
+}
+
+fn finish(
+    flights: &mut HashMap<Key, Flight>,
+    joined: Joined,
+    out: &mpsc::UnboundedSender<FetchEvent>,
+) {
+    let (key, result) = match joined {
+        Ok((task, (key, result))) => {
+            if flights.get(&key).is_none_or(|f| f.task != task) {
+                return;
+            }
+            (key, result)
+        }
+        Err(e) if e.is_cancelled() => return,
+        Err(e) => {
+            // A request task panicked: its waiters get an error instead of waiting forever.
+            let task = e.id();
+            let Some(key) = flights
+                .iter()
+                .find(|(_, f)| f.task == task)
+                .map(|(k, _)| k.clone())
+            else {
+                return;
+            };
+            tracing::error!(error = %e, "a request task failed");
+            let error = ApiError::BadData {
+                message: "the request failed inside pcx (see the log file)".into(),
+                correlation_id: None,
+            };
+            (key, Err(error))
+        }
+    };
+    let Some(flight) = flights.remove(&key) else {
+        return;
+    };
+    let query = key.0;
+    let mut waiters = flight.waiters;
+    let last = waiters.pop();
+    for id in waiters {
+        let _ = out.send(FetchEvent::Done(FetchDone {
+            id,
+            query: query.clone(),
+            result: result.clone(),
+        }));
+    }
+    if let Some(id) = last {
+        let _ = out.send(FetchEvent::Done(FetchDone { id, query, result }));
+    }
+}
+
+async fn fetch(
+    client: &ApiClient,
+    config: FetcherConfig,
+    cmd: &FetchCmd,
+    out: mpsc::UnboundedSender<FetchEvent>,
+) -> Result<Payload, ApiError> {
+    let id = cmd.id;
+    let query = cmd.query.clone();
+    let ctx = CallContext {
+        correlation_id: cmd.correlation_id,
+        on_retry: None,
+    }
+    .with_retry_observer(Arc::new(move |notice| {
+        let _ = out.send(FetchEvent::Retrying {
+            id,
+            query: query.clone(),
+            notice,
+        });
+    }));
+    let page = cmd.page.as_ref();
+    match &cmd.query {
+        Query::Customers { search } => {
+            let query = CustomerQuery {
+                page_size: config.page_size,
+                search: search.clone().map(CustomerSearch::CompanyName),
+            };
+            let page = client.customers_page(&ctx, &query, page).await?;
+            let rows = page.items.into_iter().map(CustomerRow::new).collect();
+            Ok(Payload::Customers(rows, page.next))
+        }
+        Query::Users {
+            customer_id,
+            deleted,
+        } => {
+            let query = UserQuery {
+                page_size: config.page_size,
+                deleted: *deleted,
+            };
+            let page = client.users_page(&ctx, customer_id, &query, page).await?;
+            let rows = page.items.into_iter().map(UserRow::new).collect();
+            Ok(Payload::Users(rows, page.next))
+        }
+        Query::Licences {
+            customer_id,
+            user_id,
+        } => {
+            // Both groups in one request, so Minecraft (group2) licences show too.
+            let groups = [LicenseGroup::Group1, LicenseGroup::Group2];
+            let items = client
+                .user_licenses(&ctx, customer_id, user_id, &groups)
+                .await?;
+            Ok(Payload::Licences(
+                items.into_iter().map(LicenceRow::new).collect(),
+            ))
+        }
+        Query::Skus { customer_id } => {
+            let groups = [LicenseGroup::Group1, LicenseGroup::Group2];
+            let items = client.subscribed_skus(&ctx, customer_id, &groups).await?;
+            Ok(Payload::Skus(items.into_iter().map(SkuRow::new).collect()))
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! The view: draws the model into a frame (breadcrumb, parent columns on wide terminals, the
+//! focused pane, the status bar, the help overlay). It only reads the model.
+
+pub mod breadcrumb;
+pub mod help;
+pub mod layout;
+pub mod pane;
+pub mod state;
+pub mod statusbar;
+pub mod theme;
+pub mod widgets;
+
+use crate::app::model::{Model, ScreenKind};
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+pub use theme::Theme;
+use widgets::Role;
+
+/// Draws one frame.
+pub fn render(model: &Model, theme: &Theme, title: &str, frame: &mut Frame<'_>) {
+    let area = frame.area();
+    let cursor = draw(model, theme, title, area, frame.buffer_mut());
+    if let Some(position) = cursor {
+        frame.set_cursor_position(position);
+    }
+}
+
+/// Draws into a buffer (the benchmark and tests call this directly); returns where the text
+/// cursor belongs while a prompt is open.
+pub fn draw(
+    model: &Model,
+    theme: &Theme,
+    title: &str,
+    area: Rect,
+    buf: &mut Buffer,
+) -> Option<ratatui::layout::Position> {
+    if layout::too_small(area) {
+        let text = format!(
+            "terminal too small: need {}x{}, have {}x{}",
+            layout::MIN_WIDTH,
+            layout::MIN_HEIGHT,
+            area.width,
+            area.height
+        );
+        for (i, line) in widgets::wrap(&text, usize::from(area.width))
+            .iter()
+            .enumerate()
+        {
+            if i as u16 >= area.height {
+                break;
+            }
+            buf.set_stringn(
+                area.x,
+                area.y + i as u16,
+                line,
+                usize::from(area.width),
+                theme.tone(crate::app::rows::Tone::Warn),
+            );
+        }
+        return None;
+    }
+    let (crumb, body, status) = layout::bands(area);
+    breadcrumb::draw(buf, crumb, model, theme, title);
+    let top = model.top();
+    let parents: Vec<&crate::app::model::Screen> =
+        if area.width >= layout::WIDE && !matches!(top.kind, ScreenKind::Raw { .. }) {
+            let below = &model.screens[..model.screens.len() - 1];
+            let list: Vec<_> = below
+                .iter()
+                .filter(|s| !matches!(s.kind, ScreenKind::Raw { .. }))
+                .collect();
+            let skip = list.len().saturating_sub(layout::MAX_PARENTS);
+            list[skip..].to_vec()
+        } else {
+            Vec::new()
+        };
+    let (parent_areas, focused) = layout::columns(body, parents.len());
+    for (screen, rect) in parents.iter().zip(parent_areas) {
+        pane::draw(buf, rect, model, screen, theme, Role::Parent);
+    }
+    pane::draw(buf, focused, model, top, theme, Role::Focused);
+    let cursor = statusbar::draw(buf, status, model, theme);
+    if model.help {
+        help::draw(buf, body, theme);
+        return None;
+    }
+    cursor
+}

@@ -1,0 +1,176 @@
+//! The status bar: the prompt being typed, the last message, the focused pane's error with its
+//! correlation id, what is loading, key hints, and the row count (`120 of 120+`).
+
+use super::state::loading_line;
+use super::theme::Theme;
+use crate::api::ApiError;
+use crate::app::cache::View;
+use crate::app::model::{Model, ScreenKind};
+use crate::app::rows::Tone;
+use crate::text::{sanitize, width};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+
+/// A failure in a few words, with its HTTP status.
+pub fn short(error: &ApiError) -> String {
+    let status = |s: u16| format!("HTTP {s}");
+    match error {
+        ApiError::NoAccess(d) => format!("no access ({})", status(d.status)),
+        ApiError::SignedOut(d) => format!("signed out ({})", status(d.status)),
+        ApiError::Throttled { detail, .. } => format!("throttled ({})", status(detail.status)),
+        ApiError::NotFound(d) => format!("not found ({})", status(d.status)),
+        ApiError::Server(d) => format!("server error ({})", status(d.status)),
+        ApiError::Rejected(d) => format!("refused ({})", status(d.status)),
+        ApiError::Network { .. } => "network error".into(),
+        ApiError::Timeout { .. } => "timeout".into(),
+        ApiError::BadData { .. } => "bad data".into(),
+        ApiError::InsecureUrl { .. } => "insecure URL".into(),
+        ApiError::InvalidId { .. } => "invalid id".into(),
+        ApiError::Credentials(_) => "no credentials".into(),
+    }
+}
+
+fn with_correlation(text: String, error: &ApiError, theme: &Theme) -> String {
+    match error.correlation_id() {
+        Some(id) => format!("{text}{}correlation id {}", theme.dot(), sanitize(id)),
+        None => text,
+    }
+}
+
+/// Draws the bar; returns where the text cursor goes while a prompt is open.
+pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Option<Position> {
+    let screen = model.top();
+    let view = screen.view(&model.cache);
+    let dot = theme.dot();
+    let count = match &view {
+        View::Ready(table, info) if !matches!(screen.kind, ScreenKind::Raw { .. }) => {
+            let more = if info.more { "+" } else { "" };
+            format!(
+                "{} of {}{more}",
+                screen.visible_len(table.len()),
+                table.len()
+            )
+        }
+        _ => String::new(),
+    };
+    let count_w = width(&count) as u16;
+    let room = usize::from(area.width.saturating_sub(count_w + 3));
+    let x = area.x + 1;
+    let mut cursor = None;
+    if let Some(input) = &model.search {
+        let label = "search customers by name: ";
+        let (end, _) = buf.set_stringn(x, area.y, label, room, theme.title());
+        let value = sanitize(input.value());
+        let (after, _) = buf.set_stringn(
+            end,
+            area.y,
+            &value,
+            room.saturating_sub(width(label)),
+            ratatui::style::Style::new(),
+        );
+        let hint = format!("{dot}Enter searches, Esc cancels");
+        buf.set_stringn(
+            after,
+            area.y,
+            hint,
+            room.saturating_sub(usize::from(after - x)),
+            theme.dim(),
+        );
+        let at = end + width(&value[..input.cursor().min(value.len())]) as u16;
+        cursor = Some(Position::new(at.min(area.x + area.width - 1), area.y));
+    } else if let Some(filter) = screen.filter.as_ref().filter(|f| f.editing) {
+        let (end, _) = buf.set_stringn(x, area.y, "/", room, theme.title());
+        let value = sanitize(filter.query());
+        let (after, _) = buf.set_stringn(
+            end,
+            area.y,
+            &value,
+            room.saturating_sub(1),
+            ratatui::style::Style::new(),
+        );
+        let hint = format!("{dot}Enter keeps, Esc clears");
+        buf.set_stringn(
+            after,
+            area.y,
+            hint,
+            room.saturating_sub(usize::from(after - x)),
+            theme.dim(),
+        );
+        let at = end + width(&value[..filter.input.cursor().min(value.len())]) as u16;
+        cursor = Some(Position::new(at.min(area.x + area.width - 1), area.y));
+    } else {
+        let (text, tone) = message(model, &view, theme);
+        buf.set_stringn(x, area.y, theme.fit(&text, room), room, theme.tone(tone));
+    }
+    if !count.is_empty() && area.width > count_w + 1 {
+        buf.set_stringn(
+            area.x + area.width - count_w - 1,
+            area.y,
+            &count,
+            usize::from(count_w),
+            theme.dim(),
+        );
+    }
+    cursor
+}
+
+fn message(model: &Model, view: &View<'_>, theme: &Theme) -> (String, Tone) {
+    if let Some(flash) = &model.flash {
+        return (sanitize(&flash.text).into_owned(), flash.tone);
+    }
+    let spinner = theme.spinner(model.spinner);
+    match view {
+        View::Failed(error) => {
+            let text = format!("{}{}r retries", short(error), theme.dot());
+            return (with_correlation(text, error, theme), Tone::Bad);
+        }
+        View::Ready(_, info) => {
+            if let Some(error) = info.problem {
+                let text = format!(
+                    "loading more failed: {}{}r retries",
+                    short(error),
+                    theme.dot()
+                );
+                return (with_correlation(text, error, theme), Tone::Bad);
+            }
+            if let Some(retry) = info.retry {
+                return loading_line("more", Some(retry), model.now, spinner, theme);
+            }
+            if info.pending.is_some() {
+                let ellipsis = if theme.ascii { "..." } else { "…" };
+                return (format!("{spinner} loading{ellipsis}"), Tone::Normal);
+            }
+        }
+        View::Loading(_) | View::NotLoaded => {}
+    }
+    if model.busy() && !matches!(view, View::Loading(_)) {
+        let ellipsis = if theme.ascii { "..." } else { "…" };
+        return (format!("{spinner} loading{ellipsis}"), Tone::Dim);
+    }
+    (hints(model, theme), Tone::Dim)
+}
+
+fn hints(model: &Model, theme: &Theme) -> String {
+    let dot = theme.dot();
+    let items: &[&str] = match &model.top().kind {
+        ScreenKind::Customers { .. } => &[
+            "Enter users",
+            "/ filter",
+            "S search",
+            "s SKUs",
+            "? help",
+            "q quit",
+        ],
+        ScreenKind::Users { .. } => &["Enter licences", "h back", "Tab tabs", "/ filter", "? help"],
+        ScreenKind::Skus { .. } | ScreenKind::Licences { .. } => &[
+            "Enter service plans",
+            "h back",
+            "y raw",
+            "/ filter",
+            "? help",
+        ],
+        ScreenKind::Plans { .. } => &["h back", "y raw JSON", "c copy id", "e export", "? help"],
+        ScreenKind::Raw { .. } => &["j k scroll", "h back", "c copy id", "? help"],
+    };
+    items.join(dot)
+}
