@@ -59,6 +59,8 @@ pub struct Binding {
     pub keys: &'static [Key],
     pub action: Action,
     pub help: &'static str,
+    /// Shown on one help line with the next binding, with this text (up / down pairs).
+    pub with_next: Option<&'static str>,
 }
 
 /// The default key bindings (design §1).
@@ -67,46 +69,55 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[code(KeyCode::Up), k('k')],
         action: Action::Up,
         help: "move up",
+        with_next: Some("move up / down"),
     },
     Binding {
         keys: &[code(KeyCode::Down), k('j')],
         action: Action::Down,
         help: "move down",
+        with_next: None,
     },
     Binding {
         keys: &[code(KeyCode::PageUp), ctrl('b')],
         action: Action::PageUp,
         help: "page up",
+        with_next: Some("page up / down"),
     },
     Binding {
         keys: &[code(KeyCode::PageDown), ctrl('f')],
         action: Action::PageDown,
         help: "page down",
+        with_next: None,
     },
     Binding {
         keys: &[ctrl('u')],
         action: Action::HalfPageUp,
         help: "half a page up",
+        with_next: Some("half a page up / down"),
     },
     Binding {
         keys: &[ctrl('d')],
         action: Action::HalfPageDown,
         help: "half a page down",
+        with_next: None,
     },
     Binding {
         keys: &[code(KeyCode::Home), k('g')],
         action: Action::Top,
         help: "first row",
+        with_next: Some("first / last row"),
     },
     Binding {
         keys: &[code(KeyCode::End), k('G')],
         action: Action::Bottom,
         help: "last row",
+        with_next: None,
     },
     Binding {
         keys: &[code(KeyCode::Enter), k('l'), code(KeyCode::Right)],
         action: Action::Open,
         help: "open: customer > users > licences > service plans",
+        with_next: None,
     },
     Binding {
         keys: &[
@@ -117,61 +128,73 @@ pub const BINDINGS: &[Binding] = &[
         ],
         action: Action::Back,
         help: "back (clears a kept filter first)",
+        with_next: None,
     },
     Binding {
         keys: &[code(KeyCode::Tab)],
         action: Action::NextTab,
         help: "next tab: users, deleted users, subscribed SKUs",
+        with_next: Some("next / previous tab: users, deleted users, subscribed SKUs"),
     },
     Binding {
         keys: &[code(KeyCode::BackTab)],
         action: Action::PrevTab,
         help: "previous tab",
+        with_next: None,
     },
     Binding {
         keys: &[k('/')],
         action: Action::Filter,
         help: "filter the list (fuzzy; Enter keeps, Esc clears)",
+        with_next: None,
     },
     Binding {
         keys: &[k('S')],
         action: Action::Search,
         help: "search customers by name prefix (server-side)",
+        with_next: None,
     },
     Binding {
         keys: &[k('s')],
         action: Action::Skus,
         help: "the customer's subscribed SKUs (seat counts)",
+        with_next: None,
     },
     Binding {
         keys: &[k('y')],
         action: Action::Raw,
         help: "raw JSON of the selected item",
+        with_next: None,
     },
     Binding {
         keys: &[k('c')],
         action: Action::Copy,
         help: "copy the selected id (OSC 52)",
+        with_next: None,
     },
     Binding {
         keys: &[k('e')],
         action: Action::Export,
         help: "export the view to CSV (current directory)",
+        with_next: None,
     },
     Binding {
         keys: &[k('r')],
         action: Action::Refresh,
         help: "refresh / retry the current pane",
+        with_next: None,
     },
     Binding {
         keys: &[k('?')],
         action: Action::Help,
         help: "help",
+        with_next: None,
     },
     Binding {
         keys: &[k('q'), ctrl('c')],
         action: Action::Quit,
         help: "quit",
+        with_next: None,
     },
 ];
 
@@ -227,15 +250,32 @@ pub fn key_name(key: &Key, ascii: bool) -> String {
     }
 }
 
-/// The help's lines: each binding's keys and what they do, straight from the table.
+/// The help's lines: each binding's keys and what they do, straight from the table (a pair
+/// such as up / down shares one line, its keys interleaved: "↑ ↓ k j").
 pub fn help_lines(ascii: bool) -> Vec<(String, &'static str)> {
-    BINDINGS
-        .iter()
-        .map(|b| {
-            let keys: Vec<String> = b.keys.iter().map(|k| key_name(k, ascii)).collect();
-            (keys.join(" "), b.help)
-        })
-        .collect()
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < BINDINGS.len() {
+        let b = &BINDINGS[i];
+        let names = |b: &Binding| -> Vec<String> { b.keys.iter().map(|k| key_name(k, ascii)).collect() };
+        match (b.with_next, BINDINGS.get(i + 1)) {
+            (Some(text), Some(next)) => {
+                let (a, z) = (names(b), names(next));
+                let mut keys = Vec::new();
+                for n in 0..a.len().max(z.len()) {
+                    keys.extend(a.get(n).cloned());
+                    keys.extend(z.get(n).cloned());
+                }
+                out.push((keys.join(" "), text));
+                i += 2;
+            }
+            _ => {
+                out.push((names(b).join(" "), b.help));
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -323,8 +363,11 @@ mod tests {
     #[test]
     fn help_is_generated_from_the_table() {
         let lines = help_lines(false);
-        assert_eq!(lines.len(), BINDINGS.len());
+        let paired = BINDINGS.iter().filter(|b| b.with_next.is_some()).count();
+        assert_eq!(lines.len(), BINDINGS.len() - paired);
         assert!(lines.iter().any(|(keys, _)| keys == "Esc h ← Backspace"));
+        assert!(lines.iter().any(|(keys, _)| keys == "↑ ↓ k j"));
+        assert!(lines.iter().any(|(keys, _)| keys == "Tab Shift-Tab"));
         let ascii = help_lines(true);
         assert!(
             ascii
