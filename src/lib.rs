@@ -3,4 +3,8 @@
 
 pub mod api;
 pub mod cli;
+pub mod listing;
+pub mod logging;
+pub mod output;
+pub mod run;
 pub mod text;
