@@ -12,8 +12,11 @@ use std::io::{self, IsTerminal, Write};
 /// Why a listing failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ListingError {
-    #[error(transparent)]
-    Api(#[from] ApiError),
+    #[error("cannot list {what}: {source}")]
+    Api {
+        what: &'static str,
+        source: ApiError,
+    },
     #[error("cannot write the output: {0}")]
     Output(#[from] io::Error),
 }
@@ -46,6 +49,10 @@ pub fn table_width() -> usize {
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(120)
+}
+
+fn failed(what: &'static str) -> impl Fn(ApiError) -> ListingError {
+    move |source| ListingError::Api { what, source }
 }
 
 fn groups(args: &[GroupArg]) -> Vec<LicenseGroup> {
@@ -84,7 +91,10 @@ pub async fn run(
             let mut listing = Listing::new(out, effective_format(output.output), width);
             let mut cursor = None;
             loop {
-                let page = client.customers_page(&ctx, &query, cursor.as_ref()).await?;
+                let page = client
+                    .customers_page(&ctx, &query, cursor.as_ref())
+                    .await
+                    .map_err(failed("customers"))?;
                 listing.page(&page.items)?;
                 match page.next {
                     Some(next) => cursor = Some(next),
@@ -107,7 +117,8 @@ pub async fn run(
             loop {
                 let page = client
                     .users_page(&ctx, customer_id, &query, cursor.as_ref())
-                    .await?;
+                    .await
+                    .map_err(failed("users"))?;
                 listing.page(&page.items)?;
                 match page.next {
                     Some(next) => cursor = Some(next),
@@ -124,7 +135,8 @@ pub async fn run(
         } => {
             let items = client
                 .user_licenses(&ctx, customer_id, user_id, &groups(group_args))
-                .await?;
+                .await
+                .map_err(failed("licences"))?;
             let mut listing = Listing::new(out, effective_format(output.output), width);
             listing.page(&items)?;
             listing.finish()?;
@@ -136,7 +148,8 @@ pub async fn run(
         } => {
             let items = client
                 .subscribed_skus(&ctx, customer_id, &groups(group_args))
-                .await?;
+                .await
+                .map_err(failed("subscribed SKUs"))?;
             let mut listing = Listing::new(out, effective_format(output.output), width);
             listing.page(&items)?;
             listing.finish()?;

@@ -461,7 +461,7 @@ impl Rows for SubscribedSku {
             .count();
         let plans = match troubled {
             0 => self.service_plans.len().to_string(),
-            n => format!("{} (! {n} not enabled)", self.service_plans.len()),
+            n => format!("! {n} of {} off", self.service_plans.len()),
         };
         let consumed = match self.is_over_consumed() {
             true => format!("! {} over", number(self.consumed_units)),

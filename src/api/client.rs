@@ -621,12 +621,22 @@ fn transport_error(
             correlation_id,
         };
     }
-    let mut message = e.to_string();
+    // reqwest's own text repeats the URL; the innermost cause says what actually happened.
+    let mut cause = e.to_string();
     let mut source = std::error::Error::source(&e);
     while let Some(inner) = source {
-        message = format!("{message}: {inner}");
+        cause = inner.to_string();
         source = inner.source();
     }
+    let host = e
+        .url()
+        .and_then(|u| Some(format!("{}:{}", u.host_str()?, u.port_or_known_default()?)))
+        .unwrap_or_else(|| "Partner Center".into());
+    let message = if e.is_connect() {
+        format!("cannot connect to {host} ({cause})")
+    } else {
+        format!("the connection to {host} failed ({cause})")
+    };
     ApiError::Network {
         message: crate::text::sanitize(&message).into_owned(),
         correlation_id,
