@@ -14,8 +14,7 @@ use tui_support::*;
 fn top_len(d: &Driver) -> Option<(usize, usize)> {
     let screen = d.model.top();
     let view = screen.view(&d.model.cache);
-    view.table()
-        .map(|t| (screen.visible_len(t.len()), t.len()))
+    view.table().map(|t| (screen.visible_len(t.len()), t.len()))
 }
 
 fn selected_label(d: &Driver) -> String {
@@ -32,7 +31,9 @@ fn start_loads_the_customers_once() {
     assert_eq!(d.log.len(), 1);
     assert_eq!(d.log[0].query, Query::Customers { search: None });
     assert_eq!(d.log[0].page, None);
-    assert!(matches!(d.model.cache.status(&d.log[0].query), Status::Loading(id) if id == d.log[0].id));
+    assert!(
+        matches!(d.model.cache.status(&d.log[0].query), Status::Loading(id) if id == d.log[0].id)
+    );
 }
 
 #[test]
@@ -44,7 +45,9 @@ fn open_asks_for_the_customers_users_and_shows_them() {
     let asked = fetches(&effects);
     assert_eq!(asked.len(), 1);
     assert_eq!(asked[0].query, users_query(1));
-    assert!(matches!(d.model.top().kind, ScreenKind::Users { ref customer, deleted: false } if &*customer.name == "Customer 001"));
+    assert!(
+        matches!(d.model.top().kind, ScreenKind::Users { ref customer, deleted: false } if &*customer.name == "Customer 001")
+    );
     d.send(done(&asked[0], Ok(Payload::Users(users(0..3), None))));
     assert_eq!(top_len(&d), Some((3, 3)));
 }
@@ -75,7 +78,10 @@ fn a_stale_answer_never_lands_on_the_new_request() {
     assert_eq!(first.query, second.query);
     assert_ne!(first.id, second.id);
     d.send(done(&first, Ok(Payload::Users(users(0..9), None))));
-    assert_eq!(d.model.cache.status(&second.query), Status::Loading(second.id));
+    assert_eq!(
+        d.model.cache.status(&second.query),
+        Status::Loading(second.id)
+    );
     d.send(done(&second, Ok(Payload::Users(users(0..2), None))));
     assert_eq!(top_len(&d), Some((2, 2)));
 }
@@ -87,11 +93,17 @@ fn an_error_fails_the_pane_and_r_retries() {
     let cmd = fetches(&d.send(code(KeyCode::Enter))).remove(0);
     d.send(done(&cmd, Err(no_access())));
     assert_eq!(d.model.cache.status(&cmd.query), Status::Failed);
-    assert!(matches!(d.model.top().view(&d.model.cache), View::Failed(_)));
+    assert!(matches!(
+        d.model.top().view(&d.model.cache),
+        View::Failed(_)
+    ));
     let retry = fetches(&d.press("r"));
     assert_eq!(retry.len(), 1);
     assert_eq!(retry[0].query, cmd.query);
-    assert_eq!(d.model.cache.status(&cmd.query), Status::Loading(retry[0].id));
+    assert_eq!(
+        d.model.cache.status(&cmd.query),
+        Status::Loading(retry[0].id)
+    );
     // Errors never block navigation elsewhere.
     d.press("h");
     d.press("j");
@@ -111,13 +123,20 @@ fn the_next_page_loads_as_the_cursor_nears_the_end() {
     assert_eq!(pages.len(), 1, "exactly one next page, asked once");
     assert_eq!(pages[0].page, Some(cursor(1)));
     let page = pages[0].clone();
-    d.send(done(&page, Ok(Payload::Customers(customers(100..150), None))));
+    d.send(done(
+        &page,
+        Ok(Payload::Customers(customers(100..150), None)),
+    ));
     assert_eq!(top_len(&d), Some((150, 150)));
     assert_eq!(d.model.top().selected, 85, "the selection stays put");
     for _ in 0..100 {
         d.press("j");
     }
-    assert_eq!(d.log.iter().filter(|c| c.page.is_some()).count(), 1, "no more pages exist");
+    assert_eq!(
+        d.log.iter().filter(|c| c.page.is_some()).count(),
+        1,
+        "no more pages exist"
+    );
 }
 
 #[test]
@@ -202,14 +221,24 @@ fn the_filter_narrows_as_you_type_and_esc_clears_it() {
     assert_eq!(top_len(&d), Some((1, 52)));
     assert_eq!(selected_label(&d), "Contoso Ltd");
     d.send(code(KeyCode::Enter));
-    assert!(!d.model.top().filter.as_ref().unwrap().editing, "Enter keeps it");
+    assert!(
+        !d.model.top().filter.as_ref().unwrap().editing,
+        "Enter keeps it"
+    );
     assert_eq!(top_len(&d), Some((1, 52)));
     d.press("j");
     assert_eq!(selected_label(&d), "Contoso Ltd");
     d.send(code(KeyCode::Esc));
-    assert!(d.model.top().filter.is_none(), "Esc (back) clears a kept filter first");
+    assert!(
+        d.model.top().filter.is_none(),
+        "Esc (back) clears a kept filter first"
+    );
     assert_eq!(top_len(&d), Some((52, 52)));
-    assert_eq!(selected_label(&d), "Contoso Ltd", "the selection follows the row");
+    assert_eq!(
+        selected_label(&d),
+        "Contoso Ltd",
+        "the selection follows the row"
+    );
     assert_eq!(d.model.screens.len(), 1);
 }
 
@@ -271,7 +300,10 @@ fn server_search_asks_with_the_prefix_and_back_returns_to_the_full_list() {
     assert_eq!(d.last().query, query);
     d.press("h");
     assert_eq!(d.model.screens.len(), 1);
-    assert!(matches!(d.model.top().kind, ScreenKind::Customers { search: None }));
+    assert!(matches!(
+        d.model.top().kind,
+        ScreenKind::Customers { search: None }
+    ));
     assert_eq!(top_len(&d), Some((10, 10)));
 }
 
@@ -296,7 +328,10 @@ fn tab_switches_between_users_deleted_users_and_skus() {
         }
     );
     d.send(code(KeyCode::BackTab));
-    assert!(matches!(d.model.top().kind, ScreenKind::Users { deleted: true, .. }));
+    assert!(matches!(
+        d.model.top().kind,
+        ScreenKind::Users { deleted: true, .. }
+    ));
     assert_eq!(d.model.screens.len(), 2);
 }
 
@@ -318,7 +353,10 @@ fn skus_open_from_a_customer_and_their_plans_from_a_sku() {
             sku(2, "EMS E3", 5, 1, &["Enabled", "Warning"]),
         ])),
     ));
-    assert!(d.model.marks.customer(&guid(1, 0)), "the customer row is marked");
+    assert!(
+        d.model.marks.customer(&guid(1, 0)),
+        "the customer row is marked"
+    );
     d.press("j");
     d.send(code(KeyCode::Enter));
     assert_eq!(top_len(&d), Some((2, 2)));
@@ -345,7 +383,11 @@ fn raw_json_copy_and_export_of_the_selection() {
         panic!("no raw view");
     };
     assert_eq!(id.as_deref(), Some(guid(1, 1).as_str()));
-    assert!(lines.iter().any(|l| l.contains("\"relationshipToPartner\": \"reseller\"")));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("\"relationshipToPartner\": \"reseller\""))
+    );
     d.press("h");
     assert!(matches!(d.model.top().kind, ScreenKind::Customers { .. }));
 }
@@ -357,7 +399,14 @@ fn raw_json_of_a_plan_comes_from_its_licence() {
     let u = fetches(&d.send(code(KeyCode::Enter))).remove(0);
     d.send(done(&u, Ok(Payload::Users(users(0..2), None))));
     let l = fetches(&d.send(code(KeyCode::Enter))).remove(0);
-    d.send(done(&l, Ok(Payload::Licences(vec![licence(7, "E5", &["Assigned", "Disabled"])]))));
+    d.send(done(
+        &l,
+        Ok(Payload::Licences(vec![licence(
+            7,
+            "E5",
+            &["Assigned", "Disabled"],
+        )])),
+    ));
     assert!(d.model.marks.user(&guid(2, 0)), "the user row is marked");
     assert!(d.model.marks.customer(&guid(1, 0)), "and its customer");
     d.send(code(KeyCode::Enter));
@@ -366,7 +415,12 @@ fn raw_json_of_a_plan_comes_from_its_licence() {
     let ScreenKind::Raw { lines, .. } = &d.model.top().kind else {
         panic!("no raw view");
     };
-    assert!(lines.iter().any(|l| l.contains("\"capabilityStatus\": \"Disabled\"")), "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("\"capabilityStatus\": \"Disabled\"")),
+        "{lines:?}"
+    );
 }
 
 #[test]
@@ -410,5 +464,7 @@ fn a_retry_notice_is_kept_for_the_pane() {
             reason: "throttled (HTTP 429)".into(),
         },
     });
-    assert!(matches!(d.model.top().view(&d.model.cache), View::Loading(Some(r)) if r.notice.wait.as_secs() == 12));
+    assert!(
+        matches!(d.model.top().view(&d.model.cache), View::Loading(Some(r)) if r.notice.wait.as_secs() == 12)
+    );
 }

@@ -259,7 +259,7 @@ pub enum View<'a> {
 pub struct ListInfo<'a> {
     pub more: bool,
     pub pending: Option<Pending>,
-    pub problem: Option<&'a ApiError>,
+    pub problem: Option<(&'a ApiError, Pending)>,
     pub retry: Option<&'a Retry>,
     pub generation: u32,
 }
@@ -277,7 +277,7 @@ fn info<'a, R>(list: &'a List<R>, entry: &'a Entry<R>) -> ListInfo<'a> {
     ListInfo {
         more: list.next.is_some(),
         pending: list.pending.map(|(_, p)| p),
-        problem: list.problem.as_ref().map(|(e, _)| e),
+        problem: list.problem.as_ref().map(|(e, p)| (e, *p)),
         retry: entry.retry.as_ref(),
         generation: list.generation,
     }

@@ -257,7 +257,8 @@ pub fn help_lines(ascii: bool) -> Vec<(String, &'static str)> {
     let mut i = 0;
     while i < BINDINGS.len() {
         let b = &BINDINGS[i];
-        let names = |b: &Binding| -> Vec<String> { b.keys.iter().map(|k| key_name(k, ascii)).collect() };
+        let names =
+            |b: &Binding| -> Vec<String> { b.keys.iter().map(|k| key_name(k, ascii)).collect() };
         match (b.with_next, BINDINGS.get(i + 1)) {
             (Some(text), Some(next)) => {
                 let (a, z) = (names(b), names(next));

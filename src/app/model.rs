@@ -280,6 +280,8 @@ pub struct Model {
     pub cache: Cache,
     pub marks: Marks,
     pub help: bool,
+    /// The first help line shown (the help scrolls on short terminals).
+    pub help_offset: usize,
     /// The server-side customer search being typed.
     pub search: Option<Input>,
     pub flash: Option<Flash>,
@@ -305,6 +307,7 @@ impl Model {
             cache: Cache::default(),
             marks: Marks::default(),
             help: false,
+            help_offset: 0,
             search: None,
             flash: None,
             size,

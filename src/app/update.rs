@@ -109,13 +109,7 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
         return;
     }
     if model.help {
-        if matches!(
-            key.code,
-            KeyCode::Char('?' | 'q' | 'h') | KeyCode::Esc | KeyCode::Left | KeyCode::Backspace
-        ) {
-            model.help = false;
-            model.dirty = true;
-        }
+        help_key(model, key);
         return;
     }
     if model.search.is_some() {
@@ -163,6 +157,24 @@ pub(crate) fn act(model: &mut Model, action: Action, now: Instant, fx: &mut Fx) 
         }
         Action::Quit => quit(model, fx),
     }
+}
+
+/// Keys while the help is open: close it, or scroll it on a short terminal.
+fn help_key(model: &mut Model, key: KeyEvent) {
+    let max = crate::ui::help::max_offset(model.size);
+    let before = (model.help, model.help_offset);
+    match key.code {
+        KeyCode::Char('?' | 'q' | 'h') | KeyCode::Esc | KeyCode::Left | KeyCode::Backspace => {
+            model.help = false;
+            model.help_offset = 0;
+        }
+        KeyCode::Char('j') | KeyCode::Down => {
+            model.help_offset = (model.help_offset + 1).min(max);
+        }
+        KeyCode::Char('k') | KeyCode::Up => model.help_offset = model.help_offset.saturating_sub(1),
+        _ => {}
+    }
+    model.dirty |= before != (model.help, model.help_offset);
 }
 
 fn quit(model: &mut Model, fx: &mut Fx) {

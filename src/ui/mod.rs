@@ -82,7 +82,7 @@ pub fn draw(
     pane::draw(buf, focused, model, top, theme, Role::Focused);
     let cursor = statusbar::draw(buf, status, model, theme);
     if model.help {
-        help::draw(buf, body, theme);
+        help::draw(buf, body, theme, model.help_offset);
         return None;
     }
     cursor

@@ -4,7 +4,7 @@
 use super::state::loading_line;
 use super::theme::Theme;
 use crate::api::ApiError;
-use crate::app::cache::View;
+use crate::app::cache::{Pending, View};
 use crate::app::model::{Model, ScreenKind};
 use crate::app::rows::Tone;
 use crate::text::{sanitize, width};
@@ -125,12 +125,12 @@ fn message(model: &Model, view: &View<'_>, theme: &Theme) -> (String, Tone) {
             return (with_correlation(text, error, theme), Tone::Bad);
         }
         View::Ready(_, info) => {
-            if let Some(error) = info.problem {
-                let text = format!(
-                    "loading more failed: {}{}r retries",
-                    short(error),
-                    theme.dot()
-                );
+            if let Some((error, kind)) = info.problem {
+                let what = match kind {
+                    Pending::NextPage => "loading more failed",
+                    Pending::Refresh => "refresh failed (showing the rows from before)",
+                };
+                let text = format!("{what}: {}{}r retries", short(error), theme.dot());
                 return (with_correlation(text, error, theme), Tone::Bad);
             }
             if let Some(retry) = info.retry {

@@ -41,25 +41,29 @@ pub fn layout(columns: &[Column], widths: &[u16], avail: u16) -> Vec<Span> {
         .collect();
     let mut order: Vec<usize> = (0..columns.len()).collect();
     order.sort_by_key(|&i| (columns[i].priority, i));
+    let mut alloc = vec![0u16; columns.len()];
     let mut chosen: Vec<usize> = Vec::new();
     let mut used: u16 = 0;
-    for &i in &order {
+    let mut rest = order.iter().copied();
+    // Whole columns by priority while they fit at the width their content wants ...
+    for i in rest.by_ref() {
         let gap = u16::from(!chosen.is_empty());
-        let need = least[i] + gap;
-        if used + need <= avail {
+        if used + gap + want[i] <= avail {
             chosen.push(i);
-            used += need;
-        } else if chosen.is_empty() {
-            chosen.push(i);
-            used = avail;
+            alloc[i] = want[i];
+            used += gap + want[i];
+            continue;
         }
-    }
-    let mut alloc: Vec<u16> = least.clone();
-    let mut spare = avail.saturating_sub(used);
-    for &i in &chosen {
-        let add = want[i].saturating_sub(alloc[i]).min(spare);
-        alloc[i] += add;
-        spare -= add;
+        // ... then the next one in what is left, if its minimum fits.
+        let left = avail.saturating_sub(used + gap);
+        if chosen.is_empty() {
+            chosen.push(i);
+            alloc[i] = avail;
+        } else if left >= least[i] {
+            chosen.push(i);
+            alloc[i] = left.min(want[i]);
+        }
+        break;
     }
     chosen.sort_unstable();
     let mut x = 0u16;

@@ -3,8 +3,8 @@
 #![allow(dead_code)]
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use pcx::api::{ApiError, Cursor, Customer, CustomerUser, ErrorDetail, License, Link, Resource};
 use pcx::api::SubscribedSku;
+use pcx::api::{ApiError, Cursor, Customer, CustomerUser, ErrorDetail, License, Link, Resource};
 use pcx::app::model::{Model, Query};
 use pcx::app::msg::{Effect, Msg};
 use pcx::app::rows::{CustomerRow, LicenceRow, SkuRow, UserRow};
