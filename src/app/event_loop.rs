@@ -136,9 +136,8 @@ where
     O: FnMut(&Model, &Buffer),
     F: Future<Output = ()>,
 {
-    let size = terminal
-        .size()
-        .map_err(|e| AppError::Terminal(e.to_string()))?;
+    // The viewport's area: a fixed viewport (headless byte counting) never asks the backend.
+    let size = terminal.get_frame().area();
     let start = Instant::now();
     let mut model = Model::new((size.width, size.height), start);
     let theme = Theme::new(options.color, options.ascii);

@@ -376,8 +376,8 @@ impl LicenceRow {
 impl Row for LicenceRow {
     const COLUMNS: &'static [Column] = &[
         col("SKU", 0, 14, 44),
-        col("Part number", 1, 8, 28),
-        col("Service plans", 2, 8, 26),
+        col("Part number", 2, 8, 28),
+        col("Service plans", 1, 8, 26),
         col("Group", 3, 6, 6),
         col("SKU id", 4, 36, 36),
     ];
