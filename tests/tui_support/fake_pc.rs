@@ -3,7 +3,7 @@
 //! request so tests can count them.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -17,6 +17,8 @@ pub struct Behaviour {
     pub throttle_users_once: AtomicBool,
     /// Answer licence requests for this user index with 403.
     pub forbid_licences_of: AtomicUsize,
+    /// Never answer subscribed-SKU requests.
+    pub stall_skus: AtomicBool,
 }
 
 #[derive(Clone)]
@@ -115,8 +117,18 @@ async fn users(State(state): State<Shared>, Path(cid): Path<String>) -> Response
 async fn licences(
     State(state): State<Shared>,
     Path((_cid, uid)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
 ) -> Response {
-    record(&state, "licenses");
+    // The explorer asks for both licence groups in one request.
+    let both = query.as_deref() == Some("licenseGroupIds=Group1&licenseGroupIds=Group2");
+    record(
+        &state,
+        if both {
+            "licenses"
+        } else {
+            "licenses (not both groups)"
+        },
+    );
     let forbidden = state.behaviour.forbid_licences_of.load(Ordering::SeqCst);
     if forbidden > 0 && user_id(forbidden) == uid {
         let body = json!({"code": 900308, "description": "Insufficient privileges", "source": "PartnerFD"});
@@ -142,6 +154,9 @@ async fn licences(
 
 async fn skus(State(state): State<Shared>) -> Response {
     record(&state, "subscribedskus");
+    if state.behaviour.stall_skus.load(Ordering::SeqCst) {
+        std::future::pending::<()>().await;
+    }
     ok(json!({"totalCount": 0, "items": []}))
 }
 
