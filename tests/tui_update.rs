@@ -468,3 +468,34 @@ fn a_retry_notice_is_kept_for_the_pane() {
         matches!(d.model.top().view(&d.model.cache), View::Loading(Some(r)) if r.notice.wait.as_secs() == 12)
     );
 }
+
+#[test]
+fn a_paste_types_into_the_prompt_and_never_runs_commands() {
+    let mut d = Driver::new(120, 40);
+    d.customers_loaded(customers(0..5), None);
+    d.send(pcx::app::msg::Msg::Paste("qqq".into()));
+    assert!(!d.model.quit, "a paste outside a prompt is ignored");
+    d.press("/");
+    d.send(pcx::app::msg::Msg::Paste("Customer\u{1b}[2J 003\n".into()));
+    assert_eq!(
+        d.model.top().filter.as_ref().unwrap().query(),
+        "Customer[2J 003"
+    );
+}
+
+#[test]
+fn the_help_scrolls_on_a_short_terminal() {
+    let mut d = Driver::new(50, 16);
+    d.press("?");
+    d.press("jjj");
+    assert_eq!(d.model.help_offset, 3);
+    d.press("k");
+    assert_eq!(d.model.help_offset, 2);
+    for _ in 0..50 {
+        d.press("j");
+    }
+    let at_end = d.model.help_offset;
+    assert!(at_end > 2 && at_end < 30, "{at_end}");
+    d.press("q");
+    assert!(!d.model.help && !d.model.quit, "q closes the help first");
+}

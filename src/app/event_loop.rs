@@ -199,6 +199,7 @@ where
                     match event? {
                         Event::Key(key) => msgs.push(Msg::Key(key)),
                         Event::Resize(w, h) => msgs.push(Msg::Resize(w, h)),
+                        Event::Paste(text) => msgs.push(Msg::Paste(text)),
                         _ => {}
                     }
                 }

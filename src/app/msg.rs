@@ -10,6 +10,8 @@ use std::path::PathBuf;
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Text pasted into the terminal (bracketed paste): typed into an open prompt, else ignored.
+    Paste(String),
     /// The terminal's new columns and rows.
     Resize(u16, u16),
     /// Time passed (spinner frame, a debounce that came due).

@@ -24,6 +24,7 @@ fn restore() {
     let _ = crossterm::execute!(
         out,
         EndSynchronizedUpdate,
+        crossterm::event::DisableBracketedPaste,
         crossterm::style::SetAttribute(crossterm::style::Attribute::Reset),
         LeaveAlternateScreen,
         crossterm::cursor::Show
@@ -48,7 +49,13 @@ impl Guard {
             previous_hook: previous,
         };
         enable_raw_mode()?;
-        crossterm::execute!(io::stdout(), EnterAlternateScreen, crossterm::cursor::Hide)?;
+        // Bracketed paste: a paste arrives as text, never as a burst of commands.
+        crossterm::execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            crossterm::cursor::Hide,
+            crossterm::event::EnableBracketedPaste
+        )?;
         Ok(guard)
     }
 }

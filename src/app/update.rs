@@ -49,6 +49,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
     let mut fx = Fx::new();
     match msg {
         Msg::Key(key) => on_key(model, key, now, &mut fx),
+        Msg::Paste(text) => on_paste(model, &text, now, &mut fx),
         Msg::Resize(width, height) => {
             model.size = (width, height);
             nav::clamp_all(model);
@@ -239,6 +240,25 @@ fn edit_request(key: &KeyEvent) -> Option<InputRequest> {
         KeyCode::End => InputRequest::GoToEnd,
         _ => return None,
     })
+}
+
+/// Pasted text goes into an open prompt as one line; with no prompt it is ignored, so a paste
+/// can never run commands.
+fn on_paste(model: &mut Model, text: &str, now: Instant, fx: &mut Fx) {
+    let clean = crate::text::sanitize(text);
+    let chars = clean.trim().chars().map(InputRequest::InsertChar);
+    if let Some(input) = model.search.as_mut() {
+        for request in chars {
+            input.handle(request);
+        }
+        model.dirty = true;
+    } else if let Some(filter) = model.top_mut().filter.as_mut().filter(|f| f.editing) {
+        for request in chars {
+            filter.edit(request);
+        }
+        nav::refilter(model);
+        nav::after_move(model, now, fx);
+    }
 }
 
 fn filter_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
