@@ -176,7 +176,6 @@ where
         };
         let sleep_to = wake.unwrap_or(now + Duration::from_secs(3600));
         let batch = tokio::select! {
-            biased;
             () = &mut shutdown => Batch::Shutdown,
             got = next_events(&mut events) => match got {
                 Some(batch) => Batch::Events(batch),

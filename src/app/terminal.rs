@@ -39,16 +39,25 @@ struct Guard {
 
 impl Guard {
     fn enter() -> Result<Self, AppError> {
+        use std::io::IsTerminal;
+        if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+            return Err(AppError::Terminal(
+                "the explorer needs a terminal; for scripts use a listing command such as \
+                 `pcx customers -o json`"
+                    .into(),
+            ));
+        }
+        enable_raw_mode()?;
         let previous: Hook = Arc::from(std::panic::take_hook());
         let chained = previous.clone();
         std::panic::set_hook(Box::new(move |info| {
             restore();
             chained(info);
         }));
+        // From here on, dropping the guard restores whatever was set up.
         let guard = Self {
             previous_hook: previous,
         };
-        enable_raw_mode()?;
         // Bracketed paste: a paste arrives as text, never as a burst of commands.
         crossterm::execute!(
             io::stdout(),
