@@ -121,10 +121,8 @@ fn answer(shared: &Shared, parts: &Parts) -> Reply {
             "The requested resource was not found.",
         );
     };
-    if let Some(limiter) = &shared.limiter {
-        if let Err(wait) = limiter.admit(&route.tenant()) {
-            return Reply::throttled(wait);
-        }
+    if let Some(Err(wait)) = shared.limiter.as_ref().map(|l| l.admit(&route.tenant())) {
+        return Reply::throttled(wait);
     }
     let query = Query::parse(parts.uri.query());
     let result = match route {
@@ -383,7 +381,7 @@ fn collection_links<'a>(
 /// The next link of page `page`: with `/v1` after even pages, without after odd ones, as the
 /// real service has sent both forms.
 fn next_uri(page: u32, base: &str, size: u32) -> String {
-    let prefix = if page % 2 == 0 { "/v1" } else { "" };
+    let prefix = if page.is_multiple_of(2) { "/v1" } else { "" };
     format!("{prefix}{base}?size={size}&seekOperation=Next")
 }
 

@@ -102,7 +102,7 @@ impl GeneratedPartner {
             id: self.customer_ids().id(i as u32),
             name: Cow::Owned(company.name),
             domain: Cow::Owned(company.domain),
-            relationship: if company.hash % 20 == 0 {
+            relationship: if company.hash.is_multiple_of(20) {
                 "advisor"
             } else {
                 "reseller"
@@ -177,7 +177,7 @@ impl GeneratedPartner {
             };
         }
         let country = COUNTRIES[word(3, COUNTRIES.len())];
-        let stem = if roll % 5 == 0 {
+        let stem = if roll.is_multiple_of(5) {
             LAST_NAMES[word(1, LAST_NAMES.len())]
         } else {
             COMPANY_STEMS[word(1, COMPANY_STEMS.len())]
@@ -265,7 +265,7 @@ impl GeneratedPartner {
             });
         };
         if let Some(suite) = self.catalog.sku(SUITES[pick(h, SUITES.len())]) {
-            let status = if h % 50 == 0 {
+            let status = if h.is_multiple_of(50) {
                 Status::Warning
             } else {
                 Status::Enabled
@@ -294,7 +294,7 @@ impl GeneratedPartner {
                 limit: None,
             };
             // Now and then one add-on has more seats assigned than bought.
-            let slack = if a % 53 == 0 {
+            let slack = if a.is_multiple_of(53) {
                 -1
             } else {
                 (a >> 24) as i64 % 3

@@ -191,7 +191,7 @@ impl Rule {
     pub(crate) fn holds(&self, j: u32) -> bool {
         let every = self.every.max(1);
         j >= self.start
-            && (j - self.start) % every == 0
+            && (j - self.start).is_multiple_of(every)
             && self.limit.is_none_or(|l| (j - self.start) / every < l)
     }
 
