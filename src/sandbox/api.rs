@@ -35,7 +35,10 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
     let correlation_id = echo(&parts.headers, "ms-correlationid");
     let request_id = echo(&parts.headers, "ms-requestid");
     shared.delay().await;
-    let mut response = match shared.faults.decide() {
+    let fault = shared.faults.decide();
+    // Paths carry no secrets (continuation tokens travel in headers, which are not logged).
+    tracing::debug!(path = %path_and_query, fault = ?fault.map(|f| f.kind), "sandbox API request");
+    let mut response = match fault {
         Some(fault) if fault.replaces_answer() => {
             fault.answer(&path_and_query, shared.shutdown.clone()).await
         }

@@ -225,12 +225,27 @@ impl GeneratedPartner {
         }) as usize
     }
 
-    /// The j-th active (or deleted) user of customer i.
-    pub(crate) fn user(&self, i: usize, deleted: bool, j: usize) -> UserRec<'static> {
+    /// Users `from..from + size` of the active (or deleted) ones of customer i, and how many
+    /// there are in all; the company is derived once for the whole page.
+    pub(crate) fn users(
+        &self,
+        i: usize,
+        deleted: bool,
+        from: usize,
+        size: usize,
+    ) -> (Vec<UserRec<'static>>, usize) {
         let company = self.company(i);
         let people = self.people(i, &company);
-        let j = j as u32 + if deleted { people.active } else { 0 };
-        people.user(j)
+        let (offset, count) = if deleted {
+            (people.active, people.deleted)
+        } else {
+            (0, people.active)
+        };
+        let end = from.saturating_add(size).min(count as usize);
+        let users = (from..end)
+            .map(|j| people.user(offset + j as u32))
+            .collect();
+        (users, count as usize)
     }
 
     pub(crate) fn find_user(&self, i: usize, id: &Uuid) -> Option<UserRec<'static>> {
@@ -353,9 +368,9 @@ mod tests {
         for i in 0..40 {
             let (subs, _) = p.subscriptions(i);
             let mut held = vec![0i64; subs.len()];
-            for j in 0..p.user_count(i, false) {
-                let user = p.user(i, false, j);
-                for k in p.held(i, &user) {
+            let (users, _) = p.users(i, false, 0, usize::MAX);
+            for user in &users {
+                for k in p.held(i, user) {
                     held[k] += 1;
                 }
             }

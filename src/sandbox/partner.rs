@@ -88,13 +88,6 @@ impl Partner {
         }
     }
 
-    pub(crate) fn user(&self, i: usize, deleted: bool, j: usize) -> Option<UserRec<'_>> {
-        match self {
-            Self::Demo(p) => p.user(i, deleted, j),
-            Self::Generated(p) => (j < p.user_count(i, deleted)).then(|| p.user(i, deleted, j)),
-        }
-    }
-
     pub(crate) fn find_user(&self, i: usize, id: &Uuid) -> Option<UserRec<'_>> {
         match self {
             Self::Demo(p) => p.find_user(i, id),
@@ -161,14 +154,19 @@ impl Partner {
         from: usize,
         size: usize,
     ) -> Scan<UserRec<'_>> {
-        let count = self.user_count(i, deleted);
-        let end = from.saturating_add(size).min(count);
-        let items = (from..end)
-            .filter_map(|j| self.user(i, deleted, j))
-            .collect();
+        let (items, count) = match self {
+            Self::Demo(p) => {
+                let count = p.user_count(i, deleted);
+                let end = from.saturating_add(size).min(count);
+                let items = (from..end).filter_map(|j| p.user(i, deleted, j)).collect();
+                (items, count)
+            }
+            Self::Generated(p) => p.users(i, deleted, from, size),
+        };
+        let end = from.saturating_add(items.len());
         Scan {
+            next: (end < count && !items.is_empty()).then_some(end),
             items,
-            next: (end < count).then_some(end),
         }
     }
 }
