@@ -131,7 +131,7 @@ impl GeneratedPartner {
                 postal_code: Some(format!("{:05}", (h >> 29) % 100_000)),
                 phone_number: Some(format!(
                     "+{} 555 01{:02}",
-                    1 + (h >> 40) % 98,
+                    calling_code(code),
                     (h >> 47) % 100
                 )),
             },
@@ -333,6 +333,28 @@ impl GeneratedPartner {
             .filter(|r| r.holds(j))
             .map(|r| r.subscription)
             .collect()
+    }
+}
+
+/// The international calling code of the countries the generator uses.
+fn calling_code(country: &str) -> u32 {
+    match country {
+        "GB" => 44,
+        "DE" => 49,
+        "FR" => 33,
+        "NL" => 31,
+        "SE" => 46,
+        "DK" => 45,
+        "NO" => 47,
+        "AU" => 61,
+        "IE" => 353,
+        "ES" => 34,
+        "IT" => 39,
+        "PL" => 48,
+        "CH" => 41,
+        "JP" => 81,
+        "SA" => 966,
+        _ => 1,
     }
 }
 

@@ -246,11 +246,8 @@ impl Sandbox {
         }
         if let Some(faults) = s.faults.current().filter(|f| f.rate > 0.0) {
             let kinds: Vec<&str> = faults.kinds.iter().map(|k| k.name()).collect();
-            text.push_str(&format!(
-                "; faults {}% ({})",
-                faults.rate * 100.0,
-                kinds.join(", ")
-            ));
+            let percent = (faults.rate * 1000.0).round() / 10.0;
+            text.push_str(&format!("; faults {percent}% ({})", kinds.join(", ")));
         }
         if let Some(limiter) = &s.limiter {
             text.push_str(&format!(

@@ -85,7 +85,9 @@ impl<'a> Synthetic<'a, '_> {
         let (block, r) = (j / firsts, j % firsts);
         let step = coprime_step(firsts, self.key);
         let f = (r * step + pick(self.key, firsts)) % firsts;
-        let l = (block + r * 7 + pick(self.key >> 17, lasts)) % lasts;
+        // Any multiplier keeps pairs unique within a round; a keyed one avoids alphabetical runs.
+        let spread = 1 + pick(self.key >> 29, lasts);
+        let l = (block + r * spread + pick(self.key >> 17, lasts)) % lasts;
         let round = j / (firsts * lasts);
         let suffix = if round == 0 {
             String::new()
