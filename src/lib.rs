@@ -9,5 +9,6 @@ pub mod listing;
 pub mod logging;
 pub mod output;
 pub mod run;
+pub mod sandbox;
 pub mod text;
 pub mod ui;
