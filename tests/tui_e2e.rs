@@ -268,3 +268,95 @@ async fn a_cursor_move_writes_a_few_hundred_bytes() {
     println!("bytes per cursor move: {per_move:?}");
     assert!(per_move.iter().all(|&b| b > 0 && b <= 600), "{per_move:?}");
 }
+
+async fn demo() -> (pcx::sandbox::Sandbox, ApiClient) {
+    let sandbox = pcx::sandbox::Sandbox::start(
+        pcx::sandbox::SandboxConfig::demo(),
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let api = ApiClient::new(
+        ClientConfig::new(sandbox.base_url()),
+        StaticToken::new(Secret::new(pcx::sandbox::DEMO_TOKEN)),
+    )
+    .unwrap();
+    (sandbox, api)
+}
+
+fn has_status(s: &str) -> bool {
+    [
+        "Assigned",
+        "Enabled",
+        "Suspended",
+        "Warning",
+        "Disabled",
+        "LockedOut",
+        "Deleted",
+    ]
+    .iter()
+    .any(|w| s.contains(w))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_sandbox_from_customers_to_a_service_plan() {
+    let (sandbox, api) = demo().await;
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let steps = vec![
+        step(|_, s| s.contains("Contoso") && s.contains(" of "), "\n"),
+        step(
+            |m, s| matches!(m.top().kind, ScreenKind::Users { .. }) && s.contains("@contoso.com"),
+            "\n",
+        ),
+        step(
+            |m, s| {
+                matches!(m.top().kind, ScreenKind::Licences { .. })
+                    && s.contains("Microsoft 365 E5")
+            },
+            "\n",
+        ),
+        step(|m, s| top_is_plans(m) && has_status(s), "q"),
+    ];
+    let (model, frames) = explore(&mut terminal, api, steps).await;
+    assert!(top_is_plans(&model));
+    let requests = sandbox.api_requests();
+    assert_eq!(
+        requests.len(),
+        3,
+        "cold start to a user's plans: {requests:?}"
+    );
+    assert!(requests[0].starts_with("/v1/customers?"), "{requests:?}");
+    assert!(requests[1].contains("/users?"), "{requests:?}");
+    assert!(
+        requests[2].contains("/licenses?licenseGroupIds=Group1&licenseGroupIds=Group2"),
+        "{requests:?}"
+    );
+    let last = frames.last().unwrap();
+    assert!(last.contains("Customers › Contoso"), "{last}");
+    assert!(last.contains("✓ Assigned"), "{last}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_customer_without_gdap_explains_the_403() {
+    let (_sandbox, api) = demo().await;
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let steps = vec![
+        step(
+            |_, s| s.contains("Contoso") && s.contains(" of "),
+            "/Graphic Design\n",
+        ),
+        step(
+            |_, s| s.contains("Graphic Design Institute") && s.contains("1 of"),
+            "\n",
+        ),
+        step(|_, s| s.contains("GDAP roles"), "hhgs"),
+        step(
+            |_, s| s.contains("Subscribed SKUs") && s.contains("Microsoft 365"),
+            "q",
+        ),
+    ];
+    let (_, frames) = explore(&mut terminal, api, steps).await;
+    let denied = frames.iter().find(|f| f.contains("GDAP roles")).unwrap();
+    assert!(denied.contains("Directory Reader"), "{denied}");
+    assert!(denied.contains("correlation id"), "{denied}");
+}

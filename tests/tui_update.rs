@@ -410,7 +410,8 @@ fn raw_json_of_a_plan_comes_from_its_licence() {
     assert!(d.model.marks.user(&guid(2, 0)), "the user row is marked");
     assert!(d.model.marks.customer(&guid(1, 0)), "and its customer");
     d.send(code(KeyCode::Enter));
-    d.press("j");
+    // Plans needing attention come first: the Disabled one leads.
+    assert_eq!(selected_label(&d), "Plan 1 of E5");
     d.press("y");
     let ScreenKind::Raw { lines, .. } = &d.model.top().kind else {
         panic!("no raw view");

@@ -32,7 +32,7 @@ pub fn raw(model: &mut Model) {
         ScreenKind::Plans { source, sku } => model
             .cache
             .sku_row_raw(source, &sku.id)
-            .and_then(|raw| plan_json(raw.get(), id.as_deref(), row)),
+            .and_then(|raw| plan_json(raw.get(), id.as_deref(), table.source_index(row))),
         _ => table.raw(row).map(|r| r.get().to_string()),
     };
     drop(view);

@@ -428,6 +428,10 @@ pub trait Table {
     /// The widest cell of each column.
     fn widths(&self) -> &[u16];
     fn raw(&self, i: usize) -> Option<&serde_json::value::RawValue>;
+    /// Where row `i` sits in the API's own order (tables that reorder say so).
+    fn source_index(&self, i: usize) -> usize {
+        i
+    }
 }
 
 /// A borrowed table is a table (the cache hands out views of its lists).
@@ -458,6 +462,9 @@ impl<T: Table + ?Sized> Table for &T {
     }
     fn raw(&self, i: usize) -> Option<&serde_json::value::RawValue> {
         (**self).raw(i)
+    }
+    fn source_index(&self, i: usize) -> usize {
+        (**self).source_index(i)
     }
 }
 
@@ -497,14 +504,19 @@ impl<R: Row> Table for List<R> {
     }
 }
 
-/// The service plans of one SKU as a table (a few dozen rows: widths are measured on the fly).
+/// The service plans of one SKU as a table: plans needing attention first (so a Suspended
+/// plan among fifty is on the first screen), otherwise in the API's order. A few dozen rows:
+/// order and widths are worked out on the fly.
 pub struct PlanTable<'a> {
     plans: &'a [ServicePlan],
+    order: Vec<usize>,
     widths: Vec<u16>,
 }
 
 impl<'a> PlanTable<'a> {
     pub fn new(plans: &'a [ServicePlan]) -> Self {
+        let mut order: Vec<usize> = (0..plans.len()).collect();
+        order.sort_by_key(|&i| !plans[i].needs_attention());
         let widths = (0..PLAN_COLUMNS.len())
             .map(|c| {
                 plans
@@ -515,7 +527,15 @@ impl<'a> PlanTable<'a> {
                     .min(u16::MAX as usize) as u16
             })
             .collect();
-        Self { plans, widths }
+        Self {
+            plans,
+            order,
+            widths,
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<&'a ServicePlan> {
+        self.order.get(i).and_then(|&k| self.plans.get(k))
     }
 }
 
@@ -527,16 +547,16 @@ impl Table for PlanTable<'_> {
         self.plans.len()
     }
     fn id(&self, i: usize) -> Option<&str> {
-        self.plans.get(i)?.id.as_deref()
+        self.get(i)?.id.as_deref()
     }
     fn label(&self, i: usize) -> &str {
-        self.plans.get(i).map_or("", plan_label)
+        self.get(i).map_or("", plan_label)
     }
     fn haystack(&self, i: usize) -> Cow<'_, str> {
-        Cow::Owned(self.plans.get(i).map(plan_haystack).unwrap_or_default())
+        Cow::Owned(self.get(i).map(plan_haystack).unwrap_or_default())
     }
     fn cell(&self, i: usize, column: usize) -> Cell<'_> {
-        match self.plans.get(i) {
+        match self.get(i) {
             Some(p) => plan_cell(p, column),
             None => Cell {
                 text: Cow::Borrowed(""),
@@ -545,7 +565,7 @@ impl Table for PlanTable<'_> {
         }
     }
     fn mark(&self, i: usize) -> Mark {
-        match self.plans.get(i) {
+        match self.get(i) {
             Some(p) if p.needs_attention() => Mark::Attention,
             _ => Mark::None,
         }
@@ -555,5 +575,8 @@ impl Table for PlanTable<'_> {
     }
     fn raw(&self, _i: usize) -> Option<&serde_json::value::RawValue> {
         None
+    }
+    fn source_index(&self, i: usize) -> usize {
+        self.order.get(i).copied().unwrap_or(i)
     }
 }
