@@ -38,11 +38,6 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
     if let Some(Command::Sandbox(args)) = &cli.command {
         return Ok(sandbox::serve(args).await?);
     }
-    let Some(command) = &cli.command else {
-        return Err(RunError::Other(
-            "the interactive explorer is not available in this build yet".into(),
-        ));
-    };
     // The demo's sandbox lives as long as this run: dropping it stops the server.
     let demo = match cli.global.demo {
         true => Some(start_demo().await?),
@@ -70,6 +65,9 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
     let mut config = ClientConfig::new(base_url);
     config.locale = cli.global.locale.clone();
     let client = ApiClient::new(config, tokens)?;
+    let Some(command) = &cli.command else {
+        return explore(&cli, client, demo.is_some()).await;
+    };
     let stdout = std::io::stdout().lock();
     if listing::run(&client, command, crate::api::client::MAX_PAGE_SIZE, stdout).await? {
         return Ok(());
@@ -77,6 +75,29 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
     Err(RunError::Other(format!(
         "{command:?} is not available in this build yet"
     )))
+}
+
+/// The interactive explorer (no command given).
+async fn explore(cli: &Cli, client: ApiClient, demo: bool) -> Result<(), RunError> {
+    use crate::cli::ColorChoice;
+    let color = match cli.global.color.unwrap_or(ColorChoice::Auto) {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let title = match demo {
+        true => "demo".to_string(),
+        false => client.base_url().host_str().unwrap_or("Partner Center").to_string(),
+    };
+    let options = crate::app::UiOptions {
+        color,
+        ascii: cli.global.ascii,
+        title,
+        ..crate::app::UiOptions::default()
+    };
+    crate::app::run_terminal(client, options)
+        .await
+        .map_err(|e| RunError::Other(e.to_string()))
 }
 
 /// The demo partner on a random loopback port, in this process.
