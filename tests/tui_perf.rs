@@ -115,3 +115,48 @@ fn figures_at_scale() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "prints figures; run in release"]
+async fn time_to_first_frame() {
+    use crossterm::event::{Event, KeyEvent, KeyModifiers};
+    let sandbox = pcx::sandbox::Sandbox::start(
+        pcx::sandbox::SandboxConfig::demo(),
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let api = pcx::api::ApiClient::new(
+        pcx::api::ClientConfig::new(sandbox.base_url()),
+        pcx::api::StaticToken::new(pcx::api::Secret::new(pcx::sandbox::DEMO_TOKEN)),
+    )
+    .unwrap();
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let start = Instant::now();
+    let mut first = None;
+    let mut customers = None;
+    let observer = |_: &pcx::app::Model, buf: &Buffer| {
+        first.get_or_insert_with(|| start.elapsed());
+        if customers.is_none() && screen_text(buf).contains("Contoso") {
+            customers = Some(start.elapsed());
+            let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+            let _ = tx.send(Event::Key(q));
+        }
+    };
+    let options = pcx::app::UiOptions::default();
+    pcx::app::run_with(
+        &mut terminal,
+        pcx::app::ChannelEvents(rx),
+        api,
+        options,
+        observer,
+    )
+    .await
+    .unwrap();
+    println!(
+        "first frame after {:?}; customers on screen after {:?}",
+        first.unwrap(),
+        customers.unwrap()
+    );
+}

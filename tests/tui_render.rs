@@ -385,3 +385,32 @@ fn the_row_count_says_when_more_pages_exist() {
     let screen = text(&render(&d, 80, 24, &Theme::new(true, false)));
     assert!(screen.contains("42 of 42+"), "{screen}");
 }
+
+#[test]
+fn the_breadcrumb_keeps_clear_of_the_title_and_keeps_the_deepest_levels() {
+    for width in 40..=130u16 {
+        let mut d = Driver::new(width, 24);
+        let long = "The Consolidated Regional Association of Northern Plains Cooperatives";
+        d.customers_loaded(
+            vec![named_customer(1, long, "northernplains.onmicrosoft.com")],
+            None,
+        );
+        let cmd = fetches(&d.send(code(KeyCode::Enter))).remove(0);
+        d.send(done(&cmd, Ok(Payload::Users(users(0..3), None))));
+        let cmd = fetches(&d.send(code(KeyCode::Enter))).remove(0);
+        let sku = licence(1, "Enterprise Mobility + Security E3", &["Suspended"]);
+        d.send(done(&cmd, Ok(Payload::Licences(vec![sku]))));
+        d.send(code(KeyCode::Enter));
+        let top = text(&render(&d, width, 24, &Theme::new(true, false)))
+            .lines()
+            .next()
+            .unwrap()
+            .to_string();
+        let title = top.find("pcx · demo").expect("the title");
+        assert!(top[..title].ends_with("  "), "{width}: {top:?}");
+        assert!(
+            top.contains("Enterprise Mobility") || top.contains('…'),
+            "{width}: {top:?}"
+        );
+    }
+}

@@ -449,12 +449,12 @@ fn count(n: Option<i64>) -> String {
 impl Row for SkuRow {
     const COLUMNS: &'static [Column] = &[
         col("SKU", 0, 14, 40),
-        num("Total", 2),
+        num("Total", 3),
         num("Consumed", 1),
-        num("Available", 3),
+        num("Available", 4),
         num("Warning", 5),
         num("Suspended", 6),
-        status("Status", 4),
+        status("Status", 2),
         col("Part number", 7, 8, 28),
     ];
 

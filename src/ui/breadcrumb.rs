@@ -47,7 +47,8 @@ pub fn crumbs(model: &Model) -> Vec<String> {
 pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme, title: &str) {
     let right = format!("pcx{}{}", theme.dot(), crate::text::sanitize(title));
     let right_w = width(&right) as u16;
-    let room = area.width.saturating_sub(right_w + 2);
+    // One column of margin on the left, two between the crumbs and the title.
+    let room = area.width.saturating_sub(right_w + 4);
     let crumbs = crumbs(model);
     let sep = theme.separator();
     let mut text = crumbs.join(sep);
