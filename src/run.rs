@@ -87,7 +87,11 @@ async fn explore(cli: &Cli, client: ApiClient, demo: bool) -> Result<(), RunErro
     };
     let title = match demo {
         true => "demo".to_string(),
-        false => client.base_url().host_str().unwrap_or("Partner Center").to_string(),
+        false => client
+            .base_url()
+            .host_str()
+            .unwrap_or("Partner Center")
+            .to_string(),
     };
     let options = crate::app::UiOptions {
         color,
