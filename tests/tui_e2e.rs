@@ -74,6 +74,18 @@ async fn explore<B>(
 where
     B: ratatui::backend::Backend + pcx::app::RawTerminal,
 {
+    explore_with(terminal, api, options(), steps).await
+}
+
+async fn explore_with<B>(
+    terminal: &mut Terminal<B>,
+    api: ApiClient,
+    options: UiOptions,
+    steps: Vec<Step>,
+) -> (Model, Vec<String>)
+where
+    B: ratatui::backend::Backend + pcx::app::RawTerminal,
+{
     let (tx, rx) = mpsc::unbounded_channel();
     let mut at = 0;
     let mut frames = Vec::new();
@@ -92,7 +104,7 @@ where
         }
         frames.push(screen);
     };
-    let run = run_with(terminal, ChannelEvents(rx), api, options(), observer);
+    let run = run_with(terminal, ChannelEvents(rx), api, options, observer);
     // A guard against a hang, not a synchronisation: every step waits on a drawn condition.
     let Ok(result) = tokio::time::timeout(Duration::from_secs(60), run).await else {
         panic!(
@@ -359,4 +371,52 @@ async fn the_demo_customer_without_gdap_explains_the_403() {
     let denied = frames.iter().find(|f| f.contains("GDAP roles")).unwrap();
     assert!(denied.contains("Directory Reader"), "{denied}");
     assert!(denied.contains("correlation id"), "{denied}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copy_and_export_report_in_the_status_bar() {
+    let pc = fake_pc::start().await;
+    let dir = std::env::temp_dir().join(format!("pcx-e2e-export-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let options = UiOptions {
+        export_dir: dir.clone(),
+        ..options()
+    };
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let steps = vec![
+        step(|_, s| s.contains("Contoso"), "c"),
+        step(
+            |_, s| s.contains("copied c0000000-0000-4000-8000-000000000000"),
+            "\n",
+        ),
+        step(|_, s| s.contains("alice@contoso.onmicrosoft.com"), "\n"),
+        step(|_, s| s.contains("Microsoft 365 E5"), "\n"),
+        step(|m, s| top_is_plans(m) && s.contains("Suspended"), "e"),
+        step(|_, s| s.contains("exported to"), "q"),
+    ];
+    let (_, frames) = explore_with(&mut terminal, client(&pc.base_url), options, steps).await;
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let csv = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(
+        csv.starts_with("Status,Service plan,Service name,Target,Plan id\r\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("Suspended,Microsoft Defender for Office 365 (Plan 2)"),
+        "{csv}"
+    );
+    let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        name.starts_with("pcx-service-plans-") && name.ends_with(".csv"),
+        "{name}"
+    );
+    assert!(
+        frames.iter().any(|f| f.contains(&name)),
+        "the status bar names the file"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

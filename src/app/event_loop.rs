@@ -289,7 +289,9 @@ impl Edge<'_> {
                         followups.push(Msg::Copied(result));
                     }
                     Effect::Export(job) => {
+                        // The full path, so the operator knows where "the current directory" was.
                         let result = write_export(&self.options.export_dir, &job, &timestamp_now())
+                            .map(|path| std::path::absolute(&path).unwrap_or(path))
                             .map_err(|e| e.to_string());
                         followups.push(Msg::Exported(result));
                     }
