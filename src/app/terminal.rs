@@ -72,8 +72,12 @@ impl Guard {
 impl Drop for Guard {
     fn drop(&mut self) {
         restore();
-        let previous = self.previous_hook.clone();
-        std::panic::set_hook(Box::new(move |info| previous(info)));
+        // Setting a hook while unwinding would itself panic (and abort); the chained hook
+        // stays then, which is harmless as the process is on its way out.
+        if !std::thread::panicking() {
+            let previous = self.previous_hook.clone();
+            std::panic::set_hook(Box::new(move |info| previous(info)));
+        }
     }
 }
 
