@@ -2,5 +2,7 @@
 //! the command line and dispatches here.
 
 pub mod api;
+pub mod auth;
 pub mod cli;
+pub mod config;
 pub mod text;
