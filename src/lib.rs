@@ -5,4 +5,8 @@ pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod listing;
+pub mod logging;
+pub mod output;
+pub mod run;
 pub mod text;

@@ -7,8 +7,8 @@ use super::error::{ApiError, ErrorDetail};
 use super::model::{Customer, CustomerUser, License, LicenseGroup, Resource, SubscribedSku};
 use super::paging::{Cursor, Page};
 use super::token::TokenProvider;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Url;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -181,7 +181,9 @@ impl ApiClient {
         cursor: Option<&Cursor>,
     ) -> Result<Page<Customer>, ApiError> {
         if let Some(cursor) = cursor {
-            return self.get_page(ctx, cursor.path_and_query(), cursor.headers()).await;
+            return self
+                .get_page(ctx, cursor.path_and_query(), cursor.headers())
+                .await;
         }
         let mut url = self.url("/v1/customers");
         {
@@ -208,7 +210,9 @@ impl ApiClient {
     ) -> Result<Page<CustomerUser>, ApiError> {
         check_guid("customer id", customer_id)?;
         if let Some(cursor) = cursor {
-            return self.get_page(ctx, cursor.path_and_query(), cursor.headers()).await;
+            return self
+                .get_page(ctx, cursor.path_and_query(), cursor.headers())
+                .await;
         }
         let mut url = self.url(&format!("/v1/customers/{customer_id}/users"));
         {
@@ -254,7 +258,8 @@ impl ApiClient {
         customer_id: &str,
     ) -> Result<Resource<Customer>, ApiError> {
         check_guid("customer id", customer_id)?;
-        self.get_one(ctx, &format!("/v1/customers/{customer_id}")).await
+        self.get_one(ctx, &format!("/v1/customers/{customer_id}"))
+            .await
     }
 
     /// One user of a customer by id.
@@ -359,10 +364,7 @@ impl ApiClient {
                 Ok(body) => return Ok(body),
                 Err(error) => error,
             };
-            if matches!(error, ApiError::SignedOut(_))
-                && !refreshed
-                && inner.tokens.can_refresh()
-            {
+            if matches!(error, ApiError::SignedOut(_)) && !refreshed && inner.tokens.can_refresh() {
                 tracing::info!(%correlation_id, "401: refreshing the token once and retrying");
                 refreshed = true;
                 continue;
@@ -422,7 +424,13 @@ impl ApiClient {
             .get(reqwest::header::LOCATION)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let body = read_body(response, inner.config.max_body_bytes, inner.config.request_timeout, correlation_id).await;
+        let body = read_body(
+            response,
+            inner.config.max_body_bytes,
+            inner.config.request_timeout,
+            correlation_id,
+        )
+        .await;
         if status.is_success() {
             return body;
         }
@@ -440,7 +448,12 @@ impl ApiClient {
             }));
         }
         let body = body.unwrap_or_default();
-        Err(ApiError::from_status(status.as_u16(), &body, cid(), retry_after))
+        Err(ApiError::from_status(
+            status.as_u16(),
+            &body,
+            cid(),
+            retry_after,
+        ))
     }
 }
 
@@ -479,7 +492,10 @@ fn join(base: &Url, path_and_query: &str) -> Result<Url, ApiError> {
         message: format!("unusable link {path_and_query:?}: {e}"),
         correlation_id: None,
     })?;
-    if url.host() != base.host() || url.port_or_known_default() != base.port_or_known_default() || url.scheme() != base.scheme() {
+    if url.host() != base.host()
+        || url.port_or_known_default() != base.port_or_known_default()
+        || url.scheme() != base.scheme()
+    {
         return Err(ApiError::BadData {
             message: "a link pointed to another host; not followed".into(),
             correlation_id: None,
@@ -528,7 +544,10 @@ fn request_headers(
     })?;
     auth.set_sensitive(true);
     headers.insert(reqwest::header::AUTHORIZATION, auth);
-    headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+    headers.insert(
+        reqwest::header::ACCEPT,
+        HeaderValue::from_static("application/json"),
+    );
     let text = |v: &str| HeaderValue::from_str(v).ok();
     if let Some(v) = text(&request_id.to_string()) {
         headers.insert("MS-RequestId", v);
@@ -539,7 +558,10 @@ fn request_headers(
     if let Some(v) = locale.and_then(text) {
         headers.insert("X-Locale", v);
     }
-    headers.insert("MS-PartnerCenter-Application", HeaderValue::from_static("pcx"));
+    headers.insert(
+        "MS-PartnerCenter-Application",
+        HeaderValue::from_static("pcx"),
+    );
     for (key, value) in extra {
         let name = HeaderName::from_bytes(key.as_bytes());
         let value = HeaderValue::from_str(value);
@@ -588,19 +610,33 @@ fn retry_reason(error: &ApiError) -> String {
     }
 }
 
-fn transport_error(e: reqwest::Error, timeout: Duration, correlation_id: Option<String>) -> ApiError {
+fn transport_error(
+    e: reqwest::Error,
+    timeout: Duration,
+    correlation_id: Option<String>,
+) -> ApiError {
     if e.is_timeout() {
         return ApiError::Timeout {
             after: timeout,
             correlation_id,
         };
     }
-    let mut message = e.to_string();
+    // reqwest's own text repeats the URL; the innermost cause says what actually happened.
+    let mut cause = e.to_string();
     let mut source = std::error::Error::source(&e);
     while let Some(inner) = source {
-        message = format!("{message}: {inner}");
+        cause = inner.to_string();
         source = inner.source();
     }
+    let host = e
+        .url()
+        .and_then(|u| Some(format!("{}:{}", u.host_str()?, u.port_or_known_default()?)))
+        .unwrap_or_else(|| "Partner Center".into());
+    let message = if e.is_connect() {
+        format!("cannot connect to {host} ({cause})")
+    } else {
+        format!("the connection to {host} failed ({cause})")
+    };
     ApiError::Network {
         message: crate::text::sanitize(&message).into_owned(),
         correlation_id,
@@ -614,7 +650,10 @@ async fn read_body(
     correlation_id: &str,
 ) -> Result<String, ApiError> {
     let cid = || Some(correlation_id.to_string());
-    if response.content_length().is_some_and(|n| n > max_bytes as u64) {
+    if response
+        .content_length()
+        .is_some_and(|n| n > max_bytes as u64)
+    {
         return Err(too_large(max_bytes, cid()));
     }
     let mut bytes = Vec::new();

@@ -130,7 +130,9 @@ pub enum ApiError {
         correlation_id: Option<String>,
     },
     /// The configured URL would send the token in clear text to another machine.
-    #[error("refusing to send credentials to {url}: https is required (plain http only to a loopback address)")]
+    #[error(
+        "refusing to send credentials to {url}: https is required (plain http only to a loopback address)"
+    )]
     InsecureUrl { url: String },
     /// An id that is not a GUID; checked before it goes into a URL path.
     #[error("{what} must be a GUID like 3fa85f64-5717-4562-b3fc-2c963f66afa6, got {value:?}")]
@@ -240,9 +242,16 @@ mod tests {
             r#"{"code":600061,"message":"exists","errorName":"PartnerConfirmedAgreementAlreadyExists","isRetryable":false}"#,
             None,
         );
-        assert_eq!(d.error_name.as_deref(), Some("PartnerConfirmedAgreementAlreadyExists"));
+        assert_eq!(
+            d.error_name.as_deref(),
+            Some("PartnerConfirmedAgreementAlreadyExists")
+        );
         assert_eq!(d.description.as_deref(), Some("exists"));
-        let d = ErrorDetail::from_body(429, r#"{ "statusCode": 429, "message": "Rate limit is exceeded. Try again in 57 seconds." }"#, None);
+        let d = ErrorDetail::from_body(
+            429,
+            r#"{ "statusCode": 429, "message": "Rate limit is exceeded. Try again in 57 seconds." }"#,
+            None,
+        );
         assert_eq!(d.code, None);
         assert!(d.description.unwrap().starts_with("Rate limit"));
         let d = ErrorDetail::from_body(404, "", None);
@@ -253,10 +262,25 @@ mod tests {
 
     #[test]
     fn statuses_map_to_kinds() {
-        assert!(matches!(ApiError::from_status(401, "", None, None), ApiError::SignedOut(_)));
-        assert!(matches!(ApiError::from_status(403, "", None, None), ApiError::NoAccess(_)));
-        assert!(matches!(ApiError::from_status(404, "", None, None), ApiError::NotFound(_)));
-        assert!(matches!(ApiError::from_status(503, "", None, None), ApiError::Server(_)));
-        assert!(matches!(ApiError::from_status(400, "", None, None), ApiError::Rejected(_)));
+        assert!(matches!(
+            ApiError::from_status(401, "", None, None),
+            ApiError::SignedOut(_)
+        ));
+        assert!(matches!(
+            ApiError::from_status(403, "", None, None),
+            ApiError::NoAccess(_)
+        ));
+        assert!(matches!(
+            ApiError::from_status(404, "", None, None),
+            ApiError::NotFound(_)
+        ));
+        assert!(matches!(
+            ApiError::from_status(503, "", None, None),
+            ApiError::Server(_)
+        ));
+        assert!(matches!(
+            ApiError::from_status(400, "", None, None),
+            ApiError::Rejected(_)
+        ));
     }
 }

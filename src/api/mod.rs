@@ -8,8 +8,8 @@ pub mod paging;
 pub mod token;
 
 pub use client::{
-    ApiClient, CallContext, ClientConfig, CustomerQuery, CustomerSearch, RetryNotice,
-    RetryPolicy, UserQuery,
+    ApiClient, CallContext, ClientConfig, CustomerQuery, CustomerSearch, RetryNotice, RetryPolicy,
+    UserQuery,
 };
 pub use error::{ApiError, ErrorDetail};
 pub use model::*;

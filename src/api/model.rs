@@ -185,17 +185,41 @@ impl<T> Serialize for Resource<T> {
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Customer {
-    #[serde(default, deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<Box<str>>,
-    #[serde(default, deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub commerce_id: Option<Box<str>>,
-    #[serde(default, deserialize_with = "lenient::any", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_profile: Option<CompanyProfile>,
-    #[serde(default, deserialize_with = "lenient::any", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub relationship_to_partner: Option<Relationship>,
-    #[serde(default, deserialize_with = "lenient::boolean", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::boolean",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub allow_delegated_access: Option<bool>,
-    #[serde(default, deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub associated_partner_id: Option<Box<str>>,
 }
 
@@ -213,13 +237,29 @@ impl Customer {
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct CompanyProfile {
-    #[serde(default, deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tenant_id: Option<Box<str>>,
-    #[serde(default, deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub domain: Option<Box<str>>,
-    #[serde(default, deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_name: Option<Box<str>>,
-    #[serde(default, deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<Box<str>>,
 }
 
@@ -227,25 +267,65 @@ pub struct CompanyProfile {
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerUser {
-    #[serde(default, deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<Box<str>>,
-    #[serde(default, deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_principal_name: Option<Box<str>>,
-    #[serde(default, deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub display_name: Option<Box<str>>,
-    #[serde(default, deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_name: Option<Box<str>>,
-    #[serde(default, deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_name: Option<Box<str>>,
-    #[serde(default, deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub usage_location: Option<Box<str>>,
-    #[serde(default, deserialize_with = "lenient::any", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub state: Option<UserState>,
-    #[serde(default, deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub soft_deletion_time: Option<Box<str>>,
-    #[serde(default, deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_directory_sync_time: Option<Box<str>>,
-    #[serde(default, deserialize_with = "lenient::any", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_domain_type: Option<UserDomainType>,
 }
 
@@ -260,15 +340,35 @@ impl CustomerUser {
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductSku {
-    #[serde(default, deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<Box<str>>,
-    #[serde(default, deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<Box<str>>,
-    #[serde(default, deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sku_part_number: Option<Box<str>>,
-    #[serde(default, deserialize_with = "lenient::any", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_type: Option<TargetType>,
-    #[serde(default, deserialize_with = "lenient::any", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub license_group_id: Option<LicenseGroup>,
 }
 
@@ -276,22 +376,45 @@ pub struct ProductSku {
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ServicePlan {
-    #[serde(default, deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub display_name: Option<Box<str>>,
-    #[serde(default, deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub service_name: Option<Box<str>>,
-    #[serde(default, deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<Box<str>>,
-    #[serde(default, deserialize_with = "lenient::any", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub capability_status: Option<CapabilityStatus>,
-    #[serde(default, deserialize_with = "lenient::any", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_type: Option<TargetType>,
 }
 
 impl ServicePlan {
     /// A plan with no status, or one other than Enabled/Assigned, needs attention.
     pub fn needs_attention(&self) -> bool {
-        !self.capability_status.as_ref().is_some_and(CapabilityStatus::is_healthy)
+        !self
+            .capability_status
+            .as_ref()
+            .is_some_and(CapabilityStatus::is_healthy)
     }
 }
 
@@ -301,14 +424,21 @@ impl ServicePlan {
 pub struct License {
     #[serde(default, deserialize_with = "lenient::list")]
     pub service_plans: Vec<ServicePlan>,
-    #[serde(default, deserialize_with = "lenient::any", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub product_sku: Option<ProductSku>,
 }
 
 impl License {
     /// How many of the licence's plans are not Enabled/Assigned.
     pub fn plans_needing_attention(&self) -> usize {
-        self.service_plans.iter().filter(|p| p.needs_attention()).count()
+        self.service_plans
+            .iter()
+            .filter(|p| p.needs_attention())
+            .count()
     }
 }
 
@@ -316,23 +446,55 @@ impl License {
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct SubscribedSku {
-    #[serde(default, deserialize_with = "lenient::int", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::int",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub available_units: Option<i64>,
-    #[serde(default, deserialize_with = "lenient::int", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::int",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub active_units: Option<i64>,
-    #[serde(default, deserialize_with = "lenient::int", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::int",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consumed_units: Option<i64>,
-    #[serde(default, deserialize_with = "lenient::int", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::int",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub suspended_units: Option<i64>,
-    #[serde(default, deserialize_with = "lenient::int", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::int",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_units: Option<i64>,
-    #[serde(default, deserialize_with = "lenient::int", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::int",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub warning_units: Option<i64>,
-    #[serde(default, deserialize_with = "lenient::any", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub product_sku: Option<ProductSku>,
     #[serde(default, deserialize_with = "lenient::list")]
     pub service_plans: Vec<ServicePlan>,
-    #[serde(default, deserialize_with = "lenient::any", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub capability_status: Option<CapabilityStatus>,
 }
 
@@ -363,9 +525,17 @@ impl SubscribedSku {
 #[derive(Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Link {
-    #[serde(default, deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub uri: Option<Box<str>>,
-    #[serde(default, deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub method: Option<Box<str>>,
     #[serde(default, deserialize_with = "lenient::list")]
     pub headers: Vec<LinkHeader>,
@@ -374,7 +544,11 @@ pub struct Link {
 /// Header values can hold continuation tokens, so Debug shows only the keys.
 impl fmt::Debug for Link {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let keys: Vec<&str> = self.headers.iter().filter_map(|h| h.key.as_deref()).collect();
+        let keys: Vec<&str> = self
+            .headers
+            .iter()
+            .filter_map(|h| h.key.as_deref())
+            .collect();
         f.debug_struct("Link")
             .field("uri", &self.uri)
             .field("method", &self.method)
@@ -386,19 +560,40 @@ impl fmt::Debug for Link {
 /// One `{key, value}` header of a link.
 #[derive(Clone, Default, Deserialize, Serialize, PartialEq)]
 pub struct LinkHeader {
-    #[serde(default, deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub key: Option<Box<str>>,
-    #[serde(default, deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<Box<str>>,
 }
 
 /// `links` of a collection.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 pub struct Links {
-    #[serde(rename = "self", default, deserialize_with = "lenient::any", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "self",
+        default,
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub self_link: Option<Link>,
-    #[serde(default, deserialize_with = "lenient::any", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next: Option<Link>,
-    #[serde(default, deserialize_with = "lenient::any", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub previous: Option<Link>,
 }

@@ -2,8 +2,8 @@
 //! that fetches the next page. The continuation token travels only as a header and is never
 //! printed by Debug.
 
-use super::model::{Links, Resource};
 use super::lenient;
+use super::model::{Links, Resource};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
@@ -66,7 +66,12 @@ impl Cursor {
         let headers = link
             .headers
             .into_iter()
-            .filter_map(|h| Some((h.key?.into_string(), h.value.unwrap_or_default().into_string())))
+            .filter_map(|h| {
+                Some((
+                    h.key?.into_string(),
+                    h.value.unwrap_or_default().into_string(),
+                ))
+            })
             .filter(|(k, _)| !k.is_empty())
             .collect();
         Some(Self {

@@ -1,0 +1,549 @@
+//! Output of the listing commands: a table that fits the terminal, the API's JSON as received,
+//! or flat CSV. JSON and CSV are written page by page as pages arrive, so memory stays flat
+//! however long the listing; the table waits for all rows so its columns can be sized.
+//! Every string from the API passes the sanitiser before it reaches stdout.
+
+use crate::api::{
+    CapabilityStatus, Customer, CustomerUser, License, Resource, ServicePlan, SubscribedSku,
+};
+use crate::cli::OutputFormat;
+use crate::text::{csv_cell, sanitize, truncate_to_width, width};
+use std::io::{self, Write};
+
+/// A listing being written.
+pub struct Listing<W: Write, T: Rows> {
+    out: W,
+    format: OutputFormat,
+    table_width: usize,
+    started: bool,
+    table: Vec<Vec<String>>,
+    _rows: std::marker::PhantomData<T>,
+}
+
+/// How a resource type becomes rows and columns.
+pub trait Rows {
+    /// Column titles for CSV (camelCase, as in the API) and the table.
+    const CSV_HEADER: &'static [&'static str];
+    const TABLE_HEADER: &'static [&'static str];
+    /// CSV rows (raw text; quoting and formula neutralising happen on write).
+    fn csv_rows(&self) -> Vec<Vec<String>>;
+    /// Table rows (raw text; sanitising and fitting happen on write).
+    fn table_rows(&self) -> Vec<Vec<String>>;
+}
+
+impl<W: Write, T: Rows> Listing<W, T> {
+    /// `table_width` is the terminal width the table must fit.
+    pub fn new(out: W, format: OutputFormat, table_width: usize) -> Self {
+        Self {
+            out,
+            format,
+            table_width,
+            started: false,
+            table: Vec::new(),
+            _rows: std::marker::PhantomData,
+        }
+    }
+
+    /// Writes (or, for a table, collects) one page of items.
+    pub fn page(&mut self, items: &[Resource<T>]) -> io::Result<()>
+    where
+        T: Sized,
+    {
+        match self.format {
+            OutputFormat::Json => {
+                for item in items {
+                    self.out
+                        .write_all(if self.started { b",\n" } else { b"[\n" })?;
+                    self.started = true;
+                    self.out.write_all(item.raw.get().as_bytes())?;
+                }
+            }
+            OutputFormat::Csv => {
+                if !self.started {
+                    write_csv_row(&mut self.out, T::CSV_HEADER.iter().copied())?;
+                    self.started = true;
+                }
+                for item in items {
+                    for row in item.data.csv_rows() {
+                        write_csv_row(&mut self.out, row.iter().map(String::as_str))?;
+                    }
+                }
+            }
+            OutputFormat::Table => {
+                self.started = true;
+                for item in items {
+                    self.table.extend(item.data.table_rows());
+                }
+            }
+        }
+        self.out.flush()
+    }
+
+    /// Closes the listing (the JSON array, or the whole table).
+    pub fn finish(mut self) -> io::Result<()> {
+        match self.format {
+            OutputFormat::Json => {
+                self.out
+                    .write_all(if self.started { b"\n]\n" } else { b"[]\n" })?;
+            }
+            OutputFormat::Csv => {
+                if !self.started {
+                    write_csv_row(&mut self.out, T::CSV_HEADER.iter().copied())?;
+                }
+            }
+            OutputFormat::Table => {
+                let table = std::mem::take(&mut self.table);
+                write_table(&mut self.out, T::TABLE_HEADER, &table, self.table_width)?;
+            }
+        }
+        self.out.flush()
+    }
+}
+
+fn write_csv_row<'a>(out: &mut impl Write, cells: impl Iterator<Item = &'a str>) -> io::Result<()> {
+    let mut first = true;
+    for cell in cells {
+        if !first {
+            out.write_all(b",")?;
+        }
+        first = false;
+        let cell = csv_cell(cell);
+        if cell.contains([',', '"', '\n', '\r']) {
+            write!(out, "\"{}\"", cell.replace('"', "\"\""))?;
+        } else {
+            out.write_all(cell.as_bytes())?;
+        }
+    }
+    out.write_all(b"\r\n")
+}
+
+/// Writes a plain-text table whose width fits `max_width`, shrinking the widest columns.
+pub fn write_table(
+    out: &mut impl Write,
+    header: &[&str],
+    rows: &[Vec<String>],
+    max_width: usize,
+) -> io::Result<()> {
+    if rows.is_empty() {
+        return writeln!(out, "(none)");
+    }
+    let clean: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| sanitize(c).into_owned()).collect())
+        .collect();
+    let columns = header.len();
+    let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
+    for row in &clean {
+        for (i, cell) in row.iter().enumerate().take(columns) {
+            widths[i] = widths[i].max(width(cell));
+        }
+    }
+    fit_widths(&mut widths, max_width.saturating_sub(2 * (columns - 1)));
+    let line = |cells: &mut dyn Iterator<Item = &str>, out: &mut dyn Write| -> io::Result<()> {
+        let mut text = String::new();
+        for (i, cell) in cells.enumerate().take(columns) {
+            if i > 0 {
+                text.push_str("  ");
+            }
+            let cut = truncate_to_width(cell, widths[i]);
+            text.push_str(&cut);
+            if i + 1 < columns {
+                text.push_str(&" ".repeat(widths[i] - width(&cut)));
+            }
+        }
+        writeln!(out, "{}", text.trim_end())
+    };
+    line(&mut header.iter().copied(), out)?;
+    for row in &clean {
+        line(&mut row.iter().map(String::as_str), out)?;
+    }
+    Ok(())
+}
+
+/// Shrinks the widest columns first until the total fits (each keeps at least 4 columns).
+fn fit_widths(widths: &mut [usize], available: usize) {
+    while widths.iter().sum::<usize>() > available {
+        let Some((widest, &w)) = widths.iter().enumerate().max_by_key(|(_, w)| **w) else {
+            return;
+        };
+        if w <= 4 {
+            return;
+        }
+        widths[widest] = w - 1;
+    }
+}
+
+fn text(value: &Option<Box<str>>) -> String {
+    value.as_deref().unwrap_or_default().to_string()
+}
+
+fn number(value: Option<i64>) -> String {
+    value.map(|n| n.to_string()).unwrap_or_default()
+}
+
+fn status(value: &Option<CapabilityStatus>) -> String {
+    value
+        .as_ref()
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_default()
+}
+
+/// A status as the table shows it: problems stand out even without colour.
+fn status_marked(value: &Option<CapabilityStatus>) -> String {
+    match value {
+        Some(s) if s.is_healthy() => s.as_str().to_string(),
+        Some(s) => format!("! {s}"),
+        None => "! (none)".into(),
+    }
+}
+
+impl Rows for Customer {
+    const CSV_HEADER: &'static [&'static str] = &[
+        "id",
+        "companyName",
+        "domain",
+        "tenantId",
+        "relationshipToPartner",
+    ];
+    const TABLE_HEADER: &'static [&'static str] =
+        &["COMPANY", "DOMAIN", "CUSTOMER ID", "RELATIONSHIP"];
+
+    fn csv_rows(&self) -> Vec<Vec<String>> {
+        let profile = self.company_profile.clone().unwrap_or_default();
+        vec![vec![
+            text(&self.id),
+            text(&profile.company_name),
+            text(&profile.domain),
+            text(&profile.tenant_id),
+            self.relationship_to_partner
+                .as_ref()
+                .map(|r| r.to_string())
+                .unwrap_or_default(),
+        ]]
+    }
+
+    fn table_rows(&self) -> Vec<Vec<String>> {
+        vec![vec![
+            self.company_name().unwrap_or_default().to_string(),
+            self.domain().unwrap_or_default().to_string(),
+            text(&self.id),
+            self.relationship_to_partner
+                .as_ref()
+                .map(|r| r.to_string())
+                .unwrap_or_default(),
+        ]]
+    }
+}
+
+impl Rows for CustomerUser {
+    const CSV_HEADER: &'static [&'static str] = &[
+        "id",
+        "userPrincipalName",
+        "displayName",
+        "firstName",
+        "lastName",
+        "usageLocation",
+        "state",
+        "softDeletionTime",
+        "lastDirectorySyncTime",
+    ];
+    const TABLE_HEADER: &'static [&'static str] = &[
+        "USER PRINCIPAL NAME",
+        "DISPLAY NAME",
+        "STATE",
+        "LOCATION",
+        "USER ID",
+    ];
+
+    fn csv_rows(&self) -> Vec<Vec<String>> {
+        vec![vec![
+            text(&self.id),
+            text(&self.user_principal_name),
+            text(&self.display_name),
+            text(&self.first_name),
+            text(&self.last_name),
+            text(&self.usage_location),
+            self.state
+                .as_ref()
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+            text(&self.soft_deletion_time),
+            text(&self.last_directory_sync_time),
+        ]]
+    }
+
+    fn table_rows(&self) -> Vec<Vec<String>> {
+        let state = match (&self.state, self.is_deleted()) {
+            (_, true) => "deleted".to_string(),
+            (Some(s), false) => s.to_string(),
+            (None, false) => String::new(),
+        };
+        vec![vec![
+            text(&self.user_principal_name),
+            text(&self.display_name),
+            state,
+            text(&self.usage_location),
+            text(&self.id),
+        ]]
+    }
+}
+
+fn plan_csv(plan: Option<&ServicePlan>) -> [String; 5] {
+    match plan {
+        Some(p) => [
+            text(&p.id),
+            text(&p.service_name),
+            text(&p.display_name),
+            status(&p.capability_status),
+            p.target_type
+                .as_ref()
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
+        ],
+        None => Default::default(),
+    }
+}
+
+/// One item per plan; a SKU without plans (group2) still gets one row.
+fn per_plan(plans: &[ServicePlan]) -> Vec<Option<&ServicePlan>> {
+    if plans.is_empty() {
+        vec![None]
+    } else {
+        plans.iter().map(Some).collect()
+    }
+}
+
+const PLAN_CSV: [&str; 5] = [
+    "servicePlanId",
+    "serviceName",
+    "servicePlanDisplayName",
+    "capabilityStatus",
+    "targetType",
+];
+
+impl Rows for License {
+    const CSV_HEADER: &'static [&'static str] = &[
+        "skuId",
+        "skuName",
+        "skuPartNumber",
+        "licenseGroupId",
+        PLAN_CSV[0],
+        PLAN_CSV[1],
+        PLAN_CSV[2],
+        PLAN_CSV[3],
+        PLAN_CSV[4],
+    ];
+    const TABLE_HEADER: &'static [&'static str] = &[
+        "SKU",
+        "PART NUMBER",
+        "GROUP",
+        "SERVICE PLAN",
+        "SERVICE NAME",
+        "STATUS",
+    ];
+
+    fn csv_rows(&self) -> Vec<Vec<String>> {
+        let sku = self.product_sku.clone().unwrap_or_default();
+        per_plan(&self.service_plans)
+            .into_iter()
+            .map(|plan| {
+                let mut row = vec![
+                    text(&sku.id),
+                    text(&sku.name),
+                    text(&sku.sku_part_number),
+                    sku.license_group_id
+                        .as_ref()
+                        .map(|g| g.to_string())
+                        .unwrap_or_default(),
+                ];
+                row.extend(plan_csv(plan));
+                row
+            })
+            .collect()
+    }
+
+    fn table_rows(&self) -> Vec<Vec<String>> {
+        let sku = self.product_sku.clone().unwrap_or_default();
+        per_plan(&self.service_plans)
+            .into_iter()
+            .enumerate()
+            .map(|(i, plan)| {
+                let mut row = if i == 0 {
+                    vec![
+                        text(&sku.name),
+                        text(&sku.sku_part_number),
+                        sku.license_group_id
+                            .as_ref()
+                            .map(|g| g.to_string())
+                            .unwrap_or_default(),
+                    ]
+                } else {
+                    vec![String::new(); 3]
+                };
+                match plan {
+                    Some(p) => row.extend([
+                        text(&p.display_name),
+                        text(&p.service_name),
+                        status_marked(&p.capability_status),
+                    ]),
+                    None => row.extend(["(no service plans)".into(), String::new(), String::new()]),
+                }
+                row
+            })
+            .collect()
+    }
+}
+
+impl Rows for SubscribedSku {
+    const CSV_HEADER: &'static [&'static str] = &[
+        "skuId",
+        "skuName",
+        "skuPartNumber",
+        "licenseGroupId",
+        "skuCapabilityStatus",
+        "totalUnits",
+        "consumedUnits",
+        "availableUnits",
+        "activeUnits",
+        "warningUnits",
+        "suspendedUnits",
+        PLAN_CSV[0],
+        PLAN_CSV[1],
+        PLAN_CSV[2],
+        PLAN_CSV[3],
+        PLAN_CSV[4],
+    ];
+    const TABLE_HEADER: &'static [&'static str] = &[
+        "SKU",
+        "PART NUMBER",
+        "STATUS",
+        "TOTAL",
+        "CONSUMED",
+        "AVAILABLE",
+        "WARNING",
+        "SUSPENDED",
+        "PLANS",
+    ];
+
+    fn csv_rows(&self) -> Vec<Vec<String>> {
+        let sku = self.product_sku.clone().unwrap_or_default();
+        per_plan(&self.service_plans)
+            .into_iter()
+            .map(|plan| {
+                let mut row = vec![
+                    text(&sku.id),
+                    text(&sku.name),
+                    text(&sku.sku_part_number),
+                    sku.license_group_id
+                        .as_ref()
+                        .map(|g| g.to_string())
+                        .unwrap_or_default(),
+                    status(&self.capability_status),
+                    number(self.total_units),
+                    number(self.consumed_units),
+                    number(self.available_units),
+                    number(self.active_units),
+                    number(self.warning_units),
+                    number(self.suspended_units),
+                ];
+                row.extend(plan_csv(plan));
+                row
+            })
+            .collect()
+    }
+
+    fn table_rows(&self) -> Vec<Vec<String>> {
+        let sku = self.product_sku.clone().unwrap_or_default();
+        let troubled = self
+            .service_plans
+            .iter()
+            .filter(|p| p.needs_attention())
+            .count();
+        let plans = match troubled {
+            0 => self.service_plans.len().to_string(),
+            n => format!("! {n} of {} off", self.service_plans.len()),
+        };
+        let consumed = match self.is_over_consumed() {
+            true => format!("! {} over", number(self.consumed_units)),
+            false => number(self.consumed_units),
+        };
+        vec![vec![
+            text(&sku.name),
+            text(&sku.sku_part_number),
+            status_marked(&self.capability_status),
+            number(self.total_units),
+            consumed,
+            number(self.seats_left()),
+            number(self.warning_units),
+            number(self.suspended_units),
+            plans,
+        ]]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn license(json: &str) -> Resource<License> {
+        Resource::parse(json).unwrap()
+    }
+
+    #[test]
+    fn csv_has_a_header_and_one_row_per_plan_with_formulas_neutralised() {
+        let item = license(
+            r#"{"productSku":{"id":"s1","name":"=cmd|' /C calc'!A0","skuPartNumber":"EMS","licenseGroupId":"group1"},
+                "servicePlans":[{"id":"p1","serviceName":"A","displayName":"Plan, A","capabilityStatus":"Assigned"},
+                                {"id":"p2","serviceName":"B","displayName":"@B","capabilityStatus":"Frozen"}]}"#,
+        );
+        let mut out = Vec::new();
+        let mut listing: Listing<_, License> = Listing::new(&mut out, OutputFormat::Csv, 80);
+        listing.page(std::slice::from_ref(&item)).unwrap();
+        listing.finish().unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert!(lines[0].starts_with("skuId,skuName,skuPartNumber"));
+        assert!(lines[1].contains("'=cmd|' /C calc'!A0"));
+        assert!(lines[1].contains("\"Plan, A\""));
+        assert!(lines[2].contains(",'@B,Frozen,"));
+    }
+
+    #[test]
+    fn json_output_is_the_raw_items_in_an_array() {
+        let item = license(
+            r#"{"productSku":{"id":"s1"},"servicePlans":[],"futureField":{"x":[1,2]},"capabilityStatus":"Quantum"}"#,
+        );
+        let mut out = Vec::new();
+        let mut listing: Listing<_, License> = Listing::new(&mut out, OutputFormat::Json, 80);
+        listing.page(&[item.clone(), item]).unwrap();
+        listing.finish().unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(value.as_array().unwrap().len(), 2);
+        assert_eq!(value[1]["futureField"]["x"][1], 2);
+        assert_eq!(value[0]["capabilityStatus"], "Quantum");
+    }
+
+    #[test]
+    fn table_fits_the_width_and_strips_escape_sequences() {
+        let rows = vec![vec![
+            "A very long company name that goes on and on \u{1b}[31m".to_string(),
+            "contoso.onmicrosoft.com".to_string(),
+        ]];
+        let mut out = Vec::new();
+        write_table(&mut out, &["COMPANY", "DOMAIN"], &rows, 40).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains('\u{1b}'));
+        assert!(text.lines().all(|l| width(l) <= 40), "{text}");
+        assert!(text.contains('…'));
+    }
+
+    #[test]
+    fn empty_listings_are_valid() {
+        let mut out = Vec::new();
+        Listing::<_, Customer>::new(&mut out, OutputFormat::Json, 80)
+            .finish()
+            .unwrap();
+        assert_eq!(out, b"[]\n");
+    }
+}
