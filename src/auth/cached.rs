@@ -23,22 +23,40 @@ pub struct LoginCacheToken {
     /// What to say when there is no saved sign-in at all.
     not_signed_in: String,
     /// One refresh at a time; concurrent requests wait for it instead of refreshing again.
-    current: tokio::sync::Mutex<Option<LoginEntry>>,
+    current: tokio::sync::Mutex<Held>,
     identity: Mutex<Option<Identity>>,
     http: Mutex<Option<reqwest::Client>>,
     clock: Clock,
+}
+
+/// The sign-in in use and the state of the file it was read from.
+struct Held {
+    entry: Option<LoginEntry>,
+    stamp: Option<FileStamp>,
+}
+
+/// Changes when the cache file is rewritten (a login, a refresh, a logout elsewhere).
+type FileStamp = (SystemTime, u64);
+
+fn file_stamp(path: &std::path::Path) -> Option<FileStamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
 }
 
 impl LoginCacheToken {
     /// A provider for the most recent sign-in in `cache_file` that matches `filter`.
     pub fn new(cache_file: PathBuf, filter: LoginFilter, not_signed_in: String) -> Self {
         // Read once up front so the status bar can say who is signed in before any call.
+        let stamp = file_stamp(&cache_file);
         let initial = cache::load(&cache_file)
             .ok()
             .and_then(|c| c.select(&filter).cloned());
         Self {
             identity: Mutex::new(initial.as_ref().map(identity_of)),
-            current: tokio::sync::Mutex::new(initial),
+            current: tokio::sync::Mutex::new(Held {
+                entry: initial,
+                stamp,
+            }),
             cache_file,
             filter,
             not_signed_in,
@@ -56,14 +74,20 @@ impl LoginCacheToken {
     async fn get(&self, refresh: bool) -> Result<Secret, AuthError> {
         let now = (self.clock)();
         let mut current = self.current.lock().await;
-        let held = current.as_ref().map(|e| e.access_token.clone());
-        if !refresh && let Some(entry) = current.as_ref().filter(|e| e.is_fresh(now)) {
+        let held = current.entry.as_ref().map(|e| e.access_token.clone());
+        let stamp = file_stamp(&self.cache_file);
+        let unchanged = stamp == current.stamp;
+        if !refresh
+            && unchanged
+            && let Some(entry) = current.entry.as_ref().filter(|e| e.is_fresh(now))
+        {
             return Ok(entry.access_token.clone());
         }
-        // Re-arm from disk: a newer sign-in or refresh may have been saved since.
+        // Re-arm from disk: a newer sign-in, refresh or a logout may have been saved since.
         let on_disk = self.reload()?;
+        current.stamp = stamp;
         let Some(entry) = on_disk else {
-            *current = None;
+            current.entry = None;
             self.set_identity(None);
             return Err(AuthError::NotSignedIn(self.not_signed_in.clone()));
         };
@@ -72,13 +96,14 @@ impl LoginCacheToken {
             tracing::debug!("using the access token saved in the login cache");
             self.set_identity(Some(identity_of(&entry)));
             let token = entry.access_token.clone();
-            *current = Some(entry);
+            current.entry = Some(entry);
             return Ok(token);
         }
         let refreshed = self.refresh(&entry, now).await?;
         let token = refreshed.access_token.clone();
         self.set_identity(Some(identity_of(&refreshed)));
-        *current = Some(refreshed);
+        current.entry = Some(refreshed);
+        current.stamp = file_stamp(&self.cache_file);
         Ok(token)
     }
 
@@ -105,15 +130,18 @@ impl LoginCacheToken {
             .map_err(|failure| match failure {
                 PostError::Protocol {
                     error, description, ..
-                } => AuthError::SignedOut {
-                    who: who.clone(),
-                    reason: match description {
-                        Some(d) => {
-                            format!("the identity platform refused to renew it ({error}: {d})")
-                        }
-                        None => format!("the identity platform refused to renew it ({error})"),
-                    },
-                },
+                } => {
+                    tracing::warn!(%error, "the identity platform refused to renew the sign-in");
+                    AuthError::SignedOut {
+                        who: who.clone(),
+                        reason: match description {
+                            Some(d) => {
+                                format!("the identity platform refused to renew it ({error}: {d})")
+                            }
+                            None => format!("the identity platform refused to renew it ({error})"),
+                        },
+                    }
+                }
                 PostError::Other(e) => e,
             })?;
         let settings = LoginSettings {

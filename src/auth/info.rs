@@ -67,7 +67,19 @@ pub fn info(settings: &Settings, env: EnvLookup<'_>, out: &mut dyn Write) -> io:
     setting(out, "concurrency", &settings.concurrency, |v| v.to_string())?;
 
     writeln!(out, "\nSign-in")?;
-    match token_source(settings, env) {
+    let source = token_source(settings, env);
+    if source != TokenSource::LoginCache
+        && let Ok(cache) = cache::load(&cache_file)
+        && let Some(entry) = cache.select(&filter(settings))
+    {
+        let who = entry.user.as_deref().unwrap_or("unknown user");
+        row(
+            out,
+            "saved sign-in",
+            format!("{who} (not used: {} comes first)", source_name(&source)),
+        )?;
+    }
+    match source {
         TokenSource::EnvToken => {
             row(out, "token source", ACCESS_TOKEN_VAR)?;
             match env(ACCESS_TOKEN_VAR).and_then(|t| identity_from_jwt(&t)) {
@@ -115,6 +127,14 @@ pub fn info(settings: &Settings, env: EnvLookup<'_>, out: &mut dyn Write) -> io:
         }
     }
     Ok(())
+}
+
+fn source_name(source: &TokenSource) -> &'static str {
+    match source {
+        TokenSource::EnvToken => ACCESS_TOKEN_VAR,
+        TokenSource::Command => "the token command",
+        TokenSource::LoginCache => "the sign-in cache",
+    }
 }
 
 fn show_identity(out: &mut dyn Write, identity: &Identity, now: SystemTime) -> io::Result<()> {
