@@ -9,4 +9,5 @@ pub mod listing;
 pub mod logging;
 pub mod output;
 pub mod run;
+pub mod sandbox;
 pub mod text;

@@ -1,0 +1,541 @@
+//! The Partner Center API as the sandbox serves it: routes, query parsing (size, filters,
+//! seek, licence groups), continuation paging, and the real error bodies and codes. Each
+//! request passes latency, then the fault decision, then auth and throttling, then the route.
+
+use super::Shared;
+use super::partner::Scan;
+use super::records::{Assignment, CustomerFilter, SearchField};
+use super::reply::Reply;
+use super::seek::Seek;
+use super::wire::{self, Collection, CollectionLinks, Link, LinkHeader};
+use axum::extract::{Request, State};
+use axum::http::header::{ALLOW, HeaderName, HeaderValue};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::Response;
+use serde_json::Value;
+use std::borrow::Cow;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Page size when the client sends none or `size=0`.
+pub(crate) const DEFAULT_PAGE_SIZE: u32 = 100;
+pub(crate) const MAX_PAGE_SIZE: u32 = 500;
+const CONTINUATION: &str = "MS-ContinuationToken";
+const MAX_FILTER_VALUE: usize = 256;
+
+/// Every API request (anything not an identity endpoint) comes here.
+pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let (parts, _body) = request.into_parts();
+    let path_and_query = parts.uri.path_and_query().map_or_else(
+        || parts.uri.path().to_string(),
+        |pq| pq.as_str().to_string(),
+    );
+    shared.record(&path_and_query);
+    let correlation_id = echo(&parts.headers, "ms-correlationid");
+    let request_id = echo(&parts.headers, "ms-requestid");
+    shared.delay().await;
+    let fault = shared.faults.decide();
+    // Paths carry no secrets (continuation tokens travel in headers, which are not logged).
+    tracing::debug!(path = %path_and_query, fault = ?fault.map(|f| f.kind), "sandbox API request");
+    let mut response = match fault {
+        Some(fault) if fault.replaces_answer() => {
+            fault.answer(&path_and_query, shared.shutdown.clone()).await
+        }
+        Some(fault) => fault.spoil(answer(&shared, &parts)),
+        None => answer(&shared, &parts).into_response(),
+    };
+    let headers = response.headers_mut();
+    headers.insert(HeaderName::from_static("ms-correlationid"), correlation_id);
+    headers.insert(HeaderName::from_static("ms-requestid"), request_id);
+    response
+}
+
+/// The request's id header, or a new id as the service generates one when absent.
+fn echo(headers: &HeaderMap, name: &str) -> HeaderValue {
+    headers
+        .get(name)
+        .filter(|v| v.len() <= 100)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| HeaderValue::from_str(v).ok())
+        .unwrap_or_else(|| {
+            HeaderValue::from_str(&Uuid::new_v4().to_string())
+                .unwrap_or(HeaderValue::from_static("0"))
+        })
+}
+
+enum Route<'a> {
+    Customers,
+    Customer(&'a str),
+    Users(&'a str),
+    User(&'a str, &'a str),
+    Licenses(&'a str, &'a str),
+    SubscribedSkus(&'a str),
+}
+
+impl<'a> Route<'a> {
+    /// Paths need the `/v1` prefix exactly once, like the real service.
+    fn parse(path: &'a str) -> Option<Self> {
+        let rest = path.strip_prefix("/v1/")?;
+        let segments: Vec<&str> = rest.strip_suffix('/').unwrap_or(rest).split('/').collect();
+        let is = |s: &str, name: &str| s.eq_ignore_ascii_case(name);
+        Some(match segments.as_slice() {
+            [c] if is(c, "customers") => Self::Customers,
+            [c, id] if is(c, "customers") => Self::Customer(id),
+            [c, id, u] if is(c, "customers") && is(u, "users") => Self::Users(id),
+            [c, id, u, uid] if is(c, "customers") && is(u, "users") => Self::User(id, uid),
+            [c, id, u, uid, l] if is(c, "customers") && is(u, "users") && is(l, "licenses") => {
+                Self::Licenses(id, uid)
+            }
+            [c, id, s] if is(c, "customers") && is(s, "subscribedskus") => Self::SubscribedSkus(id),
+            _ => return None,
+        })
+    }
+
+    /// Throttling is per tenant: the customer in the path, or the partner itself.
+    fn tenant(&self) -> Cow<'a, str> {
+        match self {
+            Self::Customers => Cow::Borrowed("partner"),
+            Self::Customer(id)
+            | Self::Users(id)
+            | Self::User(id, _)
+            | Self::Licenses(id, _)
+            | Self::SubscribedSkus(id) => Cow::Owned(id.to_ascii_lowercase()),
+        }
+    }
+}
+
+fn answer(shared: &Shared, parts: &Parts) -> Reply {
+    if parts.method != Method::GET && parts.method != Method::HEAD {
+        return Reply::fault(
+            StatusCode::METHOD_NOT_ALLOWED,
+            0,
+            "The requested resource does not support this HTTP method (the sandbox is read-only).",
+        )
+        .with_header(ALLOW, HeaderValue::from_static("GET"));
+    }
+    if let Err(reply) = shared.authorize(&parts.headers) {
+        return reply;
+    }
+    let Some(route) = Route::parse(parts.uri.path()) else {
+        return Reply::fault(
+            StatusCode::NOT_FOUND,
+            1000,
+            "The requested resource was not found.",
+        );
+    };
+    if let Some(Err(wait)) = shared.limiter.as_ref().map(|l| l.admit(&route.tenant())) {
+        return Reply::throttled(wait);
+    }
+    let query = Query::parse(parts.uri.query());
+    let result = match route {
+        Route::Customers => list_customers(shared, &query, &parts.headers),
+        Route::Customer(id) => get_customer(shared, id),
+        Route::Users(id) => list_users(shared, id, &query, &parts.headers),
+        Route::User(id, uid) => get_user(shared, id, uid),
+        Route::Licenses(id, uid) => licenses(shared, id, uid, &query),
+        Route::SubscribedSkus(id) => subscribed_skus(shared, id, &query),
+    };
+    result.unwrap_or_else(|reply| reply)
+}
+
+type Answer = Result<Reply, Reply>;
+
+fn bad_input(description: &str) -> Reply {
+    Reply::fault(StatusCode::BAD_REQUEST, 2000, description)
+}
+
+fn parse_guid(text: &str) -> Option<Uuid> {
+    (text.len() == 36)
+        .then(|| Uuid::try_parse(text).ok())
+        .flatten()
+}
+
+/// The customer's index, 400 for a malformed id, 404 (60003) for an unknown tenant.
+fn customer_index(shared: &Shared, id: &str) -> Result<usize, Reply> {
+    let uuid = parse_guid(id).ok_or_else(|| bad_input("Tenant Id must be a GUID."))?;
+    shared.partner.find_customer(&uuid).ok_or_else(|| {
+        Reply::fault(
+            StatusCode::NOT_FOUND,
+            60003,
+            &format!("Tenant with id {uuid} was not found."),
+        )
+    })
+}
+
+/// 403 (900308) where the partner holds no GDAP role on the customer.
+fn require_role(shared: &Shared, i: usize, what: &str) -> Result<(), Reply> {
+    if shared.partner.has_gdap_role(i) {
+        return Ok(());
+    }
+    Err(Reply::fault(
+        StatusCode::FORBIDDEN,
+        900308,
+        &format!(
+            "Insufficient privileges to complete the operation. The partner has no granular delegated admin \
+             (GDAP) role on this customer that allows reading {what}."
+        ),
+    ))
+}
+
+fn list_customers(shared: &Shared, query: &Query<'_>, headers: &HeaderMap) -> Answer {
+    let (page, size, offset, filter) = match seek(shared, query, headers)? {
+        Some(Seek::Customers {
+            page,
+            size,
+            offset,
+            filter,
+        }) => (page, size, offset, filter.map(Filter::Search)),
+        Some(Seek::Users { .. }) => return Err(bad_token()),
+        None => (0, page_size(query)?, 0, customer_filter(query)?),
+    };
+    if offset > shared.partner.customer_count() {
+        return Err(bad_token());
+    }
+    let scan = match &filter {
+        Some(Filter::NoMatch) => Scan {
+            items: Vec::new(),
+            next: None,
+        },
+        Some(Filter::Search(f)) => shared
+            .partner
+            .scan_customers(Some(f), offset, size as usize),
+        None => shared.partner.scan_customers(None, offset, size as usize),
+    };
+    let token = scan.next.map(|offset| {
+        let filter = match &filter {
+            Some(Filter::Search(f)) => Some(f.clone()),
+            _ => None,
+        };
+        shared.codec.encode(&Seek::Customers {
+            page: page + 1,
+            size,
+            offset,
+            filter,
+        })
+    });
+    let self_uri = if page == 0 {
+        with_filter(format!("/v1/customers?size={size}"), query.get("filter"))
+    } else {
+        next_uri(page - 1, "/customers", size)
+    };
+    let items = scan
+        .items
+        .iter()
+        .map(|c| wire::customer(c, None, Uuid::nil(), Uuid::nil()))
+        .collect();
+    let links = collection_links(
+        self_uri,
+        next_uri(page, "/customers", size),
+        token.as_deref(),
+    );
+    Ok(Reply::json(
+        StatusCode::OK,
+        &Collection::new(items, Some(links), token.as_deref()),
+    ))
+}
+
+fn get_customer(shared: &Shared, id: &str) -> Answer {
+    let i = customer_index(shared, id)?;
+    let (Some(customer), Some(details)) = (shared.partner.customer(i), shared.partner.details(i))
+    else {
+        return Err(Reply::fault(
+            StatusCode::NOT_FOUND,
+            60003,
+            "Tenant not found.",
+        ));
+    };
+    let raw = customer.id.as_u128();
+    let commerce = super::hash::guid(&[0xC0_33E, raw as u64, (raw >> 64) as u64]);
+    let billing = super::hash::guid(&[0xB111, raw as u64, (raw >> 64) as u64]);
+    Ok(Reply::json(
+        StatusCode::OK,
+        &wire::customer(&customer, Some(&details), commerce, billing),
+    ))
+}
+
+fn list_users(shared: &Shared, id: &str, query: &Query<'_>, headers: &HeaderMap) -> Answer {
+    let i = customer_index(shared, id)?;
+    require_role(shared, i, "its users")?;
+    let customer = shared.partner.customer(i).map(|c| c.id).unwrap_or_default();
+    let (page, size, offset, deleted) = match seek(shared, query, headers)? {
+        Some(Seek::Users {
+            page,
+            size,
+            offset,
+            deleted,
+            customer: c,
+        }) if c == customer => (page, size, offset, deleted),
+        Some(_) => return Err(bad_token()),
+        None => (0, page_size(query)?, 0, users_filter(query)?),
+    };
+    if offset > shared.partner.user_count(i, deleted) {
+        return Err(bad_token());
+    }
+    let scan = shared.partner.scan_users(i, deleted, offset, size as usize);
+    let token = scan.next.map(|offset| {
+        shared.codec.encode(&Seek::Users {
+            page: page + 1,
+            size,
+            offset,
+            deleted,
+            customer,
+        })
+    });
+    let base = format!("/customers/{customer}/users");
+    let self_uri = if page == 0 {
+        with_filter(format!("{base}?size={size}"), query.get("filter"))
+    } else {
+        next_uri(page - 1, &base, size)
+    };
+    let items = scan.items.iter().map(|u| wire::user(customer, u)).collect();
+    let links = collection_links(self_uri, next_uri(page, &base, size), token.as_deref());
+    Ok(Reply::json(
+        StatusCode::OK,
+        &Collection::new(items, Some(links), token.as_deref()),
+    ))
+}
+
+fn get_user(shared: &Shared, id: &str, uid: &str) -> Answer {
+    let i = customer_index(shared, id)?;
+    require_role(shared, i, "its users")?;
+    let user = find_user(shared, i, uid)?;
+    let customer = shared.partner.customer(i).map(|c| c.id).unwrap_or_default();
+    Ok(Reply::json_with_bom(
+        StatusCode::OK,
+        &wire::user(customer, &user),
+    ))
+}
+
+fn find_user<'p>(
+    shared: &'p Shared,
+    i: usize,
+    uid: &str,
+) -> Result<super::records::UserRec<'p>, Reply> {
+    let uuid = parse_guid(uid).ok_or_else(|| bad_input("User Id must be a GUID."))?;
+    shared.partner.find_user(i, &uuid).ok_or_else(|| {
+        Reply::fault(
+            StatusCode::NOT_FOUND,
+            60002,
+            &format!("User with object id {uuid} was not found."),
+        )
+    })
+}
+
+fn licenses(shared: &Shared, id: &str, uid: &str, query: &Query<'_>) -> Answer {
+    let i = customer_index(shared, id)?;
+    require_role(shared, i, "licence assignments")?;
+    let groups = license_groups(query)?;
+    let user = find_user(shared, i, uid)?;
+    let subscriptions = shared.partner.subscriptions(i);
+    let items = shared
+        .partner
+        .held(i, &user)
+        .into_iter()
+        .filter_map(|(k, overrides)| {
+            subscriptions.get(k).map(|subscription| Assignment {
+                subscription,
+                overrides,
+            })
+        })
+        .filter(|a| groups.contains(&a.subscription.sku.group))
+        .collect::<Vec<_>>();
+    let items = items.iter().map(wire::license).collect();
+    Ok(Reply::json(
+        StatusCode::OK,
+        &Collection::new(items, None, None),
+    ))
+}
+
+fn subscribed_skus(shared: &Shared, id: &str, query: &Query<'_>) -> Answer {
+    let i = customer_index(shared, id)?;
+    require_role(shared, i, "subscribed SKUs")?;
+    let groups = license_groups(query)?;
+    let subscriptions = shared.partner.subscriptions(i);
+    let items = subscriptions
+        .iter()
+        .filter(|s| groups.contains(&s.sku.group))
+        .map(wire::subscribed_sku)
+        .collect();
+    Ok(Reply::json_with_bom(
+        StatusCode::OK,
+        &Collection::new(items, None, None),
+    ))
+}
+
+fn collection_links<'a>(
+    self_uri: String,
+    next: String,
+    token: Option<&'a str>,
+) -> CollectionLinks<'a> {
+    CollectionLinks {
+        self_link: Link::get(self_uri),
+        next: token.map(|value| Link {
+            uri: next,
+            method: "GET",
+            headers: vec![LinkHeader {
+                key: CONTINUATION,
+                value,
+            }],
+        }),
+    }
+}
+
+/// The next link of page `page`: with `/v1` after even pages, without after odd ones, as the
+/// real service has sent both forms.
+fn next_uri(page: u32, base: &str, size: u32) -> String {
+    let prefix = if page.is_multiple_of(2) { "/v1" } else { "" };
+    format!("{prefix}{base}?size={size}&seekOperation=Next")
+}
+
+fn with_filter(uri: String, filter: Option<&str>) -> String {
+    match filter {
+        Some(f) => format!(
+            "{uri}&filter={}",
+            url::form_urlencoded::byte_serialize(f.as_bytes()).collect::<String>()
+        ),
+        None => uri,
+    }
+}
+
+fn bad_token() -> Reply {
+    bad_input("The continuation token is invalid.")
+}
+
+/// `seekOperation=Next` with `MS-ContinuationToken`: the query state the token carries.
+fn seek(shared: &Shared, query: &Query<'_>, headers: &HeaderMap) -> Result<Option<Seek>, Reply> {
+    let Some(operation) = query.get("seekOperation") else {
+        return Ok(None);
+    };
+    if !(operation.eq_ignore_ascii_case("next") || operation == "0") {
+        return Err(bad_input("Only seekOperation=Next is supported."));
+    }
+    let token = headers
+        .get(CONTINUATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| bad_input("seekOperation=Next requires the MS-ContinuationToken header."))?;
+    shared.codec.decode(token).map(Some).ok_or_else(bad_token)
+}
+
+fn page_size(query: &Query<'_>) -> Result<u32, Reply> {
+    match query.get("size").map(|s| s.trim().parse::<i64>()) {
+        None | Some(Ok(0)) => Ok(DEFAULT_PAGE_SIZE),
+        Some(Ok(n)) if n > 0 => Ok(n.min(i64::from(MAX_PAGE_SIZE)) as u32),
+        Some(_) => Err(bad_input("size must be a whole number from 0 to 500.")),
+    }
+}
+
+enum Filter {
+    Search(CustomerFilter),
+    /// A valid filter no customer of the sandbox matches (indirect resellers).
+    NoMatch,
+}
+
+/// `{"Field": .., "Value": .., "Operator": ..}`, keys in any case.
+fn filter_parts(text: &str) -> Option<(String, String, String)> {
+    let value: Value = serde_json::from_str(text).ok()?;
+    let object = value.as_object()?;
+    let get = |key: &str| {
+        object
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .and_then(|(_, v)| v.as_str())
+            .map(str::to_string)
+    };
+    Some((get("Field")?, get("Value")?, get("Operator")?))
+}
+
+fn customer_filter(query: &Query<'_>) -> Result<Option<Filter>, Reply> {
+    let Some(text) = query.get("filter") else {
+        return Ok(None);
+    };
+    let (field, value, operator) = filter_parts(text).ok_or_else(|| {
+        bad_input("The filter is not valid JSON of the form {\"Field\",\"Value\",\"Operator\"}.")
+    })?;
+    if !operator.eq_ignore_ascii_case("starts_with") {
+        return Err(bad_input(
+            "Only the starts_with operator is supported for customers.",
+        ));
+    }
+    if value.chars().count() > MAX_FILTER_VALUE {
+        return Err(bad_input("The filter value is too long."));
+    }
+    let field = match field.to_ascii_lowercase().as_str() {
+        "companyname" => SearchField::CompanyName,
+        "domain" => SearchField::Domain,
+        "indirectreseller" | "indirectcloudsolutionprovider" => return Ok(Some(Filter::NoMatch)),
+        _ => {
+            return Err(bad_input(
+                "The filter field must be CompanyName, Domain or IndirectReseller.",
+            ));
+        }
+    };
+    Ok(Some(Filter::Search(CustomerFilter { field, value })))
+}
+
+/// Whether the users filter asks for soft-deleted users.
+fn users_filter(query: &Query<'_>) -> Result<bool, Reply> {
+    let Some(text) = query.get("filter") else {
+        return Ok(false);
+    };
+    let (field, value, operator) = filter_parts(text).ok_or_else(|| {
+        bad_input("The filter is not valid JSON of the form {\"Field\",\"Value\",\"Operator\"}.")
+    })?;
+    let field_ok =
+        field.eq_ignore_ascii_case("UserState") || field.eq_ignore_ascii_case("UserStatus");
+    if !field_ok || !operator.eq_ignore_ascii_case("equals") {
+        return Err(bad_input(
+            "Users can only be filtered with {\"Field\":\"UserState\",\"Operator\":\"equals\"}.",
+        ));
+    }
+    match value.to_ascii_lowercase().as_str() {
+        "inactive" => Ok(true),
+        "active" => Ok(false),
+        _ => Err(bad_input("UserState must be Active or Inactive.")),
+    }
+}
+
+/// `licenseGroupIds` (repeatable); none means group1.
+fn license_groups(query: &Query<'_>) -> Result<Vec<&'static str>, Reply> {
+    let mut groups = Vec::new();
+    for value in query.all("licenseGroupIds") {
+        let group = match value.to_ascii_lowercase().as_str() {
+            "group1" => "group1",
+            "group2" => "group2",
+            _ => return Err(bad_input("licenseGroupIds must be Group1 or Group2.")),
+        };
+        if !groups.contains(&group) {
+            groups.push(group);
+        }
+    }
+    if groups.is_empty() {
+        groups.push("group1");
+    }
+    Ok(groups)
+}
+
+/// The raw query as pairs: repeated keys are kept (axum's `Query` cannot take them).
+struct Query<'a> {
+    pairs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+}
+
+impl<'a> Query<'a> {
+    fn parse(query: Option<&'a str>) -> Self {
+        let pairs = query
+            .map(|q| url::form_urlencoded::parse(q.as_bytes()).collect())
+            .unwrap_or_default();
+        Self { pairs }
+    }
+
+    fn get(&self, key: &str) -> Option<&str> {
+        self.all(key).next()
+    }
+
+    fn all<'s>(&'s self, key: &str) -> impl Iterator<Item = &'s str> + use<'s, 'a> {
+        let key = key.to_string();
+        self.pairs
+            .iter()
+            .filter(move |(k, _)| k.eq_ignore_ascii_case(&key))
+            .map(|(_, v)| v.as_ref())
+    }
+}

@@ -1,0 +1,267 @@
+//! Injected faults: which API request fails (a seeded decision per request) and how the failure
+//! looks on the wire. A safe fault has no side effect, so a retry gets exactly the same page.
+
+use super::config::{FaultConfig, FaultKind};
+use super::hash::mix;
+use super::reply::{JSON_UTF8, Reply};
+use axum::body::{Body, Bytes, HttpBody};
+use axum::http::StatusCode;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LOCATION};
+use axum::response::{IntoResponse, Response};
+use http_body::{Frame, SizeHint};
+use std::pin::Pin;
+use std::sync::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// Size of the `Huge` body: far beyond any real page.
+const HUGE_BYTES: u64 = 64 * 1024 * 1024;
+/// How long a `Stall` keeps the client waiting.
+const STALL: Duration = Duration::from_secs(600);
+/// Where a `Redirect` points: TEST-NET-3, never a real host.
+const FOREIGN_HOST: &str = "http://203.0.113.9";
+
+/// The current fault settings and the request counter that drives the seeded decisions.
+pub(crate) struct Faults {
+    config: RwLock<FaultConfig>,
+    counter: AtomicU64,
+}
+
+/// A decision for one request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Fault {
+    pub kind: FaultKind,
+    pub retry_after_secs: u64,
+}
+
+impl Faults {
+    pub(crate) fn new(config: FaultConfig) -> Self {
+        Self {
+            config: RwLock::new(config),
+            counter: AtomicU64::new(0),
+        }
+    }
+
+    pub(crate) fn set(&self, config: FaultConfig) {
+        match self.config.write() {
+            Ok(mut guard) => *guard = config,
+            Err(poisoned) => *poisoned.into_inner() = config,
+        }
+    }
+
+    pub(crate) fn current(&self) -> Option<FaultConfig> {
+        self.config.read().ok().map(|c| c.clone())
+    }
+
+    /// Whether the next request fails, and how. The n-th request's fate depends only on the
+    /// seed and n.
+    pub(crate) fn decide(&self) -> Option<Fault> {
+        let config = match self.config.read() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if config.rate <= 0.0 || config.kinds.is_empty() {
+            return None;
+        }
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        let h = mix(&[config.seed, n, 0xFA17]);
+        let draw = (h >> 11) as f64 / (1u64 << 53) as f64;
+        if draw >= config.rate {
+            return None;
+        }
+        let pick = (mix(&[h]) % config.kinds.len() as u64) as usize;
+        Some(Fault {
+            kind: config.kinds[pick],
+            retry_after_secs: config.retry_after_secs,
+        })
+    }
+}
+
+impl Fault {
+    /// Faults that replace the answer outright (the request is not served at all).
+    pub(crate) fn replaces_answer(&self) -> bool {
+        !matches!(self.kind, FaultKind::Drop | FaultKind::Truncate)
+    }
+
+    /// The failing answer for a fault that replaces the answer.
+    pub(crate) async fn answer(
+        &self,
+        path_and_query: &str,
+        mut shutdown: watch::Receiver<bool>,
+    ) -> Response {
+        match self.kind {
+            FaultKind::Throttle => Reply::throttled(self.retry_after_secs).into_response(),
+            FaultKind::ServerError => Reply::fault(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                0,
+                "An unexpected error occurred while processing the request. Please retry.",
+            )
+            .into_response(),
+            FaultKind::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))],
+                "<!DOCTYPE html><html><head><title>Service Unavailable</title></head>\
+                 <body><h2>Service Unavailable</h2><p>The service is temporarily unavailable.</p></body></html>",
+            )
+                .into_response(),
+            FaultKind::Redirect => {
+                let target = format!("{FOREIGN_HOST}{path_and_query}");
+                let location = HeaderValue::from_str(&target).unwrap_or(HeaderValue::from_static(FOREIGN_HOST));
+                (StatusCode::FOUND, [(LOCATION, location)]).into_response()
+            }
+            FaultKind::Huge => huge_response(),
+            FaultKind::Stall => {
+                tokio::select! {
+                    () = tokio::time::sleep(STALL) => {}
+                    _ = shutdown.wait_for(|stop| *stop) => {}
+                }
+                Reply::fault(StatusCode::GATEWAY_TIMEOUT, 0, "The request timed out.").into_response()
+            }
+            // Drop and Truncate need the real answer: see `spoil`.
+            FaultKind::Drop | FaultKind::Truncate => {
+                Reply::fault(StatusCode::INTERNAL_SERVER_ERROR, 0, "Internal error.").into_response()
+            }
+        }
+    }
+
+    /// Spoils a real answer: cut short (`Truncate`) or dropped half way (`Drop`).
+    pub(crate) fn spoil(&self, reply: Reply) -> Response {
+        let half = reply.body.len() / 2;
+        match self.kind {
+            FaultKind::Truncate => {
+                let mut reply = reply;
+                reply.body = reply
+                    .body
+                    .slice(..half.max(1).min(reply.body.len().saturating_sub(1)));
+                reply.into_response()
+            }
+            _ => {
+                let full = reply.body.len() as u64;
+                let body = DroppedBody {
+                    part: Some(reply.body.slice(..half)),
+                    full,
+                    failed: false,
+                };
+                let mut response = Reply {
+                    body: Bytes::new(),
+                    ..reply
+                }
+                .into_response();
+                *response.body_mut() = Body::new(body);
+                response
+                    .headers_mut()
+                    .insert(CONTENT_LENGTH, HeaderValue::from(full));
+                response
+            }
+        }
+    }
+}
+
+fn huge_response() -> Response {
+    let mut response = Response::new(Body::new(HugeBody::new()));
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8));
+    response
+}
+
+/// Sends part of a body, then fails: the server closes the connection mid-answer.
+struct DroppedBody {
+    part: Option<Bytes>,
+    full: u64,
+    failed: bool,
+}
+
+impl HttpBody for DroppedBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        if let Some(part) = self.part.take() {
+            return Poll::Ready(Some(Ok(Frame::data(part))));
+        }
+        if self.failed {
+            return Poll::Ready(None);
+        }
+        self.failed = true;
+        Poll::Ready(Some(Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "sandbox fault: connection dropped",
+        ))))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.full)
+    }
+}
+
+/// 64 MiB of a JSON array that never closes, streamed from one shared 64 KiB chunk.
+struct HugeBody {
+    head: Option<Bytes>,
+    chunk: Bytes,
+    remaining: u64,
+}
+
+impl HugeBody {
+    fn new() -> Self {
+        let item = br#"{"id":"00000000-0000-0000-0000-000000000000","attributes":{"objectType":"Customer"}},"#;
+        let chunk: Vec<u8> = item.iter().copied().cycle().take(64 * 1024).collect();
+        Self {
+            head: Some(Bytes::from_static(br#"{"totalCount":1,"items":["#)),
+            chunk: Bytes::from(chunk),
+            remaining: HUGE_BYTES,
+        }
+    }
+}
+
+impl HttpBody for HugeBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        if let Some(head) = self.head.take() {
+            return Poll::Ready(Some(Ok(Frame::data(head))));
+        }
+        if self.remaining == 0 {
+            return Poll::Ready(None);
+        }
+        let n = self.remaining.min(self.chunk.len() as u64);
+        self.remaining -= n;
+        let data = self.chunk.slice(..n as usize);
+        Poll::Ready(Some(Ok(Frame::data(data))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decisions_follow_the_rate_and_the_seed() {
+        let run = |seed| {
+            let faults = Faults::new(FaultConfig::safe(0.3, seed));
+            (0..2000).map(|_| faults.decide()).collect::<Vec<_>>()
+        };
+        let a = run(5);
+        assert_eq!(a, run(5));
+        assert_ne!(a, run(6));
+        let failed = a.iter().filter(|d| d.is_some()).count();
+        assert!((450..750).contains(&failed), "{failed} of 2000 at rate 0.3");
+        for kind in FaultKind::SAFE {
+            assert!(
+                a.iter().flatten().any(|f| f.kind == kind),
+                "{kind:?} never chosen"
+            );
+        }
+        let none = Faults::new(FaultConfig::none());
+        assert!((0..100).all(|_| none.decide().is_none()));
+    }
+}

@@ -1,0 +1,452 @@
+//! The simulated Microsoft identity platform (v2 endpoints) for sign-in tests and demos: the
+//! device-code grant (`authorization_pending` until approved after N polls), the refresh-token
+//! grant, JWT-shaped unsigned tokens, and the register of issued access tokens that
+//! `--strict-auth` checks. A client id ending in `dec1` is declined once the polls are spent.
+//! Like the real service, a refresh token is issued only when `offline_access` is in the scope
+//! and an id token only when `openid` is. Tokens are never logged or printed.
+
+use super::Shared;
+use super::clock::{iso8601, now_unix};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use uuid::Uuid;
+
+/// The simulated partner's own tenant (the `tid` of issued tokens).
+pub const PARTNER_TENANT_ID: &str = "4f1a8d2e-6b3c-4e5f-9a7b-1c2d3e4f5a6b";
+/// Who signs in.
+pub const PARTNER_ADMIN: &str = "admin@demo-partner.onmicrosoft.com";
+const AUDIENCE: &str = "https://api.partnercenter.microsoft.com";
+const DEFAULT_SCOPE: &str = "https://api.partnercenter.microsoft.com/user_impersonation";
+const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+pub(crate) struct Identity {
+    approve_after: u32,
+    token_ttl_secs: AtomicU64,
+    device_ttl_secs: u64,
+    poll_interval_secs: u64,
+    state: Mutex<Ledger>,
+}
+
+#[derive(Default)]
+struct Ledger {
+    devices: HashMap<String, Device>,
+    refresh: HashMap<String, Grant>,
+    /// Issued access tokens and their expiry (Unix seconds).
+    access: HashMap<String, u64>,
+}
+
+struct Device {
+    client_id: String,
+    scope: String,
+    polls: u32,
+    expires_at: u64,
+    redeemed: bool,
+}
+
+#[derive(Clone)]
+struct Grant {
+    client_id: String,
+    scope: String,
+}
+
+/// Why a bearer token is refused under strict auth.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    NotIssued,
+    Expired,
+}
+
+impl Identity {
+    pub(crate) fn new(
+        approve_after: u32,
+        token_ttl_secs: u64,
+        device_ttl_secs: u64,
+        poll_interval_secs: u64,
+    ) -> Self {
+        Self {
+            approve_after,
+            token_ttl_secs: AtomicU64::new(token_ttl_secs),
+            device_ttl_secs,
+            poll_interval_secs,
+            state: Mutex::new(Ledger::default()),
+        }
+    }
+
+    pub(crate) fn set_token_ttl(&self, secs: u64) {
+        self.token_ttl_secs.store(secs, Ordering::Relaxed);
+    }
+
+    fn ledger(&self) -> MutexGuard<'_, Ledger> {
+        match self.state.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// Strict auth: only unexpired tokens this sandbox issued pass.
+    pub(crate) fn check(&self, token: &str) -> Result<(), Refusal> {
+        match self.ledger().access.get(token) {
+            None => Err(Refusal::NotIssued),
+            Some(&exp) if now_unix() >= exp => Err(Refusal::Expired),
+            Some(_) => Ok(()),
+        }
+    }
+
+    /// Access (and, as the scope asks, refresh and id) tokens for a grant.
+    fn issue(&self, grant: &Grant) -> Value {
+        let ttl = self.token_ttl_secs.load(Ordering::Relaxed);
+        let now = now_unix();
+        let exp = now + ttl;
+        let oid = "8d3b2c51-0f4e-4a8c-9b7d-2e6f1a3c5d7e";
+        let access = jwt(&json!({
+            "aud": AUDIENCE,
+            "iss": format!("https://sts.windows.net/{PARTNER_TENANT_ID}/"),
+            "iat": now, "nbf": now, "exp": exp,
+            "amr": ["pwd", "mfa"],
+            "appid": grant.client_id,
+            "idtyp": "user",
+            "name": "Demo Partner Admin",
+            "given_name": "Demo", "family_name": "Admin",
+            "oid": oid,
+            "scp": "user_impersonation",
+            "tid": PARTNER_TENANT_ID,
+            "upn": PARTNER_ADMIN,
+            "unique_name": PARTNER_ADMIN,
+            "preferred_username": PARTNER_ADMIN,
+            "uti": URL_SAFE_NO_PAD.encode(Uuid::new_v4().as_bytes()),
+            "ver": "1.0",
+        }));
+        let scopes: Vec<&str> = grant.scope.split_whitespace().collect();
+        let has = |s: &str| scopes.iter().any(|x| x.eq_ignore_ascii_case(s));
+        let granted: Vec<&str> = scopes
+            .iter()
+            .copied()
+            .filter(|s| {
+                !["openid", "profile", "email", "offline_access"]
+                    .iter()
+                    .any(|o| s.eq_ignore_ascii_case(o))
+            })
+            .collect();
+        let mut body = json!({
+            "token_type": "Bearer",
+            "scope": if granted.is_empty() { DEFAULT_SCOPE.to_string() } else { granted.join(" ") },
+            "expires_in": ttl,
+            "ext_expires_in": ttl,
+            "access_token": access,
+        });
+        let mut ledger = self.ledger();
+        ledger.access.insert(access_of(&body), exp);
+        if has("offline_access") {
+            let refresh = format!(
+                "0.AXsandbox.{}{}",
+                URL_SAFE_NO_PAD.encode(Uuid::new_v4().as_bytes()),
+                URL_SAFE_NO_PAD.encode(Uuid::new_v4().as_bytes())
+            );
+            ledger.refresh.insert(refresh.clone(), grant.clone());
+            body["refresh_token"] = Value::String(refresh);
+        }
+        if has("openid") {
+            body["id_token"] = Value::String(jwt(&json!({
+                "aud": grant.client_id,
+                "iss": format!("https://login.microsoftonline.com/{PARTNER_TENANT_ID}/v2.0"),
+                "iat": now, "nbf": now, "exp": exp,
+                "name": "Demo Partner Admin",
+                "oid": oid, "sub": oid,
+                "preferred_username": PARTNER_ADMIN,
+                "tid": PARTNER_TENANT_ID,
+                "ver": "2.0",
+            })));
+        }
+        body
+    }
+}
+
+fn access_of(body: &Value) -> String {
+    body["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// An unsigned JWT (`alg: none`): clients read its claims, nobody verifies it.
+fn jwt(claims: &Value) -> String {
+    let header = URL_SAFE_NO_PAD.encode(br#"{"typ":"JWT","alg":"none"}"#);
+    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
+    format!("{header}.{payload}.")
+}
+
+fn form(body: &[u8]) -> HashMap<String, String> {
+    url::form_urlencoded::parse(body).into_owned().collect()
+}
+
+fn random_code(alphabet: &[u8], len: usize) -> String {
+    let bytes = *Uuid::new_v4().as_bytes();
+    let extra = *Uuid::new_v4().as_bytes();
+    bytes
+        .iter()
+        .chain(&extra)
+        .take(len)
+        .map(|b| alphabet[usize::from(*b) % alphabet.len()] as char)
+        .collect()
+}
+
+/// `POST /{tenant}/oauth2/v2.0/devicecode` (form: client_id, scope).
+pub(crate) async fn devicecode(
+    State(shared): State<Arc<Shared>>,
+    Path(_tenant): Path<String>,
+    body: Bytes,
+) -> Response {
+    let params = form(&body);
+    let Some(client_id) = params.get("client_id").filter(|c| !c.trim().is_empty()) else {
+        return oauth_error(
+            &shared,
+            "invalid_request",
+            900144,
+            "The request body must contain the following parameter: 'client_id'.",
+        );
+    };
+    let Some(scope) = params.get("scope").filter(|s| !s.trim().is_empty()) else {
+        return oauth_error(
+            &shared,
+            "invalid_request",
+            900144,
+            "The request body must contain the following parameter: 'scope'.",
+        );
+    };
+    let identity = &shared.identity;
+    let device_code = format!(
+        "DAQABIQEAAAD{}",
+        random_code(
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+            40
+        )
+    );
+    let user_code = random_code(b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 9);
+    identity.ledger().devices.insert(
+        device_code.clone(),
+        Device {
+            client_id: client_id.clone(),
+            scope: scope.clone(),
+            polls: 0,
+            expires_at: now_unix() + identity.device_ttl_secs,
+            redeemed: false,
+        },
+    );
+    let verification_uri = format!("{}/devicelogin", shared.base_url);
+    json_response(
+        StatusCode::OK,
+        &json!({
+            "user_code": user_code,
+            "device_code": device_code,
+            "verification_uri": verification_uri,
+            "expires_in": identity.device_ttl_secs,
+            "interval": identity.poll_interval_secs,
+            "message": format!("To sign in, use a web browser to open the page {verification_uri} and enter the code {user_code} to authenticate."),
+        }),
+    )
+}
+
+/// `POST /{tenant}/oauth2/v2.0/token`: the device-code and refresh-token grants.
+pub(crate) async fn token(
+    State(shared): State<Arc<Shared>>,
+    Path(_tenant): Path<String>,
+    body: Bytes,
+) -> Response {
+    let params = form(&body);
+    let param = |name: &str| {
+        params
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    };
+    let Some(client_id) = param("client_id") else {
+        return oauth_error(
+            &shared,
+            "invalid_request",
+            900144,
+            "The request body must contain the following parameter: 'client_id'.",
+        );
+    };
+    match param("grant_type") {
+        Some(DEVICE_CODE_GRANT) => {
+            let Some(code) = param("device_code") else {
+                return oauth_error(
+                    &shared,
+                    "invalid_request",
+                    900144,
+                    "The request body must contain the following parameter: 'device_code'.",
+                );
+            };
+            device_grant(&shared, client_id, code)
+        }
+        Some("refresh_token") => {
+            let Some(refresh) = param("refresh_token") else {
+                return oauth_error(
+                    &shared,
+                    "invalid_request",
+                    900144,
+                    "The request body must contain the following parameter: 'refresh_token'.",
+                );
+            };
+            let grant = shared.identity.ledger().refresh.get(refresh).cloned();
+            match grant {
+                Some(grant) if grant.client_id == client_id => {
+                    // The same grant again; a new refresh token comes with it (rotation).
+                    let scope = match param("scope") {
+                        Some(s)
+                            if grant.scope.contains("offline_access")
+                                && !s.contains("offline_access") =>
+                        {
+                            format!("{s} offline_access")
+                        }
+                        Some(s) => s.to_string(),
+                        None => grant.scope.clone(),
+                    };
+                    let issued = shared.identity.issue(&Grant { scope, ..grant });
+                    token_response(issued)
+                }
+                _ => oauth_error(
+                    &shared,
+                    "invalid_grant",
+                    70000,
+                    "The provided refresh token is invalid, expired or was issued to another client.",
+                ),
+            }
+        }
+        Some(_) => oauth_error(
+            &shared,
+            "unsupported_grant_type",
+            70003,
+            "The app requested an unsupported grant type.",
+        ),
+        None => oauth_error(
+            &shared,
+            "invalid_request",
+            900144,
+            "The request body must contain the following parameter: 'grant_type'.",
+        ),
+    }
+}
+
+fn device_grant(shared: &Shared, client_id: &str, code: &str) -> Response {
+    let identity = &shared.identity;
+    let outcome = {
+        let mut ledger = identity.ledger();
+        match ledger.devices.get_mut(code) {
+            None => Err((
+                "bad_verification_code",
+                70000,
+                "The provided value for the input parameter 'device_code' is not valid.",
+            )),
+            Some(d) if d.client_id != client_id => Err((
+                "bad_verification_code",
+                70000,
+                "The device code was issued to another client.",
+            )),
+            Some(d) if d.redeemed => Err((
+                "invalid_grant",
+                54005,
+                "The device code was already redeemed.",
+            )),
+            Some(d) if now_unix() >= d.expires_at => {
+                Err(("expired_token", 70019, "Verification code expired."))
+            }
+            Some(d) if d.polls < identity.approve_after => {
+                d.polls += 1;
+                Err((
+                    "authorization_pending",
+                    70016,
+                    "The provided request has not yet been authorized by the user. The user must input their code.",
+                ))
+            }
+            Some(d) if d.client_id.ends_with("dec1") => {
+                d.redeemed = true;
+                Err((
+                    "authorization_declined",
+                    65004,
+                    "The user declined to sign in to the application.",
+                ))
+            }
+            Some(d) => {
+                d.redeemed = true;
+                Ok(Grant {
+                    client_id: d.client_id.clone(),
+                    scope: d.scope.clone(),
+                })
+            }
+        }
+    };
+    match outcome {
+        Ok(grant) => token_response(identity.issue(&grant)),
+        Err((error, code, description)) => oauth_error(shared, error, code, description),
+    }
+}
+
+/// `GET /devicelogin`: where the printed sign-in message points.
+pub(crate) async fn devicelogin(State(shared): State<Arc<Shared>>) -> Response {
+    let text = format!(
+        "pcx sandbox: sign-in is simulated. A device code is approved after {} polls of the token endpoint \
+         (a client id ending in dec1 is declined instead); there is nothing to enter here.\n",
+        shared.identity.approve_after
+    );
+    (
+        [(
+            CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        )],
+        text,
+    )
+        .into_response()
+}
+
+fn token_response(body: Value) -> Response {
+    json_response(StatusCode::OK, &body)
+}
+
+fn json_response(status: StatusCode, body: &Value) -> Response {
+    (
+        status,
+        [
+            (
+                CONTENT_TYPE,
+                HeaderValue::from_static("application/json; charset=utf-8"),
+            ),
+            (
+                CACHE_CONTROL,
+                HeaderValue::from_static("no-store, no-cache"),
+            ),
+        ],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// The identity platform's error body, `AADSTS` code and trace details included.
+fn oauth_error(shared: &Shared, error: &str, code: u32, description: &str) -> Response {
+    let timestamp = iso8601(now_unix()).replace('T', " ");
+    let trace = Uuid::new_v4();
+    let correlation = Uuid::new_v4();
+    json_response(
+        StatusCode::BAD_REQUEST,
+        &json!({
+            "error": error,
+            "error_description": format!(
+                "AADSTS{code}: {description}\r\nTrace ID: {trace}\r\nCorrelation ID: {correlation}\r\nTimestamp: {timestamp}"
+            ),
+            "error_codes": [code],
+            "timestamp": timestamp,
+            "trace_id": trace.to_string(),
+            "correlation_id": correlation.to_string(),
+            "error_uri": format!("{}/error?code={code}", shared.base_url),
+        }),
+    )
+}
