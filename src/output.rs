@@ -25,6 +25,8 @@ pub trait Rows {
     /// Column titles for CSV (camelCase, as in the API) and the table.
     const CSV_HEADER: &'static [&'static str];
     const TABLE_HEADER: &'static [&'static str];
+    /// Table columns that shrink only when nothing else can (ids: a cut id is useless).
+    const TABLE_KEEP: &'static [usize] = &[];
     /// CSV rows (raw text; quoting and formula neutralising happen on write).
     fn csv_rows(&self) -> Vec<Vec<String>>;
     /// Table rows (raw text; sanitising and fitting happen on write).
@@ -93,7 +95,13 @@ impl<W: Write, T: Rows> Listing<W, T> {
             }
             OutputFormat::Table => {
                 let table = std::mem::take(&mut self.table);
-                write_table(&mut self.out, T::TABLE_HEADER, &table, self.table_width)?;
+                write_table(
+                    &mut self.out,
+                    T::TABLE_HEADER,
+                    T::TABLE_KEEP,
+                    &table,
+                    self.table_width,
+                )?;
             }
         }
         self.out.flush()
@@ -121,6 +129,7 @@ fn write_csv_row<'a>(out: &mut impl Write, cells: impl Iterator<Item = &'a str>)
 pub fn write_table(
     out: &mut impl Write,
     header: &[&str],
+    keep: &[usize],
     rows: &[Vec<String>],
     max_width: usize,
 ) -> io::Result<()> {
@@ -138,7 +147,11 @@ pub fn write_table(
             widths[i] = widths[i].max(width(cell));
         }
     }
-    fit_widths(&mut widths, max_width.saturating_sub(2 * (columns - 1)));
+    fit_widths(
+        &mut widths,
+        keep,
+        max_width.saturating_sub(2 * (columns - 1)),
+    );
     let line = |cells: &mut dyn Iterator<Item = &str>, out: &mut dyn Write| -> io::Result<()> {
         let mut text = String::new();
         for (i, cell) in cells.enumerate().take(columns) {
@@ -160,16 +173,23 @@ pub fn write_table(
     Ok(())
 }
 
-/// Shrinks the widest columns first until the total fits (each keeps at least 4 columns).
-fn fit_widths(widths: &mut [usize], available: usize) {
+/// Shrinks the widest columns first until the total fits (each keeps at least 4 columns);
+/// the `keep` columns only once the others are down to that.
+fn fit_widths(widths: &mut [usize], keep: &[usize], available: usize) {
+    const MIN: usize = 4;
     while widths.iter().sum::<usize>() > available {
-        let Some((widest, &w)) = widths.iter().enumerate().max_by_key(|(_, w)| **w) else {
+        let widest = |allowed: &dyn Fn(usize) -> bool| {
+            widths
+                .iter()
+                .enumerate()
+                .filter(|(i, w)| allowed(*i) && **w > MIN)
+                .max_by_key(|(_, w)| **w)
+                .map(|(i, _)| i)
+        };
+        let Some(column) = widest(&|i| !keep.contains(&i)).or_else(|| widest(&|_| true)) else {
             return;
         };
-        if w <= 4 {
-            return;
-        }
-        widths[widest] = w - 1;
+        widths[column] -= 1;
     }
 }
 
@@ -207,6 +227,7 @@ impl Rows for Customer {
     ];
     const TABLE_HEADER: &'static [&'static str] =
         &["COMPANY", "DOMAIN", "CUSTOMER ID", "RELATIONSHIP"];
+    const TABLE_KEEP: &'static [usize] = &[2];
 
     fn csv_rows(&self) -> Vec<Vec<String>> {
         let profile = self.company_profile.clone().unwrap_or_default();
@@ -254,6 +275,7 @@ impl Rows for CustomerUser {
         "LOCATION",
         "USER ID",
     ];
+    const TABLE_KEEP: &'static [usize] = &[4];
 
     fn csv_rows(&self) -> Vec<Vec<String>> {
         vec![vec![
@@ -531,7 +553,7 @@ mod tests {
             "contoso.onmicrosoft.com".to_string(),
         ]];
         let mut out = Vec::new();
-        write_table(&mut out, &["COMPANY", "DOMAIN"], &rows, 40).unwrap();
+        write_table(&mut out, &["COMPANY", "DOMAIN"], &[1], &rows, 40).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(!text.contains('\u{1b}'));
         assert!(text.lines().all(|l| width(l) <= 40), "{text}");
