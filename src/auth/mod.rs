@@ -224,7 +224,7 @@ pub fn how_to_sign_in(settings: &Settings) -> String {
     format!(
         "not signed in. Sign in with a device code: {login}; or let pcx run a command that prints a token: \
          --token-command '{AZ_TOKEN_COMMAND}' (also PCX_TOKEN_COMMAND or token_command in the config file); \
-         or set {ACCESS_TOKEN_VAR}"
+         or set {ACCESS_TOKEN_VAR}. To try pcx without credentials: pcx --demo"
     )
 }
 
