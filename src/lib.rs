@@ -3,7 +3,9 @@
 
 pub mod api;
 pub mod app;
+pub mod auth;
 pub mod cli;
+pub mod config;
 pub mod fetch;
 pub mod listing;
 pub mod logging;

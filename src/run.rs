@@ -2,10 +2,11 @@
 //! command. The binary's `main` only parses, sets up logging and prints the error.
 
 use crate::api::{
-    ApiClient, ApiError, ClientConfig, NoToken, Secret, StaticToken, TokenProvider,
-    client::DEFAULT_BASE_URL,
+    ApiClient, ApiError, ClientConfig, Secret, StaticToken, TokenProvider, client::MAX_PAGE_SIZE,
 };
+use crate::auth::{self, AuthError};
 use crate::cli::{Cli, Command};
+use crate::config::{ConfigError, Settings, process_env};
 use crate::listing::{self, ListingError};
 use crate::sandbox::{self, DEMO_TOKEN, Sandbox, SandboxConfig, SandboxError};
 use std::net::{Ipv4Addr, SocketAddr};
@@ -20,6 +21,10 @@ pub enum RunError {
     Api(#[from] ApiError),
     #[error(transparent)]
     Sandbox(#[from] SandboxError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Auth(#[from] AuthError),
     #[error("{0}")]
     Other(String),
 }
@@ -31,13 +36,33 @@ impl RunError {
     }
 }
 
-const SIGN_IN_HINT: &str = "not signed in: set PCX_ACCESS_TOKEN to a Partner Center access token, \
-or try pcx without credentials with --demo";
-
 pub async fn run(cli: Cli) -> Result<(), RunError> {
     if let Some(Command::Sandbox(args)) = &cli.command {
         return Ok(sandbox::serve(args).await?);
     }
+    let env = process_env;
+    let command = cli.command.as_ref();
+    match command {
+        Some(Command::Login(args)) => {
+            let settings = Settings::load(&cli.global, Some(args), &env)?;
+            // The prompt goes to stderr: stdout stays clean for scripts; stdin is never read.
+            auth::login(&settings, &mut std::io::stderr()).await?;
+            return Ok(());
+        }
+        Some(Command::Logout(args)) => {
+            let settings = Settings::load(&cli.global, Some(args), &env)?;
+            auth::logout(&settings, &mut std::io::stdout())?;
+            return Ok(());
+        }
+        Some(Command::Info) => {
+            let settings = Settings::load(&cli.global, None, &env)?;
+            auth::info(&settings, &env, &mut std::io::stdout().lock())
+                .map_err(|e| RunError::Other(format!("cannot write: {e}")))?;
+            return Ok(());
+        }
+        _ => {}
+    }
+    let settings = Settings::load(&cli.global, None, &env)?;
     // The demo's sandbox lives as long as this run: dropping it stops the server.
     let demo = match cli.global.demo {
         true => Some(start_demo().await?),
@@ -49,27 +74,23 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
             StaticToken::new(Secret::new(DEMO_TOKEN)),
         ),
         None => (
-            cli.global
-                .base_url
-                .clone()
-                .or_else(|| std::env::var("PCX_BASE_URL").ok())
-                .unwrap_or_else(|| DEFAULT_BASE_URL.to_string()),
-            match std::env::var("PCX_ACCESS_TOKEN") {
-                Ok(token) if !token.trim().is_empty() => {
-                    StaticToken::new(Secret::new(token.trim()))
-                }
-                _ => Arc::new(NoToken(SIGN_IN_HINT.into())),
-            },
+            settings.base_url.value.clone(),
+            auth::token_provider(&settings, &env),
         ),
     };
     let mut config = ClientConfig::new(base_url);
-    config.locale = cli.global.locale.clone();
+    config.locale = settings.locale.value.clone();
     let client = ApiClient::new(config, tokens)?;
-    let Some(command) = &cli.command else {
-        return explore(&cli, client, demo.is_some()).await;
+    let Some(command) = command else {
+        return explore(&settings, client, demo.is_some()).await;
+    };
+    // Listings stream everything: the largest pages unless the operator chose a size.
+    let page_size = match settings.page_size.is_explicit() {
+        true => settings.page_size.value,
+        false => MAX_PAGE_SIZE,
     };
     let stdout = std::io::stdout().lock();
-    if listing::run(&client, command, crate::api::client::MAX_PAGE_SIZE, stdout).await? {
+    if listing::run(&client, command, page_size, stdout).await? {
         return Ok(());
     }
     Err(RunError::Other(format!(
@@ -78,13 +99,8 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
 }
 
 /// The interactive explorer (no command given).
-async fn explore(cli: &Cli, client: ApiClient, demo: bool) -> Result<(), RunError> {
+async fn explore(settings: &Settings, client: ApiClient, demo: bool) -> Result<(), RunError> {
     use crate::cli::ColorChoice;
-    let color = match cli.global.color.unwrap_or(ColorChoice::Auto) {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-    };
     let title = match demo {
         true => "demo".to_string(),
         false => client
@@ -93,11 +109,18 @@ async fn explore(cli: &Cli, client: ApiClient, demo: bool) -> Result<(), RunErro
             .unwrap_or("Partner Center")
             .to_string(),
     };
+    let defaults = crate::app::UiOptions::default();
     let options = crate::app::UiOptions {
-        color,
-        ascii: cli.global.ascii,
+        // NO_COLOR and --color never are already folded into the setting.
+        color: settings.color.value != ColorChoice::Never,
+        ascii: settings.ascii.value,
         title,
-        ..crate::app::UiOptions::default()
+        page_size: match settings.page_size.is_explicit() {
+            true => settings.page_size.value,
+            false => defaults.page_size,
+        },
+        concurrency: settings.concurrency.value,
+        ..defaults
     };
     crate::app::run_terminal(client, options)
         .await

@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod error;
+mod http;
 mod lenient;
 pub mod model;
 pub mod paging;

@@ -6,6 +6,7 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 /// A secret string (an access or refresh token): Debug and Display print `[redacted]`.
 #[derive(Clone, PartialEq, Eq)]
@@ -34,6 +35,20 @@ impl fmt::Display for Secret {
     }
 }
 
+/// Who a token speaks for, read from its claims (never the token itself), for the status bar
+/// and `pcx info`. Text fields are sanitised.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Identity {
+    /// `upn`, `preferred_username`, `unique_name` or `email`.
+    pub user: Option<String>,
+    /// `tid`: the tenant the token was issued in.
+    pub tenant: Option<String>,
+    /// `exp`.
+    pub expires_at: Option<SystemTime>,
+    /// `amr` lists `mfa`: Partner Center rejects App+User calls without it.
+    pub mfa: bool,
+}
+
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A source of bearer tokens for Partner Center.
@@ -44,6 +59,11 @@ pub trait TokenProvider: Send + Sync {
     /// Whether asking again with `refresh` can give a different token.
     fn can_refresh(&self) -> bool {
         false
+    }
+
+    /// Who the current token speaks for, when known (a JWT's claims); never blocks.
+    fn identity(&self) -> Option<Identity> {
+        None
     }
 }
 

@@ -1,0 +1,325 @@
+//! Sign-in: which token source applies (PCX_ACCESS_TOKEN, then the token command, then the
+//! login cache), the device-code login and logout, and the errors that say how to sign in.
+//! Tokens never reach a log event, an error message, a URL or Debug output.
+
+pub mod cache;
+mod cached;
+mod claims;
+mod command;
+mod device;
+mod info;
+mod oauth;
+
+pub use crate::api::token::Identity;
+pub use cache::{CacheFile, LoginEntry, LoginFilter};
+pub use cached::{Clock, LoginCacheToken};
+pub use claims::{format_utc, identity_from_jwt, relative};
+pub use command::CommandToken;
+pub use device::{DeviceLogin, DevicePrompt, PollPolicy};
+pub use info::info;
+pub use oauth::{SCOPE, is_tenant};
+
+use crate::api::error::ApiError;
+use crate::api::token::{BoxFuture, Secret, TokenProvider};
+use crate::config::{EnvLookup, Settings};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The environment variable holding a ready access token (highest priority).
+pub const ACCESS_TOKEN_VAR: &str = "PCX_ACCESS_TOKEN";
+pub const AZ_TOKEN_COMMAND: &str = "az account get-access-token --resource https://api.partnercenter.microsoft.com --query accessToken -o tsv";
+
+/// Why signing in or getting a token failed. Never holds a token.
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
+pub enum AuthError {
+    /// A setting is missing or unusable (no client id, an http authority, ...).
+    #[error("{0}")]
+    Settings(String),
+    #[error("cannot reach the identity platform{}: {message}", at(.url))]
+    Network { url: String, message: String },
+    #[error("unexpected answer from the identity platform at {url}: {message}")]
+    BadResponse { url: String, message: String },
+    /// The identity platform answered with an OAuth error.
+    #[error("the identity platform refused (HTTP {status}, {error}{}){}", description.as_ref().map(|d| format!(": {d}")).unwrap_or_default(), hint.as_ref().map(|h| format!("; {h}")).unwrap_or_default())]
+    Refused {
+        status: u16,
+        error: String,
+        description: Option<String>,
+        hint: Option<String>,
+    },
+    #[error("the sign-in was declined in the browser; run `pcx login` to try again")]
+    Declined,
+    #[error("the code expired before the sign-in was completed; run `pcx login` to get a new one")]
+    Expired,
+    #[error(
+        "permissions {mode:04o} for the sign-in cache {path} are too open: it holds tokens and must be readable only by you; \
+         it is ignored. Fix with: chmod 600 '{path}' (or remove it with `pcx logout`)"
+    )]
+    CacheTooOpen { path: PathBuf, mode: u32 },
+    #[error("cannot {action} the sign-in cache {path}: {message}")]
+    Cache {
+        path: PathBuf,
+        action: &'static str,
+        message: String,
+    },
+    /// No saved sign-in: the message says how to sign in.
+    #[error("{0}")]
+    NotSignedIn(String),
+    /// The saved sign-in cannot be renewed: a new `pcx login` is needed.
+    #[error(
+        "signed out: the sign-in of {who} could not be renewed: {reason}. Run `pcx login` to sign in again"
+    )]
+    SignedOut { who: String, reason: String },
+    #[error("{0}")]
+    TokenCommand(String),
+}
+
+fn at(url: &str) -> String {
+    if url.is_empty() {
+        String::new()
+    } else {
+        format!(" at {url}")
+    }
+}
+
+impl AuthError {
+    /// As the API client reports it: a network failure stays a network failure (retryable),
+    /// everything else is a credentials problem with this error's message.
+    pub fn into_api_error(self) -> ApiError {
+        match self {
+            Self::Network { message, .. } => ApiError::Network {
+                message: format!("cannot renew the sign-in: {message}"),
+                correlation_id: None,
+            },
+            other => ApiError::Credentials(other.to_string()),
+        }
+    }
+}
+
+/// True when the error means "sign in again" (the TUI then offers the in-place device login).
+pub fn needs_sign_in(error: &ApiError) -> bool {
+    matches!(error, ApiError::SignedOut(_) | ApiError::Credentials(_))
+}
+
+/// Where a device-code sign-in goes and where it is saved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoginSettings {
+    pub authority: String,
+    pub tenant: String,
+    pub client_id: String,
+    pub cache_file: PathBuf,
+}
+
+impl LoginSettings {
+    /// From the settings; what the operator did not set is taken from the most recent matching
+    /// saved sign-in (so a bare `pcx login`, or the TUI, signs in again as before).
+    pub fn resolve(settings: &Settings) -> Result<Self, AuthError> {
+        let cache_file = settings.login_cache_file();
+        let saved = cache::load(&cache_file)
+            .ok()
+            .and_then(|c| c.select(&filter(settings)).cloned());
+        let pick =
+            |explicit: bool, value: &str, from_saved: Option<&str>| match (explicit, from_saved) {
+                (false, Some(saved)) => saved.to_string(),
+                _ => value.to_string(),
+            };
+        let client_id = match (&settings.client_id.value, &saved) {
+            (Some(id), _) => id.clone(),
+            (None, Some(saved)) => saved.client_id.clone(),
+            (None, None) => return Err(AuthError::Settings(missing_client_id())),
+        };
+        Ok(Self {
+            authority: pick(
+                settings.authority.is_explicit(),
+                &settings.authority.value,
+                saved.as_ref().map(|s| s.authority.as_str()),
+            ),
+            tenant: pick(
+                settings.tenant.is_explicit(),
+                &settings.tenant.value,
+                saved.as_ref().map(|s| s.tenant.as_str()),
+            ),
+            client_id,
+            cache_file,
+        })
+    }
+}
+
+fn missing_client_id() -> String {
+    format!(
+        "pcx login needs the client id of your app registration: `pcx login --client-id GUID` \
+         (or client_id in the config file, or PCX_CLIENT_ID); see \"Signing in\" in the README. \
+         Without an app registration, use a token command instead: --token-command '{AZ_TOKEN_COMMAND}'"
+    )
+}
+
+/// The saved sign-ins these settings point at: every field the operator set must match.
+pub fn filter(settings: &Settings) -> LoginFilter {
+    let explicit = |s: &crate::config::Setting<String>| s.is_explicit().then(|| s.value.clone());
+    LoginFilter {
+        authority: explicit(&settings.authority),
+        tenant: explicit(&settings.tenant),
+        client_id: settings.client_id.value.clone(),
+    }
+}
+
+/// Which token source applies, in order of precedence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokenSource {
+    /// `PCX_ACCESS_TOKEN` is set.
+    EnvToken,
+    /// A token command is configured (flag, PCX_TOKEN_COMMAND or config file).
+    Command,
+    /// The login cache (it may hold nothing yet).
+    LoginCache,
+}
+
+pub fn token_source(settings: &Settings, env: EnvLookup<'_>) -> TokenSource {
+    if env(ACCESS_TOKEN_VAR).is_some_and(|t| !t.trim().is_empty()) {
+        TokenSource::EnvToken
+    } else if settings.token_command.value.is_some() {
+        TokenSource::Command
+    } else {
+        TokenSource::LoginCache
+    }
+}
+
+/// The token provider for API calls. With no credentials at all it is the login-cache provider,
+/// whose error says exactly how to sign in (both routes), and which picks up a later sign-in.
+pub fn token_provider(settings: &Settings, env: EnvLookup<'_>) -> Arc<dyn TokenProvider> {
+    match token_source(settings, env) {
+        TokenSource::EnvToken => {
+            let token = env(ACCESS_TOKEN_VAR).unwrap_or_default();
+            tracing::info!("token source: {ACCESS_TOKEN_VAR}");
+            Arc::new(EnvToken::new(Secret::new(token.trim())))
+        }
+        TokenSource::Command => {
+            tracing::info!(source = %settings.token_command.source, "token source: token command");
+            Arc::new(CommandToken::new(
+                settings.token_command.value.clone().unwrap_or_default(),
+            ))
+        }
+        TokenSource::LoginCache => {
+            let path = settings.login_cache_file();
+            tracing::info!(path = %path.display(), "token source: login cache");
+            Arc::new(LoginCacheToken::new(
+                path,
+                filter(settings),
+                how_to_sign_in(settings),
+            ))
+        }
+    }
+}
+
+/// What to do when there are no credentials: the device-code login or a token command.
+pub fn how_to_sign_in(settings: &Settings) -> String {
+    let login = match &settings.client_id.value {
+        Some(_) => "`pcx login`".to_string(),
+        None => {
+            "`pcx login --client-id GUID` (your app registration; see \"Signing in\" in the README)"
+                .to_string()
+        }
+    };
+    format!(
+        "not signed in. Sign in with a device code: {login}; or let pcx run a command that prints a token: \
+         --token-command '{AZ_TOKEN_COMMAND}' (also PCX_TOKEN_COMMAND or token_command in the config file); \
+         or set {ACCESS_TOKEN_VAR}. To try pcx without credentials: pcx --demo"
+    )
+}
+
+/// `pcx login`: the device-code flow, with its prompt written to `out` (stderr in practice:
+/// nothing is read from stdin). Saves the sign-in and returns who signed in.
+pub async fn login(settings: &Settings, out: &mut dyn Write) -> Result<Identity, AuthError> {
+    login_with(
+        &LoginSettings::resolve(settings)?,
+        PollPolicy::default(),
+        out,
+    )
+    .await
+}
+
+/// `login` with explicit settings and poll policy (tests, or a caller with its own settings).
+pub async fn login_with(
+    settings: &LoginSettings,
+    policy: PollPolicy,
+    out: &mut dyn Write,
+) -> Result<Identity, AuthError> {
+    let login = DeviceLogin::start(settings).await?.with_poll_policy(policy);
+    let prompt = login.prompt();
+    let _ = writeln!(out, "{}", prompt.instructions());
+    let _ = writeln!(out, "Waiting for the sign-in to complete…");
+    let _ = out.flush();
+    let identity = login.complete().await?;
+    let _ = writeln!(out, "{}", signed_in_line(&identity, &settings.cache_file));
+    if !identity.mfa {
+        let _ = writeln!(out, "warning: {}", NO_MFA_WARNING);
+    }
+    Ok(identity)
+}
+
+pub const NO_MFA_WARNING: &str = "the token has no MFA claim; Partner Center rejects App+User calls without multi-factor authentication";
+
+fn signed_in_line(identity: &Identity, path: &Path) -> String {
+    format!(
+        "Signed in as {} (tenant {}); saved in {}",
+        identity.user.as_deref().unwrap_or("an unknown user"),
+        identity.tenant.as_deref().unwrap_or("unknown"),
+        path.display()
+    )
+}
+
+/// `pcx logout`: forgets the saved sign-ins these settings point at (all of them when nothing
+/// is set), deleting the file when none is left. Returns how many were removed.
+pub fn logout(settings: &Settings, out: &mut dyn Write) -> Result<usize, AuthError> {
+    let path = settings.login_cache_file();
+    let mut cache = match cache::load(&path) {
+        Ok(cache) => cache,
+        // Unreadable or too open: the safe way out is to remove it.
+        Err(e @ (AuthError::Cache { .. } | AuthError::CacheTooOpen { .. })) => {
+            tracing::warn!(error = %e, "removing an unusable sign-in cache");
+            let removed = cache::delete(&path)?;
+            let _ = writeln!(out, "Removed the sign-in cache {}", path.display());
+            return Ok(usize::from(removed));
+        }
+        Err(e) => return Err(e),
+    };
+    let removed = cache.remove(&filter(settings));
+    if cache.logins.is_empty() {
+        cache::delete(&path)?;
+    } else if !removed.is_empty() {
+        cache::save(&path, &cache)?;
+    }
+    if removed.is_empty() {
+        let _ = writeln!(out, "No saved sign-in to remove in {}", path.display());
+    }
+    for entry in &removed {
+        let _ = writeln!(out, "Signed out {}", entry.describe());
+    }
+    tracing::info!(removed = removed.len(), path = %path.display(), "logout");
+    Ok(removed.len())
+}
+
+/// A fixed token from `PCX_ACCESS_TOKEN`; its claims are shown, it is never renewed.
+pub struct EnvToken {
+    token: Secret,
+    identity: Option<Identity>,
+}
+
+impl EnvToken {
+    pub fn new(token: Secret) -> Self {
+        let identity = identity_from_jwt(token.expose());
+        Self { token, identity }
+    }
+}
+
+impl TokenProvider for EnvToken {
+    fn token(&self, _refresh: bool) -> BoxFuture<'_, Result<Secret, ApiError>> {
+        let token = self.token.clone();
+        Box::pin(async move { Ok(token) })
+    }
+
+    fn identity(&self) -> Option<Identity> {
+        self.identity.clone()
+    }
+}

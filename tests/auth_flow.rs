@@ -1,0 +1,355 @@
+//! Sign-in end to end over loopback HTTP against a simulated identity platform: device code
+//! with pending polls, the private cache, silent refresh, 401 → refresh → retry once, signed
+//! out and back in, logout, a loose cache refused, and no token in logs or Debug output.
+
+mod auth_support;
+
+use auth_support::{Idp, IdpConfig, Scratch, env_of, fast_polls};
+use pcx::api::{ApiClient, ApiError, CallContext, ClientConfig, CustomerQuery, TokenProvider};
+use pcx::auth::{self, AuthError, Clock, LoginCacheToken, LoginSettings};
+use pcx::cli::{GlobalArgs, LoginArgs};
+use pcx::config::{Paths, Settings};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+const CLIENT: &str = "00000000-0000-0000-0000-0000000000c1";
+
+fn settings(idp: &Idp, dir: &Scratch, client_id: &str) -> Settings {
+    let login = LoginArgs {
+        authority: Some(idp.url()),
+        tenant: Some("organizations".into()),
+        client_id: Some(client_id.into()),
+    };
+    let global = GlobalArgs {
+        base_url: Some(idp.url()),
+        ..GlobalArgs::default()
+    };
+    Settings::load_with_paths(
+        &global,
+        Some(&login),
+        &env_of(&[]),
+        Paths::under(dir.path()),
+    )
+    .unwrap()
+}
+
+/// What a listing command sees: no login flags, only the cache.
+fn listing_settings(idp: &Idp, dir: &Scratch) -> Settings {
+    let global = GlobalArgs {
+        base_url: Some(idp.url()),
+        ..GlobalArgs::default()
+    };
+    Settings::load_with_paths(&global, None, &env_of(&[]), Paths::under(dir.path())).unwrap()
+}
+
+async fn login(
+    idp: &Idp,
+    dir: &Scratch,
+    client_id: &str,
+) -> (Result<auth::Identity, AuthError>, String) {
+    let s = settings(idp, dir, client_id);
+    let login = LoginSettings::resolve(&s).unwrap();
+    let mut out = Vec::new();
+    let result = auth::login_with(&login, fast_polls(), &mut out).await;
+    (result, String::from_utf8(out).unwrap())
+}
+
+fn client(idp: &Idp, tokens: Arc<dyn TokenProvider>) -> ApiClient {
+    ApiClient::new(ClientConfig::new(idp.url()), tokens).unwrap()
+}
+
+async fn list(client: &ApiClient) -> Result<usize, ApiError> {
+    let page = client
+        .customers_page(&CallContext::new(), &CustomerQuery::default(), None)
+        .await?;
+    Ok(page.items.len())
+}
+
+fn cache_provider(settings: &Settings) -> LoginCacheToken {
+    LoginCacheToken::new(
+        settings.login_cache_file(),
+        auth::filter(settings),
+        auth::how_to_sign_in(settings),
+    )
+}
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[tokio::test]
+async fn device_code_flow_polls_through_pending_and_saves_a_private_cache() {
+    let idp = Idp::start(IdpConfig::default()).await;
+    let dir = Scratch::new();
+    let (identity, out) = login(&idp, &dir, CLIENT).await;
+    let identity = identity.unwrap();
+    assert_eq!(identity.user.as_deref(), Some("ops@contoso.example"));
+    assert_eq!(
+        identity.tenant.as_deref(),
+        Some("11111111-2222-3333-4444-555555555555")
+    );
+    assert!(identity.mfa);
+    assert!(
+        out.contains("http://127.0.0.1/devicelogin") && out.contains("ABCD-1234"),
+        "{out}"
+    );
+    assert!(out.contains("Signed in as ops@contoso.example"), "{out}");
+    assert!(!out.contains("warning"), "{out}");
+    {
+        let c = idp.counters();
+        assert_eq!(
+            (c.devicecode, c.polls),
+            (1, 3),
+            "two pending polls, then approval"
+        );
+    }
+    let file = dir.path().join("cache").join("login.json");
+    #[cfg(unix)]
+    {
+        assert_eq!(mode(&file), 0o600);
+        assert_eq!(mode(file.parent().unwrap()), 0o700);
+    }
+    for secret in idp.issued() {
+        assert!(
+            !out.contains(&secret),
+            "the prompt shows no token or device code"
+        );
+    }
+    // A listing with no sign-in flags finds this sign-in and works.
+    let listing = listing_settings(&idp, &dir);
+    let tokens = auth::token_provider(&listing, &env_of(&[]));
+    assert_eq!(list(&client(&idp, tokens.clone())).await.unwrap(), 1);
+    assert_eq!(
+        tokens.identity().unwrap().user.as_deref(),
+        Some("ops@contoso.example")
+    );
+    assert_eq!(idp.counters().refreshes, 0, "a fresh token is used as is");
+}
+
+#[tokio::test]
+async fn slow_down_lengthens_the_wait_and_the_flow_still_completes() {
+    let idp = Idp::start(IdpConfig {
+        slow_down_once: true,
+        approve_after: 1,
+        ..IdpConfig::default()
+    })
+    .await;
+    let dir = Scratch::new();
+    let (identity, _) = login(&idp, &dir, CLIENT).await;
+    assert!(identity.is_ok(), "{identity:?}");
+    assert_eq!(idp.counters().polls, 2);
+}
+
+#[tokio::test]
+async fn declined_and_expired_codes_end_with_clear_errors_and_no_cache() {
+    let idp = Idp::start(IdpConfig::default()).await;
+    let dir = Scratch::new();
+    let (declined, _) = login(&idp, &dir, "00000000-0000-0000-0000-00000000dec1").await;
+    assert_eq!(declined.unwrap_err(), AuthError::Declined);
+    let (expired, _) = login(&idp, &dir, "00000000-0000-0000-0000-00000000e4e4").await;
+    let expired = expired.unwrap_err();
+    assert_eq!(expired, AuthError::Expired);
+    assert!(expired.to_string().contains("pcx login"), "{expired}");
+    assert!(!dir.path().join("cache").join("login.json").exists());
+}
+
+#[tokio::test]
+async fn login_without_a_client_id_says_both_ways_to_sign_in() {
+    let dir = Scratch::new();
+    let s = Settings::load_with_paths(
+        &GlobalArgs::default(),
+        None,
+        &env_of(&[]),
+        Paths::under(dir.path()),
+    )
+    .unwrap();
+    let err = auth::login(&s, &mut Vec::new())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("--client-id") && err.contains("--token-command"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn an_expired_access_token_is_refreshed_silently() {
+    let idp = Idp::start(IdpConfig::default()).await;
+    let dir = Scratch::new();
+    login(&idp, &dir, CLIENT).await.0.unwrap();
+    let listing = listing_settings(&idp, &dir);
+    // Two hours later: the access token (1 h) has expired.
+    let later: Clock = Arc::new(|| SystemTime::now() + Duration::from_secs(7200));
+    let provider = cache_provider(&listing).with_clock(later);
+    let before = pcx::auth::cache::load(&listing.login_cache_file())
+        .unwrap()
+        .logins[0]
+        .clone();
+    let token = provider.token(false).await.unwrap();
+    assert_ne!(token, before.access_token, "a new access token");
+    let c = idp.counters();
+    assert_eq!(
+        (c.refreshes, c.devicecode),
+        (1, 1),
+        "refreshed, no new prompt"
+    );
+    let after = pcx::auth::cache::load(&listing.login_cache_file())
+        .unwrap()
+        .logins[0]
+        .clone();
+    assert_eq!(after.access_token, token, "the refreshed token is saved");
+    #[cfg(unix)]
+    assert_eq!(mode(&listing.login_cache_file()), 0o600);
+    // Within its lifetime the new token is reused.
+    assert_eq!(provider.token(false).await.unwrap(), token);
+    assert_eq!(idp.counters().refreshes, 1);
+}
+
+#[tokio::test]
+async fn a_401_mid_session_is_refreshed_and_retried_once() {
+    let idp = Idp::start(IdpConfig::default()).await;
+    let dir = Scratch::new();
+    login(&idp, &dir, CLIENT).await.0.unwrap();
+    let tokens = auth::token_provider(&listing_settings(&idp, &dir), &env_of(&[]));
+    let client = client(&idp, tokens);
+    assert_eq!(list(&client).await.unwrap(), 1);
+    idp.revoke_access_tokens();
+    assert_eq!(list(&client).await.unwrap(), 1);
+    let c = idp.counters();
+    assert_eq!((c.api_calls, c.api_401, c.refreshes), (3, 1, 1));
+}
+
+#[tokio::test]
+async fn when_the_refresh_fails_it_says_signed_out_and_a_new_login_rearms_the_provider() {
+    let idp = Idp::start(IdpConfig::default()).await;
+    let dir = Scratch::new();
+    login(&idp, &dir, CLIENT).await.0.unwrap();
+    let tokens = auth::token_provider(&listing_settings(&idp, &dir), &env_of(&[]));
+    let client = client(&idp, tokens.clone());
+    assert_eq!(list(&client).await.unwrap(), 1);
+    idp.revoke_access_tokens();
+    idp.revoke_refresh_tokens();
+    let err = list(&client).await.unwrap_err();
+    assert!(auth::needs_sign_in(&err), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("signed out") && text.contains("pcx login"),
+        "{text}"
+    );
+    assert_eq!(idp.counters().api_calls, 2, "retried once, not more");
+    // Sign in again (as the TUI does in place): the same provider picks it up at once.
+    login(&idp, &dir, CLIENT).await.0.unwrap();
+    let calls = |idp: &Idp| (idp.counters().api_calls, idp.counters().api_401);
+    let before = calls(&idp);
+    assert_eq!(list(&client).await.unwrap(), 1);
+    assert_eq!(calls(&idp), (before.0 + 1, before.1), "no 401 first");
+    // A logout elsewhere (another pcx) takes effect in this one too.
+    auth::logout(&listing_settings(&idp, &dir), &mut Vec::new()).unwrap();
+    let err = list(&client).await.unwrap_err().to_string();
+    assert!(err.contains("not signed in"), "{err}");
+    assert!(tokens.identity().is_none());
+}
+
+#[tokio::test]
+async fn logout_removes_the_cache_and_then_listing_says_how_to_sign_in() {
+    let idp = Idp::start(IdpConfig::default()).await;
+    let dir = Scratch::new();
+    login(&idp, &dir, CLIENT).await.0.unwrap();
+    let listing = listing_settings(&idp, &dir);
+    let mut out = Vec::new();
+    assert_eq!(auth::logout(&listing, &mut out).unwrap(), 1);
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .contains("Signed out ops@contoso.example")
+    );
+    assert!(!listing.login_cache_file().exists());
+    let tokens = auth::token_provider(&listing, &env_of(&[]));
+    let err = list(&client(&idp, tokens)).await.unwrap_err().to_string();
+    assert!(
+        err.contains("pcx login") && err.contains("token-command"),
+        "{err}"
+    );
+    let mut out = Vec::new();
+    assert_eq!(auth::logout(&listing, &mut out).unwrap(), 0);
+    assert!(String::from_utf8(out).unwrap().contains("No saved sign-in"));
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_cache_others_can_read_is_refused_like_ssh_does() {
+    use std::os::unix::fs::PermissionsExt;
+    let idp = Idp::start(IdpConfig::default()).await;
+    let dir = Scratch::new();
+    login(&idp, &dir, CLIENT).await.0.unwrap();
+    let listing = listing_settings(&idp, &dir);
+    let file = listing.login_cache_file();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let tokens = auth::token_provider(&listing, &env_of(&[]));
+    let err = list(&client(&idp, tokens)).await.unwrap_err().to_string();
+    assert!(err.contains("too open") && err.contains("0644"), "{err}");
+    assert!(
+        err.contains(&format!("chmod 600 '{}'", file.display())),
+        "{err}"
+    );
+    assert_eq!(idp.counters().api_calls, 0, "no token was sent");
+    // info reports it too, and logout clears it.
+    let mut out = Vec::new();
+    auth::info(&listing, &env_of(&[]), &mut out).unwrap();
+    assert!(String::from_utf8(out).unwrap().contains("too open"));
+    auth::logout(&listing, &mut Vec::new()).unwrap();
+    assert!(!file.exists());
+}
+
+#[tokio::test]
+async fn a_token_without_mfa_is_warned_about() {
+    let idp = Idp::start(IdpConfig {
+        mfa: false,
+        ..IdpConfig::default()
+    })
+    .await;
+    let dir = Scratch::new();
+    let (identity, out) = login(&idp, &dir, CLIENT).await;
+    assert!(!identity.unwrap().mfa);
+    assert!(out.contains("warning") && out.contains("MFA"), "{out}");
+}
+
+#[tokio::test]
+async fn info_shows_the_sign_in_but_never_a_token() {
+    let idp = Idp::start(IdpConfig::default()).await;
+    let dir = Scratch::new();
+    login(&idp, &dir, CLIENT).await.0.unwrap();
+    let mut out = Vec::new();
+    auth::info(&listing_settings(&idp, &dir), &env_of(&[]), &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    for want in [
+        "pcx ",
+        "login.json",
+        "ops@contoso.example",
+        "MFA",
+        "yes",
+        CLIENT,
+        "refreshable",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in\n{text}");
+    }
+    for secret in idp.issued() {
+        assert!(!text.contains(&secret));
+    }
+}
+
+#[tokio::test]
+async fn debug_output_of_cached_sign_ins_hides_tokens() {
+    let idp = Idp::start(IdpConfig::default()).await;
+    let dir = Scratch::new();
+    login(&idp, &dir, CLIENT).await.0.unwrap();
+    let cache = pcx::auth::cache::load(&dir.path().join("cache").join("login.json")).unwrap();
+    let debug = format!("{cache:?} {:?}", cache.logins[0]);
+    assert!(debug.contains("[redacted]"));
+    for secret in idp.issued() {
+        assert!(!debug.contains(&secret));
+    }
+}

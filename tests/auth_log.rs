@@ -1,0 +1,95 @@
+//! A trace-level log of everything sign-in does (device code, refresh, a 401 retry, a refused
+//! refresh, the token command, PCX_ACCESS_TOKEN) holds no token. Its own test binary: the
+//! subscriber is process-wide, so no other test can race it for tracing's callsite cache.
+
+mod auth_support;
+
+use auth_support::{Idp, IdpConfig, LogBuffer, Scratch, env_of, fast_polls};
+use pcx::api::{ApiClient, ApiError, CallContext, ClientConfig, CustomerQuery, TokenProvider};
+use pcx::auth::{self, CommandToken, LoginSettings};
+use pcx::cli::{GlobalArgs, LoginArgs};
+use pcx::config::{Paths, Settings};
+use std::sync::Arc;
+
+async fn list(idp: &Idp, tokens: Arc<dyn TokenProvider>) -> Result<usize, ApiError> {
+    let client = ApiClient::new(ClientConfig::new(idp.url()), tokens)?;
+    let page = client
+        .customers_page(&CallContext::new(), &CustomerQuery::default(), None)
+        .await?;
+    Ok(page.items.len())
+}
+
+#[tokio::test]
+async fn a_trace_level_log_of_every_sign_in_path_holds_no_token() {
+    let logs = LogBuffer::default();
+    tracing::subscriber::set_global_default(logs.subscriber()).unwrap();
+    let idp = Idp::start(IdpConfig::default()).await;
+    let dir = Scratch::new();
+    let global = GlobalArgs {
+        base_url: Some(idp.url()),
+        ..GlobalArgs::default()
+    };
+    let args = LoginArgs {
+        authority: Some(idp.url()),
+        tenant: Some("organizations".into()),
+        client_id: Some("00000000-0000-0000-0000-0000000000c1".into()),
+    };
+    let paths = Paths::under(dir.path());
+    let login =
+        Settings::load_with_paths(&global, Some(&args), &env_of(&[]), paths.clone()).unwrap();
+    let mut prompt = Vec::new();
+    auth::login_with(
+        &LoginSettings::resolve(&login).unwrap(),
+        fast_polls(),
+        &mut prompt,
+    )
+    .await
+    .unwrap();
+
+    let listing = Settings::load_with_paths(&global, None, &env_of(&[]), paths).unwrap();
+    let tokens = auth::token_provider(&listing, &env_of(&[]));
+    list(&idp, tokens.clone()).await.unwrap();
+    idp.revoke_access_tokens();
+    list(&idp, tokens.clone()).await.unwrap();
+    idp.revoke_access_tokens();
+    idp.revoke_refresh_tokens();
+    let refused = list(&idp, tokens).await.unwrap_err();
+
+    let issued = idp.issued();
+    assert_eq!(
+        issued.len(),
+        7,
+        "a device code, then two sets of three tokens"
+    );
+    // The token command's and the environment's tokens go through the same scrutiny.
+    let command_token = "command-SECRET-token-4242";
+    let command = CommandToken::new(format!("printf {command_token}"));
+    command.token(false).await.unwrap();
+    command.token(true).await.unwrap();
+    let env_token = "env-SECRET-token-4242";
+    let env = env_of(&[("PCX_ACCESS_TOKEN", env_token)]);
+    let _ = list(&idp, auth::token_provider(&listing, &env)).await;
+
+    let text = logs.text();
+    for event in [
+        "device-code sign-in started",
+        "signed in; sign-in saved",
+        "access token refreshed",
+        "refused to renew",
+        "token command gave a token",
+        "token source: PCX_ACCESS_TOKEN",
+    ] {
+        assert!(text.contains(event), "no {event:?} in the log:\n{text}");
+    }
+    let prompt = String::from_utf8(prompt).unwrap();
+    for secret in issued
+        .iter()
+        .map(String::as_str)
+        .chain([command_token, env_token])
+    {
+        assert!(!text.contains(secret), "a token reached the log");
+        assert!(!prompt.contains(secret), "a token reached the prompt");
+        assert!(!refused.to_string().contains(secret));
+        assert!(!format!("{refused:?}").contains(secret));
+    }
+}
