@@ -120,11 +120,36 @@ async fn explore(settings: &Settings, client: ApiClient, demo: bool) -> Result<(
             false => defaults.page_size,
         },
         concurrency: settings.concurrency.value,
+        // The demo's token is accepted as is: nothing to sign in to.
+        signin: (!demo).then(|| sign_in_options(settings)),
+        demo,
         ..defaults
     };
     crate::app::run_terminal(client, options)
         .await
         .map_err(|e| RunError::Other(e.to_string()))
+}
+
+/// How the explorer signs in again when Partner Center refuses the token: a device code into
+/// the login cache when that is the token source and pcx knows the app registration; otherwise
+/// the explorer explains what to do for the source in use.
+fn sign_in_options(settings: &Settings) -> crate::app::SignInOptions {
+    let source = auth::token_source(settings, &process_env);
+    let login = match source {
+        auth::TokenSource::LoginCache => match auth::LoginSettings::resolve(settings) {
+            Ok(login) => Some(login),
+            Err(e) => {
+                tracing::info!(error = %e, "the explorer cannot sign in by itself");
+                None
+            }
+        },
+        auth::TokenSource::EnvToken | auth::TokenSource::Command => None,
+    };
+    crate::app::SignInOptions {
+        source,
+        login,
+        poll: auth::PollPolicy::default(),
+    }
 }
 
 /// The demo partner on a random loopback port, in this process.

@@ -177,6 +177,11 @@ impl ApiClient {
         &self.inner.base
     }
 
+    /// Who the token provider's current token speaks for (in memory; never blocks).
+    pub fn identity(&self) -> Option<super::token::Identity> {
+        self.inner.tokens.identity()
+    }
+
     /// One page of the partner's customers; `cursor` continues from a previous page.
     pub async fn customers_page(
         &self,

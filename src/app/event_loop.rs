@@ -1,12 +1,15 @@
 //! The event loop: terminal events and fetcher reports become messages (drained in batches),
 //! `update` turns them into effects, which are performed here (fetch, cancel, OSC 52 copy,
-//! CSV export). It draws only when the model is dirty, at most ~60 frames a second, each
+//! CSV export, starting a sign-in), and the token provider's identity is passed on after
+//! fetches. It draws only when the model is dirty, at most ~60 frames a second, each
 //! frame inside a synchronized update; it ticks only while something loads or a debounce is
 //! pending, so an idle explorer writes nothing. Generic over the backend for headless runs.
 
 use super::effects::{osc52, timestamp_now, write_export};
 use super::model::Model;
 use super::msg::{Effect, Msg};
+use super::signin::SignIn;
+use super::signin_task::SignInRunner;
 use super::{AppError, FRAME_INTERVAL, UiOptions, update};
 use crate::api::ApiClient;
 use crate::fetch::{FetchEvent, FetchInput, Fetcher, FetcherConfig};
@@ -93,6 +96,8 @@ enum Batch {
     Events(Vec<io::Result<Event>>),
     EventsEnded,
     Fetch(Vec<FetchEvent>),
+    /// Messages from edge tasks (the sign-in).
+    Edge(Vec<Msg>),
     Timer,
     Shutdown,
 }
@@ -140,6 +145,7 @@ where
     let size = terminal.get_frame().area();
     let start = Instant::now();
     let mut model = Model::new((size.width, size.height), start);
+    model.signin = SignIn::from_options(options.signin.as_ref(), options.demo);
     let theme = Theme::new(options.color, options.ascii);
     let (report_tx, mut reports) = mpsc::unbounded_channel();
     let config = FetcherConfig {
@@ -148,13 +154,25 @@ where
             .clamp(1, crate::api::client::MAX_PAGE_SIZE),
         concurrency: options.concurrency.max(1),
     };
+    // The identity is read from the client's token provider: in memory, no I/O.
+    let identity = client.clone();
     let fetcher = Fetcher::spawn(client, config, report_tx);
+    let (edge_tx, mut edge_rx) = mpsc::unbounded_channel();
+    let login = options
+        .signin
+        .as_ref()
+        .and_then(|s| s.login.clone().map(|login| (login, s.poll)));
     let mut edge = Edge {
         fetcher: &fetcher,
         options: &options,
         tmux: std::env::var_os("TMUX").is_some(),
+        signin: SignInRunner::new(login, edge_tx),
     };
-    let first = update::start(&mut model, start);
+    let mut first = Vec::new();
+    if model.signin.tracks_identity() {
+        first = update::update(&mut model, Msg::Identity(identity.identity()), start);
+    }
+    first.extend(update::start(&mut model, start));
     edge.perform(&mut model, terminal, first)?;
     let mut last_frame: Option<Instant> = None;
     let mut last_tick = start;
@@ -188,6 +206,13 @@ where
                 }
                 Batch::Fetch(batch)
             }
+            Some(first) = edge_rx.recv() => {
+                let mut batch = vec![first];
+                while let Ok(more) = edge_rx.try_recv() {
+                    batch.push(more);
+                }
+                Batch::Edge(batch)
+            }
             () = tokio::time::sleep_until(sleep_to.into()), if wake.is_some() => Batch::Timer,
         };
         let mut msgs = Vec::new();
@@ -212,7 +237,12 @@ where
                         }
                     });
                 }
+                // A fetch may have refreshed the token (or found a sign-in made elsewhere).
+                if model.signin.tracks_identity() {
+                    msgs.push(Msg::Identity(identity.identity()));
+                }
             }
+            Batch::Edge(edge_msgs) => msgs.extend(edge_msgs),
             Batch::Timer => {
                 let now = Instant::now();
                 if tick_due.is_some_and(|t| now >= t) {
@@ -257,6 +287,7 @@ struct Edge<'a> {
     fetcher: &'a Fetcher,
     options: &'a UiOptions,
     tmux: bool,
+    signin: SignInRunner,
 }
 
 impl Edge<'_> {
@@ -295,6 +326,7 @@ impl Edge<'_> {
                             .map_err(|e| e.to_string());
                         followups.push(Msg::Exported(result));
                     }
+                    Effect::StartSignIn { attempt } => self.signin.start(attempt),
                     Effect::Quit => model.quit = true,
                 }
             }

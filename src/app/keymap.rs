@@ -25,6 +25,7 @@ pub enum Action {
     Copy,
     Export,
     Refresh,
+    SignIn,
     Help,
     Quit,
 }
@@ -182,6 +183,12 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[k('r')],
         action: Action::Refresh,
         help: "refresh / retry the current pane",
+        with_next: None,
+    },
+    Binding {
+        keys: &[k('L')],
+        action: Action::SignIn,
+        help: "sign in again here (device code) when signed out",
         with_next: None,
     },
     Binding {

@@ -13,11 +13,14 @@ pub mod model;
 pub mod msg;
 pub(crate) mod nav;
 pub mod rows;
+pub mod signin;
+mod signin_task;
 mod terminal;
 pub mod update;
 
 pub use event_loop::{ChannelEvents, RawTerminal, run_with};
 pub use model::Model;
+pub use signin::SignInOptions;
 pub use terminal::run_terminal;
 
 use std::path::PathBuf;
@@ -43,6 +46,10 @@ pub struct UiOptions {
     pub concurrency: usize,
     /// Where `e` writes CSV files.
     pub export_dir: PathBuf,
+    /// Signing in again from the explorer; None: no sign-in (the demo, most tests).
+    pub signin: Option<SignInOptions>,
+    /// The built-in demo: the status bar says "demo" instead of who is signed in.
+    pub demo: bool,
 }
 
 impl Default for UiOptions {
@@ -54,6 +61,8 @@ impl Default for UiOptions {
             page_size: 100,
             concurrency: 4,
             export_dir: PathBuf::from("."),
+            signin: None,
+            demo: false,
         }
     }
 }

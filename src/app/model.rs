@@ -5,6 +5,7 @@
 use super::cache::{Cache, View};
 use super::filter::Filter;
 use super::rows::Tone;
+use super::signin::SignIn;
 use crate::api::ApiError;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -297,6 +298,8 @@ pub struct Model {
     pub dirty: bool,
     pub quit: bool,
     pub settings: Settings,
+    /// Who is signed in, and the "signed out" modal.
+    pub signin: SignIn,
     next_id: u64,
 }
 
@@ -318,6 +321,7 @@ impl Model {
             dirty: true,
             quit: false,
             settings: Settings::default(),
+            signin: SignIn::default(),
             next_id: 1,
         }
     }
@@ -343,14 +347,13 @@ impl Model {
         !self.in_flight.is_empty()
     }
 
-    /// The next moment the model needs a Tick: the spinner while busy, a due preview.
+    /// The next moment the model needs a Tick: the spinner while busy, a due preview, the
+    /// sign-in code's countdown.
     pub fn next_deadline(&self, last_tick: Instant) -> Option<Instant> {
         let spin = self.busy().then(|| last_tick + super::SPINNER_INTERVAL);
         let preview = self.preview.as_ref().map(|p| p.due);
-        match (spin, preview) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        let countdown = self.signin.next_deadline(self.now);
+        [spin, preview, countdown].into_iter().flatten().min()
     }
 
     /// The customer the top screens are about, if any.

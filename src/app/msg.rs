@@ -2,9 +2,11 @@
 
 use super::model::{Query, RequestId};
 use crate::api::RetryNotice;
+use crate::api::token::Identity;
 use crate::fetch::{FetchCmd, FetchDone};
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Everything that can change the model.
 #[derive(Debug)]
@@ -27,6 +29,25 @@ pub enum Msg {
     Copied(Result<String, String>),
     /// An export was written (where) or not (why).
     Exported(Result<PathBuf, String>),
+    /// Sign-in `attempt` has a code for the operator to enter at `verification_uri`.
+    SignInPrompt {
+        attempt: u64,
+        user_code: String,
+        verification_uri: String,
+        expires_in: Duration,
+    },
+    /// Sign-in `attempt` completed and was saved in the login cache.
+    SignedIn {
+        attempt: u64,
+        identity: Identity,
+    },
+    /// Sign-in `attempt` ended without a sign-in (declined, expired, refused), and why.
+    SignInFailed {
+        attempt: u64,
+        message: String,
+    },
+    /// Who the token provider's current token speaks for (read by the loop after fetches).
+    Identity(Option<Identity>),
 }
 
 /// A side effect for the event loop to perform.
@@ -37,6 +58,10 @@ pub enum Effect {
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
     Export(ExportJob),
+    /// Start device-code sign-in `attempt` (abandoning any earlier one).
+    StartSignIn {
+        attempt: u64,
+    },
     Quit,
 }
 

@@ -6,7 +6,7 @@ use super::keymap::{self, Action};
 use super::model::{Flash, Model, ScreenKind};
 use super::msg::{Effect, Msg};
 use super::rows::Tone;
-use super::{actions, loading, nav};
+use super::{actions, loading, nav, signin};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::time::Instant;
 use tui_input::{Input, InputRequest};
@@ -60,8 +60,29 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
                 model.spinner = model.spinner.wrapping_add(1);
                 model.dirty = true;
             }
+            if model.signin.visible && model.signin.remaining(now).is_some() {
+                model.dirty = true;
+            }
         }
-        Msg::Fetched(done) => loading::on_fetched(model, done, now, &mut fx),
+        Msg::Fetched(done) => {
+            let query = done.query.clone();
+            let current = model.cache.waiting_for(&query) == Some(done.id);
+            loading::on_fetched(model, done, now, &mut fx);
+            if current {
+                signin::after_fetch(model, &query, &mut fx);
+            }
+        }
+        Msg::SignInPrompt {
+            attempt,
+            user_code,
+            verification_uri,
+            expires_in,
+        } => signin::on_prompt(model, attempt, user_code, verification_uri, expires_in, now),
+        Msg::SignedIn { attempt, identity } => {
+            signin::on_signed_in(model, attempt, identity, &mut fx)
+        }
+        Msg::SignInFailed { attempt, message } => signin::on_failed(model, attempt, message),
+        Msg::Identity(identity) => signin::on_identity(model, identity),
         Msg::Retrying { id, query, notice } => loading::on_retrying(model, id, &query, notice, now),
         Msg::Copied(result) => {
             model.flash = Some(match result {
@@ -109,6 +130,10 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
         quit(model, fx);
         return;
     }
+    if model.signin.visible {
+        signin::modal_key(model, key, fx);
+        return;
+    }
     if model.help {
         help_key(model, key);
         return;
@@ -152,6 +177,7 @@ pub(crate) fn act(model: &mut Model, action: Action, now: Instant, fx: &mut Fx) 
         Action::Copy => actions::copy(model, fx),
         Action::Export => actions::export(model, fx),
         Action::Refresh => loading::refresh_top(model, fx),
+        Action::SignIn => signin::sign_in(model, fx),
         Action::Help => {
             model.help = true;
             model.dirty = true;

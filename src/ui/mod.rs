@@ -1,10 +1,11 @@
 //! The view: draws the model into a frame (breadcrumb, parent columns on wide terminals, the
-//! focused pane, the status bar, the help overlay). It only reads the model.
+//! focused pane, the status bar, the help overlay, the sign-in modal). It only reads the model.
 
 pub mod breadcrumb;
 pub mod help;
 pub mod layout;
 pub mod pane;
+pub mod signin;
 pub mod state;
 pub mod statusbar;
 pub mod theme;
@@ -83,6 +84,11 @@ pub fn draw(
     let cursor = statusbar::draw(buf, status, model, theme);
     if model.help {
         help::draw(buf, body, theme, model.help_offset);
+    }
+    if model.signin.visible {
+        signin::draw_modal(buf, body, model, theme);
+    }
+    if model.help || model.signin.visible {
         return None;
     }
     cursor

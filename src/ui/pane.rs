@@ -113,7 +113,8 @@ pub fn draw(
             draw_message(buf, inner, &[line], theme);
         }
         View::Failed(error) => {
-            let lines = failure_lines(error, query.as_ref(), theme);
+            let lines = super::signin::signed_out_lines(model, error, theme)
+                .unwrap_or_else(|| failure_lines(error, query.as_ref(), theme));
             draw_message(buf, inner, &lines, theme);
         }
         View::Ready(table, _) => {

@@ -1,6 +1,8 @@
 //! The status bar: the prompt being typed, the last message, the focused pane's error with its
-//! correlation id, what is loading, key hints, and the row count (`120 of 120+`).
+//! correlation id, what is loading, key hints, who is signed in (a warning without MFA), and
+//! the row count (`120 of 120+`).
 
+use super::signin::{AccountLabel, account_label};
 use super::state::loading_line;
 use super::theme::Theme;
 use crate::api::ApiError;
@@ -54,9 +56,32 @@ pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Optio
         _ => String::new(),
     };
     let count_w = width(&count) as u16;
-    let room = usize::from(area.width.saturating_sub(count_w + 3));
+    let mut room = usize::from(area.width.saturating_sub(count_w + 3));
     let x = area.x + 1;
     let mut cursor = None;
+    let prompt = model.search.is_some() || screen.filter.as_ref().is_some_and(|f| f.editing);
+    let message = (!prompt).then(|| message(model, &view, theme));
+    // The account takes what the message leaves, up to half the bar.
+    let left_need = message.as_ref().map_or(room, |(text, _)| width(text));
+    let budget = room.saturating_sub(left_need.min(room / 2) + 2);
+    if let Some((alert, who)) = account_label(model, theme).and_then(|l| fit(&l, budget, theme)) {
+        let label_w = alert.as_ref().map_or(0, |a| width(a))
+            + usize::from(alert.is_some() && who.is_some())
+            + who.as_ref().map_or(0, |w| width(w));
+        let end = match count.is_empty() {
+            true => area.x + area.width - 1,
+            false => area.x + area.width - count_w - 3,
+        };
+        let mut at = end.saturating_sub(label_w as u16);
+        if let Some(alert) = &alert {
+            (at, _) = buf.set_stringn(at, area.y, alert, label_w, theme.tone(Tone::Warn));
+            at += u16::from(who.is_some());
+        }
+        if let Some(who) = &who {
+            buf.set_stringn(at, area.y, who, label_w, theme.dim());
+        }
+        room = room.saturating_sub(label_w + 2);
+    }
     if let Some(input) = &model.search {
         let label = "search customers by name: ";
         let (end, _) = buf.set_stringn(x, area.y, label, room, theme.title());
@@ -98,8 +123,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Optio
         );
         let at = end + width(&value[..filter.input.cursor().min(value.len())]) as u16;
         cursor = Some(Position::new(at.min(area.x + area.width - 1), area.y));
-    } else {
-        let (text, tone) = message(model, &view, theme);
+    } else if let Some((text, tone)) = message {
         buf.set_stringn(x, area.y, theme.fit(&text, room), room, theme.tone(tone));
     }
     if !count.is_empty() && area.width > count_w + 1 {
@@ -114,13 +138,40 @@ pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Optio
     cursor
 }
 
+/// The account's alert and the longest form of who is signed in that fit in `budget`
+/// columns; the user cut short, or the alert alone, when nothing fits whole.
+fn fit(
+    label: &AccountLabel,
+    budget: usize,
+    theme: &Theme,
+) -> Option<(Option<String>, Option<String>)> {
+    let alert_w = label.alert.as_ref().map_or(0, |a| width(a) + 1);
+    if let Some(form) = label.forms.iter().find(|f| alert_w + width(f) <= budget) {
+        return Some((label.alert.clone(), Some(form.clone())));
+    }
+    if let Some(user) = label.forms.last()
+        && budget >= alert_w + 8
+    {
+        let cut = theme.fit(user, budget - alert_w).into_owned();
+        return Some((label.alert.clone(), Some(cut)));
+    }
+    let alert = label.alert.clone().filter(|a| width(a) <= budget)?;
+    Some((Some(alert), None))
+}
+
 fn message(model: &Model, view: &View<'_>, theme: &Theme) -> (String, Tone) {
     if let Some(flash) = &model.flash {
         return (sanitize(&flash.text).into_owned(), flash.tone);
     }
+    if let Some(line) = super::signin::pending_line(model, theme) {
+        return line;
+    }
     let spinner = theme.spinner(model.spinner);
     match view {
         View::Failed(error) => {
+            if let Some(text) = super::signin::status_line(model, error, theme) {
+                return (with_correlation(text, error, theme), Tone::Bad);
+            }
             let text = format!("{}{}r retries", short(error), theme.dot());
             return (with_correlation(text, error, theme), Tone::Bad);
         }
@@ -130,7 +181,10 @@ fn message(model: &Model, view: &View<'_>, theme: &Theme) -> (String, Tone) {
                     Pending::NextPage => "loading more failed",
                     Pending::Refresh => "refresh failed (showing the rows from before)",
                 };
-                let text = format!("{what}: {}{}r retries", short(error), theme.dot());
+                let text = match super::signin::status_line(model, error, theme) {
+                    Some(text) => format!("{what}: {text}"),
+                    None => format!("{what}: {}{}r retries", short(error), theme.dot()),
+                };
                 return (with_correlation(text, error, theme), Tone::Bad);
             }
             if let Some(retry) = info.retry {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod fake_pc;
+pub mod signin;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pcx::api::SubscribedSku;
