@@ -170,3 +170,64 @@ fn users_on(d: &mut Driver) {
     assert!(d.model.signin.visible);
     assert!(matches!(d.model.top().kind, ScreenKind::Users { .. }));
 }
+
+#[test]
+fn the_login_cache_saying_why_opens_the_modal_with_its_words() {
+    let theme = Theme::new(true, false);
+    // Never signed in: the provider's own message, and a title that says "sign in".
+    let mut d = Driver::new(80, 24);
+    d.model.signin = SignIn::new(Renewal::InPlace, Account::Token(None));
+    let cmd = d.last();
+    let never = pcx::api::ApiError::Credentials(
+        "not signed in. Sign in with a device code: `pcx login`".into(),
+    );
+    d.send(done(&cmd, Err(never)));
+    assert!(d.model.signin.visible);
+    let text = screen_text(&render(&d, 80, 24, &theme));
+    assert!(text.contains("┌ Sign in to Partner Center "), "{text}");
+    assert!(
+        text.contains("│ not signed in. Sign in with a device code"),
+        "{text}"
+    );
+    assert!(status_line(&render(&d, 80, 24, &theme)).contains("▲ not signed in"));
+    // A refresh refused: "signed out" once, not twice.
+    let mut d = on_users(Renewal::InPlace, 80, 24);
+    let cmd = d.last_for(&users_query(1));
+    let refused = pcx::api::ApiError::Credentials(
+        "signed out: the sign-in of alice@partner.onmicrosoft.com could not be renewed: \
+         invalid_grant. Run `pcx login` to sign in again"
+            .into(),
+    );
+    d.send(done(&cmd, Err(refused.clone())));
+    assert_eq!(
+        d.model.signin.reason.as_deref(),
+        Some(
+            "the sign-in of alice@partner.onmicrosoft.com could not be renewed: invalid_grant. \
+             Run `pcx login` to sign in again"
+        )
+    );
+    let lines = pcx::ui::signin::signed_out_lines(&d.model, &refused, &theme).unwrap();
+    assert!(
+        lines[0]
+            .0
+            .starts_with("signed out: the sign-in of alice@partner.onmicrosoft.com"),
+        "{lines:?}"
+    );
+    assert!(!lines[0].0.contains("signed out: signed out"));
+}
+
+#[test]
+fn on_a_small_terminal_the_modal_keeps_the_address_and_the_code() {
+    let theme = Theme::new(true, false);
+    for (w, h) in [(40, 10), (50, 16), (60, 12)] {
+        let d = modal_at(w, h);
+        let text = screen_text(&render(&d, w, h, &theme));
+        assert!(text.contains(URI), "{w}x{h}\n{text}");
+        assert!(text.contains(CODE), "{w}x{h}\n{text}");
+        assert!(text.contains("13:59"), "{w}x{h}\n{text}");
+    }
+    insta::assert_snapshot!(
+        "modal_40x10",
+        screen_text(&render(&modal_at(40, 10), 40, 10, &theme))
+    );
+}

@@ -183,7 +183,8 @@ pub fn sign_in_error<'a>(view: &View<'a>) -> Option<&'a ApiError> {
     auth::needs_sign_in(error).then_some(error)
 }
 
-/// Why a sign-in is needed, in one line: Partner Center's 401, or the token source's words.
+/// Why a sign-in is needed, in one line: Partner Center's 401, or the token source's words
+/// (without their own "signed out: ", which the modal's title and the pane's headline say).
 pub fn reason_of(error: &ApiError) -> String {
     let text = match error {
         ApiError::SignedOut(detail) => {
@@ -197,7 +198,13 @@ pub fn reason_of(error: &ApiError) -> String {
             }
             text
         }
-        other => other.to_string(),
+        other => {
+            let text = other.to_string();
+            match text.strip_prefix("signed out: ") {
+                Some(rest) => rest.to_string(),
+                None => text,
+            }
+        }
     };
     crate::text::sanitize(&text).into_owned()
 }

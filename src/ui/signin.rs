@@ -70,9 +70,10 @@ pub fn signed_out_lines(
     if !explains(model, error) {
         return None;
     }
-    let headline = match error {
-        ApiError::SignedOut(_) => format!("signed out: {}", reason_of(error)),
-        _ => reason_of(error),
+    let reason = reason_of(error);
+    let headline = match reason.starts_with("not signed in") {
+        true => reason,
+        false => format!("signed out: {reason}"),
     };
     let mut lines = vec![(headline, Tone::Bad), (progress(model, theme), Tone::Warn)];
     if let Some(id) = error.correlation_id() {
@@ -192,18 +193,22 @@ enum Piece {
     Blank,
 }
 
-fn pieces(model: &Model, theme: &Theme) -> Vec<Piece> {
+/// The modal's content; `compact` (a short terminal) keeps only what signing in needs: where,
+/// the code, how long it is valid and the keys.
+fn pieces(model: &Model, theme: &Theme, compact: bool) -> Vec<Piece> {
     let mut out = Vec::new();
-    if let Some(reason) = &model.signin.reason {
+    let dot = theme.dot();
+    if let Some(reason) = model.signin.reason.as_ref().filter(|_| !compact) {
         out.push(Piece::Text(sanitize(reason).into_owned(), theme.dim()));
         out.push(Piece::Blank);
     }
-    let dot = theme.dot();
     match &model.signin.flow {
         Flow::Idle | Flow::Starting => {
             let text = format!("Asking the identity platform for a code{}", ellipsis(theme));
             out.push(Piece::Text(text, Style::new()));
-            out.push(Piece::Blank);
+            if !compact {
+                out.push(Piece::Blank);
+            }
             out.push(Piece::Text(
                 format!("Esc hides this{dot}L shows it again"),
                 theme.dim(),
@@ -214,10 +219,11 @@ fn pieces(model: &Model, theme: &Theme) -> Vec<Piece> {
             verification_uri,
             ..
         } => {
-            out.push(Piece::Text(
-                "To sign in, open this address in a browser on any device:".into(),
-                Style::new(),
-            ));
+            let open = match compact {
+                true => "Open in a browser:",
+                false => "To sign in, open this address in a browser on any device:",
+            };
+            out.push(Piece::Text(open.into(), Style::new()));
             out.push(Piece::Value(
                 sanitize(verification_uri).into_owned(),
                 theme.title(),
@@ -227,12 +233,24 @@ fn pieces(model: &Model, theme: &Theme) -> Vec<Piece> {
                 sanitize(user_code).into_owned(),
                 theme.title(),
             ));
-            out.push(Piece::Blank);
-            let left = model.signin.remaining(model.now).unwrap_or_default();
-            let validity = match whole_seconds(left) {
+            let left = whole_seconds(model.signin.remaining(model.now).unwrap_or_default());
+            let clock = format!("{}:{:02}", left / 60, left % 60);
+            if compact {
+                let validity = match left {
+                    0 => "expired".to_string(),
+                    _ => format!("valid {clock}"),
+                };
+                out.push(Piece::Text(
+                    format!("{validity}{dot}c copies{dot}Esc hides"),
+                    theme.dim(),
+                ));
+                return out;
+            }
+            let validity = match left {
                 0 => "The code has expired.".to_string(),
-                s => format!("The code is valid for {}:{:02}.", s / 60, s % 60),
+                _ => format!("The code is valid for {clock}."),
             };
+            out.push(Piece::Blank);
             out.push(Piece::Text(
                 format!(
                     "{validity} Once you have signed in, this closes by itself and the panes that \
@@ -251,14 +269,16 @@ fn pieces(model: &Model, theme: &Theme) -> Vec<Piece> {
                 format!("The sign-in did not complete: {}", sanitize(message)),
                 theme.tone(Tone::Bad),
             ));
-            out.push(Piece::Blank);
+            if !compact {
+                out.push(Piece::Blank);
+            }
             out.push(Piece::Text(
                 format!("Enter or L asks for a new code{dot}Esc closes"),
                 theme.dim(),
             ));
         }
     }
-    if let Some(identity) = model.signin.identity().filter(|i| !i.mfa) {
+    if let Some(identity) = model.signin.identity().filter(|i| !i.mfa && !compact) {
         let (warn, _) = theme.mark(crate::app::rows::Mark::Attention);
         let who = sanitize(identity.user.as_deref().unwrap_or("the last sign-in"));
         out.push(Piece::Blank);
@@ -271,10 +291,10 @@ fn pieces(model: &Model, theme: &Theme) -> Vec<Piece> {
 }
 
 /// The modal's lines at a text width: long lines wrap; the reason keeps to three lines.
-fn lines(model: &Model, theme: &Theme, text_w: usize) -> Vec<(String, Style, u16)> {
+fn lines(model: &Model, theme: &Theme, text_w: usize, compact: bool) -> Vec<(String, Style, u16)> {
     let mut out = Vec::new();
-    let reason_lines = model.signin.reason.is_some();
-    for (n, piece) in pieces(model, theme).into_iter().enumerate() {
+    let reason_lines = model.signin.reason.is_some() && !compact;
+    for (n, piece) in pieces(model, theme, compact).into_iter().enumerate() {
         match piece {
             Piece::Blank => out.push((String::new(), Style::new(), 0)),
             Piece::Text(text, style) => {
@@ -300,9 +320,12 @@ fn lines(model: &Model, theme: &Theme, text_w: usize) -> Vec<(String, Style, u16
 
 /// Draws the modal centred in the body.
 pub fn draw_modal(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) {
-    let w = 72.min(area.width.saturating_sub(4)).max(area.width.min(20));
+    let w = 72.min(area.width.saturating_sub(2));
     let text_w = usize::from(w.saturating_sub(4));
-    let lines = lines(model, theme, text_w);
+    let mut lines = lines(model, theme, text_w, false);
+    if lines.len() + 2 > usize::from(area.height) {
+        lines = self::lines(model, theme, text_w, true);
+    }
     let h = (lines.len() as u16 + 2).min(area.height);
     let rect = Rect::new(
         area.x + area.width.saturating_sub(w) / 2,

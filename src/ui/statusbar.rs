@@ -61,9 +61,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Optio
     let mut cursor = None;
     let prompt = model.search.is_some() || screen.filter.as_ref().is_some_and(|f| f.editing);
     let message = (!prompt).then(|| message(model, &view, theme));
-    // The account takes what the message leaves, up to half the bar.
-    let left_need = message.as_ref().map_or(room, |(text, _)| width(text));
-    let budget = room.saturating_sub(left_need.min(room / 2) + 2);
+    // The account takes what the message leaves: a problem keeps three fifths of the bar,
+    // hints and progress give way down to two.
+    let (left_need, share) = match &message {
+        None => (room, room / 2),
+        Some((text, Tone::Bad | Tone::Warn)) => (width(text), room * 3 / 5),
+        Some((text, _)) => (width(text), room * 2 / 5),
+    };
+    let budget = room.saturating_sub(left_need.min(share) + 2);
     if let Some((alert, who)) = account_label(model, theme).and_then(|l| fit(&l, budget, theme)) {
         let label_w = alert.as_ref().map_or(0, |a| width(a))
             + usize::from(alert.is_some() && who.is_some())
