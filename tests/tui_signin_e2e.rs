@@ -2,12 +2,13 @@
 //! a script that waits on what is drawn), the login-cache token provider, and the sandbox with
 //! strict auth. The saved sign-in is revoked under the running explorer; the next pane is
 //! refused, the "signed out" modal shows a code, the sandbox approves after a few polls, and
-//! the pane loads, with the stack, selections and filters as they were.
+//! the pane loads, with the stack, selections and filters as they were. Also: a refused
+//! PCX_ACCESS_TOKEN is explained in place (no modal), and a token without MFA is flagged.
 
 mod auth_support;
 mod tui_support;
 
-use auth_support::{Scratch, env_of};
+use auth_support::{Idp, IdpConfig, Scratch, env_of};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use pcx::api::{ApiClient, ClientConfig, RetryPolicy, Secret, TokenProvider};
 use pcx::app::cache::Status;
@@ -69,14 +70,15 @@ async fn sandbox(approve_after: u32) -> Sandbox {
         .unwrap()
 }
 
-/// The settings of an operator who signed in to this sandbox with `pcx login`.
-fn settings(sandbox: &Sandbox, dir: &Scratch) -> Settings {
+/// The settings of an operator who signs in to `base` (API and identity platform) with
+/// `pcx login`.
+fn settings(base: &str, dir: &Scratch) -> Settings {
     let global = GlobalArgs {
-        base_url: Some(sandbox.base_url()),
+        base_url: Some(base.to_string()),
         ..GlobalArgs::default()
     };
     let login = LoginArgs {
-        authority: Some(sandbox.base_url()),
+        authority: Some(base.to_string()),
         tenant: Some("organizations".into()),
         client_id: Some(CLIENT.into()),
     };
@@ -173,7 +175,7 @@ fn top_loaded_licences(m: &Model) -> bool {
 async fn a_revoked_sign_in_is_renewed_in_place_and_the_refused_pane_loads() {
     let sandbox = sandbox(3).await;
     let dir = Scratch::new();
-    let settings = settings(&sandbox, &dir);
+    let settings = settings(&sandbox.base_url(), &dir);
     let login = LoginSettings::resolve(&settings).unwrap();
     let mut out = Vec::new();
     auth::login_with(&login, auth_support::fast_polls(), &mut out)
@@ -297,7 +299,7 @@ fn finish(model: Model, before: &Arc<Mutex<Vec<String>>>, sandbox: &Sandbox) {
 async fn a_refused_environment_token_is_explained_in_place_without_a_modal() {
     let sandbox = sandbox(1).await;
     let dir = Scratch::new();
-    let settings = settings(&sandbox, &dir);
+    let settings = settings(&sandbox.base_url(), &dir);
     let env = env_of(&[("PCX_ACCESS_TOKEN", "not-issued-by-the-sandbox")]);
     let tokens = auth::token_provider(&settings, &env);
     let options = UiOptions {
@@ -331,5 +333,50 @@ async fn a_refused_environment_token_is_explained_in_place_without_a_modal() {
     assert!(
         last.contains("signed out: Partner Center refused the token (HTTP 401"),
         "{last}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_in_without_mfa_is_flagged_in_the_status_bar() {
+    let idp = Idp::start(IdpConfig {
+        mfa: false,
+        ..IdpConfig::default()
+    })
+    .await;
+    let dir = Scratch::new();
+    let settings = settings(&idp.url(), &dir);
+    let login = LoginSettings::resolve(&settings).unwrap();
+    auth::login_with(&login, auth_support::fast_polls(), &mut Vec::new())
+        .await
+        .unwrap();
+    let options = UiOptions {
+        title: "test".into(),
+        signin: Some(SignInOptions {
+            source: TokenSource::LoginCache,
+            login: Some(login),
+            poll: auth_support::fast_polls(),
+        }),
+        ..UiOptions::default()
+    };
+    let tokens = auth::token_provider(&settings, &env_of(&[]));
+    let steps = vec![step(
+        |_, s| s.contains("Contoso") && s.contains("▲ no MFA"),
+        "q",
+    )];
+    let (model, frames) = explore(client(&idp.url(), tokens), options, steps).await;
+    let identity = model.signin.identity().expect("who is signed in");
+    assert_eq!(identity.user.as_deref(), Some("ops@contoso.example"));
+    assert!(!identity.mfa);
+    let shown = frames
+        .iter()
+        .find(|f| f.contains("▲ no MFA"))
+        .expect("the warning");
+    let status = shown.lines().last().unwrap_or_default();
+    assert!(status.contains("ops@contoso.example"), "{status}");
+    assert!(
+        frames
+            .iter()
+            .any(|f| f.contains("warning: the token has no MFA claim")),
+        "the full warning once, as a message"
     );
 }
