@@ -2,6 +2,7 @@
 //! view the generic list code (cursor, filter, view, export) reads. Answers are applied only
 //! when the entry is still waiting for that request id. No I/O, no screen state.
 
+use super::filter::SearchText;
 use super::model::{Loadable, Query, RequestId};
 use super::rows::{Cell, Column};
 use super::rows::{
@@ -422,7 +423,7 @@ pub trait Table {
     }
     fn id(&self, i: usize) -> Option<&str>;
     fn label(&self, i: usize) -> &str;
-    fn haystack(&self, i: usize) -> Cow<'_, str>;
+    fn haystack(&self, i: usize) -> Cow<'_, SearchText>;
     fn cell(&self, i: usize, column: usize) -> Cell<'_>;
     fn mark(&self, i: usize) -> Mark;
     /// The widest cell of each column.
@@ -448,7 +449,7 @@ impl<T: Table + ?Sized> Table for &T {
     fn label(&self, i: usize) -> &str {
         (**self).label(i)
     }
-    fn haystack(&self, i: usize) -> Cow<'_, str> {
+    fn haystack(&self, i: usize) -> Cow<'_, SearchText> {
         (**self).haystack(i)
     }
     fn cell(&self, i: usize, column: usize) -> Cell<'_> {
@@ -481,8 +482,11 @@ impl<R: Row> Table for List<R> {
     fn label(&self, i: usize) -> &str {
         self.rows.get(i).map_or("", |r| r.label())
     }
-    fn haystack(&self, i: usize) -> Cow<'_, str> {
-        Cow::Borrowed(self.rows.get(i).map_or("", |r| r.haystack()))
+    fn haystack(&self, i: usize) -> Cow<'_, SearchText> {
+        match self.rows.get(i) {
+            Some(r) => Cow::Borrowed(r.haystack()),
+            None => Cow::Owned(SearchText::default()),
+        }
     }
     fn cell(&self, i: usize, column: usize) -> Cell<'_> {
         match self.rows.get(i) {
@@ -552,7 +556,7 @@ impl Table for PlanTable<'_> {
     fn label(&self, i: usize) -> &str {
         self.get(i).map_or("", plan_label)
     }
-    fn haystack(&self, i: usize) -> Cow<'_, str> {
+    fn haystack(&self, i: usize) -> Cow<'_, SearchText> {
         Cow::Owned(self.get(i).map(plan_haystack).unwrap_or_default())
     }
     fn cell(&self, i: usize, column: usize) -> Cell<'_> {

@@ -2,6 +2,7 @@
 //! search text precomputed, and the columns each pane shows (used by the view, the column
 //! widths and the CSV export alike). Owns no screen state and performs no I/O.
 
+use super::filter::SearchText;
 use crate::api::{
     CapabilityStatus, Customer, CustomerUser, License, ProductSku, Resource, ServicePlan,
     SubscribedSku,
@@ -105,7 +106,7 @@ pub trait Row: Clone + Send + 'static {
     const COLUMNS: &'static [Column];
     fn id(&self) -> Option<&str>;
     /// The text the filter matches against: the visible columns, precomputed.
-    fn haystack(&self) -> &str;
+    fn haystack(&self) -> &SearchText;
     fn cell(&self, column: usize) -> Cell<'_>;
     fn mark(&self) -> Mark {
         Mark::None
@@ -153,7 +154,7 @@ fn or_empty(field: &Option<Box<str>>) -> &str {
     field.as_deref().unwrap_or("")
 }
 
-fn haystack(parts: &[&str]) -> Box<str> {
+fn haystack(parts: &[&str]) -> SearchText {
     let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
     for part in parts.iter().filter(|p| !p.is_empty()) {
         if !out.is_empty() {
@@ -161,7 +162,7 @@ fn haystack(parts: &[&str]) -> Box<str> {
         }
         out.push_str(part);
     }
-    out.into_boxed_str()
+    SearchText::new(out)
 }
 
 /// The tone a capability status reads in: anything but Enabled/Assigned stands out.
@@ -177,7 +178,7 @@ pub fn status_tone(status: Option<&CapabilityStatus>) -> Tone {
 #[derive(Clone)]
 pub struct CustomerRow {
     pub res: Resource<Customer>,
-    search: Box<str>,
+    search: SearchText,
 }
 
 impl CustomerRow {
@@ -215,7 +216,7 @@ impl Row for CustomerRow {
         self.res.data.id.as_deref()
     }
 
-    fn haystack(&self) -> &str {
+    fn haystack(&self) -> &SearchText {
         &self.search
     }
 
@@ -251,7 +252,7 @@ impl Row for CustomerRow {
 #[derive(Clone)]
 pub struct UserRow {
     pub res: Resource<CustomerUser>,
-    search: Box<str>,
+    search: SearchText,
 }
 
 impl UserRow {
@@ -287,7 +288,7 @@ impl Row for UserRow {
         self.res.data.id.as_deref()
     }
 
-    fn haystack(&self) -> &str {
+    fn haystack(&self) -> &SearchText {
         &self.search
     }
 
@@ -351,7 +352,7 @@ fn plans_summary(plans: &[ServicePlan]) -> Cell<'static> {
 #[derive(Clone)]
 pub struct LicenceRow {
     pub res: Resource<License>,
-    search: Box<str>,
+    search: SearchText,
     pub attention: usize,
 }
 
@@ -386,7 +387,7 @@ impl Row for LicenceRow {
         self.res.data.product_sku.as_ref()?.id.as_deref()
     }
 
-    fn haystack(&self) -> &str {
+    fn haystack(&self) -> &SearchText {
         &self.search
     }
 
@@ -425,7 +426,7 @@ impl Row for LicenceRow {
 #[derive(Clone)]
 pub struct SkuRow {
     pub res: Resource<SubscribedSku>,
-    search: Box<str>,
+    search: SearchText,
 }
 
 impl SkuRow {
@@ -462,7 +463,7 @@ impl Row for SkuRow {
         self.res.data.product_sku.as_ref()?.id.as_deref()
     }
 
-    fn haystack(&self) -> &str {
+    fn haystack(&self) -> &SearchText {
         &self.search
     }
 
@@ -550,13 +551,12 @@ pub fn plan_label(plan: &ServicePlan) -> &str {
         .unwrap_or("(unnamed plan)")
 }
 
-pub fn plan_haystack(plan: &ServicePlan) -> String {
+pub fn plan_haystack(plan: &ServicePlan) -> SearchText {
     haystack(&[
         plan_label(plan),
         or_empty(&plan.service_name),
         plan.capability_status.as_ref().map_or("", |s| s.as_str()),
     ])
-    .into_string()
 }
 
 /// The display width of each column's widest cell among `rows`, merged into `widths`.
@@ -583,7 +583,7 @@ mod tests {
         .unwrap();
         let row = CustomerRow::new(res);
         assert_eq!(row.label(), "Evil[2JCo");
-        assert_eq!(row.haystack(), "Evil[2JCo e.com");
+        assert_eq!(row.haystack().as_str(), "Evil[2JCo e.com");
     }
 
     #[test]
