@@ -90,12 +90,13 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
         false => MAX_PAGE_SIZE,
     };
     let stdout = std::io::stdout().lock();
-    if listing::run(&client, command, page_size, stdout).await? {
-        return Ok(());
+    match listing::run(&client, command, page_size, stdout).await? {
+        true => Ok(()),
+        // Every other command returned above; this is a bug, said plainly rather than a panic.
+        false => Err(RunError::Other(format!(
+            "internal error: {command:?} reached the listing dispatch"
+        ))),
     }
-    Err(RunError::Other(format!(
-        "{command:?} is not available in this build yet"
-    )))
 }
 
 /// The interactive explorer (no command given).
