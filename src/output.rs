@@ -4,7 +4,8 @@
 //! Every string from the API passes the sanitiser before it reaches stdout.
 
 use crate::api::{
-    CapabilityStatus, Customer, CustomerUser, License, Resource, ServicePlan, SubscribedSku,
+    CapabilityStatus, Customer, CustomerUser, License, ProductSku, Resource, ServicePlan,
+    SubscribedSku,
 };
 use crate::cli::OutputFormat;
 use crate::text::{csv_cell, sanitize, truncate_to_width, width};
@@ -326,6 +327,19 @@ fn plan_csv(plan: Option<&ServicePlan>) -> [String; 5] {
     }
 }
 
+/// The SKU's own CSV cells, shared by licences and subscribed SKUs.
+fn sku_csv(sku: &ProductSku) -> Vec<String> {
+    vec![
+        text(&sku.id),
+        text(&sku.name),
+        text(&sku.sku_part_number),
+        sku.license_group_id
+            .as_ref()
+            .map(|g| g.to_string())
+            .unwrap_or_default(),
+    ]
+}
+
 /// One item per plan; a SKU without plans (group2) still gets one row.
 fn per_plan(plans: &[ServicePlan]) -> Vec<Option<&ServicePlan>> {
     if plans.is_empty() {
@@ -369,15 +383,7 @@ impl Rows for License {
         per_plan(&self.service_plans)
             .into_iter()
             .map(|plan| {
-                let mut row = vec![
-                    text(&sku.id),
-                    text(&sku.name),
-                    text(&sku.sku_part_number),
-                    sku.license_group_id
-                        .as_ref()
-                        .map(|g| g.to_string())
-                        .unwrap_or_default(),
-                ];
+                let mut row = sku_csv(&sku);
                 row.extend(plan_csv(plan));
                 row
             })
@@ -452,14 +458,8 @@ impl Rows for SubscribedSku {
         per_plan(&self.service_plans)
             .into_iter()
             .map(|plan| {
-                let mut row = vec![
-                    text(&sku.id),
-                    text(&sku.name),
-                    text(&sku.sku_part_number),
-                    sku.license_group_id
-                        .as_ref()
-                        .map(|g| g.to_string())
-                        .unwrap_or_default(),
+                let mut row = sku_csv(&sku);
+                row.extend([
                     status(&self.capability_status),
                     number(self.total_units),
                     number(self.consumed_units),
@@ -467,7 +467,7 @@ impl Rows for SubscribedSku {
                     number(self.active_units),
                     number(self.warning_units),
                     number(self.suspended_units),
-                ];
+                ]);
                 row.extend(plan_csv(plan));
                 row
             })
