@@ -280,7 +280,10 @@ async fn a_redirect_to_another_host_is_refused_and_r_recovers() {
         },
     )
     .await;
-    assert_eq!(spent, 1, "one request, answered by the sandbox; none followed");
+    assert_eq!(
+        spent, 1,
+        "one request, answered by the sandbox; none followed"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -317,8 +320,7 @@ async fn a_redirect_never_carries_the_token_to_the_other_host() {
     for status in [301, 302, 303, 307, 308] {
         let target = format!("{}/v1/customers?size=10", elsewhere.base_url());
         let api_host =
-            ScriptServer::start(vec![Scripted::json(status, "").header("location", &target)])
-                .await;
+            ScriptServer::start(vec![Scripted::json(status, "").header("location", &target)]).await;
         let client = ApiClient::new(
             ClientConfig::new(api_host.base_url()),
             pcx::api::StaticToken::new(Secret::new("redirect-test-token")),

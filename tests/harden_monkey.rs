@@ -145,9 +145,18 @@ async fn monkey(seed: u64, events: usize, fault_rate: f64, latency_ms: u64) {
     let mut next = chunks.into_iter();
     let frames = Arc::new(Mutex::new(0usize));
     let counted = frames.clone();
+    let reached = Arc::new(Mutex::new(std::collections::BTreeSet::new()));
+    let screens = reached.clone();
     let observer = move |model: &Model, _: &Buffer| {
         check(model);
         *counted.lock().unwrap() += 1;
+        screens.lock().unwrap().insert(
+            format!("{:?}", model.top().kind)
+                .split([' ', '{'])
+                .next()
+                .unwrap_or("")
+                .to_string(),
+        );
         if let Some(chunk) = next.next() {
             for (event, size) in chunk {
                 if matches!(event, Event::Resize(..)) {
@@ -166,11 +175,16 @@ async fn monkey(seed: u64, events: usize, fault_rate: f64, latency_ms: u64) {
     assert!(model.quit, "seed {seed}: q quit the explorer");
     check(&model);
     let requests = sandbox.api_request_count();
+    let reached = reached.lock().unwrap().clone();
     println!(
-        "seed {seed}: {events} events, {} frames, {requests} API requests",
+        "seed {seed}: {events} events, {} frames, {requests} API requests, screens {reached:?}",
         frames.lock().unwrap()
     );
     assert!(requests > 1, "the monkey reached the network");
+    assert!(
+        reached.contains("Users"),
+        "the monkey got past the customers"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -194,7 +208,9 @@ fn a_prompt_cursor_inside_wide_characters_draws() {
         let mut model = Model::new((80, 24), now);
         start(&mut model, now);
         let [open] = <[Event; 1]>::try_from(keys(&opener.to_string())).unwrap();
-        let Event::Key(open) = open else { unreachable!() };
+        let Event::Key(open) = open else {
+            unreachable!()
+        };
         update(&mut model, Msg::Key(open), now);
         update(&mut model, Msg::Paste("a日本語".into()), now);
         for _ in 0..2 {
@@ -205,9 +221,39 @@ fn a_prompt_cursor_inside_wide_characters_draws() {
             );
             let area = ratatui::layout::Rect::new(0, 0, 80, 24);
             let mut buf = Buffer::empty(area);
-            pcx::ui::draw(&model, &pcx::ui::Theme::new(true, false), "t", area, &mut buf);
+            pcx::ui::draw(
+                &model,
+                &pcx::ui::Theme::new(true, false),
+                "t",
+                area,
+                &mut buf,
+            );
             let bar = harden_support::screen_text(&buf);
             assert!(bar.contains("a日本語"), "{opener}: {bar}");
         }
     }
+}
+
+/// Found by the monkey: help scrolled on a short terminal kept its offset when the terminal
+/// grew, so `k` seemed dead until it had counted back down.
+#[test]
+fn a_taller_terminal_brings_the_help_offset_back_in_range() {
+    use pcx::app::msg::Msg;
+    use pcx::app::update::{start, update};
+    let now = std::time::Instant::now();
+    let mut model = Model::new((60, 12), now);
+    start(&mut model, now);
+    for event in keys("?jjjjjjjjjjjjjjjjjjjjjjjjjjjjjj") {
+        let Event::Key(key) = event else {
+            unreachable!()
+        };
+        update(&mut model, Msg::Key(key), now);
+    }
+    assert!(model.help && model.help_offset > 0, "scrolled");
+    update(&mut model, Msg::Resize(160, 60), now);
+    assert_eq!(
+        model.help_offset,
+        pcx::ui::help::max_offset((160, 60)),
+        "as far as the taller help can scroll"
+    );
 }

@@ -73,7 +73,9 @@ pub fn pretty_lines(text: &str) -> Vec<Box<str>> {
         .lines()
         .map(|l| {
             let escaped = crate::text::json_escape_unsafe(l);
-            crate::text::sanitize(&escaped).into_owned().into_boxed_str()
+            crate::text::sanitize(&escaped)
+                .into_owned()
+                .into_boxed_str()
         })
         .collect()
 }

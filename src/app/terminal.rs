@@ -171,7 +171,10 @@ mod tests {
         let text = String::from_utf8_lossy(&out);
         assert!(text.contains("\x1b[?1049l"), "{text:?}");
         assert!(text.contains("\x1b[?25h"), "{text:?}");
-        assert!(text.contains("\x1b[?2004l"), "bracketed paste off: {text:?}");
+        assert!(
+            text.contains("\x1b[?2004l"),
+            "bracketed paste off: {text:?}"
+        );
     }
 
     /// The hook installed by `Guard::enter`, with the screen written to a buffer: a panic on

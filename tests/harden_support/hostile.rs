@@ -17,7 +17,8 @@ pub const RLO: &str = "\u{202e}";
 pub const FORMULA: &str = "=HYPERLINK(\"http://evil.example\",\"Open\")";
 /// The error description: escapes, a C1 CSI, a bidi override, and a line of its own that
 /// would look like a log entry.
-pub const DENIED: &str = "Denied\u{1b}]52;c;cm0gLXJmIH4=\u{7}\u{9b}2J\u{202e}\nFAKE LOG LINE level=INFO granted";
+pub const DENIED: &str =
+    "Denied\u{1b}]52;c;cm0gLXJmIH4=\u{7}\u{9b}2J\u{202e}\nFAKE LOG LINE level=INFO granted";
 
 /// Is any of `text` something a terminal would act on or display out of order?
 pub fn unsafe_chars(text: &str) -> Vec<char> {
@@ -39,8 +40,14 @@ pub const DENIED_CUSTOMER: usize = 2;
 
 pub fn customers() -> Vec<Value> {
     let names = [
-        (format!("Contoso{CLEAR} Ltd{TITLE}"), format!("contoso{RLO}moc.evil")),
-        (FORMULA.to_string(), format!("fabrikam{C1_CSI}.onmicrosoft.com")),
+        (
+            format!("Contoso{CLEAR} Ltd{TITLE}"),
+            format!("contoso{RLO}moc.evil"),
+        ),
+        (
+            FORMULA.to_string(),
+            format!("fabrikam{C1_CSI}.onmicrosoft.com"),
+        ),
         (
             format!("Northwind\u{0}{CLIPBOARD}"),
             "northwind.onmicrosoft.com".to_string(),

@@ -44,7 +44,9 @@ pub fn flat(screen: &str) -> String {
     let text: String = screen
         .chars()
         .map(|c| match c {
-            '│' | '─' | '┌' | '┐' | '└' | '┘' | '╭' | '╮' | '╰' | '╯' | '\n' => ' ',
+            '│' | '─' | '┌' | '┐' | '└' | '┘' | '╭' | '╮' | '╰' | '╯' | '\n' => {
+                ' '
+            }
             c => c,
         })
         .collect();
