@@ -140,8 +140,13 @@ pub async fn run_terminal(client: ApiClient, options: UiOptions) -> Result<(), A
     let guard = Guard::enter()?;
     let result = async {
         let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-        // Once, so the first frame starts from a known blank screen.
-        terminal.clear()?;
+        // Once, so the first frame starts from a known blank screen. Not `Terminal::clear`: it
+        // asks the terminal where its cursor is and fails after 2 s without an answer (a slow
+        // link, a terminal that does not answer), which would end the explorer at the start.
+        crossterm::execute!(
+            terminal.backend_mut(),
+            crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+        )?;
         let events = EventStream::new();
         run_loop(
             &mut terminal,
