@@ -95,7 +95,11 @@ fn a_failed_write_leaves_no_partial_file_and_says_why() {
         "{said}"
     );
     assert!(said.contains("File too large"), "{said}");
-    assert_eq!(dir.files(), Vec::<String>::new(), "no partial file, no temp file");
+    assert_eq!(
+        dir.files(),
+        Vec::<String>::new(),
+        "no partial file, no temp file"
+    );
 }
 
 /// In the explorer: an export to a place that cannot be written says why and writes nothing;

@@ -256,7 +256,7 @@ proptest! {
         check_frame(&d)?;
         let raw_shown = |d: &mut Driver| -> Result<(), TestCaseError> {
             d.press("y");
-            check_frame(&d)?;
+            check_frame(d)?;
             if let ScreenKind::Raw { lines, .. } = &d.model.top().kind {
                 for line in lines {
                     assert_clean("a raw JSON line", line)?;
