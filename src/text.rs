@@ -1,6 +1,7 @@
 //! The one sanitiser for text that pcx did not write (API strings, server messages): used by
 //! the TUI, table output, CSV and the log file. It removes what could drive a terminal or
-//! reorder what the operator reads, and measures display width.
+//! reorder what the operator reads (JSON output and the raw view escape it instead, to stay
+//! exact), and measures display width.
 
 use std::borrow::Cow;
 use unicode_width::UnicodeWidthStr;

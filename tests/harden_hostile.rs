@@ -302,6 +302,7 @@ async fn hostile_error_text_reaches_stderr_and_the_log_inert() {
     assert_eq!(output.status.code(), Some(1));
     assert!(output.stdout.is_empty(), "nothing on stdout");
     let stderr = text(&output.stderr);
+    println!("stderr: {stderr}");
     assert_eq!(unsafe_chars(&stderr), Vec::<char>::new(), "{stderr:?}");
     assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
     assert!(
