@@ -35,17 +35,20 @@ fn open_private(path: &Path) -> io::Result<File> {
     options.open(path)
 }
 
-/// Writes each formatted event with unsafe characters removed (newlines kept).
+/// Writes each formatted event with unsafe characters removed. The formatter hands over one
+/// event per write, ending in a newline; a newline inside it came from a field's text (a
+/// server's message) and would forge a log line, so it becomes a space.
 #[derive(Clone)]
 struct SanitizingWriter(Arc<Mutex<File>>);
 
 impl Write for SanitizingWriter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let text = String::from_utf8_lossy(buf);
-        let clean: String = text
-            .chars()
-            .filter(|&c| c == '\n' || !crate::text::is_unsafe(c))
-            .collect();
+        let (event, end) = match text.strip_suffix('\n') {
+            Some(event) => (event, "\n"),
+            None => (&*text, ""),
+        };
+        let clean = format!("{}{end}", crate::text::sanitize(event));
         let mut file = self
             .0
             .lock()

@@ -58,7 +58,9 @@ impl<W: Write, T: Rows> Listing<W, T> {
                     self.out
                         .write_all(if self.started { b",\n" } else { b"[\n" })?;
                     self.started = true;
-                    self.out.write_all(item.raw.get().as_bytes())?;
+                    // The API's own JSON, with what a terminal would run escaped.
+                    self.out
+                        .write_all(crate::text::json_escape_unsafe(item.raw.get()).as_bytes())?;
                 }
             }
             OutputFormat::Csv => {

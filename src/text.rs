@@ -1,6 +1,7 @@
 //! The one sanitiser for text that pcx did not write (API strings, server messages): used by
 //! the TUI, table output, CSV and the log file. It removes what could drive a terminal or
-//! reorder what the operator reads, and measures display width.
+//! reorder what the operator reads (JSON output and the raw view escape it instead, to stay
+//! exact), and measures display width.
 
 use std::borrow::Cow;
 use unicode_width::UnicodeWidthStr;
@@ -33,6 +34,27 @@ pub fn sanitize(text: &str) -> Cow<'_, str> {
             })
             .collect(),
     )
+}
+
+/// JSON text as received, safe to print: every unsafe character inside a string becomes its
+/// `\uXXXX` escape (JSON escapes C0 controls itself, but not DEL, C1 or bidi controls), and a
+/// CR between tokens becomes a space. The text still parses to exactly the same values.
+pub fn json_escape_unsafe(json: &str) -> Cow<'_, str> {
+    let needs = |c: char| is_unsafe(c) && c != '\n' && c != '\t';
+    if !json.chars().any(needs) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match c {
+            // Valid JSON has raw CR only as whitespace between tokens (strings escape it).
+            '\r' => out.push(' '),
+            // Every unsafe character is in the Basic Multilingual Plane: one escape each.
+            c if needs(c) => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Display width in terminal columns (CJK and emoji count two).
@@ -94,6 +116,20 @@ mod tests {
         assert_eq!(sanitize("abc\u{202E}fed"), "abcfed");
         assert_eq!(sanitize("two\nlines\ttab"), "two lines tab");
         assert!(matches!(sanitize("plain Ünïcødé 日本"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn json_keeps_its_values_and_escapes_what_a_terminal_would_run() {
+        let raw = "{\"a\":\"x\u{9b}31m\u{202e}y\u{7f}\",\r\n\t\"b\":\"\\u001b\"}";
+        let safe = json_escape_unsafe(raw);
+        assert_eq!(
+            safe,
+            "{\"a\":\"x\\u009b31m\\u202ey\\u007f\", \n\t\"b\":\"\\u001b\"}"
+        );
+        let before: serde_json::Value = serde_json::from_str(raw).unwrap();
+        let after: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(before, after);
+        assert!(matches!(json_escape_unsafe("{\"a\":1}"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -118,7 +118,7 @@ pub enum ApiError {
         correlation_id: Option<String>,
     },
     /// No answer within the request timeout.
-    #[error("Partner Center did not answer within {}s{}", .after.as_secs(), correlation_id_suffix(.correlation_id))]
+    #[error("Partner Center did not answer within {}{}", seconds(*.after), correlation_id_suffix(.correlation_id))]
     Timeout {
         after: Duration,
         correlation_id: Option<String>,
@@ -140,6 +140,17 @@ pub enum ApiError {
     /// No token could be obtained (no credentials configured, or the sign-in failed).
     #[error("{0}")]
     Credentials(String),
+}
+
+/// A wait or a timeout for people: "60 s", or "0.3 s" when it is not whole seconds (a
+/// sub-second timeout must not read "0 s").
+pub fn seconds(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        let text = format!("{:.1}", d.as_secs_f64());
+        format!("{} s", if text == "0.0" { "0.1" } else { &text })
+    }
 }
 
 fn correlation(detail: &ErrorDetail) -> String {
@@ -258,6 +269,14 @@ mod tests {
         assert_eq!((d.code, d.description), (None, None));
         let d = ErrorDetail::from_body(502, "Bad Gateway\nmore", None);
         assert_eq!(d.description.as_deref(), Some("Bad Gateway"));
+    }
+
+    #[test]
+    fn durations_read_in_seconds() {
+        assert_eq!(seconds(Duration::from_secs(60)), "60 s");
+        assert_eq!(seconds(Duration::from_millis(300)), "0.3 s");
+        assert_eq!(seconds(Duration::from_millis(20)), "0.1 s");
+        assert_eq!(seconds(Duration::from_millis(1500)), "1.5 s");
     }
 
     #[test]

@@ -174,13 +174,7 @@ pub(super) fn transport_error(
             correlation_id,
         };
     }
-    // reqwest's own text repeats the URL; the innermost cause says what actually happened.
-    let mut cause = e.to_string();
-    let mut source = std::error::Error::source(&e);
-    while let Some(inner) = source {
-        cause = inner.to_string();
-        source = inner.source();
-    }
+    let cause = innermost_cause(&e);
     let host = e
         .url()
         .and_then(|u| Some(format!("{}:{}", u.host_str()?, u.port_or_known_default()?)))
@@ -194,6 +188,18 @@ pub(super) fn transport_error(
         message: crate::text::sanitize(&message).into_owned(),
         correlation_id,
     }
+}
+
+/// reqwest's own text repeats the URL or says only "error decoding response body"; the
+/// innermost cause says what actually happened.
+fn innermost_cause(e: &reqwest::Error) -> String {
+    let mut cause = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        cause = inner.to_string();
+        source = inner.source();
+    }
+    cause
 }
 
 pub(super) async fn read_body(
@@ -227,7 +233,11 @@ pub(super) async fn read_body(
             }
             Err(e) => {
                 return Err(ApiError::Network {
-                    message: format!("connection dropped while reading the answer ({e})"),
+                    message: crate::text::sanitize(&format!(
+                        "connection dropped while reading the answer ({})",
+                        innermost_cause(&e)
+                    ))
+                    .into_owned(),
                     correlation_id: cid(),
                 });
             }

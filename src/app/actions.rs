@@ -62,7 +62,8 @@ fn plan_json(parent: &str, id: Option<&str>, index: usize) -> Option<String> {
     serde_json::to_string(plan).ok()
 }
 
-/// Pretty-printed JSON, one sanitised line each (JSON escapes C0, not C1 or bidi controls).
+/// Pretty-printed JSON, one line each. JSON escapes C0 controls but not DEL, C1 or bidi
+/// controls: those are shown as their `\uXXXX` escapes, so the view shows what was sent.
 pub fn pretty_lines(text: &str) -> Vec<Box<str>> {
     let pretty = serde_json::from_str::<Value>(text)
         .ok()
@@ -70,7 +71,12 @@ pub fn pretty_lines(text: &str) -> Vec<Box<str>> {
         .unwrap_or_else(|| text.to_string());
     pretty
         .lines()
-        .map(|l| crate::text::sanitize(l).into_owned().into_boxed_str())
+        .map(|l| {
+            let escaped = crate::text::json_escape_unsafe(l);
+            crate::text::sanitize(&escaped)
+                .into_owned()
+                .into_boxed_str()
+        })
         .collect()
 }
 

@@ -133,6 +133,10 @@ pub fn refilter(model: &mut Model) {
 
 /// Re-fits every screen after a resize.
 pub fn clamp_all(model: &mut Model) {
+    // A taller terminal shows more of the help: an offset past the end would make `k` seem dead.
+    model.help_offset = model
+        .help_offset
+        .min(crate::ui::help::max_offset(model.size));
     let rows = page_rows(model);
     let raw_rows = crate::ui::layout::raw_height(model.size).max(1);
     let Model { screens, cache, .. } = model;

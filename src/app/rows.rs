@@ -4,8 +4,8 @@
 
 use super::filter::SearchText;
 use crate::api::{
-    CapabilityStatus, Customer, CustomerUser, License, ProductSku, Resource, ServicePlan,
-    SubscribedSku,
+    CapabilityStatus, Customer, CustomerUser, License, LicenseGroup, ProductSku, Relationship,
+    Resource, ServicePlan, SubscribedSku, TargetType, UserDomainType, UserState,
 };
 use crate::text::sanitize;
 use serde_json::value::RawValue;
@@ -125,12 +125,16 @@ fn clean(field: &mut Option<Box<str>>) {
     }
 }
 
-fn clean_status(status: &mut Option<CapabilityStatus>) {
-    if let Some(CapabilityStatus::Other(text)) = status
-        && let Cow::Owned(clean) = sanitize(text)
-    {
-        *text = clean.into_boxed_str();
-    }
+/// Replaces a value of an open enum that pcx does not know by its sanitised text (known
+/// values are pcx's own spellings and need nothing).
+macro_rules! clean_enum {
+    ($field:expr, $kind:ident) => {
+        if let Some($kind::Other(text)) = $field
+            && let Cow::Owned(clean) = sanitize(text)
+        {
+            *text = clean.into_boxed_str();
+        }
+    };
 }
 
 fn clean_sku(sku: &mut Option<ProductSku>) {
@@ -138,6 +142,8 @@ fn clean_sku(sku: &mut Option<ProductSku>) {
         clean(&mut sku.id);
         clean(&mut sku.name);
         clean(&mut sku.sku_part_number);
+        clean_enum!(&mut sku.target_type, TargetType);
+        clean_enum!(&mut sku.license_group_id, LicenseGroup);
     }
 }
 
@@ -146,7 +152,8 @@ fn clean_plans(plans: &mut [ServicePlan]) {
         clean(&mut plan.display_name);
         clean(&mut plan.service_name);
         clean(&mut plan.id);
-        clean_status(&mut plan.capability_status);
+        clean_enum!(&mut plan.capability_status, CapabilityStatus);
+        clean_enum!(&mut plan.target_type, TargetType);
     }
 }
 
@@ -191,11 +198,7 @@ impl CustomerRow {
             clean(&mut p.tenant_id);
             clean(&mut p.email);
         }
-        if let Some(crate::api::Relationship::Other(text)) = &mut c.relationship_to_partner
-            && let Cow::Owned(clean) = sanitize(text)
-        {
-            *text = clean.into_boxed_str();
-        }
+        clean_enum!(&mut c.relationship_to_partner, Relationship);
         let search = haystack(&[
             res.data.company_name().unwrap_or(""),
             res.data.domain().unwrap_or(""),
@@ -270,6 +273,8 @@ impl UserRow {
         ] {
             clean(field);
         }
+        clean_enum!(&mut u.state, UserState);
+        clean_enum!(&mut u.user_domain_type, UserDomainType);
         let search = haystack(&[or_empty(&u.display_name), or_empty(&u.user_principal_name)]);
         Self { res, search }
     }
@@ -433,7 +438,7 @@ impl SkuRow {
     pub fn new(mut res: Resource<SubscribedSku>) -> Self {
         clean_sku(&mut res.data.product_sku);
         clean_plans(&mut res.data.service_plans);
-        clean_status(&mut res.data.capability_status);
+        clean_enum!(&mut res.data.capability_status, CapabilityStatus);
         let sku = res.data.product_sku.as_ref();
         let search = haystack(&[
             sku_label(sku),

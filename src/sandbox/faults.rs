@@ -142,6 +142,7 @@ impl Fault {
                 let body = DroppedBody {
                     part: Some(reply.body.slice(..half)),
                     full,
+                    sent: false,
                     failed: false,
                 };
                 let mut response = Reply {
@@ -171,6 +172,10 @@ fn huge_response() -> Response {
 struct DroppedBody {
     part: Option<Bytes>,
     full: u64,
+    /// The part has been handed over; the next poll yields once, so the server writes the
+    /// headers and the part to the socket before the failure closes the connection (failing at
+    /// once would drop the buffered answer unsent: a refused answer, not a dropped one).
+    sent: bool,
     failed: bool,
 }
 
@@ -180,10 +185,15 @@ impl HttpBody for DroppedBody {
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
+        cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
         if let Some(part) = self.part.take() {
             return Poll::Ready(Some(Ok(Frame::data(part))));
+        }
+        if !self.sent {
+            self.sent = true;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
         }
         if self.failed {
             return Poll::Ready(None);

@@ -62,7 +62,10 @@ pub fn headline(error: &ApiError, query: Option<&Query>, theme: &Theme) -> Strin
             format!("network error: {}", sanitize(message))
         }
         ApiError::Timeout { after, .. } => {
-            format!("no answer from Partner Center within {} s", after.as_secs())
+            format!(
+                "no answer from Partner Center within {}",
+                crate::api::error::seconds(*after)
+            )
         }
         ApiError::BadData { message, .. } => {
             format!("bad data from Partner Center: {}", sanitize(message))

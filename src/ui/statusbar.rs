@@ -39,6 +39,13 @@ fn with_correlation(text: String, error: &ApiError, theme: &Theme) -> String {
     }
 }
 
+/// Columns taken by a prompt's text before its cursor. The cursor counts characters, not
+/// bytes: slicing the text at it would cut a multi-byte character (and panic).
+fn before_cursor(input: &tui_input::Input) -> usize {
+    let typed: String = input.value().chars().take(input.cursor()).collect();
+    width(&sanitize(&typed))
+}
+
 /// Draws the bar; returns where the text cursor goes while a prompt is open.
 pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Option<Position> {
     let screen = model.top();
@@ -106,7 +113,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Optio
             room.saturating_sub(usize::from(after - x)),
             theme.dim(),
         );
-        let at = end + width(&value[..input.cursor().min(value.len())]) as u16;
+        let at = end + before_cursor(input) as u16;
         cursor = Some(Position::new(at.min(area.x + area.width - 1), area.y));
     } else if let Some(filter) = screen.filter.as_ref().filter(|f| f.editing) {
         let (end, _) = buf.set_stringn(x, area.y, "/", room, theme.title());
@@ -126,7 +133,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Optio
             room.saturating_sub(usize::from(after - x)),
             theme.dim(),
         );
-        let at = end + width(&value[..filter.input.cursor().min(value.len())]) as u16;
+        let at = end + before_cursor(&filter.input) as u16;
         cursor = Some(Position::new(at.min(area.x + area.width - 1), area.y));
     } else if let Some((text, tone)) = message {
         buf.set_stringn(x, area.y, theme.fit(&text, room), room, theme.tone(tone));

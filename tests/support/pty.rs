@@ -4,6 +4,7 @@
 use std::io::Read;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -15,24 +16,92 @@ pub struct PtyChild {
     output: Arc<Mutex<Vec<u8>>>,
 }
 
-impl PtyChild {
-    /// Starts `pcx ARGS` on a new pseudo-terminal of the given size, in its own session.
-    pub fn spawn(args: &[&str], envs: &[(&str, &str)], cols: u16, rows: u16) -> PtyChild {
-        let mut master = -1;
-        let mut slave = -1;
+/// Opens a pseudo-terminal of the given size: (master, slave). Both close on exec, so no
+/// child (of this test or of one running beside it) holds a master open: closing it must
+/// hang the terminal up.
+pub fn open_pty(cols: u16, rows: u16) -> (OwnedFd, OwnedFd) {
+    let flags = libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC;
+    // SAFETY: plain libc calls on fds we own; the name buffer is ours and NUL-terminated.
+    unsafe {
+        let master = libc::posix_openpt(flags);
+        assert!(master >= 0, "posix_openpt failed");
+        let master = OwnedFd::from_raw_fd(master);
+        assert_eq!(libc::grantpt(master.as_raw_fd()), 0, "grantpt failed");
+        assert_eq!(libc::unlockpt(master.as_raw_fd()), 0, "unlockpt failed");
+        let mut name = [0 as libc::c_char; 128];
+        assert_eq!(
+            libc::ptsname_r(master.as_raw_fd(), name.as_mut_ptr(), name.len()),
+            0,
+            "ptsname_r failed"
+        );
+        let slave = libc::open(name.as_ptr(), flags);
+        assert!(slave >= 0, "cannot open the pty's slave");
+        let slave = OwnedFd::from_raw_fd(slave);
         let size = libc::winsize {
             ws_row: rows,
             ws_col: cols,
             ws_xpixel: 0,
             ws_ypixel: 0,
         };
-        // SAFETY: openpty fills two fds we own from here on.
-        let rc = unsafe {
-            libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), &size)
-        };
-        assert_eq!(rc, 0, "openpty failed");
-        // SAFETY: both fds were just opened and are not owned elsewhere.
-        let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+        assert_eq!(libc::ioctl(slave.as_raw_fd(), libc::TIOCSWINSZ, &size), 0);
+        (master, slave)
+    }
+}
+
+/// Copies everything written to the terminal whose master is `master` into the returned
+/// buffer, on a thread of its own, until the terminal closes or `stop` is set; the thread
+/// drops its copy of the master when it ends.
+pub fn record(
+    master: OwnedFd,
+    stop: Arc<AtomicBool>,
+) -> (Arc<Mutex<Vec<u8>>>, std::thread::JoinHandle<()>) {
+    let output = Arc::new(Mutex::new(Vec::new()));
+    let sink = output.clone();
+    let thread = std::thread::spawn(move || {
+        let mut reader = std::fs::File::from(master);
+        let mut buf = [0u8; 8192];
+        while !stop.load(Ordering::SeqCst) {
+            let mut poll = libc::pollfd {
+                fd: reader.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: polling one fd we own, with a struct we own.
+            let ready = unsafe { libc::poll(&mut poll, 1, 20) };
+            let interrupted =
+                || std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted;
+            if ready == 0 || (ready < 0 && interrupted()) {
+                continue;
+            }
+            if ready < 0 {
+                break;
+            }
+            match reader.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => sink.lock().unwrap().extend_from_slice(&buf[..n]),
+            }
+        }
+    });
+    (output, thread)
+}
+
+impl PtyChild {
+    /// Starts `pcx ARGS` on a new pseudo-terminal of the given size, in its own session.
+    pub fn spawn(args: &[&str], envs: &[(&str, &str)], cols: u16, rows: u16) -> PtyChild {
+        Self::spawn_with(args, envs, cols, rows, None, None)
+    }
+
+    /// Like `spawn`, with stdout and stderr elsewhere when given (stdin stays the terminal,
+    /// which is the controlling terminal either way).
+    pub fn spawn_with(
+        args: &[&str],
+        envs: &[(&str, &str)],
+        cols: u16,
+        rows: u16,
+        stdout: Option<Stdio>,
+        stderr: Option<Stdio>,
+    ) -> PtyChild {
+        let (master, slave) = open_pty(cols, rows);
         let stdio = || Stdio::from(slave.try_clone().expect("dup pty"));
         let mut command = Command::new(env!("CARGO_BIN_EXE_pcx"));
         command
@@ -41,8 +110,8 @@ impl PtyChild {
             .env_remove("NO_COLOR")
             .env_remove("TMUX")
             .stdin(stdio())
-            .stdout(stdio())
-            .stderr(stdio());
+            .stdout(stdout.unwrap_or_else(stdio))
+            .stderr(stderr.unwrap_or_else(stdio));
         for (k, v) in envs {
             command.env(k, v);
         }
@@ -57,18 +126,10 @@ impl PtyChild {
             });
         }
         let child = command.spawn().expect("spawn pcx");
-        let output = Arc::new(Mutex::new(Vec::new()));
-        let sink = output.clone();
-        let mut reader = std::fs::File::from(master.try_clone().expect("dup master"));
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        });
+        let (output, _) = record(
+            master.try_clone().expect("dup master"),
+            Arc::new(AtomicBool::new(false)),
+        );
         PtyChild {
             child,
             master,
