@@ -134,7 +134,7 @@ fn check_row<R: Row>(row: &R) -> Result<(), TestCaseError> {
         assert_clean("a cell", &row.cell(column).text)?;
     }
     assert_clean("a label", row.label())?;
-    assert_clean("a haystack", row.haystack())?;
+    assert_clean("a haystack", row.haystack().as_str())?;
     assert_clean("an id", row.id().unwrap_or(""))
 }
 
