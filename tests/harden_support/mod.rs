@@ -17,26 +17,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
-/// The screen as text, one line per row, trailing spaces trimmed (wide characters once).
-pub fn screen_text(buf: &Buffer) -> String {
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut line = String::new();
-        let mut skip = 0;
-        for x in 0..buf.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let s = buf[(x, y)].symbol();
-            line.push_str(s);
-            skip = unicode_width::UnicodeWidthStr::width(s).saturating_sub(1);
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
+#[path = "../support/screen.rs"]
+mod screen;
+pub use screen::screen_text;
 
 /// The screen's words in reading order with borders and repeated spaces gone, so a message
 /// wrapped over several lines of a pane can be found whole.
