@@ -1,6 +1,7 @@
 //! Where things go on screen, shared by the view and by `update` (which needs the list height
 //! to page and scroll): breadcrumb on top, status bar at the bottom, panes between.
 
+use crate::app::model::ScreenKind;
 use ratatui::layout::Rect;
 
 /// Below this the explorer shows only a "terminal too small" message.
@@ -10,6 +11,19 @@ pub const MIN_HEIGHT: u16 = 10;
 pub const WIDE: u16 = 120;
 /// At most this many parent columns.
 pub const MAX_PARENTS: usize = 2;
+/// Below this width the subscribed SKUs keep one parent column: their five seat counts, status
+/// and name need the room more than a second list of context does.
+pub const SEATS_WIDE: u16 = 160;
+
+/// How many parent columns stand beside a focused screen of this kind at this width.
+pub fn max_parents(kind: &ScreenKind, width: u16) -> usize {
+    match kind {
+        ScreenKind::Raw { .. } => 0,
+        _ if width < WIDE => 0,
+        ScreenKind::Skus { .. } if width < SEATS_WIDE => 1,
+        _ => MAX_PARENTS,
+    }
+}
 
 /// Rows of list items in a pane: the height less breadcrumb, status bar, borders and header.
 pub fn list_height((_, height): (u16, u16)) -> usize {
@@ -62,4 +76,24 @@ pub fn columns(body: Rect, parents: usize) -> (Vec<Rect>, Rect) {
         body.height,
     );
     (out, focused)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::model::Crumb;
+
+    #[test]
+    fn subscribed_skus_keep_room_for_their_seat_counts() {
+        let customer = Crumb {
+            id: "c".into(),
+            name: "Contoso".into(),
+        };
+        let skus = ScreenKind::Skus { customer };
+        let customers = ScreenKind::Customers { search: None };
+        assert_eq!(max_parents(&customers, 119), 0);
+        assert_eq!(max_parents(&customers, 120), MAX_PARENTS);
+        assert_eq!(max_parents(&skus, 120), 1);
+        assert_eq!(max_parents(&skus, SEATS_WIDE), MAX_PARENTS);
+    }
 }

@@ -64,18 +64,17 @@ pub fn draw(
     let (crumb, body, status) = layout::bands(area);
     breadcrumb::draw(buf, crumb, model, theme, title);
     let top = model.top();
-    let parents: Vec<&crate::app::model::Screen> =
-        if area.width >= layout::WIDE && !matches!(top.kind, ScreenKind::Raw { .. }) {
-            let below = &model.screens[..model.screens.len() - 1];
-            let list: Vec<_> = below
-                .iter()
-                .filter(|s| !matches!(s.kind, ScreenKind::Raw { .. }))
-                .collect();
-            let skip = list.len().saturating_sub(layout::MAX_PARENTS);
-            list[skip..].to_vec()
-        } else {
-            Vec::new()
-        };
+    let parents: Vec<&crate::app::model::Screen> = {
+        let below = &model.screens[..model.screens.len() - 1];
+        let list: Vec<_> = below
+            .iter()
+            .filter(|s| !matches!(s.kind, ScreenKind::Raw { .. }))
+            .collect();
+        let skip = list
+            .len()
+            .saturating_sub(layout::max_parents(&top.kind, area.width));
+        list[skip..].to_vec()
+    };
     let (parent_areas, focused) = layout::columns(body, parents.len());
     for (screen, rect) in parents.iter().zip(parent_areas) {
         pane::draw(buf, rect, model, screen, theme, Role::Parent);
