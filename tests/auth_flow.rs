@@ -90,7 +90,7 @@ async fn device_code_flow_polls_through_pending_and_saves_a_private_cache() {
         identity.tenant.as_deref(),
         Some("11111111-2222-3333-4444-555555555555")
     );
-    assert!(identity.mfa);
+    assert_eq!(identity.mfa, Some(true));
     assert!(
         out.contains("http://127.0.0.1/devicelogin") && out.contains("ABCD-1234"),
         "{out}"
@@ -313,7 +313,7 @@ async fn a_token_without_mfa_is_warned_about() {
     .await;
     let dir = Scratch::new();
     let (identity, out) = login(&idp, &dir, CLIENT).await;
-    assert!(!identity.unwrap().mfa);
+    assert_eq!(identity.unwrap().mfa, Some(false));
     assert!(out.contains("warning") && out.contains("MFA"), "{out}");
 }
 

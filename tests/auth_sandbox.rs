@@ -94,7 +94,10 @@ async fn login_then_listing_then_silent_refresh_after_expiry_then_logout() {
     assert!(err.to_string().contains("pcx login"), "{err}");
 
     let identity = login(&sandbox, &dir, CLIENT).await.unwrap();
-    assert!(identity.user.is_some() && identity.mfa, "{identity:?}");
+    assert!(
+        identity.user.is_some() && identity.mfa == Some(true),
+        "{identity:?}"
+    );
     assert_eq!(
         customers(&sandbox, auth::token_provider(&listing, &env_of(&[])))
             .await

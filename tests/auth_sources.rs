@@ -39,7 +39,7 @@ async fn the_environment_token_wins_over_the_command_and_the_cache() {
     assert!(!provider.can_refresh());
     let identity = provider.identity().unwrap();
     assert_eq!(identity.user.as_deref(), Some("env@contoso.example"));
-    assert!(identity.mfa);
+    assert_eq!(identity.mfa, Some(true));
 
     assert_eq!(auth::token_source(&s, &env_of(&[])), TokenSource::Command);
     let provider = auth::token_provider(&s, &env_of(&[]));

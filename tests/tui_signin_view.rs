@@ -162,6 +162,22 @@ fn a_token_without_mfa_is_a_coloured_warning_that_reads_without_colour() {
     );
 }
 
+#[test]
+fn a_token_pcx_cannot_read_is_not_accused_of_lacking_mfa() {
+    let mut d = Driver::new(120, 40);
+    let mut opaque = alice(false);
+    opaque.mfa = None;
+    d.model.signin = SignIn::new(Renewal::InPlace, Account::Token(Some(opaque)));
+    d.customers_loaded(customers(0..3), None);
+    let buf = render(&d, 120, 40, &Theme::new(true, false));
+    assert!(find(&buf, "no MFA").is_none(), "{}", status_line(&buf));
+    assert!(
+        find(&buf, "alice@partner.onmicrosoft.com").is_some(),
+        "{}",
+        status_line(&buf)
+    );
+}
+
 /// Opens the first customer and has its users refused (the modal opens).
 fn users_on(d: &mut Driver) {
     d.send(code(KeyCode::Enter));

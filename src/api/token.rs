@@ -45,8 +45,16 @@ pub struct Identity {
     pub tenant: Option<String>,
     /// `exp`.
     pub expires_at: Option<SystemTime>,
-    /// `amr` lists `mfa`: Partner Center rejects App+User calls without it.
-    pub mfa: bool,
+    /// Whether `amr` lists `mfa` (Partner Center rejects App+User calls without it); `None`
+    /// when the token is not a JWT and pcx cannot tell.
+    pub mfa: Option<bool>,
+}
+
+impl Identity {
+    /// The token is known to carry no MFA claim (an unreadable token is not accused of it).
+    pub fn lacks_mfa(&self) -> bool {
+        self.mfa == Some(false)
+    }
 }
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

@@ -320,7 +320,7 @@ pub(crate) fn on_signed_in(model: &mut Model, attempt: u64, identity: Identity, 
         .user
         .clone()
         .unwrap_or_else(|| "an unknown user".into());
-    let mfa = identity.mfa;
+    let lacks_mfa = identity.lacks_mfa();
     let signin = &mut model.signin;
     signin.flow = Flow::Idle;
     signin.visible = false;
@@ -329,14 +329,14 @@ pub(crate) fn on_signed_in(model: &mut Model, attempt: u64, identity: Identity, 
         signin.account = Account::Token(Some(identity));
     }
     retry_signed_out(model, fx);
-    if mfa {
-        flash(model, format!("signed in as {who}"), Tone::Ok);
-    } else {
+    if lacks_mfa {
         flash(
             model,
             format!("signed in as {who}, but {}", auth::NO_MFA_WARNING),
             Tone::Warn,
         );
+    } else {
+        flash(model, format!("signed in as {who}"), Tone::Ok);
     }
 }
 
@@ -361,8 +361,8 @@ pub(crate) fn on_identity(model: &mut Model, identity: Option<Identity>) {
     }
     // Said once when a token without MFA appears, not on every silent refresh.
     let newly_without_mfa = match (&identity, current) {
-        (Some(new), Some(old)) => !new.mfa && (old.mfa || old.user != new.user),
-        (Some(new), None) => !new.mfa,
+        (Some(new), Some(old)) => new.lacks_mfa() && (!old.lacks_mfa() || old.user != new.user),
+        (Some(new), None) => new.lacks_mfa(),
         (None, _) => false,
     };
     model.signin.account = Account::Token(identity);

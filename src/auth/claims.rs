@@ -49,7 +49,7 @@ pub fn identity_from_jwt(token: &str) -> Option<Identity> {
         user,
         tenant: text("tid"),
         expires_at: claims.get("exp").and_then(unix_time),
-        mfa,
+        mfa: Some(mfa),
     })
 }
 
@@ -143,7 +143,7 @@ mod tests {
         assert_eq!(id.user.as_deref(), Some("ops@contoso.com"));
         assert_eq!(id.tenant.as_deref(), Some("t-1"));
         assert_eq!(id.expires_at, Some(from_unix(1_700_000_000)));
-        assert!(id.mfa);
+        assert_eq!(id.mfa, Some(true));
         let id = identity_from_jwt(&jwt(
             r#"{"preferred_username":"a\u001b[2Jb","amr":["pwd"]}"#,
         ))
@@ -153,7 +153,7 @@ mod tests {
             Some("a[2Jb"),
             "control characters are stripped"
         );
-        assert!(!id.mfa);
+        assert_eq!(id.mfa, Some(false));
         assert_eq!(id.expires_at, None);
     }
 

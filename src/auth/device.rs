@@ -217,7 +217,7 @@ pub(crate) fn save_login(
     tracing::info!(
         user = identity.user.as_deref().unwrap_or("unknown"),
         tenant = identity.tenant.as_deref().unwrap_or("unknown"),
-        mfa = identity.mfa,
+        mfa = ?identity.mfa,
         path = %settings.cache_file.display(),
         "signed in; sign-in saved"
     );

@@ -152,10 +152,10 @@ fn show_identity(out: &mut dyn Write, identity: &Identity, now: SystemTime) -> i
             format!("{state} {} ({})", relative(exp, now), format_utc(exp)),
         )?;
     }
-    if identity.mfa {
-        row(out, "MFA", "yes")
-    } else {
-        row(out, "MFA", format!("no — {NO_MFA_WARNING}"))
+    match identity.mfa {
+        Some(true) => row(out, "MFA", "yes"),
+        Some(false) => row(out, "MFA", format!("no — {NO_MFA_WARNING}")),
+        None => row(out, "MFA", "unknown (the access token is not a JWT)"),
     }
 }
 

@@ -252,7 +252,7 @@ pub async fn login_with(
     let _ = out.flush();
     let identity = login.complete().await?;
     let _ = writeln!(out, "{}", signed_in_line(&identity, &settings.cache_file));
-    if !identity.mfa {
+    if identity.lacks_mfa() {
         let _ = writeln!(out, "warning: {}", NO_MFA_WARNING);
     }
     Ok(identity)

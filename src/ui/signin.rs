@@ -178,7 +178,7 @@ pub fn account_label(model: &Model, theme: &Theme) -> Option<AccountLabel> {
             }
             forms.push(user);
             Some(AccountLabel {
-                alert: (!identity.mfa).then(|| format!("{warn} no MFA")),
+                alert: identity.lacks_mfa().then(|| format!("{warn} no MFA")),
                 forms,
             })
         }
@@ -278,7 +278,11 @@ fn pieces(model: &Model, theme: &Theme, compact: bool) -> Vec<Piece> {
             ));
         }
     }
-    if let Some(identity) = model.signin.identity().filter(|i| !i.mfa && !compact) {
+    if let Some(identity) = model
+        .signin
+        .identity()
+        .filter(|i| i.lacks_mfa() && !compact)
+    {
         let (warn, _) = theme.mark(crate::app::rows::Mark::Attention);
         let who = sanitize(identity.user.as_deref().unwrap_or("the last sign-in"));
         out.push(Piece::Blank);

@@ -21,7 +21,7 @@ pub fn alice(mfa: bool) -> Identity {
         tenant: Some("0b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d".into()),
         // 2023-11-14 22:13:20 UTC
         expires_at: Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000)),
-        mfa,
+        mfa: Some(mfa),
     }
 }
 
