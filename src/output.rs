@@ -233,12 +233,15 @@ impl Rows for Customer {
     const TABLE_KEEP: &'static [usize] = &[2];
 
     fn csv_rows(&self) -> Vec<Vec<String>> {
-        let profile = self.company_profile.clone().unwrap_or_default();
+        let tenant_id = self
+            .company_profile
+            .as_ref()
+            .and_then(|p| p.tenant_id.as_deref());
         vec![vec![
             text(&self.id),
-            text(&profile.company_name),
-            text(&profile.domain),
-            text(&profile.tenant_id),
+            self.company_name().unwrap_or_default().to_string(),
+            self.domain().unwrap_or_default().to_string(),
+            tenant_id.unwrap_or_default().to_string(),
             self.relationship_to_partner
                 .as_ref()
                 .map(|r| r.to_string())
@@ -329,6 +332,18 @@ fn plan_csv(plan: Option<&ServicePlan>) -> [String; 5] {
     }
 }
 
+/// The SKU of a licence or subscribed SKU; an absent one reads as empty cells.
+fn sku_of(sku: &Option<ProductSku>) -> &ProductSku {
+    static NONE: ProductSku = ProductSku {
+        id: None,
+        name: None,
+        sku_part_number: None,
+        target_type: None,
+        license_group_id: None,
+    };
+    sku.as_ref().unwrap_or(&NONE)
+}
+
 /// The SKU's own CSV cells, shared by licences and subscribed SKUs.
 fn sku_csv(sku: &ProductSku) -> Vec<String> {
     vec![
@@ -340,6 +355,18 @@ fn sku_csv(sku: &ProductSku) -> Vec<String> {
             .map(|g| g.to_string())
             .unwrap_or_default(),
     ]
+}
+
+/// CSV rows: `prefix` followed by each plan's cells, one row per plan.
+fn csv_per_plan(prefix: Vec<String>, plans: &[ServicePlan]) -> Vec<Vec<String>> {
+    per_plan(plans)
+        .into_iter()
+        .map(|plan| {
+            let mut row = prefix.clone();
+            row.extend(plan_csv(plan));
+            row
+        })
+        .collect()
 }
 
 /// One item per plan; a SKU without plans (group2) still gets one row.
@@ -381,19 +408,11 @@ impl Rows for License {
     ];
 
     fn csv_rows(&self) -> Vec<Vec<String>> {
-        let sku = self.product_sku.clone().unwrap_or_default();
-        per_plan(&self.service_plans)
-            .into_iter()
-            .map(|plan| {
-                let mut row = sku_csv(&sku);
-                row.extend(plan_csv(plan));
-                row
-            })
-            .collect()
+        csv_per_plan(sku_csv(sku_of(&self.product_sku)), &self.service_plans)
     }
 
     fn table_rows(&self) -> Vec<Vec<String>> {
-        let sku = self.product_sku.clone().unwrap_or_default();
+        let sku = sku_of(&self.product_sku);
         per_plan(&self.service_plans)
             .into_iter()
             .enumerate()
@@ -456,28 +475,21 @@ impl Rows for SubscribedSku {
     ];
 
     fn csv_rows(&self) -> Vec<Vec<String>> {
-        let sku = self.product_sku.clone().unwrap_or_default();
-        per_plan(&self.service_plans)
-            .into_iter()
-            .map(|plan| {
-                let mut row = sku_csv(&sku);
-                row.extend([
-                    status(&self.capability_status),
-                    number(self.total_units),
-                    number(self.consumed_units),
-                    number(self.available_units),
-                    number(self.active_units),
-                    number(self.warning_units),
-                    number(self.suspended_units),
-                ]);
-                row.extend(plan_csv(plan));
-                row
-            })
-            .collect()
+        let mut sku = sku_csv(sku_of(&self.product_sku));
+        sku.extend([
+            status(&self.capability_status),
+            number(self.total_units),
+            number(self.consumed_units),
+            number(self.available_units),
+            number(self.active_units),
+            number(self.warning_units),
+            number(self.suspended_units),
+        ]);
+        csv_per_plan(sku, &self.service_plans)
     }
 
     fn table_rows(&self) -> Vec<Vec<String>> {
-        let sku = self.product_sku.clone().unwrap_or_default();
+        let sku = sku_of(&self.product_sku);
         let troubled = self
             .service_plans
             .iter()

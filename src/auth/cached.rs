@@ -5,6 +5,7 @@
 //! Never logs a token or puts one in an error.
 
 use super::cache::{self, LoginEntry, LoginFilter};
+use super::claims::IdentityCell;
 use super::device::{identity_of, new_entry};
 use super::oauth::{self, Endpoints, PostError};
 use super::{AuthError, LoginSettings};
@@ -24,7 +25,7 @@ pub struct LoginCacheToken {
     not_signed_in: String,
     /// One refresh at a time; concurrent requests wait for it instead of refreshing again.
     current: tokio::sync::Mutex<Held>,
-    identity: Mutex<Option<Identity>>,
+    identity: IdentityCell,
     http: Mutex<Option<reqwest::Client>>,
     clock: Clock,
 }
@@ -52,7 +53,7 @@ impl LoginCacheToken {
             .ok()
             .and_then(|c| c.select(&filter).cloned());
         Self {
-            identity: Mutex::new(initial.as_ref().map(identity_of)),
+            identity: IdentityCell::new(initial.as_ref().map(identity_of)),
             current: tokio::sync::Mutex::new(Held {
                 entry: initial,
                 stamp,
@@ -88,20 +89,20 @@ impl LoginCacheToken {
         current.stamp = stamp;
         let Some(entry) = on_disk else {
             current.entry = None;
-            self.set_identity(None);
+            self.identity.set(None);
             return Err(AuthError::NotSignedIn(self.not_signed_in.clone()));
         };
         let newer = held.as_ref() != Some(&entry.access_token);
         if entry.is_fresh(now) && (!refresh || newer) {
             tracing::debug!("using the access token saved in the login cache");
-            self.set_identity(Some(identity_of(&entry)));
+            self.identity.set(Some(identity_of(&entry)));
             let token = entry.access_token.clone();
             current.entry = Some(entry);
             return Ok(token);
         }
         let refreshed = self.refresh(&entry, now).await?;
         let token = refreshed.access_token.clone();
-        self.set_identity(Some(identity_of(&refreshed)));
+        self.identity.set(Some(identity_of(&refreshed)));
         current.entry = Some(refreshed);
         current.stamp = file_stamp(&self.cache_file);
         Ok(token)
@@ -178,10 +179,6 @@ impl LoginCacheToken {
         *slot = Some(http.clone());
         Ok(http)
     }
-
-    fn set_identity(&self, identity: Option<Identity>) {
-        *self.identity.lock().unwrap_or_else(|p| p.into_inner()) = identity;
-    }
 }
 
 impl TokenProvider for LoginCacheToken {
@@ -194,9 +191,6 @@ impl TokenProvider for LoginCacheToken {
     }
 
     fn identity(&self) -> Option<Identity> {
-        self.identity
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.identity.get()
     }
 }

@@ -5,6 +5,7 @@
 use crate::api::token::Identity;
 use base64::Engine;
 use serde_json::Value;
+use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The payload of a JWT (header.payload.signature), if the text is one.
@@ -21,6 +22,24 @@ fn payload(token: &str) -> Option<serde_json::Map<String, Value>> {
     match serde_json::from_slice(&bytes).ok()? {
         Value::Object(map) => Some(map),
         _ => None,
+    }
+}
+
+/// Who a provider's current token speaks for, read by the UI thread while requests renew it.
+#[derive(Default)]
+pub(crate) struct IdentityCell(Mutex<Option<Identity>>);
+
+impl IdentityCell {
+    pub fn new(identity: Option<Identity>) -> Self {
+        Self(Mutex::new(identity))
+    }
+
+    pub fn set(&self, identity: Option<Identity>) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = identity;
+    }
+
+    pub fn get(&self) -> Option<Identity> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 }
 

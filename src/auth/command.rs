@@ -5,11 +5,11 @@
 
 use super::AuthError;
 use super::cached::Clock;
-use super::claims::{identity_from_jwt, jwt_expiry};
+use super::claims::{IdentityCell, identity_from_jwt, jwt_expiry};
 use crate::api::error::ApiError;
 use crate::api::token::{BoxFuture, Identity, Secret, TokenProvider};
 use std::process::Stdio;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 /// How long an opaque token (not a JWT, no expiry known) is reused.
@@ -24,7 +24,7 @@ const STDERR_LINES: usize = 8;
 pub struct CommandToken {
     command: String,
     cached: tokio::sync::Mutex<Option<(Secret, SystemTime)>>,
-    identity: Mutex<Option<Identity>>,
+    identity: IdentityCell,
     clock: Clock,
     timeout: Duration,
 }
@@ -34,7 +34,7 @@ impl CommandToken {
         Self {
             command: command.into(),
             cached: tokio::sync::Mutex::new(None),
-            identity: Mutex::new(None),
+            identity: IdentityCell::default(),
             clock: Arc::new(SystemTime::now),
             timeout: COMMAND_TIMEOUT,
         }
@@ -63,8 +63,7 @@ impl CommandToken {
         }
         let token = self.run().await?;
         let valid_until = valid_until(&token, now);
-        *self.identity.lock().unwrap_or_else(|p| p.into_inner()) =
-            identity_from_jwt(token.expose());
+        self.identity.set(identity_from_jwt(token.expose()));
         *cached = Some((token.clone(), valid_until));
         Ok(token)
     }
@@ -125,10 +124,7 @@ impl TokenProvider for CommandToken {
     }
 
     fn identity(&self) -> Option<Identity> {
-        self.identity
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.identity.get()
     }
 }
 

@@ -52,9 +52,9 @@ pub fn deleted_user(i: u32) -> UserRow {
     UserRow::new(Resource::<CustomerUser>::parse(&json).unwrap())
 }
 
-/// A licence with plans in the given statuses.
-pub fn licence(i: u32, name: &str, statuses: &[&str]) -> LicenceRow {
-    let plans: Vec<serde_json::Value> = statuses
+/// Service plans of SKU `i` in the given statuses, as the API sends them.
+fn plans_json(i: u32, name: &str, statuses: &[&str]) -> Vec<serde_json::Value> {
+    statuses
         .iter()
         .enumerate()
         .map(|(n, s)| {
@@ -66,7 +66,12 @@ pub fn licence(i: u32, name: &str, statuses: &[&str]) -> LicenceRow {
                 "targetType": "User",
             })
         })
-        .collect();
+        .collect()
+}
+
+/// A licence with plans in the given statuses.
+pub fn licence(i: u32, name: &str, statuses: &[&str]) -> LicenceRow {
+    let plans = plans_json(i, name, statuses);
     let json = serde_json::json!({
         "servicePlans": plans,
         "productSku": {"id": guid(3, i), "name": name, "skuPartNumber": format!("SKU_{i}"), "licenseGroupId": "group1"},
@@ -76,19 +81,7 @@ pub fn licence(i: u32, name: &str, statuses: &[&str]) -> LicenceRow {
 }
 
 pub fn sku(i: u32, name: &str, total: i64, consumed: i64, statuses: &[&str]) -> SkuRow {
-    let plans: Vec<serde_json::Value> = statuses
-        .iter()
-        .enumerate()
-        .map(|(n, s)| {
-            serde_json::json!({
-                "displayName": format!("Plan {n} of {name}"),
-                "serviceName": format!("PLAN_{n}"),
-                "id": guid(4, i * 100 + n as u32),
-                "capabilityStatus": s,
-                "targetType": "User",
-            })
-        })
-        .collect();
+    let plans = plans_json(i, name, statuses);
     let json = serde_json::json!({
         "availableUnits": total - consumed, "activeUnits": total, "consumedUnits": consumed,
         "suspendedUnits": 0, "totalUnits": total, "warningUnits": 0,
