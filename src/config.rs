@@ -512,9 +512,19 @@ fn check_authority(text: &str) -> Result<String, String> {
     Ok(text.trim().trim_end_matches('/').to_string())
 }
 
+/// A tenant id, domain or `organizations`/`common`: one safe path segment.
+pub fn is_tenant(tenant: &str) -> bool {
+    !tenant.is_empty()
+        && tenant.len() <= 256
+        && tenant
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        && tenant.chars().any(|c| c.is_ascii_alphanumeric())
+}
+
 fn check_tenant(text: &str) -> Result<String, String> {
     let t = text.trim();
-    if crate::auth::is_tenant(t) {
+    if is_tenant(t) {
         Ok(t.to_string())
     } else {
         Err(format!(

@@ -9,7 +9,7 @@ use crossterm::event::KeyCode;
 use pcx::app::cache::Status;
 use pcx::app::model::{Query, ScreenKind};
 use pcx::app::msg::{Effect, Msg};
-use pcx::app::signin::{Account, Flow, Renewal, SignIn};
+use pcx::app::session::{Account, Flow, Renewal, SignIn};
 use pcx::fetch::Payload;
 use pcx::ui::Theme;
 use std::time::{Duration, UNIX_EPOCH};

@@ -13,7 +13,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use pcx::api::{ApiClient, ClientConfig, RetryPolicy, Secret, TokenProvider};
 use pcx::app::cache::Status;
 use pcx::app::model::{Model, ScreenKind};
-use pcx::app::signin::{Account, Flow};
+use pcx::app::session::{Account, Flow};
 use pcx::app::{ChannelEvents, SignInOptions, UiOptions, run_with};
 use pcx::auth::{self, LoginSettings, PollPolicy, TokenSource};
 use pcx::cli::{GlobalArgs, LoginArgs};

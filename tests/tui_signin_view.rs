@@ -7,7 +7,7 @@ mod tui_support;
 use crossterm::event::KeyCode;
 use pcx::app::model::ScreenKind;
 use pcx::app::msg::Msg;
-use pcx::app::signin::{Account, Renewal, SignIn};
+use pcx::app::session::{Account, Renewal, SignIn};
 use pcx::ui::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};

@@ -3,6 +3,7 @@
 //! an `ApiError`. It never writes (only GET) and never sends a token anywhere but the API root
 //! over https (or plain http to loopback), and never puts a token in a URL or a log.
 
+use super::call::{CallContext, RetryNotice, RetryPolicy};
 use super::error::{ApiError, ErrorDetail};
 use super::http::{
     backoff, bad_json, check_base_url, filter_json, install_crypto_provider, join, path_and_query,
@@ -22,29 +23,6 @@ use uuid::Uuid;
 /// Partner Center's page size limit for customers and users.
 pub const MAX_PAGE_SIZE: u32 = 500;
 pub const DEFAULT_BASE_URL: &str = "https://api.partnercenter.microsoft.com";
-
-/// How hard the client tries before giving up.
-#[derive(Clone, Debug)]
-pub struct RetryPolicy {
-    /// Attempts per call, the first included.
-    pub max_attempts: u32,
-    /// Backoff before the first retry of a 5xx or transport error; doubles each time.
-    pub base_delay: Duration,
-    pub max_delay: Duration,
-    /// The longest `Retry-After` pcx waits out by itself; longer ones end in `Throttled`.
-    pub max_retry_after: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            max_attempts: 4,
-            base_delay: Duration::from_millis(500),
-            max_delay: Duration::from_secs(8),
-            max_retry_after: Duration::from_secs(60),
-        }
-    }
-}
 
 /// Settings of a client.
 #[derive(Clone, Debug)]
@@ -68,45 +46,6 @@ impl ClientConfig {
             request_timeout: Duration::from_secs(60),
             max_body_bytes: 32 * 1024 * 1024,
         }
-    }
-}
-
-/// A retry the client is about to make, for the UI to show ("retrying in 12 s").
-#[derive(Clone, Debug, PartialEq)]
-pub struct RetryNotice {
-    /// The attempt that will follow the wait (2 for the first retry).
-    pub next_attempt: u32,
-    pub wait: Duration,
-    /// Why: "throttled (HTTP 429)", "HTTP 503", "timeout", "connection dropped".
-    pub reason: String,
-}
-
-pub type RetryObserver = Arc<dyn Fn(RetryNotice) + Send + Sync>;
-
-/// Per user action: one correlation id for all its requests, and who to tell about retries.
-#[derive(Clone)]
-pub struct CallContext {
-    pub correlation_id: Uuid,
-    pub on_retry: Option<RetryObserver>,
-}
-
-impl CallContext {
-    pub fn new() -> Self {
-        Self {
-            correlation_id: Uuid::new_v4(),
-            on_retry: None,
-        }
-    }
-
-    pub fn with_retry_observer(mut self, observer: RetryObserver) -> Self {
-        self.on_retry = Some(observer);
-        self
-    }
-}
-
-impl Default for CallContext {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

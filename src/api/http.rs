@@ -2,7 +2,7 @@
 //! carry a token, the headers Partner Center expects, retry timing, reading a bounded body, and
 //! turning transport failures into `ApiError`s. Nothing here logs or formats a token.
 
-use super::client::{CallContext, RetryPolicy};
+use super::call::{CallContext, RetryPolicy};
 use super::error::ApiError;
 use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};

@@ -1,5 +1,6 @@
 //! The Partner Center API layer: resources, errors, paging and the HTTP client.
 
+pub mod call;
 pub mod client;
 pub mod error;
 mod http;
@@ -8,10 +9,8 @@ pub mod model;
 pub mod paging;
 pub mod token;
 
-pub use client::{
-    ApiClient, CallContext, ClientConfig, CustomerQuery, CustomerSearch, RetryNotice, RetryPolicy,
-    UserQuery,
-};
+pub use call::{CallContext, RetryNotice, RetryObserver, RetryPolicy};
+pub use client::{ApiClient, ClientConfig, CustomerQuery, CustomerSearch, UserQuery};
 pub use error::{ApiError, ErrorDetail};
 pub use model::*;
 pub use paging::{Cursor, Page};

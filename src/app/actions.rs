@@ -4,9 +4,8 @@
 
 use super::cache::Table;
 use super::model::{Model, Screen, ScreenKind};
-use super::msg::{Effect, ExportJob};
+use super::msg::{Effect, ExportJob, Fx};
 use super::rows::Tone;
-use super::update::{Fx, flash};
 use serde_json::Value;
 
 /// `y`: pushes the exact JSON the API sent for the selected item.
@@ -18,12 +17,12 @@ pub fn raw(model: &mut Model) {
     let view = screen.view(&model.cache);
     let Some(table) = view.table() else {
         drop(view);
-        flash(model, "nothing loaded here yet", Tone::Dim);
+        model.flash("nothing loaded here yet", Tone::Dim);
         return;
     };
     let Some(row) = screen.selected_row(table.len()) else {
         drop(view);
-        flash(model, "no row selected", Tone::Dim);
+        model.flash("no row selected", Tone::Dim);
         return;
     };
     let label = table.label(row).to_string();
@@ -37,7 +36,7 @@ pub fn raw(model: &mut Model) {
     };
     drop(view);
     let Some(text) = text else {
-        flash(model, "the API sent nothing for this item", Tone::Dim);
+        model.flash("the API sent nothing for this item", Tone::Dim);
         return;
     };
     let lines = pretty_lines(&text);
@@ -99,7 +98,7 @@ pub fn selected_id(model: &Model) -> Option<String> {
 pub fn copy(model: &mut Model, fx: &mut Fx) {
     match selected_id(model) {
         Some(id) => fx.effects.push(Effect::Copy(id)),
-        None => flash(model, "nothing to copy: no id here", Tone::Dim),
+        None => model.flash("nothing to copy: no id here", Tone::Dim),
     }
 }
 
@@ -148,11 +147,7 @@ pub fn export(model: &mut Model, fx: &mut Fx) {
         }
         _ => {
             drop(view);
-            flash(
-                model,
-                "nothing to export here: open a loaded list",
-                Tone::Dim,
-            );
+            model.flash("nothing to export here: open a loaded list", Tone::Dim);
         }
     }
 }

@@ -2,17 +2,26 @@
 //! view the generic list code (cursor, filter, view, export) reads. Answers are applied only
 //! when the entry is still waiting for that request id. No I/O, no screen state.
 
-use super::filter::SearchText;
-use super::model::{Loadable, Query, RequestId};
 use super::rows::{Cell, Column};
 use super::rows::{
     CustomerRow, LicenceRow, Mark, PLAN_COLUMNS, Row, SkuRow, UserRow, plan_cell, plan_haystack,
     plan_label, widen,
 };
 use crate::api::{ApiError, Cursor, RetryNotice, ServicePlan};
+use crate::fetch::records::SearchText;
+use crate::fetch::{Query, RequestId};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::time::Instant;
+
+/// Remote data and where its load stands.
+#[derive(Clone, Debug)]
+pub enum Loadable<T> {
+    NotLoaded,
+    Loading(RequestId),
+    Ready(T),
+    Failed(ApiError),
+}
 
 /// What an outstanding request on a loaded list is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

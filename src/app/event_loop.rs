@@ -8,7 +8,7 @@
 use super::effects::{osc52, timestamp_now, write_export};
 use super::model::Model;
 use super::msg::{Effect, Msg};
-use super::signin::SignIn;
+use super::session::SignIn;
 use super::signin_task::SignInRunner;
 use super::{AppError, FRAME_INTERVAL, UiOptions, update};
 use crate::api::ApiClient;

@@ -3,38 +3,11 @@
 //! grows and scans only new rows when a page arrives. It never reorders or copies rows.
 
 use super::cache::Table;
+pub use crate::fetch::records::SearchText;
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::cell::RefCell;
 use tui_input::{Input, InputRequest};
-
-/// A row's search text, with the folded form the fast path needs when the text is not ASCII:
-/// the first character of each grapheme, accents removed and lower-cased, exactly as nucleo
-/// compares them. Folding once when the row arrives keeps every keystroke a byte scan.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SearchText {
-    text: Box<str>,
-    folded: Option<Box<str>>,
-}
-
-impl SearchText {
-    pub fn new(text: String) -> Self {
-        let folded = (!text.is_ascii()).then(|| {
-            nucleo_matcher::chars::graphemes(&text)
-                .map(|c| nucleo_matcher::chars::to_lower_case(nucleo_matcher::chars::normalize(c)))
-                .collect::<String>()
-                .into_boxed_str()
-        });
-        Self {
-            text: text.into_boxed_str(),
-            folded,
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-}
 
 thread_local! {
     // A matcher owns sizeable scratch memory; one per thread is reused for every filter.
@@ -184,13 +157,14 @@ fn retain(candidates: Vec<u32>, pattern: &Pattern, table: &dyn Table) -> Vec<u32
 fn atom_matches(atom: &Atom, hay: &SearchText, matcher: &mut Matcher, buf: &mut Vec<char>) -> bool {
     if let Utf32Str::Ascii(needle) = atom.needle_text() {
         let fold = !needle.iter().any(u8::is_ascii_uppercase);
-        match (&hay.folded, fold) {
-            (None, _) => return subsequence(needle, hay.text.as_bytes(), fold),
+        match (hay.folded(), fold) {
+            (None, _) => return subsequence(needle, hay.as_str().as_bytes(), fold),
             (Some(folded), true) => return subsequence(needle, folded.as_bytes(), false),
             (Some(_), false) => {}
         }
     }
-    atom.score(Utf32Str::new(&hay.text, buf), matcher).is_some()
+    atom.score(Utf32Str::new(hay.as_str(), buf), matcher)
+        .is_some()
 }
 
 fn subsequence(needle: &[u8], hay: &[u8], fold: bool) -> bool {

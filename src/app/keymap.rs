@@ -286,6 +286,17 @@ pub fn help_lines(ascii: bool) -> Vec<(String, &'static str)> {
     out
 }
 
+/// The help's legend below the keys, after a blank line; the view puts the glyphs before each.
+pub const LEGEND: [&str; 2] = [
+    "row marks: plans need attention / over-consumed; deleted user",
+    "Enabled/Assigned; Warning or unknown; Suspended, Disabled, LockedOut, Deleted",
+];
+
+/// Lines in the help overlay: the keys, a blank line and the legend.
+pub fn help_line_count() -> usize {
+    help_lines(false).len() + 1 + LEGEND.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,10 +5,8 @@
 
 use super::cache::{Applied, Pending, Retry, Status, View, apply};
 use super::model::{Model, Preview, Query, RequestId, ScreenKind};
-use super::msg::Effect;
-use super::nav::{self, page_rows};
+use super::msg::{Effect, Fx};
 use super::rows::{Row, Tone};
-use super::update::{Fx, flash};
 use crate::api::{Cursor, RetryNotice};
 use crate::fetch::{FetchCmd, FetchDone, Payload};
 use std::time::Instant;
@@ -65,7 +63,7 @@ pub fn refresh(model: &mut Model, query: &Query, fx: &mut Fx) {
 pub fn refresh_top(model: &mut Model, fx: &mut Fx) {
     match model.top().kind.query() {
         Some(query) => refresh(model, &query, fx),
-        None => flash(model, "nothing to refresh in the raw JSON view", Tone::Dim),
+        None => model.flash("nothing to refresh in the raw JSON view", Tone::Dim),
     }
 }
 
@@ -84,7 +82,7 @@ fn cancel(model: &mut Model, query: &Query, id: RequestId, fx: &mut Fx) {
 
 /// After a screen was left: cancels what no remaining screen waits for.
 pub fn release(model: &mut Model, query: &Query, fx: &mut Fx) {
-    if nav::shown(model, query) {
+    if model.shows(query) {
         return;
     }
     if let Some(id) = model.cache.waiting_for(query) {
@@ -114,7 +112,7 @@ pub fn maybe_next_page(model: &mut Model, fx: &mut Fx) {
         return;
     };
     let visible = screen.visible_len(len);
-    let ahead = model.settings.lookahead.max(page_rows(model));
+    let ahead = model.settings.lookahead.max(model.page_rows());
     if screen.selected + ahead >= visible {
         next_page(model, &query, fx);
     }
@@ -198,7 +196,7 @@ pub fn on_fetched(model: &mut Model, done: FetchDone, now: Instant, fx: &mut Fx)
     if matches!(applied, Applied::Loaded | Applied::Replaced) {
         update_marks(model, &query);
     }
-    let rows = page_rows(model);
+    let rows = model.page_rows();
     let Model { screens, cache, .. } = model;
     for screen in screens
         .iter_mut()
@@ -211,7 +209,7 @@ pub fn on_fetched(model: &mut Model, done: FetchDone, now: Instant, fx: &mut Fx)
         if let Some(filter) = &mut screen.filter {
             filter.sync(table.as_ref(), info.generation);
         }
-        nav::reselect(screen, table.as_ref(), rows);
+        screen.reselect(table.as_ref(), rows);
     }
     let top_shows = model.top().kind.query().as_ref() == Some(&query);
     if top_shows && applied == Applied::Loaded {
@@ -260,14 +258,14 @@ fn update_marks(model: &mut Model, query: &Query) {
         } => {
             let marked = matches!(
                 model.cache.licences.get(query).map(|e| &e.load),
-                Some(super::model::Loadable::Ready(list)) if list.rows.iter().any(|r| r.attention > 0)
+                Some(super::cache::Loadable::Ready(list)) if list.rows.iter().any(|r| r.attention > 0)
             );
             model.marks.set_user(customer_id, user_id, marked);
         }
         Query::Skus { customer_id } => {
             let marked = matches!(
                 model.cache.skus.get(query).map(|e| &e.load),
-                Some(super::model::Loadable::Ready(list))
+                Some(super::cache::Loadable::Ready(list))
                     if list.rows.iter().any(|r| r.mark() != super::rows::Mark::None)
             );
             model.marks.set_customer_skus(customer_id, marked);

@@ -8,11 +8,13 @@ pub mod effects;
 mod event_loop;
 pub mod filter;
 pub mod keymap;
+pub mod layout;
 pub(crate) mod loading;
 pub mod model;
 pub mod msg;
 pub(crate) mod nav;
 pub mod rows;
+pub mod session;
 pub mod signin;
 mod signin_task;
 mod terminal;
@@ -20,7 +22,7 @@ pub mod update;
 
 pub use event_loop::{ChannelEvents, RawTerminal, run_with};
 pub use model::Model;
-pub use signin::SignInOptions;
+pub use session::SignInOptions;
 pub use terminal::run_terminal;
 
 use std::path::PathBuf;

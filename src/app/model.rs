@@ -2,59 +2,15 @@
 //! the transient status message, and what is in flight. `update` changes it; the view only
 //! reads it. Nothing here performs I/O or reads the clock.
 
-use super::cache::{Cache, View};
+pub use super::cache::Loadable;
+use super::cache::{Cache, Table, View};
 use super::filter::Filter;
 use super::rows::Tone;
-use super::signin::SignIn;
-use crate::api::ApiError;
+use super::session::SignIn;
+pub use crate::fetch::{Query, RequestId};
 use std::collections::{HashMap, HashSet};
-use std::fmt;
 use std::time::{Duration, Instant};
 use tui_input::Input;
-
-/// The identity of one request: an answer is applied only while something waits for it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RequestId(pub u64);
-
-impl fmt::Display for RequestId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "#{}", self.0)
-    }
-}
-
-/// Remote data and where its load stands.
-#[derive(Clone, Debug)]
-pub enum Loadable<T> {
-    NotLoaded,
-    Loading(RequestId),
-    Ready(T),
-    Failed(ApiError),
-}
-
-/// One thing the explorer can ask Partner Center for; the cache key.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Query {
-    /// The partner's customers, or those whose company name starts with `search`.
-    Customers { search: Option<String> },
-    Users {
-        customer_id: Box<str>,
-        deleted: bool,
-    },
-    /// A user's licences (both licence groups, in one request).
-    Licences {
-        customer_id: Box<str>,
-        user_id: Box<str>,
-    },
-    /// A customer's subscribed SKUs.
-    Skus { customer_id: Box<str> },
-}
-
-impl Query {
-    /// Whether the list arrives in pages (the others come whole).
-    pub fn is_paged(&self) -> bool {
-        matches!(self, Self::Customers { .. } | Self::Users { .. })
-    }
-}
 
 /// An item opened on the way down: shown in the breadcrumb, used to build queries.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -190,6 +146,47 @@ impl Screen {
 
     pub fn filter_active(&self) -> bool {
         self.filter.as_ref().is_some_and(Filter::is_active)
+    }
+
+    /// Keeps the selected row inside the visible window, and the window inside the rows.
+    pub fn fix_offset(&mut self, rows: usize, len: usize) {
+        if len == 0 {
+            self.selected = 0;
+            self.offset = 0;
+            return;
+        }
+        self.selected = self.selected.min(len - 1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + rows {
+            self.offset = self.selected + 1 - rows;
+        }
+        self.offset = self.offset.min(len.saturating_sub(rows));
+    }
+
+    /// Finds the remembered row again after the rows or the filter changed.
+    pub fn reselect(&mut self, table: &dyn Table, rows: usize) {
+        let len = self.visible_len(table.len());
+        if let Some(id) = self.selected_id.clone() {
+            let here = self
+                .selected_row(table.len())
+                .and_then(|r| table.id(r))
+                .is_some_and(|current| *current == *id);
+            if !here {
+                let found = (0..table.len())
+                    .find(|&i| table.id(i) == Some(&id))
+                    .and_then(|i| match &self.filter {
+                        Some(f) => f.position_of(i),
+                        None => Some(i),
+                    });
+                if let Some(pos) = found {
+                    self.selected = pos;
+                }
+            }
+        } else if let Some(row) = self.selected_row(table.len()) {
+            self.selected_id = table.id(row).map(Into::into);
+        }
+        self.fix_offset(rows, len);
     }
 }
 
@@ -354,6 +351,27 @@ impl Model {
         let preview = self.preview.as_ref().map(|p| p.due);
         let countdown = self.signin.next_deadline(self.now);
         [spin, preview, countdown].into_iter().flatten().min()
+    }
+
+    /// Rows a list shows at the model's terminal size.
+    pub fn page_rows(&self) -> usize {
+        super::layout::list_height(self.size).max(1)
+    }
+
+    /// Whether any screen still shows `query`.
+    pub fn shows(&self, query: &Query) -> bool {
+        self.screens
+            .iter()
+            .any(|s| s.kind.query().as_ref() == Some(query))
+    }
+
+    /// Shows a short message in the status bar until the next key.
+    pub fn flash(&mut self, text: impl Into<String>, tone: Tone) {
+        self.flash = Some(Flash {
+            text: text.into(),
+            tone,
+        });
+        self.dirty = true;
     }
 
     /// The customer the top screens are about, if any.

@@ -1,12 +1,13 @@
 //! What flows into `update` (messages) and out of it (effects). Plain data: no behaviour.
 
-use super::model::{Query, RequestId};
 use crate::api::RetryNotice;
 use crate::api::token::Identity;
 use crate::fetch::{FetchCmd, FetchDone};
+use crate::fetch::{Query, RequestId};
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
 use std::time::Duration;
+use uuid::Uuid;
 
 /// Everything that can change the model.
 #[derive(Debug)]
@@ -72,4 +73,24 @@ pub struct ExportJob {
     pub view: String,
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
+}
+
+/// Effects collected during one update, and the correlation id of the user action behind them.
+pub(crate) struct Fx {
+    pub effects: Vec<Effect>,
+    correlation: Option<Uuid>,
+}
+
+impl Fx {
+    pub fn new() -> Self {
+        Self {
+            effects: Vec::new(),
+            correlation: None,
+        }
+    }
+
+    /// One correlation id per user action: every request it causes shares it.
+    pub fn correlation(&mut self) -> Uuid {
+        *self.correlation.get_or_insert_with(Uuid::new_v4)
+    }
 }

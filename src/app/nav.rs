@@ -2,28 +2,22 @@
 //! back, tabs of a customer, the customer search, and keeping the selection by id when rows
 //! change. Loads are requested through `loading`; nothing here performs I/O.
 
-use super::cache::Table;
 use super::keymap::Action;
 use super::loading;
-use super::model::{Crumb, Model, Query, Screen, ScreenKind};
+use super::model::{Crumb, Model, Screen, ScreenKind};
+use super::msg::Fx;
 use super::rows::Tone;
-use super::update::{Fx, flash};
 use std::time::Instant;
-
-/// Rows a list shows at the model's terminal size.
-pub fn page_rows(model: &Model) -> usize {
-    crate::ui::layout::list_height(model.size).max(1)
-}
 
 /// Moves the top screen's cursor (or scrolls the raw JSON).
 pub fn move_cursor(model: &mut Model, action: Action) {
-    let rows = page_rows(model);
+    let rows = model.page_rows();
     let Model { screens, cache, .. } = model;
     let Some(screen) = screens.last_mut() else {
         return;
     };
     if let ScreenKind::Raw { lines, .. } = &screen.kind {
-        let height = crate::ui::layout::raw_height(model.size).max(1);
+        let height = super::layout::raw_height(model.size).max(1);
         let max = lines.len().saturating_sub(height);
         let before = screen.offset;
         screen.offset = step(screen.offset, action, max, height);
@@ -43,7 +37,7 @@ pub fn move_cursor(model: &mut Model, action: Action) {
     if let Some(row) = screen.selected_row(table.len()) {
         screen.selected_id = table.id(row).map(Into::into);
     }
-    fix_offset(screen, rows, len);
+    screen.fix_offset(rows, len);
     model.dirty |= before != screen.selected;
 }
 
@@ -68,50 +62,9 @@ pub fn after_move(model: &mut Model, now: Instant, fx: &mut Fx) {
     loading::maybe_next_page(model, fx);
 }
 
-/// Keeps the selected row inside the visible window, and the window inside the rows.
-pub fn fix_offset(screen: &mut Screen, rows: usize, len: usize) {
-    if len == 0 {
-        screen.selected = 0;
-        screen.offset = 0;
-        return;
-    }
-    screen.selected = screen.selected.min(len - 1);
-    if screen.selected < screen.offset {
-        screen.offset = screen.selected;
-    } else if screen.selected >= screen.offset + rows {
-        screen.offset = screen.selected + 1 - rows;
-    }
-    screen.offset = screen.offset.min(len.saturating_sub(rows));
-}
-
-/// Finds the remembered row again after the rows or the filter changed.
-pub fn reselect(screen: &mut Screen, table: &dyn Table, rows: usize) {
-    let len = screen.visible_len(table.len());
-    if let Some(id) = screen.selected_id.clone() {
-        let here = screen
-            .selected_row(table.len())
-            .and_then(|r| table.id(r))
-            .is_some_and(|current| *current == *id);
-        if !here {
-            let found = (0..table.len())
-                .find(|&i| table.id(i) == Some(&id))
-                .and_then(|i| match &screen.filter {
-                    Some(f) => f.position_of(i),
-                    None => Some(i),
-                });
-            if let Some(pos) = found {
-                screen.selected = pos;
-            }
-        }
-    } else if let Some(row) = screen.selected_row(table.len()) {
-        screen.selected_id = table.id(row).map(Into::into);
-    }
-    fix_offset(screen, rows, len);
-}
-
 /// Re-applies the top screen's filter (typed text changed, or cleared) and keeps the selection.
 pub fn refilter(model: &mut Model) {
-    let rows = page_rows(model);
+    let rows = model.page_rows();
     let Model { screens, cache, .. } = model;
     let Some(screen) = screens.last_mut() else {
         return;
@@ -127,7 +80,7 @@ pub fn refilter(model: &mut Model) {
     if let Some(filter) = &mut screen.filter {
         filter.sync(table, generation);
     }
-    reselect(screen, table, rows);
+    screen.reselect(table, rows);
     model.dirty = true;
 }
 
@@ -136,9 +89,9 @@ pub fn clamp_all(model: &mut Model) {
     // A taller terminal shows more of the help: an offset past the end would make `k` seem dead.
     model.help_offset = model
         .help_offset
-        .min(crate::ui::help::max_offset(model.size));
-    let rows = page_rows(model);
-    let raw_rows = crate::ui::layout::raw_height(model.size).max(1);
+        .min(super::layout::help_max_offset(model.size));
+    let rows = model.page_rows();
+    let raw_rows = super::layout::raw_height(model.size).max(1);
     let Model { screens, cache, .. } = model;
     for screen in screens.iter_mut() {
         if let ScreenKind::Raw { lines, .. } = &screen.kind {
@@ -148,7 +101,7 @@ pub fn clamp_all(model: &mut Model) {
         let view = screen.view(cache);
         if let Some(table) = view.table() {
             let len = screen.visible_len(table.len());
-            fix_offset(screen, rows, len);
+            screen.fix_offset(rows, len);
         }
     }
 }
@@ -220,11 +173,7 @@ pub fn open(model: &mut Model, fx: &mut Fx) {
         }
         ScreenKind::Plans { .. } | ScreenKind::Raw { .. } => {
             drop(view);
-            flash(
-                model,
-                "nothing below this level: y shows the raw JSON",
-                Tone::Dim,
-            );
+            model.flash("nothing below this level: y shows the raw JSON", Tone::Dim);
             return;
         }
     };
@@ -255,8 +204,7 @@ pub fn tab(model: &mut Model, forward: bool, fx: &mut Fx) {
         } => (customer.clone(), 1),
         ScreenKind::Skus { customer } => (customer.clone(), 2),
         _ => {
-            flash(
-                model,
+            model.flash(
                 "Tab switches between a customer's users, deleted users and subscribed SKUs",
                 Tone::Dim,
             );
@@ -302,7 +250,7 @@ pub fn skus(model: &mut Model, fx: &mut Fx) {
     };
     match customer {
         Some(customer) => push(model, ScreenKind::Skus { customer }, fx),
-        None => flash(model, "select a customer first", Tone::Dim),
+        None => model.flash("select a customer first", Tone::Dim),
     }
 }
 
@@ -324,12 +272,4 @@ pub fn search_customers(model: &mut Model, prefix: String, _now: Instant, fx: &m
         },
         fx,
     );
-}
-
-/// Whether any screen still shows `query`.
-pub fn shown(model: &Model, query: &Query) -> bool {
-    model
-        .screens
-        .iter()
-        .any(|s| s.kind.query().as_ref() == Some(query))
 }

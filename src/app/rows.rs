@@ -2,12 +2,11 @@
 //! search text precomputed, and the columns each pane shows (used by the view, the column
 //! widths and the CSV export alike). Owns no screen state and performs no I/O.
 
-use super::filter::SearchText;
-use crate::api::{
-    CapabilityStatus, Customer, CustomerUser, License, LicenseGroup, ProductSku, Relationship,
-    Resource, ServicePlan, SubscribedSku, TargetType, UserDomainType, UserState,
+use crate::api::{CapabilityStatus, ServicePlan};
+use crate::fetch::records::SearchText;
+pub use crate::fetch::records::{
+    CustomerRow, LicenceRow, SkuRow, UserRow, or_empty, plan_haystack, plan_label, sku_label,
 };
-use crate::text::sanitize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 
@@ -116,94 +115,12 @@ pub trait Row: Clone + Send + 'static {
     fn raw(&self) -> &RawValue;
 }
 
-/// Replaces a field by its sanitised text, allocating only when something was removed.
-fn clean(field: &mut Option<Box<str>>) {
-    if let Some(text) = field
-        && let Cow::Owned(clean) = sanitize(text)
-    {
-        *text = clean.into_boxed_str();
-    }
-}
-
-/// Replaces a value of an open enum that pcx does not know by its sanitised text (known
-/// values are pcx's own spellings and need nothing).
-macro_rules! clean_enum {
-    ($field:expr, $kind:ident) => {
-        if let Some($kind::Other(text)) = $field
-            && let Cow::Owned(clean) = sanitize(text)
-        {
-            *text = clean.into_boxed_str();
-        }
-    };
-}
-
-fn clean_sku(sku: &mut Option<ProductSku>) {
-    if let Some(sku) = sku {
-        clean(&mut sku.id);
-        clean(&mut sku.name);
-        clean(&mut sku.sku_part_number);
-        clean_enum!(&mut sku.target_type, TargetType);
-        clean_enum!(&mut sku.license_group_id, LicenseGroup);
-    }
-}
-
-fn clean_plans(plans: &mut [ServicePlan]) {
-    for plan in plans {
-        clean(&mut plan.display_name);
-        clean(&mut plan.service_name);
-        clean(&mut plan.id);
-        clean_enum!(&mut plan.capability_status, CapabilityStatus);
-        clean_enum!(&mut plan.target_type, TargetType);
-    }
-}
-
-fn or_empty(field: &Option<Box<str>>) -> &str {
-    field.as_deref().unwrap_or("")
-}
-
-fn haystack(parts: &[&str]) -> SearchText {
-    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
-    for part in parts.iter().filter(|p| !p.is_empty()) {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(part);
-    }
-    SearchText::new(out)
-}
-
 /// The tone a capability status reads in: anything but Enabled/Assigned stands out.
 pub fn status_tone(status: Option<&CapabilityStatus>) -> Tone {
     match status {
         Some(s) if s.is_healthy() => Tone::Ok,
         Some(CapabilityStatus::Warning) | None | Some(CapabilityStatus::Other(_)) => Tone::Warn,
         Some(_) => Tone::Bad,
-    }
-}
-
-/// A customer row.
-#[derive(Clone)]
-pub struct CustomerRow {
-    pub res: Resource<Customer>,
-    search: SearchText,
-}
-
-impl CustomerRow {
-    pub fn new(mut res: Resource<Customer>) -> Self {
-        let c = &mut res.data;
-        clean(&mut c.id);
-        if let Some(p) = &mut c.company_profile {
-            clean(&mut p.company_name);
-            clean(&mut p.domain);
-            clean(&mut p.tenant_id);
-            clean(&mut p.email);
-        }
-        clean_enum!(&mut c.relationship_to_partner, Relationship);
-        let search = haystack(&[
-            res.data.company_name().unwrap_or(""),
-            res.data.domain().unwrap_or(""),
-        ]);
-        Self { res, search }
     }
 }
 
@@ -248,35 +165,6 @@ impl Row for CustomerRow {
 
     fn raw(&self) -> &RawValue {
         &self.res.raw
-    }
-}
-
-/// A user row.
-#[derive(Clone)]
-pub struct UserRow {
-    pub res: Resource<CustomerUser>,
-    search: SearchText,
-}
-
-impl UserRow {
-    pub fn new(mut res: Resource<CustomerUser>) -> Self {
-        let u = &mut res.data;
-        for field in [
-            &mut u.id,
-            &mut u.user_principal_name,
-            &mut u.display_name,
-            &mut u.first_name,
-            &mut u.last_name,
-            &mut u.usage_location,
-            &mut u.soft_deletion_time,
-            &mut u.last_directory_sync_time,
-        ] {
-            clean(field);
-        }
-        clean_enum!(&mut u.state, UserState);
-        clean_enum!(&mut u.user_domain_type, UserDomainType);
-        let search = haystack(&[or_empty(&u.display_name), or_empty(&u.user_principal_name)]);
-        Self { res, search }
     }
 }
 
@@ -334,48 +222,12 @@ impl Row for UserRow {
     }
 }
 
-fn sku_label(sku: Option<&ProductSku>) -> &str {
-    sku.and_then(|s| {
-        s.name
-            .as_deref()
-            .or(s.sku_part_number.as_deref())
-            .or(s.id.as_deref())
-    })
-    .unwrap_or("(unnamed SKU)")
-}
-
 fn plans_summary(plans: &[ServicePlan]) -> Cell<'static> {
     let bad = plans.iter().filter(|p| p.needs_attention()).count();
     match (plans.len(), bad) {
         (0, _) => Cell::owned("no plans".into(), Tone::Dim),
         (n, 0) => Cell::owned(format!("{n} ok"), Tone::Ok),
         (n, bad) => Cell::owned(format!("{bad} of {n} need attention"), Tone::Warn),
-    }
-}
-
-/// A licence row (a SKU assigned to a user, with its plans).
-#[derive(Clone)]
-pub struct LicenceRow {
-    pub res: Resource<License>,
-    search: SearchText,
-    pub attention: usize,
-}
-
-impl LicenceRow {
-    pub fn new(mut res: Resource<License>) -> Self {
-        clean_sku(&mut res.data.product_sku);
-        clean_plans(&mut res.data.service_plans);
-        let sku = res.data.product_sku.as_ref();
-        let search = haystack(&[
-            sku_label(sku),
-            sku.map_or("", |s| or_empty(&s.sku_part_number)),
-        ]);
-        let attention = res.data.plans_needing_attention();
-        Self {
-            res,
-            search,
-            attention,
-        }
     }
 }
 
@@ -424,27 +276,6 @@ impl Row for LicenceRow {
 
     fn raw(&self) -> &RawValue {
         &self.res.raw
-    }
-}
-
-/// A subscribed SKU row (seat counts and plans).
-#[derive(Clone)]
-pub struct SkuRow {
-    pub res: Resource<SubscribedSku>,
-    search: SearchText,
-}
-
-impl SkuRow {
-    pub fn new(mut res: Resource<SubscribedSku>) -> Self {
-        clean_sku(&mut res.data.product_sku);
-        clean_plans(&mut res.data.service_plans);
-        clean_enum!(&mut res.data.capability_status, CapabilityStatus);
-        let sku = res.data.product_sku.as_ref();
-        let search = haystack(&[
-            sku_label(sku),
-            sku.map_or("", |s| or_empty(&s.sku_part_number)),
-        ]);
-        Self { res, search }
     }
 }
 
@@ -548,22 +379,6 @@ pub fn plan_cell(plan: &ServicePlan, column: usize) -> Cell<'_> {
     }
 }
 
-pub fn plan_label(plan: &ServicePlan) -> &str {
-    plan.display_name
-        .as_deref()
-        .or(plan.service_name.as_deref())
-        .or(plan.id.as_deref())
-        .unwrap_or("(unnamed plan)")
-}
-
-pub fn plan_haystack(plan: &ServicePlan) -> SearchText {
-    haystack(&[
-        plan_label(plan),
-        or_empty(&plan.service_name),
-        plan.capability_status.as_ref().map_or("", |s| s.as_str()),
-    ])
-}
-
 /// The display width of each column's widest cell among `rows`, merged into `widths`.
 pub fn widen<R: Row>(widths: &mut Vec<u16>, rows: &[R]) {
     widths.resize(R::COLUMNS.len(), 0);
@@ -579,17 +394,6 @@ pub fn widen<R: Row>(widths: &mut Vec<u16>, rows: &[R]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn api_text_is_sanitised_on_arrival() {
-        let res = Resource::<Customer>::parse(
-            r#"{"id":"x","companyProfile":{"companyName":"Evil\u001b[2JCo\u202e","domain":"e.com"}}"#,
-        )
-        .unwrap();
-        let row = CustomerRow::new(res);
-        assert_eq!(row.label(), "Evil[2JCo");
-        assert_eq!(row.haystack().as_str(), "Evil[2JCo e.com");
-    }
 
     #[test]
     fn statuses_have_tones() {

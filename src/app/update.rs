@@ -4,33 +4,12 @@
 
 use super::keymap::{self, Action};
 use super::model::{Flash, Model, ScreenKind};
-use super::msg::{Effect, Msg};
+use super::msg::{Effect, Fx, Msg};
 use super::rows::Tone;
 use super::{actions, loading, nav, signin};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::time::Instant;
 use tui_input::{Input, InputRequest};
-use uuid::Uuid;
-
-/// Effects collected during one update, and the correlation id of the user action behind them.
-pub(crate) struct Fx {
-    pub effects: Vec<Effect>,
-    correlation: Option<Uuid>,
-}
-
-impl Fx {
-    pub fn new() -> Self {
-        Self {
-            effects: Vec::new(),
-            correlation: None,
-        }
-    }
-
-    /// One correlation id per user action: every request it causes shares it.
-    pub fn correlation(&mut self) -> Uuid {
-        *self.correlation.get_or_insert_with(Uuid::new_v4)
-    }
-}
 
 /// The first effects: load the customers.
 pub fn start(model: &mut Model, now: Instant) -> Vec<Effect> {
@@ -188,7 +167,7 @@ pub(crate) fn act(model: &mut Model, action: Action, now: Instant, fx: &mut Fx) 
 
 /// Keys while the help is open: close it, or scroll it on a short terminal.
 fn help_key(model: &mut Model, key: KeyEvent) {
-    let max = crate::ui::help::max_offset(model.size);
+    let max = super::layout::help_max_offset(model.size);
     let before = (model.help, model.help_offset);
     match key.code {
         KeyCode::Char('?' | 'q' | 'h') | KeyCode::Esc | KeyCode::Left | KeyCode::Backspace => {
@@ -209,17 +188,9 @@ fn quit(model: &mut Model, fx: &mut Fx) {
     fx.effects.push(Effect::Quit);
 }
 
-pub(crate) fn flash(model: &mut Model, text: impl Into<String>, tone: Tone) {
-    model.flash = Some(Flash {
-        text: text.into(),
-        tone,
-    });
-    model.dirty = true;
-}
-
 fn start_filter(model: &mut Model) {
     if matches!(model.top().kind, ScreenKind::Raw { .. }) {
-        flash(model, "the raw JSON view has no filter", Tone::Dim);
+        model.flash("the raw JSON view has no filter", Tone::Dim);
         return;
     }
     let screen = model.top_mut();
@@ -237,8 +208,7 @@ fn start_search(model: &mut Model) {
             model.search = Some(Input::new(current));
             model.dirty = true;
         }
-        _ => flash(
-            model,
+        _ => model.flash(
             "S searches customers by name: go back to the customers list first",
             Tone::Dim,
         ),

@@ -17,7 +17,7 @@ pub use claims::{format_utc, identity_from_jwt, relative};
 pub use command::CommandToken;
 pub use device::{DeviceLogin, DevicePrompt, PollPolicy};
 pub use info::info;
-pub use oauth::{SCOPE, is_tenant};
+pub use oauth::SCOPE;
 
 use crate::api::error::ApiError;
 use crate::api::token::{BoxFuture, Secret, TokenProvider};

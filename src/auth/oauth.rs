@@ -32,7 +32,7 @@ impl Endpoints {
                 crate::text::sanitize(authority)
             ))
         };
-        if !is_tenant(tenant) {
+        if !crate::config::is_tenant(tenant) {
             return Err(AuthError::Settings(format!(
                 "{:?} is not a tenant: expected a tenant id (GUID), a domain, or organizations",
                 crate::text::sanitize(tenant)
@@ -62,16 +62,6 @@ impl Endpoints {
             token: leaf("token")?,
         })
     }
-}
-
-/// A tenant id, domain or `organizations`/`common`: one safe path segment.
-pub fn is_tenant(tenant: &str) -> bool {
-    !tenant.is_empty()
-        && tenant.len() <= 256
-        && tenant
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-        && tenant.chars().any(|c| c.is_ascii_alphanumeric())
 }
 
 /// The HTTP client for the identity platform: no redirects (a form carrying a refresh token

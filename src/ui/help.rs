@@ -2,7 +2,8 @@
 //! status glyphs. Closed by ?, Esc, q or h (handled in update).
 
 use super::theme::Theme;
-use crate::app::keymap::help_lines;
+use crate::app::keymap::{LEGEND, help_lines};
+use crate::app::layout::help_frame;
 use crate::app::rows::{Mark, Tone};
 use crate::text::width;
 use ratatui::buffer::Buffer;
@@ -18,10 +19,7 @@ pub fn lines(theme: &Theme) -> Vec<(String, String)> {
     out.push((String::new(), String::new()));
     let (attention, _) = theme.mark(Mark::Attention);
     let (deleted, _) = theme.mark(Mark::Deleted);
-    out.push((
-        format!("{attention} {deleted}"),
-        "row marks: plans need attention / over-consumed; deleted user".into(),
-    ));
+    out.push((format!("{attention} {deleted}"), LEGEND[0].into()));
     out.push((
         format!(
             "{} {} {}",
@@ -29,26 +27,9 @@ pub fn lines(theme: &Theme) -> Vec<(String, String)> {
             theme.status_glyph(Tone::Warn),
             theme.status_glyph(Tone::Bad)
         ),
-        "Enabled/Assigned; Warning or unknown; Suspended, Disabled, LockedOut, Deleted".into(),
+        LEGEND[1].into(),
     ));
     out
-}
-
-/// The help's box in the body area.
-fn frame(area: Rect, lines: usize, want_w: u16) -> Rect {
-    let w = want_w.min(area.width.saturating_sub(2)).max(10);
-    let h = (lines as u16 + 2).min(area.height.saturating_sub(1));
-    let x = area.x + (area.width.saturating_sub(w)) / 2;
-    let y = area.y + (area.height.saturating_sub(h)) / 2;
-    Rect::new(x, y, w, h)
-}
-
-/// How far the help can scroll at this terminal size.
-pub fn max_offset(size: (u16, u16)) -> usize {
-    let (_, body, _) = super::layout::bands(Rect::new(0, 0, size.0, size.1));
-    let count = lines(&Theme::new(false, true)).len();
-    let shown = usize::from(frame(body, count, u16::MAX).height.saturating_sub(2));
-    count.saturating_sub(shown)
 }
 
 pub fn draw(buf: &mut Buffer, area: Rect, theme: &Theme, offset: usize) {
@@ -56,7 +37,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, theme: &Theme, offset: usize) {
     let key_w = lines.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
     let text_w = lines.iter().map(|(_, t)| width(t)).max().unwrap_or(0);
     let want_w = (key_w + text_w + 6) as u16;
-    let rect = frame(area, lines.len(), want_w);
+    let rect = help_frame(area, lines.len(), want_w);
     Clear.render(rect, buf);
     let block = Block::bordered()
         .border_set(theme.border_set())

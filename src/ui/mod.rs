@@ -3,7 +3,6 @@
 
 pub mod breadcrumb;
 pub mod help;
-pub mod layout;
 pub mod pane;
 pub mod signin;
 pub mod state;
@@ -11,6 +10,7 @@ pub mod statusbar;
 pub mod theme;
 pub mod widgets;
 
+use crate::app::layout;
 use crate::app::model::{Model, ScreenKind};
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -72,7 +72,7 @@ pub fn draw(
             .collect();
         let skip = list
             .len()
-            .saturating_sub(layout::max_parents(&top.kind, area.width));
+            .saturating_sub(max_parents(&top.kind, area.width));
         list[skip..].to_vec()
     };
     let (parent_areas, focused) = layout::columns(body, parents.len());
@@ -91,4 +91,35 @@ pub fn draw(
         return None;
     }
     cursor
+}
+
+/// How many parent columns stand beside a focused screen of this kind at this width.
+pub fn max_parents(kind: &ScreenKind, width: u16) -> usize {
+    match kind {
+        ScreenKind::Raw { .. } => 0,
+        _ if width < layout::WIDE => 0,
+        ScreenKind::Skus { .. } if width < layout::SEATS_WIDE => 1,
+        _ => layout::MAX_PARENTS,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::layout::{MAX_PARENTS, SEATS_WIDE};
+    use crate::app::model::Crumb;
+
+    #[test]
+    fn subscribed_skus_keep_room_for_their_seat_counts() {
+        let customer = Crumb {
+            id: "c".into(),
+            name: "Contoso".into(),
+        };
+        let skus = ScreenKind::Skus { customer };
+        let customers = ScreenKind::Customers { search: None };
+        assert_eq!(max_parents(&customers, 119), 0);
+        assert_eq!(max_parents(&customers, 120), MAX_PARENTS);
+        assert_eq!(max_parents(&skus, 120), 1);
+        assert_eq!(max_parents(&skus, SEATS_WIDE), MAX_PARENTS);
+    }
 }

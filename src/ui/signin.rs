@@ -9,7 +9,7 @@ use crate::api::ApiError;
 use crate::api::token::Identity;
 use crate::app::model::Model;
 use crate::app::rows::Tone;
-use crate::app::signin::{Account, Flow, Renewal, advice, reason_of, whole_seconds};
+use crate::app::session::{Account, Flow, Renewal, advice, reason_of, whole_seconds};
 use crate::auth::{self, format_utc};
 use crate::text::{sanitize, width};
 use ratatui::buffer::Buffer;

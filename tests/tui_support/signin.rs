@@ -6,7 +6,7 @@ use crossterm::event::KeyCode;
 use pcx::api::token::Identity;
 use pcx::api::{ApiError, ErrorDetail};
 use pcx::app::msg::{Effect, Msg};
-use pcx::app::signin::{Account, Renewal, SignIn};
+use pcx::app::session::{Account, Renewal, SignIn};
 use pcx::ui::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

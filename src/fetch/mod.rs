@@ -3,12 +3,16 @@
 //! with the model's request id; the same query (and page) is never in flight twice; Cancel
 //! aborts. Rows are sanitised and indexed here, off the UI loop. It never touches the model.
 
+pub mod query;
+pub mod records;
+
+pub use query::{Query, RequestId};
+
 use crate::api::{
     ApiClient, ApiError, CallContext, Cursor, CustomerQuery, CustomerSearch, LicenseGroup,
     RetryNotice, UserQuery,
 };
-use crate::app::model::{Query, RequestId};
-use crate::app::rows::{CustomerRow, LicenceRow, SkuRow, UserRow};
+use records::{CustomerRow, LicenceRow, SkuRow, UserRow};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;

@@ -1,7 +1,8 @@
-//! Where things go on screen, shared by the view and by `update` (which needs the list height
-//! to page and scroll): breadcrumb on top, status bar at the bottom, panes between.
+//! Where things go on screen, shared by the view and by `update` (which needs the list and help
+//! heights to page and scroll): breadcrumb on top, status bar at the bottom, panes between. It
+//! lives below the view so that `update` never asks the view anything.
 
-use crate::app::model::ScreenKind;
+use super::keymap;
 use ratatui::layout::Rect;
 
 /// Below this the explorer shows only a "terminal too small" message.
@@ -14,16 +15,6 @@ pub const MAX_PARENTS: usize = 2;
 /// Below this width the subscribed SKUs keep one parent column: their five seat counts, status
 /// and name need the room more than a second list of context does.
 pub const SEATS_WIDE: u16 = 160;
-
-/// How many parent columns stand beside a focused screen of this kind at this width.
-pub fn max_parents(kind: &ScreenKind, width: u16) -> usize {
-    match kind {
-        ScreenKind::Raw { .. } => 0,
-        _ if width < WIDE => 0,
-        ScreenKind::Skus { .. } if width < SEATS_WIDE => 1,
-        _ => MAX_PARENTS,
-    }
-}
 
 /// Rows of list items in a pane: the height less breadcrumb, status bar, borders and header.
 pub fn list_height((_, height): (u16, u16)) -> usize {
@@ -78,22 +69,19 @@ pub fn columns(body: Rect, parents: usize) -> (Vec<Rect>, Rect) {
     (out, focused)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::app::model::Crumb;
+/// The help overlay's box in the body area, for `lines` lines at most `want_w` wide.
+pub fn help_frame(area: Rect, lines: usize, want_w: u16) -> Rect {
+    let w = want_w.min(area.width.saturating_sub(2)).max(10);
+    let h = (lines as u16 + 2).min(area.height.saturating_sub(1));
+    let x = area.x + (area.width.saturating_sub(w)) / 2;
+    let y = area.y + (area.height.saturating_sub(h)) / 2;
+    Rect::new(x, y, w, h)
+}
 
-    #[test]
-    fn subscribed_skus_keep_room_for_their_seat_counts() {
-        let customer = Crumb {
-            id: "c".into(),
-            name: "Contoso".into(),
-        };
-        let skus = ScreenKind::Skus { customer };
-        let customers = ScreenKind::Customers { search: None };
-        assert_eq!(max_parents(&customers, 119), 0);
-        assert_eq!(max_parents(&customers, 120), MAX_PARENTS);
-        assert_eq!(max_parents(&skus, 120), 1);
-        assert_eq!(max_parents(&skus, SEATS_WIDE), MAX_PARENTS);
-    }
+/// How far the help can scroll at this terminal size.
+pub fn help_max_offset(size: (u16, u16)) -> usize {
+    let (_, body, _) = bands(Rect::new(0, 0, size.0, size.1));
+    let count = keymap::help_line_count();
+    let shown = usize::from(help_frame(body, count, u16::MAX).height.saturating_sub(2));
+    count.saturating_sub(shown)
 }
