@@ -65,14 +65,15 @@ impl<W: Write, T: Rows> Listing<W, T> {
             }
             OutputFormat::Csv => {
                 if !self.started {
-                    write_csv_row(&mut self.out, T::CSV_HEADER.iter().copied())?;
+                    write_csv_rows(&mut self.out, [T::CSV_HEADER.iter().copied()])?;
                     self.started = true;
                 }
-                for item in items {
-                    for row in item.data.csv_rows() {
-                        write_csv_row(&mut self.out, row.iter().map(String::as_str))?;
-                    }
-                }
+                let rows: Vec<Vec<String>> =
+                    items.iter().flat_map(|item| item.data.csv_rows()).collect();
+                write_csv_rows(
+                    &mut self.out,
+                    rows.iter().map(|r| r.iter().map(String::as_str)),
+                )?;
             }
             OutputFormat::Table => {
                 self.started = true;
@@ -93,7 +94,7 @@ impl<W: Write, T: Rows> Listing<W, T> {
             }
             OutputFormat::Csv => {
                 if !self.started {
-                    write_csv_row(&mut self.out, T::CSV_HEADER.iter().copied())?;
+                    write_csv_rows(&mut self.out, [T::CSV_HEADER.iter().copied()])?;
                 }
             }
             OutputFormat::Table => {
@@ -111,21 +112,23 @@ impl<W: Write, T: Rows> Listing<W, T> {
     }
 }
 
-fn write_csv_row<'a>(out: &mut impl Write, cells: impl Iterator<Item = &'a str>) -> io::Result<()> {
-    let mut first = true;
-    for cell in cells {
-        if !first {
-            out.write_all(b",")?;
-        }
-        first = false;
-        let cell = csv_cell(cell);
-        if cell.contains([',', '"', '\n', '\r']) {
-            write!(out, "\"{}\"", cell.replace('"', "\"\""))?;
-        } else {
-            out.write_all(cell.as_bytes())?;
-        }
+/// Writes rows of CSV the one way pcx writes CSV, for listings and exports alike: the csv
+/// crate's quoting, CRLF line ends, and every cell sanitised and kept from running as a
+/// spreadsheet formula.
+pub fn write_csv_rows<'a, W, R, C>(out: W, rows: R) -> io::Result<()>
+where
+    W: Write,
+    R: IntoIterator<Item = C>,
+    C: IntoIterator<Item = &'a str>,
+{
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    for row in rows {
+        writer.write_record(row.into_iter().map(|cell| csv_cell(cell).into_owned()))?;
     }
-    out.write_all(b"\r\n")
+    writer.flush()
 }
 
 /// Writes a plain-text table whose width fits `max_width`, shrinking the widest columns.

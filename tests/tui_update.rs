@@ -434,7 +434,7 @@ fn help_opens_and_closes_and_q_quits() {
     d.send(code(KeyCode::Esc));
     assert!(!d.model.help);
     let effects = d.press("q");
-    assert_eq!(effects, vec![Effect::Quit]);
+    assert!(effects.is_empty());
     assert!(d.model.quit);
 }
 

@@ -324,6 +324,14 @@ impl Cache {
         with_entry!(self, query, e => e.waiting_for(), None)
     }
 
+    /// Whether any request is outstanding: the one record of what is in flight.
+    pub fn busy(&self) -> bool {
+        fn any<R>(entries: &HashMap<Query, Entry<R>>) -> bool {
+            entries.values().any(|e| e.waiting_for().is_some())
+        }
+        any(&self.customers) || any(&self.users) || any(&self.licences) || any(&self.skus)
+    }
+
     pub fn set_retry(&mut self, query: &Query, retry: Retry) {
         with_entry_mut!(self, query, e => {
             if e.waiting_for() == Some(retry.id) {

@@ -28,26 +28,13 @@ pub enum ExportError {
     NoName(String),
 }
 
-/// The CSV text of a job: a header row, then one row per item; every cell neutralised.
+/// The CSV text of a job: a header row, then one row per item.
 pub fn csv_text(job: &ExportJob) -> String {
-    let mut out = String::new();
-    for row in std::iter::once(&job.header).chain(job.rows.iter()) {
-        let cells: Vec<String> = row
-            .iter()
-            .map(|c| quote(&crate::text::csv_cell(c)))
-            .collect();
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
-    }
-    out
-}
-
-fn quote(cell: &str) -> String {
-    if cell.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell.to_string()
-    }
+    let rows = std::iter::once(&job.header).chain(job.rows.iter());
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = crate::output::write_csv_rows(&mut out, rows.map(|r| r.iter().map(String::as_str)));
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Writes the job to `dir/pcx-<view>-<stamp>.csv` (a suffix if that exists) through a temp file

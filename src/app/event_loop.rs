@@ -327,7 +327,6 @@ impl Edge<'_> {
                         followups.push(Msg::Exported(result));
                     }
                     Effect::StartSignIn { attempt } => self.signin.start(attempt),
-                    Effect::Quit => model.quit = true,
                 }
             }
             queue = Vec::new();

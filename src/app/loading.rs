@@ -13,7 +13,6 @@ use std::time::Instant;
 
 fn issue(model: &mut Model, query: &Query, page: Option<Cursor>, fx: &mut Fx) -> RequestId {
     let id = model.new_request_id();
-    model.in_flight.insert(id, query.clone());
     let correlation_id = fx.correlation();
     fx.effects.push(Effect::Fetch(FetchCmd {
         id,
@@ -76,7 +75,6 @@ fn next_page(model: &mut Model, query: &Query, fx: &mut Fx) {
 
 fn cancel(model: &mut Model, query: &Query, id: RequestId, fx: &mut Fx) {
     model.cache.abandon(query, id);
-    model.in_flight.remove(&id);
     fx.effects.push(Effect::Cancel(id));
 }
 
@@ -184,12 +182,9 @@ pub fn on_retrying(
 
 /// Applies an answer: stale ones are dropped; fresh ones update marks, filters, selections.
 pub fn on_fetched(model: &mut Model, done: FetchDone, now: Instant, fx: &mut Fx) {
-    let was_in_flight = model.in_flight.remove(&done.id).is_some();
     let query = done.query.clone();
     let applied = apply_done(model, done);
     if applied == Applied::Stale {
-        // Nothing visible changed, except that the spinner may have to stop.
-        model.dirty |= was_in_flight;
         return;
     }
     model.dirty = true;

@@ -287,7 +287,6 @@ pub struct Model {
     pub size: (u16, u16),
     pub preview: Option<Preview>,
     /// Requests not yet answered, for the spinner and for cancelling.
-    pub in_flight: HashMap<RequestId, Query>,
     pub spinner: usize,
     /// The time of the last message (for countdowns in the view).
     pub now: Instant,
@@ -312,7 +311,6 @@ impl Model {
             flash: None,
             size,
             preview: None,
-            in_flight: HashMap::new(),
             spinner: 0,
             now,
             dirty: true,
@@ -341,7 +339,7 @@ impl Model {
 
     /// Something is loading: the spinner turns.
     pub fn busy(&self) -> bool {
-        !self.in_flight.is_empty()
+        self.cache.busy()
     }
 
     /// The next moment the model needs a Tick: the spinner while busy, a due preview, the

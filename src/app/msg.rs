@@ -63,7 +63,6 @@ pub enum Effect {
     StartSignIn {
         attempt: u64,
     },
-    Quit,
 }
 
 /// A view as a table, to be written to a CSV file.

@@ -106,7 +106,7 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
     }
     if key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('c' | 'C'))
     {
-        quit(model, fx);
+        model.quit = true;
         return;
     }
     if model.signin.visible {
@@ -161,7 +161,7 @@ pub(crate) fn act(model: &mut Model, action: Action, now: Instant, fx: &mut Fx) 
             model.help = true;
             model.dirty = true;
         }
-        Action::Quit => quit(model, fx),
+        Action::Quit => model.quit = true,
     }
 }
 
@@ -181,11 +181,6 @@ fn help_key(model: &mut Model, key: KeyEvent) {
         _ => {}
     }
     model.dirty |= before != (model.help, model.help_offset);
-}
-
-fn quit(model: &mut Model, fx: &mut Fx) {
-    model.quit = true;
-    fx.effects.push(Effect::Quit);
 }
 
 fn start_filter(model: &mut Model) {
