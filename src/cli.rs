@@ -168,7 +168,7 @@ pub struct SandboxArgs {
     /// Which faults --fault-rate injects, comma separated [default: throttle,server-error,unavailable,drop]
     /// (truncate, huge, redirect and stall break the protocol on purpose, for hardening tests)
     #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
-    pub fault_kinds: Vec<FaultKindArg>,
+    pub fault_kinds: Vec<crate::sandbox::FaultKind>,
     /// Requests per minute per tenant before answering 429 with Retry-After
     #[arg(long, value_name = "N")]
     pub rate_limit: Option<u32>,
@@ -181,25 +181,4 @@ pub struct SandboxArgs {
     /// Lifetime of issued access tokens in seconds
     #[arg(long, default_value_t = 3600, value_name = "SECONDS")]
     pub token_ttl: u64,
-}
-
-/// A fault `pcx sandbox --fault-kinds` can inject.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FaultKindArg {
-    /// 429 with Retry-After
-    Throttle,
-    /// 500
-    ServerError,
-    /// 503
-    Unavailable,
-    /// connection dropped mid-body
-    Drop,
-    /// 200 with a JSON body cut short
-    Truncate,
-    /// 200 with a 64 MiB body
-    Huge,
-    /// 302 to another host
-    Redirect,
-    /// no answer for ten minutes
-    Stall,
 }

@@ -364,7 +364,7 @@ impl Cache {
                     .rows
                     .iter()
                     .enumerate()
-                    .find(|(i, r)| sku_key(*r, *i) == sku)
+                    .find(|(i, r)| sku_key(r.id(), *i) == sku)
                     .map(|(_, r)| r.raw()),
                 _ => None,
             }
@@ -389,7 +389,7 @@ impl Cache {
                         .rows
                         .iter()
                         .enumerate()
-                        .find(|(i, r)| sku_key(*r, *i) == sku)
+                        .find(|(i, r)| sku_key(r.id(), *i) == sku)
                     {
                         Some((_, row)) => {
                             View::Ready(Box::new(PlanTable::new(plans(row))), info(list, e))
@@ -424,8 +424,8 @@ impl<'a> View<'a> {
 }
 
 /// How a SKU row is found again (the plans screen keeps this): its id, else its position.
-pub fn sku_key<R: Row>(row: &R, index: usize) -> Cow<'_, str> {
-    match row.id() {
+pub fn sku_key(id: Option<&str>, index: usize) -> Cow<'_, str> {
+    match id {
         Some(id) if !id.is_empty() => Cow::Borrowed(id),
         _ => Cow::Owned(format!("#{index}")),
     }

@@ -2,6 +2,7 @@
 //! back, tabs of a customer, the customer search, and keeping the selection by id when rows
 //! change. Loads are requested through `loading`; nothing here performs I/O.
 
+use super::cache::sku_key;
 use super::keymap::Action;
 use super::loading;
 use super::model::{Crumb, Model, Screen, ScreenKind};
@@ -159,10 +160,7 @@ pub fn open(model: &mut Model, fx: &mut Fx) {
             let Some(source) = screen.kind.query() else {
                 return;
             };
-            let key = match table.id(row) {
-                Some(id) if !id.is_empty() => id.to_string(),
-                _ => format!("#{row}"),
-            };
+            let key = sku_key(table.id(row), row);
             ScreenKind::Plans {
                 source,
                 sku: Crumb {

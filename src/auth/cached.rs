@@ -8,9 +8,8 @@ use super::cache::{self, LoginEntry, LoginFilter};
 use super::claims::IdentityCell;
 use super::device::{identity_of, new_entry};
 use super::oauth::{self, Endpoints, PostError};
-use super::{AuthError, LoginSettings};
-use crate::api::error::ApiError;
-use crate::api::token::{BoxFuture, Identity, Secret, TokenProvider};
+use super::{AuthError, LoginSettings, RefreshingSource};
+use crate::api::token::Secret;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
@@ -181,16 +180,12 @@ impl LoginCacheToken {
     }
 }
 
-impl TokenProvider for LoginCacheToken {
-    fn token(&self, refresh: bool) -> BoxFuture<'_, Result<Secret, ApiError>> {
-        Box::pin(async move { self.get(refresh).await.map_err(AuthError::into_api_error) })
+impl RefreshingSource for LoginCacheToken {
+    fn fetch(&self, refresh: bool) -> impl Future<Output = Result<Secret, AuthError>> + Send {
+        self.get(refresh)
     }
 
-    fn can_refresh(&self) -> bool {
-        true
-    }
-
-    fn identity(&self) -> Option<Identity> {
-        self.identity.get()
+    fn identity_cell(&self) -> &IdentityCell {
+        &self.identity
     }
 }

@@ -3,11 +3,10 @@
 //! shortly before it expires and runs the command again when needed or after a 401. On failure
 //! shows the command's stderr, never its stdout (which may hold a token).
 
-use super::AuthError;
 use super::cached::Clock;
 use super::claims::{IdentityCell, identity_from_jwt, jwt_expiry};
-use crate::api::error::ApiError;
-use crate::api::token::{BoxFuture, Identity, Secret, TokenProvider};
+use super::{AuthError, RefreshingSource};
+use crate::api::token::Secret;
 use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -114,17 +113,13 @@ impl CommandToken {
     }
 }
 
-impl TokenProvider for CommandToken {
-    fn token(&self, refresh: bool) -> BoxFuture<'_, Result<Secret, ApiError>> {
-        Box::pin(async move { self.get(refresh).await.map_err(AuthError::into_api_error) })
+impl RefreshingSource for CommandToken {
+    fn fetch(&self, refresh: bool) -> impl Future<Output = Result<Secret, AuthError>> + Send {
+        self.get(refresh)
     }
 
-    fn can_refresh(&self) -> bool {
-        true
-    }
-
-    fn identity(&self) -> Option<Identity> {
-        self.identity.get()
+    fn identity_cell(&self) -> &IdentityCell {
+        &self.identity
     }
 }
 

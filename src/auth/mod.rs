@@ -26,6 +26,27 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// A token source that can get a fresh token and knows who its tokens speak for: the login
+/// cache and the token command, which differ only in how they get a token.
+trait RefreshingSource: Send + Sync {
+    fn fetch(&self, refresh: bool) -> impl Future<Output = Result<Secret, AuthError>> + Send;
+    fn identity_cell(&self) -> &claims::IdentityCell;
+}
+
+impl<T: RefreshingSource> TokenProvider for T {
+    fn token(&self, refresh: bool) -> BoxFuture<'_, Result<Secret, ApiError>> {
+        Box::pin(async move { self.fetch(refresh).await.map_err(AuthError::into_api_error) })
+    }
+
+    fn can_refresh(&self) -> bool {
+        true
+    }
+
+    fn identity(&self) -> Option<Identity> {
+        self.identity_cell().get()
+    }
+}
+
 /// The environment variable holding a ready access token (highest priority).
 pub const ACCESS_TOKEN_VAR: &str = "PCX_ACCESS_TOKEN";
 pub const AZ_TOKEN_COMMAND: &str = "az account get-access-token --resource https://api.partnercenter.microsoft.com --query accessToken -o tsv";

@@ -1,7 +1,8 @@
 //! What a sandbox serves and how it misbehaves: the partner it simulates, latency, faults,
 //! throttling and sign-in settings. Plain data; nothing here runs a server.
 
-use crate::cli::{FaultKindArg, SandboxArgs};
+use crate::cli::SandboxArgs;
+use clap::ValueEnum;
 use std::time::Duration;
 
 /// Which partner the sandbox simulates.
@@ -18,8 +19,8 @@ pub enum PartnerSource {
     },
 }
 
-/// One way a request can fail on purpose.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// One way a request can fail on purpose (also the values of `pcx sandbox --fault-kinds`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ValueEnum)]
 pub enum FaultKind {
     /// 429 with `Retry-After` and the gateway's `{statusCode, message}` body.
     Throttle,
@@ -48,32 +49,10 @@ impl FaultKind {
         FaultKind::Drop,
     ];
 
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Throttle => "throttle",
-            Self::ServerError => "server-error",
-            Self::Unavailable => "unavailable",
-            Self::Drop => "drop",
-            Self::Truncate => "truncate",
-            Self::Huge => "huge",
-            Self::Redirect => "redirect",
-            Self::Stall => "stall",
-        }
-    }
-}
-
-impl From<FaultKindArg> for FaultKind {
-    fn from(arg: FaultKindArg) -> Self {
-        match arg {
-            FaultKindArg::Throttle => Self::Throttle,
-            FaultKindArg::ServerError => Self::ServerError,
-            FaultKindArg::Unavailable => Self::Unavailable,
-            FaultKindArg::Drop => Self::Drop,
-            FaultKindArg::Truncate => Self::Truncate,
-            FaultKindArg::Huge => Self::Huge,
-            FaultKindArg::Redirect => Self::Redirect,
-            FaultKindArg::Stall => Self::Stall,
-        }
+    /// The name `--fault-kinds` takes.
+    pub fn name(self) -> String {
+        self.to_possible_value()
+            .map_or_else(String::new, |value| value.get_name().to_string())
     }
 }
 
@@ -204,11 +183,7 @@ impl SandboxConfig {
         let kinds: Vec<FaultKind> = if args.fault_kinds.is_empty() {
             FaultKind::SAFE.to_vec()
         } else {
-            args.fault_kinds
-                .iter()
-                .copied()
-                .map(FaultKind::from)
-                .collect()
+            args.fault_kinds.clone()
         };
         config.latency_ms = args.latency_ms;
         config.faults = FaultConfig {

@@ -245,7 +245,7 @@ impl Sandbox {
             text.push_str(&format!("; latency {latency} ms"));
         }
         if let Some(faults) = s.faults.current().filter(|f| f.rate > 0.0) {
-            let kinds: Vec<&str> = faults.kinds.iter().map(|k| k.name()).collect();
+            let kinds: Vec<String> = faults.kinds.iter().map(|k| k.name()).collect();
             let percent = (faults.rate * 1000.0).round() / 10.0;
             text.push_str(&format!("; faults {percent}% ({})", kinds.join(", ")));
         }
