@@ -12,7 +12,7 @@ use crate::text::{csv_cell, sanitize, truncate_to_width, width};
 use std::io::{self, Write};
 
 /// A listing being written.
-pub struct Listing<W: Write, T: Rows> {
+pub struct Listing<W: Write, T: Listable> {
     out: W,
     format: OutputFormat,
     table_width: usize,
@@ -22,7 +22,7 @@ pub struct Listing<W: Write, T: Rows> {
 }
 
 /// How a resource type becomes rows and columns.
-pub trait Rows {
+pub trait Listable {
     /// Column titles for CSV (camelCase, as in the API) and the table.
     const CSV_HEADER: &'static [&'static str];
     const TABLE_HEADER: &'static [&'static str];
@@ -34,7 +34,7 @@ pub trait Rows {
     fn table_rows(&self) -> Vec<Vec<String>>;
 }
 
-impl<W: Write, T: Rows> Listing<W, T> {
+impl<W: Write, T: Listable> Listing<W, T> {
     /// `table_width` is the terminal width the table must fit.
     pub fn new(out: W, format: OutputFormat, table_width: usize) -> Self {
         Self {
@@ -223,7 +223,7 @@ fn status_marked(value: &Option<CapabilityStatus>) -> String {
     }
 }
 
-impl Rows for Customer {
+impl Listable for Customer {
     const CSV_HEADER: &'static [&'static str] = &[
         "id",
         "companyName",
@@ -265,7 +265,7 @@ impl Rows for Customer {
     }
 }
 
-impl Rows for CustomerUser {
+impl Listable for CustomerUser {
     const CSV_HEADER: &'static [&'static str] = &[
         "id",
         "userPrincipalName",
@@ -389,7 +389,7 @@ const PLAN_CSV: [&str; 5] = [
     "targetType",
 ];
 
-impl Rows for License {
+impl Listable for License {
     const CSV_HEADER: &'static [&'static str] = &[
         "skuId",
         "skuName",
@@ -446,7 +446,7 @@ impl Rows for License {
     }
 }
 
-impl Rows for SubscribedSku {
+impl Listable for SubscribedSku {
     const CSV_HEADER: &'static [&'static str] = &[
         "skuId",
         "skuName",

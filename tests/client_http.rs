@@ -485,18 +485,18 @@ async fn bad_ids_and_insecure_urls_are_refused_before_any_request() {
 async fn unknown_values_and_fields_survive_to_json_output() {
     let body = r#"{"totalCount":1,"items":[{"servicePlans":[{"displayName":"Exchange Online (Plan 2)","serviceName":"EXCHANGE_S_ENTERPRISE","id":"efb87545-963c-4e0d-99df-69c6916d9eb0","capabilityStatus":"QuantumEntangled","targetType":"User","futurePlanField":[1,{"deep":null}]}],"productSku":{"id":"05e9a617-0261-4cee-bb44-138d3ef5d965","name":"Microsoft 365 E3","skuPartNumber":"SPE_E3","licenseGroupId":"group7"},"assignedBy":{"group":"Sales"},"attributes":{"objectType":"License"}}]}"#;
     let server = ScriptServer::start(vec![Scripted::json(200, body)]).await;
-    let licences = client(&server)
+    let licenses = client(&server)
         .user_licenses(&CallContext::new(), CUSTOMER, USER, &[])
         .await
         .unwrap();
-    let plan = &licences[0].data.service_plans[0];
+    let plan = &licenses[0].data.service_plans[0];
     assert_eq!(
         plan.capability_status,
         Some(CapabilityStatus::Other("QuantumEntangled".into()))
     );
     assert!(plan.needs_attention());
     assert_eq!(
-        licences[0]
+        licenses[0]
             .data
             .product_sku
             .as_ref()
@@ -506,7 +506,7 @@ async fn unknown_values_and_fields_survive_to_json_output() {
     );
     let mut out = Vec::new();
     let mut listing: Listing<_, License> = Listing::new(&mut out, OutputFormat::Json, 100);
-    listing.page(&licences).unwrap();
+    listing.page(&licenses).unwrap();
     listing.finish().unwrap();
     let output: serde_json::Value = serde_json::from_slice(&out).unwrap();
     let sent: serde_json::Value = serde_json::from_str(body).unwrap();

@@ -73,7 +73,7 @@ async fn the_explorer_shows_hostile_text_inert_and_writes_no_foreign_sequence() 
         ),
         step(
             "licences",
-            |m, s| idle(m) && matches!(top(m), ScreenKind::Licences { .. }) && s.contains("E3"),
+            |m, s| idle(m) && matches!(top(m), ScreenKind::Licenses { .. }) && s.contains("E3"),
             "\n",
         ),
         step(
@@ -258,7 +258,7 @@ async fn listings_print_hostile_text_inert_and_json_exact() {
                 let sent = match listing[0] {
                     "customers" => hostile::customers(),
                     "users" => hostile::users(),
-                    "licenses" => hostile::licences(),
+                    "licenses" => hostile::licenses(),
                     _ => hostile::skus(),
                 };
                 assert_eq!(back, sent, "{listing:?}: exactly what the API sent");

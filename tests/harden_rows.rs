@@ -8,10 +8,10 @@ mod tui_support;
 use crossterm::event::KeyCode;
 use pcx::api::{Customer, CustomerUser, License, Resource, SubscribedSku};
 use pcx::app::model::ScreenKind;
-use pcx::app::rows::{CustomerRow, LicenceRow, Row, SkuRow, UserRow, plan_cell, plan_label};
+use pcx::app::rows::{CustomerRow, LicenseRow, Row, SkuRow, UserRow, plan_cell, plan_label};
 use pcx::cli::OutputFormat;
 use pcx::fetch::Payload;
-use pcx::output::{Listing, Rows};
+use pcx::output::{Listable, Listing};
 use pcx::text::is_unsafe;
 use pcx::ui::Theme;
 use proptest::prelude::*;
@@ -80,7 +80,7 @@ fn sku(s: &mut impl FnMut() -> Value) -> Value {
     json!({"id": s(), "name": s(), "skuPartNumber": s(), "targetType": s(), "licenseGroupId": s()})
 }
 
-fn licence(s: &mut impl FnMut() -> Value) -> Value {
+fn license(s: &mut impl FnMut() -> Value) -> Value {
     json!({"servicePlans": [plan(s), plan(s)], "productSku": sku(s), "attributes": {"objectType": s()}})
 }
 
@@ -94,7 +94,7 @@ fn subscribed(s: &mut impl FnMut() -> Value) -> Value {
 struct Items {
     customers: Vec<Value>,
     users: Vec<Value>,
-    licences: Vec<Value>,
+    licenses: Vec<Value>,
     skus: Vec<Value>,
 }
 
@@ -110,7 +110,7 @@ fn items(texts: &[String], odd: &Value, odd_at: usize) -> Items {
     Items {
         customers: (0..4).map(|_| customer(&mut s)).collect(),
         users: (0..4).map(|_| user(&mut s)).collect(),
-        licences: (0..4).map(|_| licence(&mut s)).collect(),
+        licenses: (0..4).map(|_| license(&mut s)).collect(),
         skus: (0..4).map(|_| subscribed(&mut s)).collect(),
     }
 }
@@ -165,7 +165,7 @@ fn check_frame(d: &Driver) -> Result<(), TestCaseError> {
 /// CSV cell starts a formula, and JSON parses back to exactly the values sent.
 fn check_listing<T>(values: &[Value]) -> Result<(), TestCaseError>
 where
-    T: Rows + serde::de::DeserializeOwned + Default,
+    T: Listable + serde::de::DeserializeOwned + Default,
 {
     let resources: Vec<Resource<T>> = values.iter().map(parse).collect();
     for format in [OutputFormat::Table, OutputFormat::Csv, OutputFormat::Json] {
@@ -238,16 +238,16 @@ proptest! {
         let items = items(&texts, &odd, odd_at);
         let customers: Vec<CustomerRow> = items.customers.iter().map(|v| CustomerRow::new(parse(v))).collect();
         let users: Vec<UserRow> = items.users.iter().map(|v| UserRow::new(parse(v))).collect();
-        let licences: Vec<LicenceRow> = items.licences.iter().map(|v| LicenceRow::new(parse(v))).collect();
+        let licenses: Vec<LicenseRow> = items.licenses.iter().map(|v| LicenseRow::new(parse(v))).collect();
         let skus: Vec<SkuRow> = items.skus.iter().map(|v| SkuRow::new(parse(v))).collect();
         for row in &customers { check_row(row)?; }
         for row in &users { check_row(row)?; }
-        for row in &licences { check_row(row)?; check_plans(&row.res.data.service_plans)?; }
+        for row in &licenses { check_row(row)?; check_plans(&row.res.data.service_plans)?; }
         for row in &skus { check_row(row)?; check_plans(&row.res.data.service_plans)?; }
 
         check_listing::<Customer>(&items.customers)?;
         check_listing::<CustomerUser>(&items.users)?;
-        check_listing::<License>(&items.licences)?;
+        check_listing::<License>(&items.licenses)?;
         check_listing::<SubscribedSku>(&items.skus)?;
 
         // Down the whole drill-down, drawing each screen and the raw JSON of each item.
@@ -273,8 +273,8 @@ proptest! {
         check_frame(&d)?;
         raw_shown(&mut d)?;
         let effects = d.send(code(KeyCode::Enter));
-        prop_assert!(is(&d, |k| matches!(k, ScreenKind::Licences { .. })), "not on the Licences screen");
-        answer_last(&mut d, &effects, Payload::Licences(licences));
+        prop_assert!(is(&d, |k| matches!(k, ScreenKind::Licenses { .. })), "not on the Licences screen");
+        answer_last(&mut d, &effects, Payload::Licenses(licenses));
         check_frame(&d)?;
         raw_shown(&mut d)?;
         d.send(code(KeyCode::Enter));

@@ -1,4 +1,4 @@
-//! The benchmark (issue 6): figures for the explorer and the client at MSP scale, measured on
+//! The benchmark: figures for the explorer and the client at MSP scale, measured on
 //! the real code paths (the sandbox over loopback HTTP, the fetcher, the event loop, update and
 //! draw) with ratatui's TestBackend. Prints one line per figure, `bench NAME VALUE UNIT`
 //! (medians over repeated runs); asserts nothing. Run it with
@@ -12,7 +12,7 @@ mod tui_support;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use pcx::api::{ApiClient, ClientConfig, Secret, StaticToken};
-use pcx::app::cache::View;
+use pcx::app::cache::PaneData;
 use pcx::app::model::ScreenKind;
 use pcx::app::msg::Msg;
 use pcx::app::{ChannelEvents, Model, UiOptions, run_with};
@@ -72,7 +72,7 @@ struct Frame {
 fn frame_of(model: &Model, number: u64) -> Frame {
     let screen = model.top();
     let (rows, more) = match screen.view(&model.cache) {
-        View::Ready(table, info) => (Some(table.len()), info.more),
+        PaneData::Ready(table, info) => (Some(table.len()), info.more),
         _ => (None, false),
     };
     Frame {

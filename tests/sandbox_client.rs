@@ -167,9 +167,9 @@ async fn the_same_seed_gives_the_same_data() {
                 .await
                 .unwrap();
             let user = page.items[9].data.id.as_deref().unwrap().to_string();
-            let licences = api.user_licenses(&ctx, customer, &user, &[]).await.unwrap();
+            let licenses = api.user_licenses(&ctx, customer, &user, &[]).await.unwrap();
             let skus = api.subscribed_skus(&ctx, customer, &[]).await.unwrap();
-            (raw_json(&page.items), raw_json(&licences), raw_json(&skus))
+            (raw_json(&page.items), raw_json(&licenses), raw_json(&skus))
         }
     };
     assert_eq!(users(ca.clone()).await, users(cb.clone()).await);
@@ -268,8 +268,8 @@ async fn licence_groups_select_group1_group2_or_both() {
         .await
         .unwrap();
     let faculty = users.items[0].data.id.as_deref().unwrap();
-    let groups = |licences: Vec<Resource<pcx::api::License>>| -> Vec<String> {
-        licences
+    let groups = |licenses: Vec<Resource<pcx::api::License>>| -> Vec<String> {
+        licenses
             .iter()
             .map(|l| {
                 l.data

@@ -100,10 +100,10 @@ async fn check_customer(api: &ApiClient, customer: &str, story: &mut Story) {
         });
     }
     let mut holders: HashMap<String, i64> = HashMap::new();
-    while let Some(licences) = tasks.join_next().await {
-        for licence in licences.unwrap() {
-            check_licence(&licence, &by_id, story);
-            let sku = licence
+    while let Some(licenses) = tasks.join_next().await {
+        for license in licenses.unwrap() {
+            check_license(&license, &by_id, story);
+            let sku = license
                 .data
                 .product_sku
                 .as_ref()
@@ -141,22 +141,22 @@ async fn check_customer(api: &ApiClient, customer: &str, story: &mut Story) {
     }
 }
 
-fn check_licence(
-    licence: &Resource<License>,
+fn check_license(
+    license: &Resource<License>,
     skus: &HashMap<String, &SubscribedSku>,
     story: &mut Story,
 ) {
-    let product = licence.data.product_sku.as_ref().unwrap();
+    let product = license.data.product_sku.as_ref().unwrap();
     let sku = skus
         .get(product.id.as_deref().unwrap())
         .expect("a licence's SKU is one the customer subscribes to");
     let plan_ids =
         |plans: &[pcx::api::ServicePlan]| plans.iter().map(|p| p.id.clone()).collect::<Vec<_>>();
     assert_eq!(
-        plan_ids(&licence.data.service_plans),
+        plan_ids(&license.data.service_plans),
         plan_ids(&sku.service_plans)
     );
-    for (mine, tenant) in licence.data.service_plans.iter().zip(&sku.service_plans) {
+    for (mine, tenant) in license.data.service_plans.iter().zip(&sku.service_plans) {
         assert!(is_guid(mine.id.as_deref()));
         let (mine, tenant) = (
             mine.capability_status.as_ref().unwrap().as_str(),

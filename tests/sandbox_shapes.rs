@@ -1,4 +1,4 @@
-//! The sandbox's answers have Partner Center's shapes (partner-center-api.md §3–§9), checked
+//! The sandbox's answers have Partner Center's shapes, checked
 //! over real loopback HTTP with a plain HTTP client: collections, paging links and tokens,
 //! resources, BOMs, error bodies and codes, throttling.
 
@@ -309,7 +309,7 @@ async fn users_deleted_users_and_one_user() {
 }
 
 #[tokio::test]
-async fn licences_and_subscribed_skus_have_no_links_and_respect_groups() {
+async fn licenses_and_subscribed_skus_have_no_links_and_respect_groups() {
     let sandbox = Sandbox::start(SandboxConfig::demo(), loopback())
         .await
         .unwrap();
@@ -323,11 +323,11 @@ async fn licences_and_subscribed_skus_have_no_links_and_respect_groups() {
     assert!(group1.get("links").is_none());
     assert_eq!(group1["attributes"]["objectType"], "Collection");
     assert_eq!(group1["totalCount"], 1);
-    let licence = &group1["items"][0];
-    assert_eq!(licence["productSku"]["licenseGroupId"], "group1");
-    assert!(licence["productSku"].get("targetType").is_none());
-    assert_eq!(licence["attributes"]["objectType"], "License");
-    let plan = &licence["servicePlans"][0];
+    let license = &group1["items"][0];
+    assert_eq!(license["productSku"]["licenseGroupId"], "group1");
+    assert!(license["productSku"].get("targetType").is_none());
+    assert_eq!(license["attributes"]["objectType"], "License");
+    let plan = &license["servicePlans"][0];
     for key in [
         "displayName",
         "serviceName",

@@ -322,7 +322,7 @@ async fn the_demo_sandbox_from_customers_to_a_service_plan() {
         ),
         step(
             |m, s| {
-                matches!(m.top().kind, ScreenKind::Licences { .. })
+                matches!(m.top().kind, ScreenKind::Licenses { .. })
                     && s.contains("Microsoft 365 E5")
             },
             "\n",

@@ -95,7 +95,7 @@ async fn errors_come_back_with_their_id_and_query() {
         concurrency: 2,
     };
     let fetcher = Fetcher::spawn(client(&pc.base_url), config, tx);
-    let query = Query::Licences {
+    let query = Query::Licenses {
         customer_id: fake_pc::customer_id(0).into(),
         user_id: fake_pc::user_id(1).into(),
     };

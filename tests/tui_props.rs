@@ -56,10 +56,10 @@ fn payload(query: &Query, rows: u8, more: bool, page: u32) -> Payload {
             }
             Payload::Users(rows, next)
         }
-        Query::Licences { .. } => Payload::Licences(
+        Query::Licenses { .. } => Payload::Licenses(
             (0..n.min(6))
                 .map(|i| {
-                    licence(
+                    license(
                         i,
                         &format!("SKU {i}"),
                         &["Assigned", "Suspended", "Weird\u{1b}"][..(i as usize % 3) + 1],

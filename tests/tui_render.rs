@@ -147,14 +147,14 @@ fn below_customer(state: State, w: u16, h: u16, pane: &str) -> Driver {
             d.send(done(&cmd, Ok(users_payload)));
             d.send(code(KeyCode::Enter));
             let lic = d.last();
-            let licences = vec![
-                licence(
+            let licenses = vec![
+                license(
                     1,
                     "Microsoft 365 E5",
                     &["Assigned", "Assigned", "Suspended", "Warning", "Assigned"],
                 ),
-                licence(2, "Minecraft Education Faculty", &[]),
-                licence(3, "Power BI Pro", &["Assigned"]),
+                license(2, "Minecraft Education Faculty", &[]),
+                license(3, "Power BI Pro", &["Assigned"]),
             ];
             if pane == "licences" {
                 match state {
@@ -163,15 +163,15 @@ fn below_customer(state: State, w: u16, h: u16, pane: &str) -> Driver {
                         d.send(done(&lic, Err(no_access())));
                     }
                     State::Empty => {
-                        d.send(done(&lic, Ok(Payload::Licences(Vec::new()))));
+                        d.send(done(&lic, Ok(Payload::Licenses(Vec::new()))));
                     }
                     State::Ready => {
-                        d.send(done(&lic, Ok(Payload::Licences(licences))));
+                        d.send(done(&lic, Ok(Payload::Licenses(licenses))));
                     }
                 }
                 return d;
             }
-            d.send(done(&lic, Ok(Payload::Licences(licences))));
+            d.send(done(&lic, Ok(Payload::Licenses(licenses))));
             if matches!(state, State::Empty) {
                 d.press("j");
             }
@@ -398,8 +398,8 @@ fn the_breadcrumb_keeps_clear_of_the_title_and_keeps_the_deepest_levels() {
         let cmd = fetches(&d.send(code(KeyCode::Enter))).remove(0);
         d.send(done(&cmd, Ok(Payload::Users(users(0..3), None))));
         let cmd = fetches(&d.send(code(KeyCode::Enter))).remove(0);
-        let sku = licence(1, "Enterprise Mobility + Security E3", &["Suspended"]);
-        d.send(done(&cmd, Ok(Payload::Licences(vec![sku]))));
+        let sku = license(1, "Enterprise Mobility + Security E3", &["Suspended"]);
+        d.send(done(&cmd, Ok(Payload::Licenses(vec![sku]))));
         d.send(code(KeyCode::Enter));
         let top = text(&render(&d, width, 24, &Theme::new(true, false)))
             .lines()

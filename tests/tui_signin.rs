@@ -6,7 +6,7 @@
 mod tui_support;
 
 use crossterm::event::KeyCode;
-use pcx::app::cache::Status;
+use pcx::app::cache::LoadStatus;
 use pcx::app::model::{Query, ScreenKind};
 use pcx::app::msg::{Effect, Msg};
 use pcx::app::session::{Account, Flow, Renewal, SignIn};
@@ -107,10 +107,10 @@ fn signed_in_reloads_the_failed_panes_and_leaves_stack_selection_and_filters_alo
     d.press("r");
     let refresh = d.last_for(&users_query(1));
     d.send(code(KeyCode::Enter));
-    let licences = d.last();
-    assert!(matches!(licences.query, Query::Licences { .. }));
+    let licenses = d.last();
+    assert!(matches!(licenses.query, Query::Licenses { .. }));
     let first = d.send(done(&refresh, Err(signed_out())));
-    let second = d.send(done(&licences, Err(signed_out())));
+    let second = d.send(done(&licenses, Err(signed_out())));
     assert_eq!(starts(&first), [1], "the first refusal asks for a code");
     assert!(starts(&second).is_empty(), "the second one does not");
     prompt(&mut d, 1);
@@ -137,7 +137,7 @@ fn signed_in_reloads_the_failed_panes_and_leaves_stack_selection_and_filters_alo
     let again: Vec<Query> = fetches(&effects).into_iter().map(|c| c.query).collect();
     assert_eq!(again.len(), 2, "{again:?}");
     assert!(again.contains(&users_query(1)));
-    assert!(again.contains(&licences.query));
+    assert!(again.contains(&licenses.query));
     assert_eq!(
         stack(&d),
         before,
@@ -155,23 +155,23 @@ fn signed_in_reloads_the_failed_panes_and_leaves_stack_selection_and_filters_alo
     // The reloads land where they were asked for, rows and filter kept.
     let refresh = d.last_for(&users_query(1));
     d.send(done(&refresh, Ok(Payload::Users(users(0..20), None))));
-    let licences = d.last_for(&licences.query);
+    let licenses = d.last_for(&licenses.query);
     d.send(done(
-        &licences,
-        Ok(Payload::Licences(vec![licence(
+        &licenses,
+        Ok(Payload::Licenses(vec![license(
             1,
             "Microsoft 365 E5",
             &["Enabled"],
         )])),
     ));
     assert!(matches!(
-        d.model.cache.status(&licences.query),
-        Status::Ready { len: 1, .. }
+        d.model.cache.status(&licenses.query),
+        LoadStatus::Ready { len: 1, .. }
     ));
     // The reloaded pane now has a selected row; everything below is as it was.
     let after = stack(&d);
     assert_eq!(after[..2], before[..2]);
-    assert!(matches!(d.model.top().kind, ScreenKind::Licences { .. }));
+    assert!(matches!(d.model.top().kind, ScreenKind::Licenses { .. }));
 }
 
 #[test]

@@ -11,7 +11,7 @@ mod tui_support;
 use auth_support::{Idp, IdpConfig, Scratch, env_of};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use pcx::api::{ApiClient, ClientConfig, RetryPolicy, Secret, TokenProvider};
-use pcx::app::cache::Status;
+use pcx::app::cache::LoadStatus;
 use pcx::app::model::{Model, ScreenKind};
 use pcx::app::session::{Account, Flow};
 use pcx::app::{ChannelEvents, SignInOptions, UiOptions, run_with};
@@ -160,15 +160,15 @@ fn users_ready(m: &Model) -> bool {
         && m.top()
             .kind
             .query()
-            .is_some_and(|q| matches!(m.cache.status(&q), Status::Ready { .. }))
+            .is_some_and(|q| matches!(m.cache.status(&q), LoadStatus::Ready { .. }))
 }
 
-fn top_loaded_licences(m: &Model) -> bool {
-    matches!(m.top().kind, ScreenKind::Licences { .. })
+fn top_loaded_licenses(m: &Model) -> bool {
+    matches!(m.top().kind, ScreenKind::Licenses { .. })
         && m.top()
             .kind
             .query()
-            .is_some_and(|q| matches!(m.cache.status(&q), Status::Ready { .. }))
+            .is_some_and(|q| matches!(m.cache.status(&q), LoadStatus::Ready { .. }))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -235,7 +235,7 @@ async fn a_revoked_sign_in_is_renewed_in_place_and_the_refused_pane_loads() {
             keys: Vec::new(),
         },
         step(
-            |m, s| top_loaded_licences(m) && !m.signin.visible && s.contains("signed in as"),
+            |m, s| top_loaded_licenses(m) && !m.signin.visible && s.contains("signed in as"),
             "q",
         ),
     ];
@@ -262,7 +262,7 @@ async fn a_revoked_sign_in_is_renewed_in_place_and_the_refused_pane_loads() {
 
 fn finish(model: Model, before: &Arc<Mutex<Vec<String>>>, sandbox: &Sandbox) {
     // The pane that was refused loaded; everything else is as it was when the modal opened.
-    assert!(top_loaded_licences(&model));
+    assert!(top_loaded_licenses(&model));
     let before = before.lock().unwrap().clone();
     let after = stack(&model);
     assert_eq!(before.len(), 3, "{before:?}");
@@ -282,8 +282,8 @@ fn finish(model: Model, before: &Arc<Mutex<Vec<String>>>, sandbox: &Sandbox) {
         .iter()
         .map(|r| r.split('?').next().unwrap_or_default())
         .collect();
-    let licences = paths.iter().filter(|p| p.ends_with("/licenses")).count();
-    assert_eq!(licences, 2, "{requests:?}");
+    let licenses = paths.iter().filter(|p| p.ends_with("/licenses")).count();
+    assert_eq!(licenses, 2, "{requests:?}");
     paths.retain(|p| !p.ends_with("/licenses"));
     let count = paths.len();
     paths.sort_unstable();

@@ -4,7 +4,7 @@
 mod tui_support;
 
 use crossterm::event::KeyCode;
-use pcx::app::cache::{Status, View};
+use pcx::app::cache::{LoadStatus, PaneData};
 use pcx::app::model::{Query, ScreenKind};
 use pcx::app::msg::Effect;
 use pcx::fetch::Payload;
@@ -32,7 +32,7 @@ fn start_loads_the_customers_once() {
     assert_eq!(d.log[0].query, Query::Customers { search: None });
     assert_eq!(d.log[0].page, None);
     assert!(
-        matches!(d.model.cache.status(&d.log[0].query), Status::Loading(id) if id == d.log[0].id)
+        matches!(d.model.cache.status(&d.log[0].query), LoadStatus::Loading(id) if id == d.log[0].id)
     );
 }
 
@@ -61,10 +61,10 @@ fn back_while_loading_cancels_and_the_late_answer_is_dropped() {
     let effects = d.press("h");
     assert_eq!(cancels(&effects), vec![cmd.id]);
     assert_eq!(d.model.screens.len(), 1);
-    assert_eq!(d.model.cache.status(&cmd.query), Status::NotLoaded);
+    assert_eq!(d.model.cache.status(&cmd.query), LoadStatus::NotLoaded);
     // The cancelled request answers anyway: nothing waits for it.
     d.send(done(&cmd, Ok(Payload::Users(users(0..3), None))));
-    assert_eq!(d.model.cache.status(&cmd.query), Status::NotLoaded);
+    assert_eq!(d.model.cache.status(&cmd.query), LoadStatus::NotLoaded);
     assert!(!d.model.busy());
 }
 
@@ -80,7 +80,7 @@ fn a_stale_answer_never_lands_on_the_new_request() {
     d.send(done(&first, Ok(Payload::Users(users(0..9), None))));
     assert_eq!(
         d.model.cache.status(&second.query),
-        Status::Loading(second.id)
+        LoadStatus::Loading(second.id)
     );
     d.send(done(&second, Ok(Payload::Users(users(0..2), None))));
     assert_eq!(top_len(&d), Some((2, 2)));
@@ -92,17 +92,17 @@ fn an_error_fails_the_pane_and_r_retries() {
     d.customers_loaded(customers(0..5), None);
     let cmd = fetches(&d.send(code(KeyCode::Enter))).remove(0);
     d.send(done(&cmd, Err(no_access())));
-    assert_eq!(d.model.cache.status(&cmd.query), Status::Failed);
+    assert_eq!(d.model.cache.status(&cmd.query), LoadStatus::Failed);
     assert!(matches!(
         d.model.top().view(&d.model.cache),
-        View::Failed(_)
+        PaneData::Failed(_)
     ));
     let retry = fetches(&d.press("r"));
     assert_eq!(retry.len(), 1);
     assert_eq!(retry[0].query, cmd.query);
     assert_eq!(
         d.model.cache.status(&cmd.query),
-        Status::Loading(retry[0].id)
+        LoadStatus::Loading(retry[0].id)
     );
     // Errors never block navigation elsewhere.
     d.press("h");
@@ -180,13 +180,13 @@ fn cold_start_to_a_users_plans_is_exactly_three_requests_and_back_is_free() {
     d.customers_loaded(customers(0..5), None);
     let users_cmd = fetches(&d.send(code(KeyCode::Enter))).remove(0);
     d.send(done(&users_cmd, Ok(Payload::Users(users(0..5), None))));
-    let licences_cmd = fetches(&d.send(code(KeyCode::Enter))).remove(0);
-    assert_eq!(licences_cmd.query, licences_query(0, 0));
+    let licenses_cmd = fetches(&d.send(code(KeyCode::Enter))).remove(0);
+    assert_eq!(licenses_cmd.query, licenses_query(0, 0));
     d.send(done(
-        &licences_cmd,
-        Ok(Payload::Licences(vec![
-            licence(1, "Microsoft 365 E5", &["Assigned", "Suspended"]),
-            licence(2, "Minecraft Education Faculty", &[]),
+        &licenses_cmd,
+        Ok(Payload::Licenses(vec![
+            license(1, "Microsoft 365 E5", &["Assigned", "Suspended"]),
+            license(2, "Minecraft Education Faculty", &[]),
         ])),
     ));
     assert!(fetches(&d.send(code(KeyCode::Enter))).is_empty());
@@ -393,7 +393,7 @@ fn raw_json_copy_and_export_of_the_selection() {
 }
 
 #[test]
-fn raw_json_of_a_plan_comes_from_its_licence() {
+fn raw_json_of_a_plan_comes_from_its_license() {
     let mut d = Driver::new(120, 40);
     d.customers_loaded(customers(0..2), None);
     let u = fetches(&d.send(code(KeyCode::Enter))).remove(0);
@@ -401,7 +401,7 @@ fn raw_json_of_a_plan_comes_from_its_licence() {
     let l = fetches(&d.send(code(KeyCode::Enter))).remove(0);
     d.send(done(
         &l,
-        Ok(Payload::Licences(vec![licence(
+        Ok(Payload::Licenses(vec![license(
             7,
             "E5",
             &["Assigned", "Disabled"],
@@ -466,7 +466,7 @@ fn a_retry_notice_is_kept_for_the_pane() {
         },
     });
     assert!(
-        matches!(d.model.top().view(&d.model.cache), View::Loading(Some(r)) if r.notice.wait.as_secs() == 12)
+        matches!(d.model.top().view(&d.model.cache), PaneData::Loading(Some(r)) if r.notice.wait.as_secs() == 12)
     );
 }
 

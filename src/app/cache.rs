@@ -4,7 +4,7 @@
 
 use super::rows::{Cell, Column};
 use super::rows::{
-    CustomerRow, LicenceRow, Mark, PLAN_COLUMNS, Row, SkuRow, UserRow, plan_cell, plan_haystack,
+    CustomerRow, LicenseRow, Mark, PLAN_COLUMNS, Row, SkuRow, UserRow, plan_cell, plan_haystack,
     plan_label, widen,
 };
 use crate::api::{ApiError, Cursor, RetryNotice, ServicePlan};
@@ -87,7 +87,7 @@ impl<R> Default for Entry<R> {
 
 /// What the update logic needs to know about an entry, without its rows.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Status {
+pub enum LoadStatus {
     NotLoaded,
     Loading(RequestId),
     Failed,
@@ -100,12 +100,12 @@ pub enum Status {
 }
 
 impl<R> Entry<R> {
-    pub fn status(&self) -> Status {
+    pub fn status(&self) -> LoadStatus {
         match &self.load {
-            Loadable::NotLoaded => Status::NotLoaded,
-            Loadable::Loading(id) => Status::Loading(*id),
-            Loadable::Failed(_) => Status::Failed,
-            Loadable::Ready(list) => Status::Ready {
+            Loadable::NotLoaded => LoadStatus::NotLoaded,
+            Loadable::Loading(id) => LoadStatus::Loading(*id),
+            Loadable::Failed(_) => LoadStatus::Failed,
+            Loadable::Ready(list) => LoadStatus::Ready {
                 len: list.rows.len(),
                 more: list.next.is_some(),
                 pending: list.pending,
@@ -205,7 +205,7 @@ pub fn apply<R: Row>(
 pub struct Cache {
     pub customers: HashMap<Query, Entry<CustomerRow>>,
     pub users: HashMap<Query, Entry<UserRow>>,
-    pub licences: HashMap<Query, Entry<LicenceRow>>,
+    pub licenses: HashMap<Query, Entry<LicenseRow>>,
     pub skus: HashMap<Query, Entry<SkuRow>>,
 }
 
@@ -221,8 +221,8 @@ macro_rules! with_entry_mut {
                 let $e = $cache.users.entry($query.clone()).or_default();
                 $body
             }
-            Query::Licences { .. } => {
-                let $e = $cache.licences.entry($query.clone()).or_default();
+            Query::Licenses { .. } => {
+                let $e = $cache.licenses.entry($query.clone()).or_default();
                 $body
             }
             Query::Skus { .. } => {
@@ -244,7 +244,7 @@ macro_rules! with_entry {
                 Some($e) => $body,
                 None => $absent,
             },
-            Query::Licences { .. } => match $cache.licences.get($query) {
+            Query::Licenses { .. } => match $cache.licenses.get($query) {
                 Some($e) => $body,
                 None => $absent,
             },
@@ -257,7 +257,7 @@ macro_rules! with_entry {
 }
 
 /// A pane's data as the view and the update logic see it.
-pub enum View<'a> {
+pub enum PaneData<'a> {
     NotLoaded,
     Loading(Option<&'a Retry>),
     Failed(&'a ApiError),
@@ -274,12 +274,12 @@ pub struct ListInfo<'a> {
     pub generation: u32,
 }
 
-fn view_of<'a, R: Row>(entry: &'a Entry<R>) -> View<'a> {
+fn view_of<'a, R: Row>(entry: &'a Entry<R>) -> PaneData<'a> {
     match &entry.load {
-        Loadable::NotLoaded => View::NotLoaded,
-        Loadable::Loading(_) => View::Loading(entry.retry.as_ref()),
-        Loadable::Failed(e) => View::Failed(e),
-        Loadable::Ready(list) => View::Ready(Box::new(list), info(list, entry)),
+        Loadable::NotLoaded => PaneData::NotLoaded,
+        Loadable::Loading(_) => PaneData::Loading(entry.retry.as_ref()),
+        Loadable::Failed(e) => PaneData::Failed(e),
+        Loadable::Ready(list) => PaneData::Ready(Box::new(list), info(list, entry)),
     }
 }
 
@@ -294,8 +294,8 @@ fn info<'a, R>(list: &'a List<R>, entry: &'a Entry<R>) -> ListInfo<'a> {
 }
 
 impl Cache {
-    pub fn status(&self, query: &Query) -> Status {
-        with_entry!(self, query, e => e.status(), Status::NotLoaded)
+    pub fn status(&self, query: &Query) -> LoadStatus {
+        with_entry!(self, query, e => e.status(), LoadStatus::NotLoaded)
     }
 
     pub fn begin_load(&mut self, query: &Query, id: RequestId) {
@@ -329,7 +329,7 @@ impl Cache {
         fn any<R>(entries: &HashMap<Query, Entry<R>>) -> bool {
             entries.values().any(|e| e.waiting_for().is_some())
         }
-        any(&self.customers) || any(&self.users) || any(&self.licences) || any(&self.skus)
+        any(&self.customers) || any(&self.users) || any(&self.licenses) || any(&self.skus)
     }
 
     pub fn set_retry(&mut self, query: &Query, retry: Retry) {
@@ -352,8 +352,8 @@ impl Cache {
     }
 
     /// The data of a list query.
-    pub fn view(&self, query: &Query) -> View<'_> {
-        with_entry!(self, query, e => view_of(e), View::NotLoaded)
+    pub fn view(&self, query: &Query) -> PaneData<'_> {
+        with_entry!(self, query, e => view_of(e), PaneData::NotLoaded)
     }
 
     /// The raw JSON of the licence or subscribed SKU a plans screen was opened from.
@@ -370,19 +370,19 @@ impl Cache {
             }
         }
         match source {
-            Query::Licences { .. } => find(self.licences.get(source)?, sku),
+            Query::Licenses { .. } => find(self.licenses.get(source)?, sku),
             Query::Skus { .. } => find(self.skus.get(source)?, sku),
             _ => None,
         }
     }
 
     /// The service plans of one licence or subscribed SKU (`source` is its list's query).
-    pub fn plans(&self, source: &Query, sku: &str) -> View<'_> {
+    pub fn plans(&self, source: &Query, sku: &str) -> PaneData<'_> {
         fn find<'a, R: Row>(
             e: &'a Entry<R>,
             sku: &str,
             plans: impl Fn(&'a R) -> &'a [ServicePlan],
-        ) -> View<'a> {
+        ) -> PaneData<'a> {
             match &e.load {
                 Loadable::Ready(list) => {
                     match list
@@ -392,32 +392,32 @@ impl Cache {
                         .find(|(i, r)| sku_key(r.id(), *i) == sku)
                     {
                         Some((_, row)) => {
-                            View::Ready(Box::new(PlanTable::new(plans(row))), info(list, e))
+                            PaneData::Ready(Box::new(PlanTable::new(plans(row))), info(list, e))
                         }
-                        None => View::Ready(Box::new(PlanTable::new(&[])), info(list, e)),
+                        None => PaneData::Ready(Box::new(PlanTable::new(&[])), info(list, e)),
                     }
                 }
                 _ => view_of(e),
             }
         }
         match source {
-            Query::Licences { .. } => match self.licences.get(source) {
+            Query::Licenses { .. } => match self.licenses.get(source) {
                 Some(e) => find(e, sku, |r| &r.res.data.service_plans),
-                None => View::NotLoaded,
+                None => PaneData::NotLoaded,
             },
             Query::Skus { .. } => match self.skus.get(source) {
                 Some(e) => find(e, sku, |r| &r.res.data.service_plans),
-                None => View::NotLoaded,
+                None => PaneData::NotLoaded,
             },
-            _ => View::NotLoaded,
+            _ => PaneData::NotLoaded,
         }
     }
 }
 
-impl<'a> View<'a> {
+impl<'a> PaneData<'a> {
     pub fn table(&self) -> Option<&(dyn Table + 'a)> {
         match self {
-            View::Ready(t, _) => Some(t.as_ref()),
+            PaneData::Ready(t, _) => Some(t.as_ref()),
             _ => None,
         }
     }

@@ -3,8 +3,8 @@
 //! of the customer under the cursor, cancelling on back, and applying FetchDone to the cache
 //! (stale ids dropped) and to the screens that show it. Emits effects; performs no I/O.
 
-use super::cache::{Applied, Pending, Retry, Status, View, apply};
-use super::model::{Model, Preview, Query, RequestId, ScreenKind};
+use super::cache::{Applied, LoadStatus, PaneData, Pending, Retry, apply};
+use super::model::{Model, Prefetch, Query, RequestId, ScreenKind};
 use super::msg::{Effect, Fx};
 use super::rows::{Row, Tone};
 use crate::api::{Cursor, RetryNotice};
@@ -27,25 +27,25 @@ fn issue(model: &mut Model, query: &Query, page: Option<Cursor>, fx: &mut Fx) ->
 /// Loads a query unless it is loaded or loading (the cache); a failed one is tried again.
 pub fn load(model: &mut Model, query: &Query, fx: &mut Fx) {
     match model.cache.status(query) {
-        Status::NotLoaded | Status::Failed => {
+        LoadStatus::NotLoaded | LoadStatus::Failed => {
             let id = issue(model, query, None, fx);
             model.cache.begin_load(query, id);
         }
-        Status::Loading(_) | Status::Ready { .. } => {}
+        LoadStatus::Loading(_) | LoadStatus::Ready { .. } => {}
     }
 }
 
 /// `r`: reloads a list (its rows stay until the answer), or retries what failed.
 pub fn refresh(model: &mut Model, query: &Query, fx: &mut Fx) {
     match model.cache.status(query) {
-        Status::NotLoaded | Status::Failed => load(model, query, fx),
-        Status::Loading(_) => {}
-        Status::Ready {
+        LoadStatus::NotLoaded | LoadStatus::Failed => load(model, query, fx),
+        LoadStatus::Loading(_) => {}
+        LoadStatus::Ready {
             problem: Some(Pending::NextPage),
             pending: None,
             ..
         } => next_page(model, query, fx),
-        Status::Ready { pending, .. } => {
+        LoadStatus::Ready { pending, .. } => {
             if let Some((id, kind)) = pending {
                 if kind == Pending::Refresh {
                     return;
@@ -100,7 +100,7 @@ pub fn maybe_next_page(model: &mut Model, fx: &mut Fx) {
     ) {
         return;
     }
-    let Status::Ready {
+    let LoadStatus::Ready {
         len,
         more: true,
         pending: None,
@@ -117,8 +117,8 @@ pub fn maybe_next_page(model: &mut Model, fx: &mut Fx) {
 }
 
 /// The cursor moved on the customers list: load that customer's users once it rests there.
-pub fn schedule_preview(model: &mut Model, now: Instant) {
-    model.preview = None;
+pub fn schedule_prefetch(model: &mut Model, now: Instant) {
+    model.prefetch = None;
     let screen = model.top();
     if !matches!(screen.kind, ScreenKind::Customers { .. }) {
         return;
@@ -139,8 +139,8 @@ pub fn schedule_preview(model: &mut Model, now: Instant) {
         deleted: false,
     };
     drop(view);
-    if model.cache.status(&query) == Status::NotLoaded {
-        model.preview = Some(Preview {
+    if model.cache.status(&query) == LoadStatus::NotLoaded {
+        model.prefetch = Some(Prefetch {
             query,
             due: now + model.settings.debounce,
         });
@@ -148,14 +148,14 @@ pub fn schedule_preview(model: &mut Model, now: Instant) {
 }
 
 /// Starts the debounced load once it is due.
-pub fn fire_preview(model: &mut Model, now: Instant, fx: &mut Fx) {
-    if model.preview.as_ref().is_some_and(|p| p.due <= now)
-        && let Some(preview) = model.preview.take()
-        && model.cache.status(&preview.query) == Status::NotLoaded
+pub fn fire_prefetch(model: &mut Model, now: Instant, fx: &mut Fx) {
+    if model.prefetch.as_ref().is_some_and(|p| p.due <= now)
+        && let Some(prefetch) = model.prefetch.take()
+        && model.cache.status(&prefetch.query) == LoadStatus::NotLoaded
     {
         // A load the operator did not ask for gets its own correlation id.
         let mut own = Fx::new();
-        load(model, &preview.query, &mut own);
+        load(model, &prefetch.query, &mut own);
         fx.effects.append(&mut own.effects);
     }
 }
@@ -198,7 +198,7 @@ pub fn on_fetched(model: &mut Model, done: FetchDone, now: Instant, fx: &mut Fx)
         .filter(|s| s.kind.query().as_ref() == Some(&query))
     {
         let view = screen.view(cache);
-        let View::Ready(table, info) = &view else {
+        let PaneData::Ready(table, info) = &view else {
             continue;
         };
         if let Some(filter) = &mut screen.filter {
@@ -208,7 +208,7 @@ pub fn on_fetched(model: &mut Model, done: FetchDone, now: Instant, fx: &mut Fx)
     }
     let top_shows = model.top().kind.query().as_ref() == Some(&query);
     if top_shows && applied == Applied::Loaded {
-        schedule_preview(model, now);
+        schedule_prefetch(model, now);
     }
     if top_shows
         && matches!(applied, Applied::Loaded | Applied::Appended(_))
@@ -239,7 +239,7 @@ fn apply_done(model: &mut Model, done: FetchDone) -> Applied {
             route!(customers, Payload::Customers(rows, next) => (rows, next))
         }
         Query::Users { .. } => route!(users, Payload::Users(rows, next) => (rows, next)),
-        Query::Licences { .. } => route!(licences, Payload::Licences(rows) => (rows, None)),
+        Query::Licenses { .. } => route!(licenses, Payload::Licenses(rows) => (rows, None)),
         Query::Skus { .. } => route!(skus, Payload::Skus(rows) => (rows, None)),
     }
 }
@@ -247,12 +247,12 @@ fn apply_done(model: &mut Model, done: FetchDone) -> Applied {
 /// Marks a user (and its customer) whose licences, or a customer whose SKUs, need attention.
 fn update_marks(model: &mut Model, query: &Query) {
     match query {
-        Query::Licences {
+        Query::Licenses {
             customer_id,
             user_id,
         } => {
             let marked = matches!(
-                model.cache.licences.get(query).map(|e| &e.load),
+                model.cache.licenses.get(query).map(|e| &e.load),
                 Some(super::cache::Loadable::Ready(list)) if list.rows.iter().any(|r| r.attention > 0)
             );
             model.marks.set_user(customer_id, user_id, marked);

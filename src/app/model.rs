@@ -3,7 +3,7 @@
 //! reads it. Nothing here performs I/O or reads the clock.
 
 pub use super::cache::Loadable;
-use super::cache::{Cache, Table, View};
+use super::cache::{Cache, PaneData, Table};
 use super::filter::Filter;
 use super::rows::Tone;
 use super::session::SignIn;
@@ -32,7 +32,7 @@ pub enum ScreenKind {
     Skus {
         customer: Crumb,
     },
-    Licences {
+    Licenses {
         customer: Crumb,
         user: Crumb,
     },
@@ -64,7 +64,7 @@ impl ScreenKind {
             Self::Skus { customer } => Some(Query::Skus {
                 customer_id: customer.id.clone(),
             }),
-            Self::Licences { customer, user } => Some(Query::Licences {
+            Self::Licenses { customer, user } => Some(Query::Licenses {
                 customer_id: customer.id.clone(),
                 user_id: user.id.clone(),
             }),
@@ -80,7 +80,7 @@ impl ScreenKind {
             Self::Users { deleted: false, .. } => "users",
             Self::Users { deleted: true, .. } => "deleted users",
             Self::Skus { .. } => "subscribed SKUs",
-            Self::Licences { .. } => "licences",
+            Self::Licenses { .. } => "licences",
             Self::Plans { .. } => "service plans",
             Self::Raw { .. } => "lines",
         }
@@ -112,12 +112,12 @@ impl Screen {
     }
 
     /// This screen's rows as they stand in the cache.
-    pub fn view<'a>(&self, cache: &'a Cache) -> View<'a> {
+    pub fn view<'a>(&self, cache: &'a Cache) -> PaneData<'a> {
         match &self.kind {
             ScreenKind::Plans { source, sku } => cache.plans(source, &sku.id),
             kind => match kind.query() {
                 Some(query) => cache.view(&query),
-                None => View::NotLoaded,
+                None => PaneData::NotLoaded,
             },
         }
     }
@@ -199,7 +199,7 @@ pub struct Flash {
 
 /// A debounced load: the users of the customer the cursor rests on.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Preview {
+pub struct Prefetch {
     pub query: Query,
     pub due: Instant,
 }
@@ -254,7 +254,7 @@ impl Marks {
 
 /// Settings the update logic needs.
 #[derive(Clone, Debug)]
-pub struct Settings {
+pub struct ExplorerSettings {
     /// How long the cursor must rest on a customer before its users load.
     pub debounce: Duration,
     /// Load the next page when the cursor is this many rows from the end of what is loaded
@@ -262,7 +262,7 @@ pub struct Settings {
     pub lookahead: usize,
 }
 
-impl Default for Settings {
+impl Default for ExplorerSettings {
     fn default() -> Self {
         Self {
             debounce: Duration::from_millis(150),
@@ -285,7 +285,7 @@ pub struct Model {
     pub flash: Option<Flash>,
     /// Terminal columns and rows.
     pub size: (u16, u16),
-    pub preview: Option<Preview>,
+    pub prefetch: Option<Prefetch>,
     /// Requests not yet answered, for the spinner and for cancelling.
     pub spinner: usize,
     /// The time of the last message (for countdowns in the view).
@@ -293,7 +293,7 @@ pub struct Model {
     /// Something visible changed since the last frame.
     pub dirty: bool,
     pub quit: bool,
-    pub settings: Settings,
+    pub settings: ExplorerSettings,
     /// Who is signed in, and the "signed out" modal.
     pub signin: SignIn,
     next_id: u64,
@@ -310,12 +310,12 @@ impl Model {
             search: None,
             flash: None,
             size,
-            preview: None,
+            prefetch: None,
             spinner: 0,
             now,
             dirty: true,
             quit: false,
-            settings: Settings::default(),
+            settings: ExplorerSettings::default(),
             signin: SignIn::default(),
             next_id: 1,
         }
@@ -346,9 +346,9 @@ impl Model {
     /// sign-in code's countdown.
     pub fn next_deadline(&self, last_tick: Instant) -> Option<Instant> {
         let spin = self.busy().then(|| last_tick + super::SPINNER_INTERVAL);
-        let preview = self.preview.as_ref().map(|p| p.due);
+        let prefetch = self.prefetch.as_ref().map(|p| p.due);
         let countdown = self.signin.next_deadline(self.now);
-        [spin, preview, countdown].into_iter().flatten().min()
+        [spin, prefetch, countdown].into_iter().flatten().min()
     }
 
     /// Rows a list shows at the model's terminal size.
@@ -377,7 +377,7 @@ impl Model {
         self.screens.iter().rev().find_map(|s| match &s.kind {
             ScreenKind::Users { customer, .. }
             | ScreenKind::Skus { customer }
-            | ScreenKind::Licences { customer, .. } => Some(customer),
+            | ScreenKind::Licenses { customer, .. } => Some(customer),
             _ => None,
         })
     }

@@ -59,7 +59,7 @@ fn step(current: usize, action: Action, last: usize, page: usize) -> usize {
 
 /// After the cursor moved: schedule the debounced users load, fetch more rows near the end.
 pub fn after_move(model: &mut Model, now: Instant, fx: &mut Fx) {
-    loading::schedule_preview(model, now);
+    loading::schedule_prefetch(model, now);
     loading::maybe_next_page(model, fx);
 }
 
@@ -75,7 +75,7 @@ pub fn refilter(model: &mut Model) {
         return;
     };
     let generation = match &view {
-        super::cache::View::Ready(_, info) => info.generation,
+        super::cache::PaneData::Ready(_, info) => info.generation,
         _ => 0,
     };
     if let Some(filter) = &mut screen.filter {
@@ -112,7 +112,7 @@ pub fn push(model: &mut Model, kind: ScreenKind, fx: &mut Fx) {
     let query = kind.query();
     model.screens.push(Screen::new(kind));
     // A pending debounced load belongs to the customers list the operator just left.
-    model.preview = None;
+    model.prefetch = None;
     if let Some(query) = query {
         loading::load(model, &query, fx);
     }
@@ -152,11 +152,11 @@ pub fn open(model: &mut Model, fx: &mut Fx) {
             customer: item,
             deleted: false,
         },
-        ScreenKind::Users { customer, .. } => ScreenKind::Licences {
+        ScreenKind::Users { customer, .. } => ScreenKind::Licenses {
             customer: customer.clone(),
             user: item,
         },
-        ScreenKind::Licences { .. } | ScreenKind::Skus { .. } => {
+        ScreenKind::Licenses { .. } | ScreenKind::Skus { .. } => {
             let Some(source) = screen.kind.query() else {
                 return;
             };

@@ -5,7 +5,7 @@
 use crate::api::{CapabilityStatus, ServicePlan};
 use crate::fetch::records::SearchText;
 pub use crate::fetch::records::{
-    CustomerRow, LicenceRow, SkuRow, UserRow, or_empty, plan_haystack, plan_label, sku_label,
+    CustomerRow, LicenseRow, SkuRow, UserRow, or_empty, plan_haystack, plan_label, sku_label,
 };
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -231,7 +231,7 @@ fn plans_summary(plans: &[ServicePlan]) -> Cell<'static> {
     }
 }
 
-impl Row for LicenceRow {
+impl Row for LicenseRow {
     const COLUMNS: &'static [Column] = &[
         col("SKU", 0, 14, 44),
         col("Part number", 2, 8, 28),

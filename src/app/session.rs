@@ -2,7 +2,7 @@
 //! bar), how a refused token can be replaced (a device code here, or only outside pcx), and
 //! the "signed out" modal's flow. Plain data read by the view; `signin` changes it.
 
-use super::cache::View;
+use super::cache::PaneData;
 use crate::api::ApiError;
 use crate::api::token::Identity;
 use crate::auth::{self, LoginSettings, PollPolicy, TokenSource};
@@ -165,10 +165,10 @@ pub fn whole_seconds(left: Duration) -> u64 {
 }
 
 /// The error behind a pane's sign-in problem: its failed load, or a failed next page or refresh.
-pub fn sign_in_error<'a>(view: &View<'a>) -> Option<&'a ApiError> {
+pub fn sign_in_error<'a>(view: &PaneData<'a>) -> Option<&'a ApiError> {
     let error = match view {
-        View::Failed(error) => *error,
-        View::Ready(_, info) => info.problem.map(|(error, _)| error)?,
+        PaneData::Failed(error) => *error,
+        PaneData::Ready(_, info) => info.problem.map(|(error, _)| error)?,
         _ => return None,
     };
     auth::needs_sign_in(error).then_some(error)

@@ -93,7 +93,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             model.dirty = true;
         }
     }
-    loading::fire_preview(model, now, &mut fx);
+    loading::fire_prefetch(model, now, &mut fx);
     fx.effects
 }
 

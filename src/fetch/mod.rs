@@ -12,7 +12,7 @@ use crate::api::{
     ApiClient, ApiError, CallContext, Cursor, CustomerQuery, CustomerSearch, LicenseGroup,
     RetryNotice, UserQuery,
 };
-use records::{CustomerRow, LicenceRow, SkuRow, UserRow};
+use records::{CustomerRow, LicenseRow, SkuRow, UserRow};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
@@ -35,7 +35,7 @@ pub struct FetchCmd {
 pub enum Payload {
     Customers(Vec<CustomerRow>, Option<Cursor>),
     Users(Vec<UserRow>, Option<Cursor>),
-    Licences(Vec<LicenceRow>),
+    Licenses(Vec<LicenseRow>),
     Skus(Vec<SkuRow>),
 }
 
@@ -44,7 +44,7 @@ impl fmt::Debug for Payload {
         let (kind, n, more) = match self {
             Self::Customers(r, next) => ("customers", r.len(), next.is_some()),
             Self::Users(r, next) => ("users", r.len(), next.is_some()),
-            Self::Licences(r) => ("licences", r.len(), false),
+            Self::Licenses(r) => ("licences", r.len(), false),
             Self::Skus(r) => ("skus", r.len(), false),
         };
         write!(f, "{kind}({n} rows, more: {more})")
@@ -294,7 +294,7 @@ async fn fetch(
             let rows = page.items.into_iter().map(UserRow::new).collect();
             Ok(Payload::Users(rows, page.next))
         }
-        Query::Licences {
+        Query::Licenses {
             customer_id,
             user_id,
         } => {
@@ -303,8 +303,8 @@ async fn fetch(
             let items = client
                 .user_licenses(&ctx, customer_id, user_id, &groups)
                 .await?;
-            Ok(Payload::Licences(
-                items.into_iter().map(LicenceRow::new).collect(),
+            Ok(Payload::Licenses(
+                items.into_iter().map(LicenseRow::new).collect(),
             ))
         }
         Query::Skus { customer_id } => {

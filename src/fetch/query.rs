@@ -23,7 +23,7 @@ pub enum Query {
         deleted: bool,
     },
     /// A user's licences (both licence groups, in one request).
-    Licences {
+    Licenses {
         customer_id: Box<str>,
         user_id: Box<str>,
     },

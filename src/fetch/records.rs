@@ -155,13 +155,13 @@ impl UserRow {
 
 /// A licence row (a SKU assigned to a user, with its plans).
 #[derive(Clone)]
-pub struct LicenceRow {
+pub struct LicenseRow {
     pub res: Resource<License>,
     pub search: SearchText,
     pub attention: usize,
 }
 
-impl LicenceRow {
+impl LicenseRow {
     pub fn new(mut res: Resource<License>) -> Self {
         clean_sku(&mut res.data.product_sku);
         clean_plans(&mut res.data.service_plans);

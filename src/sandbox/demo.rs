@@ -9,7 +9,8 @@ use super::clock;
 use super::hash::{IndexedIds, guid, str_key};
 use super::people::{NameStyle, Synthetic};
 use super::records::{
-    Address, Contact, CustomerDetails, CustomerRec, Rule, Status, Subscription, UserRec, UserSlot,
+    Address, Contact, CustomerDetails, CustomerRec, PlanStatus, Rule, Subscription, UserRec,
+    UserSlot,
 };
 use base64::Engine as _;
 use serde::Deserialize;
@@ -69,9 +70,9 @@ struct SkuSpec {
     #[serde(default)]
     available: Option<i64>,
     #[serde(default = "enabled")]
-    status: Status,
+    status: PlanStatus,
     #[serde(default)]
-    plans: BTreeMap<String, Status>,
+    plans: BTreeMap<String, PlanStatus>,
 }
 
 #[derive(Deserialize)]
@@ -98,7 +99,7 @@ enum LicenseSpec {
     Sku(String),
     Detailed {
         sku: String,
-        plans: BTreeMap<String, Status>,
+        plans: BTreeMap<String, PlanStatus>,
     },
 }
 
@@ -137,8 +138,8 @@ fn yes() -> bool {
 fn en_us() -> String {
     "en-US".into()
 }
-fn enabled() -> Status {
-    Status::Enabled
+fn enabled() -> PlanStatus {
+    PlanStatus::Enabled
 }
 fn one() -> u32 {
     1
@@ -187,7 +188,7 @@ struct NamedUser {
     last_sync: Option<String>,
     immutable_id: Option<String>,
     /// (subscription index, per-user plan statuses)
-    licenses: Vec<(usize, Vec<(usize, Status)>)>,
+    licenses: Vec<(usize, Vec<(usize, PlanStatus)>)>,
 }
 
 /// The embedded demo partner. An error is a defect in the asset (a test parses it).
@@ -485,7 +486,11 @@ impl DemoPartner {
     }
 
     /// (subscription index, per-user plan statuses) of each licence the user holds.
-    pub(crate) fn held(&self, i: usize, user: &UserRec<'_>) -> Vec<(usize, &[(usize, Status)])> {
+    pub(crate) fn held(
+        &self,
+        i: usize,
+        user: &UserRec<'_>,
+    ) -> Vec<(usize, &[(usize, PlanStatus)])> {
         let Some(c) = self.customers.get(i) else {
             return Vec::new();
         };

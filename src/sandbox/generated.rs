@@ -6,7 +6,8 @@ use super::catalog::{Catalog, CatalogSku};
 use super::hash::{IndexedIds, mix, pick};
 use super::people::{NameStyle, Synthetic, fold_ascii};
 use super::records::{
-    Address, Contact, CustomerDetails, CustomerRec, Rule, Status, Subscription, UserRec, UserSlot,
+    Address, Contact, CustomerDetails, CustomerRec, PlanStatus, Rule, Subscription, UserRec,
+    UserSlot,
 };
 use super::words::{
     AR_COMPANY_STEMS, AR_COMPANY_TRADES, COMPANY_STEMS, COMPANY_TRADES, COUNTRIES, EMOJI,
@@ -264,8 +265,8 @@ impl GeneratedPartner {
         let mut add = |sku: &'static CatalogSku,
                        rule: Rule,
                        slack: i64,
-                       status: Status,
-                       exceptions: Vec<(usize, Status)>| {
+                       status: PlanStatus,
+                       exceptions: Vec<(usize, PlanStatus)>| {
             let consumed = i64::from(rule.count(users));
             rules.push(Rule {
                 subscription: subs.len(),
@@ -281,12 +282,12 @@ impl GeneratedPartner {
         };
         if let Some(suite) = self.catalog.sku(SUITES[pick(h, SUITES.len())]) {
             let status = if h.is_multiple_of(50) {
-                Status::Warning
+                PlanStatus::Warning
             } else {
-                Status::Enabled
+                PlanStatus::Enabled
             };
             let exceptions = match suite.plan_index("TEAMS1") {
-                Some(p) if h % 97 == 1 => vec![(p, Status::Suspended)],
+                Some(p) if h % 97 == 1 => vec![(p, PlanStatus::Suspended)],
                 _ => Vec::new(),
             };
             let rule = Rule {
@@ -314,7 +315,7 @@ impl GeneratedPartner {
             } else {
                 (a >> 24) as i64 % 3
             };
-            add(sku, rule, slack, Status::Enabled, Vec::new());
+            add(sku, rule, slack, PlanStatus::Enabled, Vec::new());
         }
         (subs, rules)
     }

@@ -5,7 +5,9 @@ use super::catalog::catalog;
 use super::config::PartnerSource;
 use super::demo::{DemoPartner, demo_partner};
 use super::generated::GeneratedPartner;
-use super::records::{CustomerDetails, CustomerFilter, CustomerRec, Status, Subscription, UserRec};
+use super::records::{
+    CustomerDetails, CustomerFilter, CustomerRec, PlanStatus, Subscription, UserRec,
+};
 use std::borrow::Cow;
 use uuid::Uuid;
 
@@ -103,7 +105,11 @@ impl Partner {
     }
 
     /// (index into `subscriptions(i)`, per-user plan statuses) of each licence a user holds.
-    pub(crate) fn held(&self, i: usize, user: &UserRec<'_>) -> Vec<(usize, &[(usize, Status)])> {
+    pub(crate) fn held(
+        &self,
+        i: usize,
+        user: &UserRec<'_>,
+    ) -> Vec<(usize, &[(usize, PlanStatus)])> {
         match self {
             Self::Demo(p) => p.held(i, user),
             Self::Generated(p) => p.held(i, user).into_iter().map(|k| (k, &[][..])).collect(),

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 /// A capability status of a SKU or a service plan.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-pub(crate) enum Status {
+pub(crate) enum PlanStatus {
     Enabled,
     Warning,
     Suspended,
@@ -19,7 +19,7 @@ pub(crate) enum Status {
     Disabled,
 }
 
-impl Status {
+impl PlanStatus {
     /// As a SKU or tenant-level plan status.
     pub(crate) fn as_str(self) -> &'static str {
         match self {
@@ -128,9 +128,9 @@ impl UserRec<'_> {
 #[derive(Clone, Debug)]
 pub(crate) struct Subscription {
     pub sku: &'static CatalogSku,
-    pub status: Status,
+    pub status: PlanStatus,
     /// Tenant-level plan statuses other than the SKU's own: (plan index, status).
-    pub plan_exceptions: Vec<(usize, Status)>,
+    pub plan_exceptions: Vec<(usize, PlanStatus)>,
     /// Seats bought.
     pub total: i64,
     /// Seats assigned to users (may exceed `total`).
@@ -139,18 +139,18 @@ pub(crate) struct Subscription {
 
 impl Subscription {
     /// A plan's status at tenant level.
-    pub(crate) fn plan_status(&self, plan: usize) -> Status {
-        if self.status != Status::Enabled {
+    pub(crate) fn plan_status(&self, plan: usize) -> PlanStatus {
+        if self.status != PlanStatus::Enabled {
             return self.status;
         }
-        lookup(&self.plan_exceptions, plan).unwrap_or(Status::Enabled)
+        lookup(&self.plan_exceptions, plan).unwrap_or(PlanStatus::Enabled)
     }
 
     /// (active, warning, suspended) seats, by the SKU's status.
     pub(crate) fn units(&self) -> (i64, i64, i64) {
         match self.status {
-            Status::Enabled => (self.total, 0, 0),
-            Status::Warning => (0, self.total, 0),
+            PlanStatus::Enabled => (self.total, 0, 0),
+            PlanStatus::Warning => (0, self.total, 0),
             _ => (0, 0, self.total),
         }
     }
@@ -160,7 +160,7 @@ impl Subscription {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Assignment<'a> {
     pub subscription: &'a Subscription,
-    pub overrides: &'a [(usize, Status)],
+    pub overrides: &'a [(usize, PlanStatus)],
 }
 
 impl Assignment<'_> {
@@ -172,7 +172,7 @@ impl Assignment<'_> {
     }
 }
 
-fn lookup(list: &[(usize, Status)], plan: usize) -> Option<Status> {
+fn lookup(list: &[(usize, PlanStatus)], plan: usize) -> Option<PlanStatus> {
     list.iter().find(|(p, _)| *p == plan).map(|(_, s)| *s)
 }
 

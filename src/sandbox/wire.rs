@@ -1,4 +1,4 @@
-//! Partner Center's JSON shapes as the sandbox writes them (partner-center-api.md §3–§9):
+//! Partner Center's JSON shapes as the sandbox writes them:
 //! resources with `links.self` and `attributes.objectType`, the collection wrapper, ApiFault
 //! and gateway error bodies. Borrowing views over the records, serialised straight to bytes.
 

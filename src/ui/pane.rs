@@ -5,7 +5,7 @@
 use super::state::{empty_line, failure_lines, loading_line};
 use super::theme::Theme;
 use super::widgets::{Role, draw_message, draw_table};
-use crate::app::cache::{Table, View};
+use crate::app::cache::{PaneData, Table};
 use crate::app::model::{Model, Screen, ScreenKind};
 use crate::app::rows::{Mark, Tone};
 use ratatui::buffer::Buffer;
@@ -29,7 +29,7 @@ fn title<'a>(screen: &Screen, theme: &Theme, role: Role) -> Line<'a> {
             ScreenKind::Customers { .. } => "Customers",
             ScreenKind::Users { .. } => "Users",
             ScreenKind::Skus { .. } => "SKUs",
-            ScreenKind::Licences { .. } => "Licences",
+            ScreenKind::Licenses { .. } => "Licences",
             ScreenKind::Plans { .. } => "Plans",
             ScreenKind::Raw { .. } => "JSON",
         };
@@ -62,7 +62,7 @@ fn title<'a>(screen: &Screen, theme: &Theme, role: Role) -> Line<'a> {
                     "Customers starting with \"{}\"",
                     crate::text::sanitize(prefix)
                 ),
-                ScreenKind::Licences { user, .. } => format!("Licences of {}", user.name),
+                ScreenKind::Licenses { user, .. } => format!("Licences of {}", user.name),
                 ScreenKind::Plans { sku, .. } => format!("Service plans of {}", sku.name),
                 ScreenKind::Raw { title, .. } => format!("Raw JSON of {title}"),
                 _ => String::new(),
@@ -104,20 +104,20 @@ pub fn draw(
     let query = screen.kind.query();
     let noun = screen.kind.noun();
     match screen.view(&model.cache) {
-        View::NotLoaded => {
+        PaneData::NotLoaded => {
             let lines = [(format!("{noun} not loaded yet: r loads them"), Tone::Dim)];
             draw_message(buf, inner, &lines, theme);
         }
-        View::Loading(retry) => {
+        PaneData::Loading(retry) => {
             let line = loading_line(noun, retry, model.now, theme.spinner(model.spinner), theme);
             draw_message(buf, inner, &[line], theme);
         }
-        View::Failed(error) => {
+        PaneData::Failed(error) => {
             let lines = super::signin::signed_out_lines(model, error, theme)
                 .unwrap_or_else(|| failure_lines(error, query.as_ref(), theme));
             draw_message(buf, inner, &lines, theme);
         }
-        View::Ready(table, _) => {
+        PaneData::Ready(table, _) => {
             if table.is_empty() {
                 draw_message(buf, inner, &[(empty_line(&screen.kind), Tone::Dim)], theme);
             } else if screen.visible_len(table.len()) == 0 {

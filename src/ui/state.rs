@@ -10,12 +10,12 @@ use crate::app::rows::Tone;
 use crate::text::sanitize;
 use std::time::Instant;
 
-/// The GDAP roles, any one of which lets the partner make this call (partner-center-api §10.4).
+/// The GDAP roles, any one of which lets the partner make this call.
 pub fn gdap_roles(query: &Query) -> Option<&'static str> {
     match query {
         Query::Customers { .. } => None,
         Query::Users { .. } => Some("Directory Reader, Global Reader or User Administrator"),
-        Query::Licences { .. } => {
+        Query::Licenses { .. } => {
             Some("Directory Reader, Directory Writers, User Administrator or License Administrator")
         }
         Query::Skus { .. } => {

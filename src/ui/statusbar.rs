@@ -6,7 +6,7 @@ use super::signin::{AccountLabel, account_label};
 use super::state::loading_line;
 use super::theme::Theme;
 use crate::api::ApiError;
-use crate::app::cache::{Pending, View};
+use crate::app::cache::{PaneData, Pending};
 use crate::app::model::{Model, ScreenKind};
 use crate::app::rows::Tone;
 use crate::text::{sanitize, width};
@@ -52,7 +52,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Optio
     let view = screen.view(&model.cache);
     let dot = theme.dot();
     let count = match &view {
-        View::Ready(table, info) if !matches!(screen.kind, ScreenKind::Raw { .. }) => {
+        PaneData::Ready(table, info) if !matches!(screen.kind, ScreenKind::Raw { .. }) => {
             let more = if info.more { "+" } else { "" };
             format!(
                 "{} of {}{more}",
@@ -171,7 +171,7 @@ fn fit(
     Some((Some(alert), None))
 }
 
-fn message(model: &Model, view: &View<'_>, theme: &Theme) -> (String, Tone) {
+fn message(model: &Model, view: &PaneData<'_>, theme: &Theme) -> (String, Tone) {
     if let Some(flash) = &model.flash {
         return (sanitize(&flash.text).into_owned(), flash.tone);
     }
@@ -180,14 +180,14 @@ fn message(model: &Model, view: &View<'_>, theme: &Theme) -> (String, Tone) {
     }
     let spinner = theme.spinner(model.spinner);
     match view {
-        View::Failed(error) => {
+        PaneData::Failed(error) => {
             if let Some(text) = super::signin::status_line(model, error, theme) {
                 return (with_correlation(text, error, theme), Tone::Bad);
             }
             let text = format!("{}{}r retries", short(error), theme.dot());
             return (with_correlation(text, error, theme), Tone::Bad);
         }
-        View::Ready(_, info) => {
+        PaneData::Ready(_, info) => {
             if let Some((error, kind)) = info.problem {
                 let what = match kind {
                     Pending::NextPage => "loading more failed",
@@ -207,9 +207,9 @@ fn message(model: &Model, view: &View<'_>, theme: &Theme) -> (String, Tone) {
                 return (format!("{spinner} loading{ellipsis}"), Tone::Normal);
             }
         }
-        View::Loading(_) | View::NotLoaded => {}
+        PaneData::Loading(_) | PaneData::NotLoaded => {}
     }
-    if model.busy() && !matches!(view, View::Loading(_)) {
+    if model.busy() && !matches!(view, PaneData::Loading(_)) {
         let ellipsis = if theme.ascii { "..." } else { "…" };
         return (format!("{spinner} loading{ellipsis}"), Tone::Dim);
     }
@@ -228,7 +228,7 @@ fn hints(model: &Model, theme: &Theme) -> String {
             "q quit",
         ],
         ScreenKind::Users { .. } => &["Enter licences", "h back", "Tab tabs", "/ filter", "? help"],
-        ScreenKind::Skus { .. } | ScreenKind::Licences { .. } => &[
+        ScreenKind::Skus { .. } | ScreenKind::Licenses { .. } => &[
             "Enter service plans",
             "h back",
             "y raw",

@@ -85,7 +85,7 @@ fn plans() -> Value {
     ])
 }
 
-pub fn licences() -> Vec<Value> {
+pub fn licenses() -> Vec<Value> {
     vec![json!({
         "servicePlans": plans(),
         "productSku": {"id": "05e9a617-0261-4cee-bb44-138d3ef5d965", "name": format!("Microsoft 365 E3{CLEAR}{TITLE}"),
@@ -170,7 +170,7 @@ fn answer(path: &str) -> Response {
         ["v1", "customers"] => collection(customers()),
         ["v1", "customers", c, "users"] if *c == denied => fault(StatusCode::FORBIDDEN),
         ["v1", "customers", _, "users"] => collection(users()),
-        ["v1", "customers", _, "users", _, "licenses"] => collection(licences()),
+        ["v1", "customers", _, "users", _, "licenses"] => collection(licenses()),
         ["v1", "customers", c, "subscribedskus"] if *c == skus_fail => {
             fault(StatusCode::INTERNAL_SERVER_ERROR)
         }

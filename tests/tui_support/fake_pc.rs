@@ -114,7 +114,7 @@ async fn users(State(state): State<Shared>, Path(cid): Path<String>) -> Response
     ok(json!({"totalCount": items.len(), "items": items}))
 }
 
-async fn licences(
+async fn licenses(
     State(state): State<Shared>,
     Path((_cid, uid)): Path<(String, String)>,
     RawQuery(query): RawQuery,
@@ -170,7 +170,7 @@ pub async fn start() -> FakePc {
     let app = Router::new()
         .route("/v1/customers", get(customers))
         .route("/v1/customers/{cid}/users", get(users))
-        .route("/v1/customers/{cid}/users/{uid}/licenses", get(licences))
+        .route("/v1/customers/{cid}/users/{uid}/licenses", get(licenses))
         .route("/v1/customers/{cid}/subscribedskus", get(skus))
         .with_state(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -10,7 +10,7 @@ use pcx::api::SubscribedSku;
 use pcx::api::{ApiError, Cursor, Customer, CustomerUser, ErrorDetail, License, Link, Resource};
 use pcx::app::model::{Model, Query};
 use pcx::app::msg::{Effect, Msg};
-use pcx::app::rows::{CustomerRow, LicenceRow, SkuRow, UserRow};
+use pcx::app::rows::{CustomerRow, LicenseRow, SkuRow, UserRow};
 use pcx::app::update::update;
 use pcx::fetch::{FetchCmd, FetchDone, Payload};
 use std::time::{Duration, Instant};
@@ -70,14 +70,14 @@ fn plans_json(i: u32, name: &str, statuses: &[&str]) -> Vec<serde_json::Value> {
 }
 
 /// A licence with plans in the given statuses.
-pub fn licence(i: u32, name: &str, statuses: &[&str]) -> LicenceRow {
+pub fn license(i: u32, name: &str, statuses: &[&str]) -> LicenseRow {
     let plans = plans_json(i, name, statuses);
     let json = serde_json::json!({
         "servicePlans": plans,
         "productSku": {"id": guid(3, i), "name": name, "skuPartNumber": format!("SKU_{i}"), "licenseGroupId": "group1"},
         "attributes": {"objectType": "License"},
     });
-    LicenceRow::new(Resource::<License>::parse(&json.to_string()).unwrap())
+    LicenseRow::new(Resource::<License>::parse(&json.to_string()).unwrap())
 }
 
 pub fn sku(i: u32, name: &str, total: i64, consumed: i64, statuses: &[&str]) -> SkuRow {
@@ -225,8 +225,8 @@ pub fn users_query(i: u32) -> Query {
     }
 }
 
-pub fn licences_query(c: u32, u: u32) -> Query {
-    Query::Licences {
+pub fn licenses_query(c: u32, u: u32) -> Query {
+    Query::Licenses {
         customer_id: guid(1, c).into(),
         user_id: guid(2, u).into(),
     }
