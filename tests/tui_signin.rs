@@ -331,7 +331,7 @@ fn l_is_bound_to_sign_in() {
     use crossterm::event::{KeyEvent, KeyModifiers};
     let event = KeyEvent::new(KeyCode::Char('L'), KeyModifiers::SHIFT);
     assert_eq!(
-        pcx::app::keymap::action(&event),
+        pcx::app::keymap::action(pcx::app::keymap::Mode::List, &event),
         Some(pcx::app::keymap::Action::SignIn)
     );
 }

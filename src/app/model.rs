@@ -5,6 +5,7 @@
 pub use super::cache::Loadable;
 use super::cache::{Cache, PaneData, Table};
 use super::filter::Filter;
+use super::keymap::Mode;
 use super::rows::Tone;
 use super::session::SignIn;
 pub use crate::fetch::{Query, RequestId};
@@ -70,6 +71,16 @@ impl ScreenKind {
             }),
             Self::Plans { source, .. } => Some(source.clone()),
             Self::Raw { .. } => None,
+        }
+    }
+
+    /// What Enter opens from a row of this screen, if anything.
+    pub fn child_noun(&self) -> Option<&'static str> {
+        match self {
+            Self::Customers { .. } => Some("users"),
+            Self::Users { .. } => Some("licences"),
+            Self::Skus { .. } | Self::Licenses { .. } => Some("service plans"),
+            Self::Plans { .. } | Self::Raw { .. } => None,
         }
     }
 
@@ -349,6 +360,21 @@ impl Model {
         let prefetch = self.prefetch.as_ref().map(|p| p.due);
         let countdown = self.signin.next_deadline(self.now);
         [spin, prefetch, countdown].into_iter().flatten().min()
+    }
+
+    /// Who has the keyboard: the modal, the help, a prompt, a filter being typed, or the list.
+    pub fn mode(&self) -> Mode {
+        if self.signin.visible {
+            Mode::Modal
+        } else if self.help {
+            Mode::Help
+        } else if self.search.is_some() {
+            Mode::Prompt
+        } else if self.top().filter.as_ref().is_some_and(|f| f.editing) {
+            Mode::Filter
+        } else {
+            Mode::List
+        }
     }
 
     /// Rows a list shows at the model's terminal size.

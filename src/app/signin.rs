@@ -3,6 +3,7 @@
 //! selections and filters alone. Pure: the device-code flow runs in `signin_task`, reached
 //! through `Effect::StartSignIn` and the messages it sends back.
 
+use super::keymap::Action;
 use super::loading;
 use super::model::{Model, Query};
 use super::msg::{Effect, Fx};
@@ -10,7 +11,6 @@ use super::rows::Tone;
 use super::session::{Account, Flow, Renewal, advice, reason_of, sign_in_error};
 use crate::api::token::Identity;
 use crate::auth;
-use crossterm::event::{KeyCode, KeyEvent};
 use std::time::{Duration, Instant};
 
 /// After an answer to `query` was applied: a failure for want of a sign-in opens the modal
@@ -53,21 +53,17 @@ pub(crate) fn sign_in(model: &mut Model, fx: &mut Fx) {
 }
 
 /// Keys while the modal is up: hide it, copy the code, or ask for a new code after a failure.
-pub(crate) fn modal_key(model: &mut Model, key: KeyEvent, fx: &mut Fx) {
-    match key.code {
-        KeyCode::Esc
-        | KeyCode::Left
-        | KeyCode::Backspace
-        | KeyCode::Char('q')
-        | KeyCode::Char('h') => {
+pub(crate) fn modal_action(model: &mut Model, action: Action, fx: &mut Fx) {
+    match action {
+        Action::Close => {
             model.signin.visible = false;
             model.dirty = true;
         }
-        KeyCode::Char('c') => match &model.signin.flow {
+        Action::CopyCode => match &model.signin.flow {
             Flow::Waiting { user_code, .. } => fx.effects.push(Effect::Copy(user_code.clone())),
             _ => model.flash("no code to copy yet", Tone::Dim),
         },
-        KeyCode::Enter | KeyCode::Char('L') => {
+        Action::SignIn => {
             if matches!(model.signin.flow, Flow::Failed { .. } | Flow::Idle) {
                 start(model, fx);
             }

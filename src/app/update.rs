@@ -2,12 +2,12 @@
 //! prompts, then the keymap), fetch answers, ticks and resizes to the per-concern helpers in
 //! `nav`, `loading` and `actions`. Time comes in as `now`; it never reads the clock or does I/O.
 
-use super::keymap::{self, Action};
+use super::keymap::{self, Action, Mode};
 use super::model::{Flash, Model, ScreenKind};
 use super::msg::{Effect, Fx, Msg};
 use super::rows::Tone;
 use super::{actions, loading, nav, signin};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyEvent, KeyEventKind};
 use std::time::Instant;
 use tui_input::{Input, InputRequest};
 
@@ -104,31 +104,21 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
     if model.flash.take().is_some() {
         model.dirty = true;
     }
-    if key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('c' | 'C'))
-    {
+    let mode = model.mode();
+    let Some(action) = keymap::action(mode, &key) else {
+        return;
+    };
+    if action == Action::Quit {
         model.quit = true;
         return;
     }
-    if model.signin.visible {
-        signin::modal_key(model, key, fx);
-        return;
+    match mode {
+        Mode::Modal => signin::modal_action(model, action, fx),
+        Mode::Help => help_action(model, action),
+        Mode::Prompt => search_action(model, action, now, fx),
+        Mode::Filter => filter_action(model, action, now, fx),
+        Mode::List => act(model, action, now, fx),
     }
-    if model.help {
-        help_key(model, key);
-        return;
-    }
-    if model.search.is_some() {
-        search_key(model, key, now, fx);
-        return;
-    }
-    if model.top().filter.as_ref().is_some_and(|f| f.editing) {
-        filter_key(model, key, now, fx);
-        return;
-    }
-    let Some(action) = keymap::action(&key) else {
-        return;
-    };
-    act(model, action, now, fx);
 }
 
 /// Performs one keymap action.
@@ -162,22 +152,21 @@ pub(crate) fn act(model: &mut Model, action: Action, now: Instant, fx: &mut Fx) 
             model.dirty = true;
         }
         Action::Quit => model.quit = true,
+        Action::Submit | Action::Cancel | Action::Edit(_) | Action::Close | Action::CopyCode => {}
     }
 }
 
-/// Keys while the help is open: close it, or scroll it on a short terminal.
-fn help_key(model: &mut Model, key: KeyEvent) {
+/// The help overlay: close it, or scroll it on a short terminal.
+fn help_action(model: &mut Model, action: Action) {
     let max = super::layout::help_max_offset(model.size);
     let before = (model.help, model.help_offset);
-    match key.code {
-        KeyCode::Char('?' | 'q' | 'h') | KeyCode::Esc | KeyCode::Left | KeyCode::Backspace => {
+    match action {
+        Action::Close => {
             model.help = false;
             model.help_offset = 0;
         }
-        KeyCode::Char('j') | KeyCode::Down => {
-            model.help_offset = (model.help_offset + 1).min(max);
-        }
-        KeyCode::Char('k') | KeyCode::Up => model.help_offset = model.help_offset.saturating_sub(1),
+        Action::Down => model.help_offset = (model.help_offset + 1).min(max),
+        Action::Up => model.help_offset = model.help_offset.saturating_sub(1),
         _ => {}
     }
     model.dirty |= before != (model.help, model.help_offset);
@@ -210,29 +199,6 @@ fn start_search(model: &mut Model) {
     }
 }
 
-/// Keys that edit a one-line prompt; None for keys the prompt does not take.
-fn edit_request(key: &KeyEvent) -> Option<InputRequest> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    if key.modifiers.contains(KeyModifiers::ALT) {
-        return None;
-    }
-    Some(match key.code {
-        KeyCode::Char('w') if ctrl => InputRequest::DeletePrevWord,
-        KeyCode::Char('u') if ctrl => InputRequest::DeleteLine,
-        KeyCode::Char('a') if ctrl => InputRequest::GoToStart,
-        KeyCode::Char('e') if ctrl => InputRequest::GoToEnd,
-        KeyCode::Char(_) if ctrl => return None,
-        KeyCode::Char(c) => InputRequest::InsertChar(c),
-        KeyCode::Backspace => InputRequest::DeletePrevChar,
-        KeyCode::Delete => InputRequest::DeleteNextChar,
-        KeyCode::Left => InputRequest::GoToPrevChar,
-        KeyCode::Right => InputRequest::GoToNextChar,
-        KeyCode::Home => InputRequest::GoToStart,
-        KeyCode::End => InputRequest::GoToEnd,
-        _ => return None,
-    })
-}
-
 /// Pasted text goes into an open prompt as one line; with no prompt it is ignored, so a paste
 /// can never run commands.
 fn on_paste(model: &mut Model, text: &str, now: Instant, fx: &mut Fx) {
@@ -252,13 +218,13 @@ fn on_paste(model: &mut Model, text: &str, now: Instant, fx: &mut Fx) {
     }
 }
 
-fn filter_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
-    match key.code {
-        KeyCode::Esc => {
+fn filter_action(model: &mut Model, action: Action, now: Instant, fx: &mut Fx) {
+    match action {
+        Action::Cancel => {
             model.top_mut().filter = None;
             nav::refilter(model);
         }
-        KeyCode::Enter => {
+        Action::Submit => {
             let screen = model.top_mut();
             if let Some(filter) = &mut screen.filter {
                 filter.editing = false;
@@ -268,20 +234,11 @@ fn filter_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
             }
             nav::refilter(model);
         }
-        KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => {
-            let action = match key.code {
-                KeyCode::Up => Action::Up,
-                KeyCode::Down => Action::Down,
-                KeyCode::PageUp => Action::PageUp,
-                _ => Action::PageDown,
-            };
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
             nav::move_cursor(model, action);
             nav::after_move(model, now, fx);
         }
-        _ => {
-            let Some(request) = edit_request(&key) else {
-                return;
-            };
+        Action::Edit(request) => {
             let changed = model
                 .top_mut()
                 .filter
@@ -292,15 +249,15 @@ fn filter_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
                 nav::after_move(model, now, fx);
             }
         }
+        _ => return,
     }
     model.dirty = true;
 }
 
-fn search_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
-    model.dirty = true;
-    match key.code {
-        KeyCode::Esc => model.search = None,
-        KeyCode::Enter => {
+fn search_action(model: &mut Model, action: Action, now: Instant, fx: &mut Fx) {
+    match action {
+        Action::Cancel => model.search = None,
+        Action::Submit => {
             let prefix = model
                 .search
                 .take()
@@ -308,10 +265,12 @@ fn search_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
                 .unwrap_or_default();
             nav::search_customers(model, prefix, now, fx);
         }
-        _ => {
-            if let (Some(request), Some(input)) = (edit_request(&key), model.search.as_mut()) {
+        Action::Edit(request) => {
+            if let Some(input) = model.search.as_mut() {
                 input.handle(request);
             }
         }
+        _ => return,
     }
+    model.dirty = true;
 }

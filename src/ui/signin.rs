@@ -7,6 +7,7 @@ use super::theme::Theme;
 use super::widgets::wrap;
 use crate::api::ApiError;
 use crate::api::token::Identity;
+use crate::app::keymap::{self, Action, Mode};
 use crate::app::model::Model;
 use crate::app::rows::Tone;
 use crate::app::session::{Account, Flow, Renewal, advice, reason_of, whole_seconds};
@@ -27,12 +28,16 @@ fn progress(model: &Model, theme: &Theme) -> String {
     let dot = theme.dot();
     match (&model.signin.renewal, &model.signin.flow) {
         (Renewal::InPlace, Flow::Idle) => {
-            format!("L signs in again here with a device code{dot}r retries")
+            format!(
+                "{} signs in again here with a device code{dot}r retries",
+                list_key(Action::SignIn, theme)
+            )
         }
         (Renewal::InPlace, Flow::Starting) => {
             format!(
-                "signing in again here: asking for a code{}{dot}L shows it",
-                ellipsis(theme)
+                "signing in again here: asking for a code{}{dot}{} shows it",
+                ellipsis(theme),
+                list_key(Action::SignIn, theme)
             )
         }
         (
@@ -43,17 +48,44 @@ fn progress(model: &Model, theme: &Theme) -> String {
                 ..
             },
         ) => format!(
-            "signing in again here: open {} and enter the code {}{dot}L shows it; this pane \
+            "signing in again here: open {} and enter the code {}{dot}{} shows it; this pane \
              reloads by itself once you are signed in",
             sanitize(verification_uri),
-            sanitize(user_code)
+            sanitize(user_code),
+            list_key(Action::SignIn, theme)
         ),
         (Renewal::InPlace, Flow::Failed { message }) => format!(
-            "the sign-in did not complete: {}{dot}L asks for a new code{dot}r retries",
-            sanitize(message)
+            "the sign-in did not complete: {}{dot}{} asks for a new code{dot}{} retries",
+            sanitize(message),
+            list_key(Action::SignIn, theme),
+            list_key(Action::Refresh, theme)
         ),
         (renewal, _) => advice(*renewal).to_string(),
     }
+}
+
+/// The first key of an action in the lists, as hints name it ("L").
+fn list_key(action: Action, theme: &Theme) -> String {
+    first_key(Mode::List, action, theme)
+}
+
+/// The first key of an action in the modal ("Esc").
+fn modal_key(action: Action, theme: &Theme) -> String {
+    first_key(Mode::Modal, action, theme)
+}
+
+fn first_key(mode: Mode, action: Action, theme: &Theme) -> String {
+    let mut names = keymap::key_names(mode, action, theme.ascii);
+    if names.is_empty() {
+        String::new()
+    } else {
+        names.swap_remove(0)
+    }
+}
+
+/// The modal's hint for an action ("c copies the code").
+fn modal_hint(action: Action, theme: &Theme) -> String {
+    keymap::hint(Mode::Modal, action, theme.ascii).unwrap_or_default()
 }
 
 fn ellipsis(theme: &Theme) -> &'static str {
@@ -90,7 +122,11 @@ pub fn status_line(model: &Model, error: &ApiError, theme: &Theme) -> Option<Str
     }
     let dot = theme.dot();
     Some(match model.signin.renewal {
-        Renewal::InPlace => format!("signed out{dot}L signs in again{dot}r retries"),
+        Renewal::InPlace => format!(
+            "signed out{dot}{} signs in again{dot}{} retries",
+            list_key(Action::SignIn, theme),
+            list_key(Action::Refresh, theme)
+        ),
         _ => format!("signed out{dot}the pane says what to do{dot}r retries"),
     })
 }
@@ -104,8 +140,9 @@ pub fn pending_line(model: &Model, theme: &Theme) -> Option<(String, Tone)> {
     match &model.signin.flow {
         Flow::Starting => Some((
             format!(
-                "signing in: asking for a code{}{dot}L shows it",
-                ellipsis(theme)
+                "signing in: asking for a code{}{dot}{} shows it",
+                ellipsis(theme),
+                list_key(Action::SignIn, theme)
             ),
             Tone::Warn,
         )),
@@ -116,9 +153,10 @@ pub fn pending_line(model: &Model, theme: &Theme) -> Option<(String, Tone)> {
         } => Some((
             // The code first: on a narrow bar the address is what gets cut.
             format!(
-                "signing in: enter {} at {}{dot}L shows it",
+                "signing in: enter {} at {}{dot}{} shows it",
                 sanitize(user_code),
-                sanitize(verification_uri)
+                sanitize(verification_uri),
+                list_key(Action::SignIn, theme)
             ),
             Tone::Warn,
         )),
@@ -210,7 +248,11 @@ fn pieces(model: &Model, theme: &Theme, compact: bool) -> Vec<Piece> {
                 out.push(Piece::Blank);
             }
             out.push(Piece::Text(
-                format!("Esc hides this{dot}L shows it again"),
+                format!(
+                    "{}{dot}{} shows it again",
+                    modal_hint(Action::Close, theme),
+                    list_key(Action::SignIn, theme)
+                ),
                 theme.dim(),
             ));
         }
@@ -241,7 +283,11 @@ fn pieces(model: &Model, theme: &Theme, compact: bool) -> Vec<Piece> {
                     _ => format!("valid {clock}"),
                 };
                 out.push(Piece::Text(
-                    format!("{validity}{dot}c copies{dot}Esc hides"),
+                    format!(
+                        "{validity}{dot}{} copies{dot}{} hides",
+                        modal_key(Action::CopyCode, theme),
+                        modal_key(Action::Close, theme)
+                    ),
                     theme.dim(),
                 ));
                 return out;
@@ -260,7 +306,12 @@ fn pieces(model: &Model, theme: &Theme, compact: bool) -> Vec<Piece> {
             ));
             out.push(Piece::Blank);
             out.push(Piece::Text(
-                format!("c copies the code{dot}Esc hides this (L shows it again)"),
+                format!(
+                    "{}{dot}{} ({} shows it again)",
+                    modal_hint(Action::CopyCode, theme),
+                    modal_hint(Action::Close, theme),
+                    list_key(Action::SignIn, theme)
+                ),
                 theme.dim(),
             ));
         }
@@ -273,7 +324,11 @@ fn pieces(model: &Model, theme: &Theme, compact: bool) -> Vec<Piece> {
                 out.push(Piece::Blank);
             }
             out.push(Piece::Text(
-                format!("Enter or L asks for a new code{dot}Esc closes"),
+                format!(
+                    "{} asks for a new code{dot}{} closes",
+                    keymap::key_names(Mode::Modal, Action::SignIn, theme.ascii).join(" or "),
+                    modal_key(Action::Close, theme)
+                ),
                 theme.dim(),
             ));
         }

@@ -7,6 +7,7 @@ use super::state::loading_line;
 use super::theme::Theme;
 use crate::api::ApiError;
 use crate::app::cache::{PaneData, Pending};
+use crate::app::keymap::{self, Action, Mode};
 use crate::app::model::{Model, ScreenKind};
 use crate::app::rows::Tone;
 use crate::text::{sanitize, width};
@@ -50,7 +51,6 @@ fn before_cursor(input: &tui_input::Input) -> usize {
 pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Option<Position> {
     let screen = model.top();
     let view = screen.view(&model.cache);
-    let dot = theme.dot();
     let count = match &view {
         PaneData::Ready(table, info) if !matches!(screen.kind, ScreenKind::Raw { .. }) => {
             let more = if info.more { "+" } else { "" };
@@ -105,7 +105,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Optio
             room.saturating_sub(width(label)),
             ratatui::style::Style::new(),
         );
-        let hint = format!("{dot}Enter searches, Esc cancels");
+        let hint = prompt_hints(Mode::Prompt, theme);
         buf.set_stringn(
             after,
             area.y,
@@ -125,7 +125,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Optio
             room.saturating_sub(1),
             ratatui::style::Style::new(),
         );
-        let hint = format!("{dot}Enter keeps, Esc clears");
+        let hint = prompt_hints(Mode::Filter, theme);
         buf.set_stringn(
             after,
             area.y,
@@ -217,26 +217,65 @@ fn message(model: &Model, view: &PaneData<'_>, theme: &Theme) -> (String, Tone) 
 }
 
 fn hints(model: &Model, theme: &Theme) -> String {
-    let dot = theme.dot();
-    let items: &[&str] = match &model.top().kind {
+    let kind = &model.top().kind;
+    let actions: &[Action] = match kind {
         ScreenKind::Customers { .. } => &[
-            "Enter users",
-            "/ filter",
-            "S search",
-            "s SKUs",
-            "? help",
-            "q quit",
+            Action::Open,
+            Action::Filter,
+            Action::Search,
+            Action::Skus,
+            Action::Help,
+            Action::Quit,
         ],
-        ScreenKind::Users { .. } => &["Enter licences", "h back", "Tab tabs", "/ filter", "? help"],
+        ScreenKind::Users { .. } => &[
+            Action::Open,
+            Action::Back,
+            Action::NextTab,
+            Action::Filter,
+            Action::Help,
+        ],
         ScreenKind::Skus { .. } | ScreenKind::Licenses { .. } => &[
-            "Enter service plans",
-            "h back",
-            "y raw",
-            "/ filter",
-            "? help",
+            Action::Open,
+            Action::Back,
+            Action::Raw,
+            Action::Filter,
+            Action::Help,
         ],
-        ScreenKind::Plans { .. } => &["h back", "y raw JSON", "c copy id", "e export", "? help"],
-        ScreenKind::Raw { .. } => &["j k scroll", "h back", "c copy id", "? help"],
+        ScreenKind::Plans { .. } => &[
+            Action::Back,
+            Action::Raw,
+            Action::Copy,
+            Action::Export,
+            Action::Help,
+        ],
+        ScreenKind::Raw { .. } => &[Action::Down, Action::Back, Action::Copy, Action::Help],
     };
-    items.join(dot)
+    let items: Vec<String> = actions
+        .iter()
+        .filter_map(|&action| match action {
+            // What Enter opens depends on where the cursor is.
+            Action::Open => kind.child_noun().map(|noun| format!("Enter {noun}")),
+            Action::Down => {
+                let last = |a| keymap::key_names(Mode::List, a, theme.ascii).pop();
+                Some(format!(
+                    "{} {} scroll",
+                    last(Action::Down)?,
+                    last(Action::Up)?
+                ))
+            }
+            action => keymap::hint(Mode::List, action, theme.ascii),
+        })
+        .collect();
+    items.join(theme.dot())
+}
+
+/// "· Enter keeps, Esc clears": what ends a prompt, from its key table.
+fn prompt_hints(mode: Mode, theme: &Theme) -> String {
+    let hint = |action| keymap::hint(mode, action, theme.ascii).unwrap_or_default();
+    format!(
+        "{}{}, {}",
+        theme.dot(),
+        hint(Action::Submit),
+        hint(Action::Cancel)
+    )
 }

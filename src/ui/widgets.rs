@@ -23,16 +23,23 @@ pub struct Span {
 pub const MARK_WIDTH: u16 = 2;
 
 /// Fits columns into `avail` cells: by priority while their minimum fits, then widened
-/// towards their content, shown in their own order with one space between.
+/// towards their content, shown in their own order with one space between. Room left over
+/// goes to columns whose content is wider than their usual maximum, so nothing is cut while
+/// the pane has room.
 pub fn layout(columns: &[Column], widths: &[u16], avail: u16) -> Vec<Span> {
-    let want: Vec<u16> = columns
+    let full: Vec<u16> = columns
         .iter()
         .enumerate()
         .map(|(i, c)| {
             let glyph = if c.glyph { 2 } else { 0 };
             let content = widths.get(i).copied().unwrap_or(0).saturating_add(glyph);
-            content.max(width(c.header) as u16).min(c.max)
+            content.max(width(c.header) as u16)
         })
+        .collect();
+    let want: Vec<u16> = columns
+        .iter()
+        .zip(&full)
+        .map(|(c, w)| (*w).min(c.max))
         .collect();
     let least: Vec<u16> = columns
         .iter()
@@ -64,6 +71,13 @@ pub fn layout(columns: &[Column], widths: &[u16], avail: u16) -> Vec<Span> {
             alloc[i] = left.min(want[i]);
         }
         break;
+    }
+    let gaps = chosen.len().saturating_sub(1) as u16;
+    let mut slack = avail.saturating_sub(alloc.iter().sum::<u16>() + gaps);
+    for &i in &chosen {
+        let extra = full[i].saturating_sub(alloc[i]).min(slack);
+        alloc[i] += extra;
+        slack -= extra;
     }
     chosen.sort_unstable();
     let mut x = 0u16;
@@ -289,6 +303,20 @@ mod tests {
                 width: 8
             }]
         );
+    }
+
+    #[test]
+    fn a_long_value_takes_the_room_other_columns_leave() {
+        use crate::app::rows::PLAN_COLUMNS;
+        // Status "PendingProvisioning" (19 cells and its glyph), short plan and service names.
+        let widths = [19, 20, 12, 4, 36];
+        let spans = layout(PLAN_COLUMNS, &widths, 138);
+        let status = spans.iter().find(|s| s.column == 0).map(|s| s.width);
+        assert_eq!(status, Some(21), "not cut while there is room: {spans:?}");
+        assert!(spans.iter().all(|s| s.x + s.width <= 138));
+        // Without room to spare, the usual maximum holds and nothing overflows.
+        let narrow = layout(PLAN_COLUMNS, &widths, 40);
+        assert!(narrow.iter().all(|s| s.x + s.width <= 40));
     }
 
     #[test]
