@@ -58,6 +58,21 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    #[command(flatten)]
+    List(ListCommand),
+    /// Sign in with a device code (works on a jump host without a browser)
+    Login(LoginArgs),
+    /// Forget the cached sign-in
+    Logout(LoginArgs),
+    /// Show the version, paths, effective settings and sign-in state (never a token)
+    Info,
+    /// Serve a simulated Partner Center on loopback (for demos, tests and benchmarks)
+    Sandbox(SandboxArgs),
+}
+
+/// The listing commands: each pane of the explorer as a command for scripts.
+#[derive(Debug, Subcommand)]
+pub enum ListCommand {
     /// List the partner's customers
     Customers {
         /// Only customers whose company name starts with PREFIX (server-side, case-insensitive)
@@ -101,14 +116,6 @@ pub enum Command {
         #[command(flatten)]
         output: OutputArgs,
     },
-    /// Sign in with a device code (works on a jump host without a browser)
-    Login(LoginArgs),
-    /// Forget the cached sign-in
-    Logout(LoginArgs),
-    /// Show the version, paths, effective settings and sign-in state (never a token)
-    Info,
-    /// Serve a simulated Partner Center on loopback (for demos, tests and benchmarks)
-    Sandbox(SandboxArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

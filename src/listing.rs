@@ -2,11 +2,11 @@
 //! stream each page to stdout as it arrives.
 
 use crate::api::{
-    ApiClient, ApiError, CallContext, CustomerQuery, CustomerSearch, LicenseGroup, UserQuery,
-    client::MAX_PAGE_SIZE,
+    ApiClient, ApiError, CallContext, Cursor, CustomerQuery, CustomerSearch, LicenseGroup, Page,
+    UserQuery, client::MAX_PAGE_SIZE,
 };
-use crate::cli::{Command, GroupArg, OutputFormat};
-use crate::output::Listing;
+use crate::cli::{GroupArg, ListCommand, OutputFormat};
+use crate::output::{Listable, Listing};
 use std::io::{self, IsTerminal, Write};
 
 /// Why a listing failed.
@@ -55,6 +55,30 @@ fn failed(what: &'static str) -> impl Fn(ApiError) -> ListingError {
     move |source| ListingError::Api { what, source }
 }
 
+/// Writes every page of a paged listing as it arrives, following continuation cursors.
+async fn write_pages<W, T, F, Fut>(
+    mut listing: Listing<W, T>,
+    what: &'static str,
+    mut fetch: F,
+) -> Result<(), ListingError>
+where
+    W: Write,
+    T: Listable,
+    F: FnMut(Option<Cursor>) -> Fut,
+    Fut: Future<Output = Result<Page<T>, ApiError>>,
+{
+    let mut cursor = None;
+    loop {
+        let page = fetch(cursor.take()).await.map_err(failed(what))?;
+        listing.page(&page.items)?;
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    Ok(listing.finish()?)
+}
+
 fn groups(args: &[GroupArg]) -> Vec<LicenseGroup> {
     args.iter()
         .map(|g| match g {
@@ -64,18 +88,18 @@ fn groups(args: &[GroupArg]) -> Vec<LicenseGroup> {
         .collect()
 }
 
-/// Runs one listing command, writing to `out`. Returns `false` for a command that is not a listing.
+/// Runs one listing command, writing to `out`.
 pub async fn run(
     client: &ApiClient,
-    command: &Command,
+    command: &ListCommand,
     page_size: u32,
     out: impl Write,
-) -> Result<bool, ListingError> {
+) -> Result<(), ListingError> {
     let ctx = CallContext::new();
     let width = table_width();
     let page_size = page_size.clamp(1, MAX_PAGE_SIZE);
     match command {
-        Command::Customers {
+        ListCommand::Customers {
             search,
             domain,
             output,
@@ -88,22 +112,14 @@ pub async fn run(
                     (None, None) => None,
                 },
             };
-            let mut listing = Listing::new(out, effective_format(output.output), width);
-            let mut cursor = None;
-            loop {
-                let page = client
-                    .customers_page(&ctx, &query, cursor.as_ref())
-                    .await
-                    .map_err(failed("customers"))?;
-                listing.page(&page.items)?;
-                match page.next {
-                    Some(next) => cursor = Some(next),
-                    None => break,
-                }
-            }
-            listing.finish()?;
+            let listing = Listing::new(out, effective_format(output.output), width);
+            let (ctx, query) = (&ctx, &query);
+            write_pages(listing, "customers", |cursor| async move {
+                client.customers_page(ctx, query, cursor.as_ref()).await
+            })
+            .await?;
         }
-        Command::Users {
+        ListCommand::Users {
             customer_id,
             deleted,
             output,
@@ -112,22 +128,16 @@ pub async fn run(
                 page_size,
                 deleted: *deleted,
             };
-            let mut listing = Listing::new(out, effective_format(output.output), width);
-            let mut cursor = None;
-            loop {
-                let page = client
-                    .users_page(&ctx, customer_id, &query, cursor.as_ref())
+            let listing = Listing::new(out, effective_format(output.output), width);
+            let (ctx, query) = (&ctx, &query);
+            write_pages(listing, "users", |cursor| async move {
+                client
+                    .users_page(ctx, customer_id, query, cursor.as_ref())
                     .await
-                    .map_err(failed("users"))?;
-                listing.page(&page.items)?;
-                match page.next {
-                    Some(next) => cursor = Some(next),
-                    None => break,
-                }
-            }
-            listing.finish()?;
+            })
+            .await?;
         }
-        Command::Licenses {
+        ListCommand::Licenses {
             customer_id,
             user_id,
             groups: group_args,
@@ -141,7 +151,7 @@ pub async fn run(
             listing.page(&items)?;
             listing.finish()?;
         }
-        Command::Skus {
+        ListCommand::Skus {
             customer_id,
             groups: group_args,
             output,
@@ -154,7 +164,6 @@ pub async fn run(
             listing.page(&items)?;
             listing.finish()?;
         }
-        _ => return Ok(false),
     }
-    Ok(true)
+    Ok(())
 }

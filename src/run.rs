@@ -37,12 +37,9 @@ impl RunError {
 }
 
 pub async fn run(cli: Cli) -> Result<(), RunError> {
-    if let Some(Command::Sandbox(args)) = &cli.command {
-        return Ok(sandbox::serve(args).await?);
-    }
     let env = process_env;
-    let command = cli.command.as_ref();
-    match command {
+    let list = match &cli.command {
+        Some(Command::Sandbox(args)) => return Ok(sandbox::serve(args).await?),
         Some(Command::Login(args)) => {
             let settings = Settings::load(&cli.global, Some(args), &env)?;
             // The prompt goes to stderr: stdout stays clean for scripts; stdin is never read.
@@ -60,8 +57,9 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
                 .map_err(|e| RunError::Other(format!("cannot write: {e}")))?;
             return Ok(());
         }
-        _ => {}
-    }
+        Some(Command::List(list)) => Some(list),
+        None => None,
+    };
     let settings = Settings::load(&cli.global, None, &env)?;
     // The demo's sandbox lives as long as this run: dropping it stops the server.
     let demo = match cli.global.demo {
@@ -81,7 +79,7 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
     let mut config = ClientConfig::new(base_url);
     config.locale = settings.locale.value.clone();
     let client = ApiClient::new(config, tokens)?;
-    let Some(command) = command else {
+    let Some(list) = list else {
         return explore(&settings, client, demo.is_some()).await;
     };
     // Listings stream everything: the largest pages unless the operator chose a size.
@@ -90,13 +88,7 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
         false => MAX_PAGE_SIZE,
     };
     let stdout = std::io::stdout().lock();
-    match listing::run(&client, command, page_size, stdout).await? {
-        true => Ok(()),
-        // Every other command returned above; this is a bug, said plainly rather than a panic.
-        false => Err(RunError::Other(format!(
-            "internal error: {command:?} reached the listing dispatch"
-        ))),
-    }
+    Ok(listing::run(&client, list, page_size, stdout).await?)
 }
 
 /// The interactive explorer (no command given).

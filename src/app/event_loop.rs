@@ -192,32 +192,70 @@ where
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        let sleep_to = wake.unwrap_or(now + Duration::from_secs(3600));
-        let batch = tokio::select! {
-            () = &mut shutdown => Batch::Shutdown,
-            got = next_events(&mut events) => match got {
-                Some(batch) => Batch::Events(batch),
-                None => Batch::EventsEnded,
-            },
-            Some(first) = reports.recv() => {
-                let mut batch = vec![first];
-                while let Ok(more) = reports.try_recv() {
-                    batch.push(more);
-                }
-                Batch::Fetch(batch)
-            }
-            Some(first) = edge_rx.recv() => {
-                let mut batch = vec![first];
-                while let Ok(more) = edge_rx.try_recv() {
-                    batch.push(more);
-                }
-                Batch::Edge(batch)
-            }
-            () = tokio::time::sleep_until(sleep_to.into()), if wake.is_some() => Batch::Timer,
-        };
-        let mut msgs = Vec::new();
-        match batch {
+        let batch = next_batch(&mut events, &mut reports, &mut edge_rx, &mut shutdown, wake).await;
+        let msgs = match batch {
             Batch::Shutdown | Batch::EventsEnded => break,
+            Batch::Timer => {
+                let now = Instant::now();
+                if tick_due.is_some_and(|t| now >= t) {
+                    last_tick = now;
+                    vec![Msg::Tick]
+                } else {
+                    Vec::new()
+                }
+            }
+            batch => batch.into_msgs(&model, &identity)?,
+        };
+        for msg in msgs {
+            let effects = update::update(&mut model, msg, Instant::now());
+            edge.perform(&mut model, terminal, effects)?;
+            if model.quit {
+                break;
+            }
+        }
+    }
+    Ok(model)
+}
+
+/// Waits for the next thing to do: input, answers, edge messages, shutdown, or `wake`.
+async fn next_batch<S, F>(
+    events: &mut S,
+    reports: &mut mpsc::UnboundedReceiver<FetchEvent>,
+    edge_rx: &mut mpsc::UnboundedReceiver<Msg>,
+    shutdown: &mut Pin<&mut F>,
+    wake: Option<Instant>,
+) -> Batch
+where
+    S: Stream<Item = io::Result<Event>> + Unpin,
+    F: Future<Output = ()>,
+{
+    let sleep_to = wake.unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
+    tokio::select! {
+        () = shutdown.as_mut() => Batch::Shutdown,
+        got = next_events(events) => match got {
+            Some(batch) => Batch::Events(batch),
+            None => Batch::EventsEnded,
+        },
+        Some(first) = reports.recv() => Batch::Fetch(drain(first, reports)),
+        Some(first) = edge_rx.recv() => Batch::Edge(drain(first, edge_rx)),
+        () = tokio::time::sleep_until(sleep_to.into()), if wake.is_some() => Batch::Timer,
+    }
+}
+
+/// `first` and whatever else is already waiting on the channel.
+fn drain<T>(first: T, rx: &mut mpsc::UnboundedReceiver<T>) -> Vec<T> {
+    let mut batch = vec![first];
+    while let Ok(more) = rx.try_recv() {
+        batch.push(more);
+    }
+    batch
+}
+
+impl Batch {
+    /// The messages of a batch of input, answers or edge messages.
+    fn into_msgs(self, model: &Model, identity: &ApiClient) -> io::Result<Vec<Msg>> {
+        let mut msgs = Vec::new();
+        match self {
             Batch::Events(events) => {
                 for event in events {
                     match event? {
@@ -243,23 +281,10 @@ where
                 }
             }
             Batch::Edge(edge_msgs) => msgs.extend(edge_msgs),
-            Batch::Timer => {
-                let now = Instant::now();
-                if tick_due.is_some_and(|t| now >= t) {
-                    last_tick = now;
-                    msgs.push(Msg::Tick);
-                }
-            }
+            Batch::Timer | Batch::Shutdown | Batch::EventsEnded => {}
         }
-        for msg in msgs {
-            let effects = update::update(&mut model, msg, Instant::now());
-            edge.perform(&mut model, terminal, effects)?;
-            if model.quit {
-                break;
-            }
-        }
+        Ok(msgs)
     }
-    Ok(model)
 }
 
 fn draw<B, O>(
