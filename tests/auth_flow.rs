@@ -2,52 +2,24 @@
 //! with pending polls, the private cache, silent refresh, 401 → refresh → retry once, signed
 //! out and back in, logout, a loose cache refused, and no token in logs or Debug output.
 
-mod auth_support;
+mod common;
 
-use auth_support::{Idp, IdpConfig, Scratch, env_of, fast_polls};
+use common::{Idp, IdpConfig, TempDir, env_of, fast_polls, listing_settings, login_settings};
 use pcx::api::{ApiClient, ApiError, CallContext, ClientConfig, CustomerQuery, TokenProvider};
 use pcx::auth::{self, AuthError, Clock, LoginCacheToken, LoginSettings};
-use pcx::cli::{GlobalArgs, LoginArgs};
+use pcx::cli::GlobalArgs;
 use pcx::config::{Paths, Settings};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 const CLIENT: &str = "00000000-0000-0000-0000-0000000000c1";
 
-fn settings(idp: &Idp, dir: &Scratch, client_id: &str) -> Settings {
-    let login = LoginArgs {
-        authority: Some(idp.url()),
-        tenant: Some("organizations".into()),
-        client_id: Some(client_id.into()),
-    };
-    let global = GlobalArgs {
-        base_url: Some(idp.url()),
-        ..GlobalArgs::default()
-    };
-    Settings::load_with_paths(
-        &global,
-        Some(&login),
-        &env_of(&[]),
-        Paths::under(dir.path()),
-    )
-    .unwrap()
-}
-
-/// What a listing command sees: no login flags, only the cache.
-fn listing_settings(idp: &Idp, dir: &Scratch) -> Settings {
-    let global = GlobalArgs {
-        base_url: Some(idp.url()),
-        ..GlobalArgs::default()
-    };
-    Settings::load_with_paths(&global, None, &env_of(&[]), Paths::under(dir.path())).unwrap()
-}
-
 async fn login(
     idp: &Idp,
-    dir: &Scratch,
+    dir: &TempDir,
     client_id: &str,
 ) -> (Result<auth::Identity, AuthError>, String) {
-    let s = settings(idp, dir, client_id);
+    let s = login_settings(&idp.url(), dir, client_id);
     let login = LoginSettings::resolve(&s).unwrap();
     let mut out = Vec::new();
     let result = auth::login_with(&login, fast_polls(), &mut out).await;
@@ -82,7 +54,7 @@ fn mode(path: &std::path::Path) -> u32 {
 #[tokio::test]
 async fn device_code_flow_polls_through_pending_and_saves_a_private_cache() {
     let idp = Idp::start(IdpConfig::default()).await;
-    let dir = Scratch::new();
+    let dir = TempDir::new("test");
     let (identity, out) = login(&idp, &dir, CLIENT).await;
     let identity = identity.unwrap();
     assert_eq!(identity.user.as_deref(), Some("ops@contoso.example"));
@@ -118,7 +90,7 @@ async fn device_code_flow_polls_through_pending_and_saves_a_private_cache() {
         );
     }
     // A listing with no sign-in flags finds this sign-in and works.
-    let listing = listing_settings(&idp, &dir);
+    let listing = listing_settings(&idp.url(), &dir);
     let tokens = auth::token_provider(&listing, &env_of(&[]));
     assert_eq!(list(&client(&idp, tokens.clone())).await.unwrap(), 1);
     assert_eq!(
@@ -136,7 +108,7 @@ async fn slow_down_lengthens_the_wait_and_the_flow_still_completes() {
         ..IdpConfig::default()
     })
     .await;
-    let dir = Scratch::new();
+    let dir = TempDir::new("test");
     let (identity, _) = login(&idp, &dir, CLIENT).await;
     assert!(identity.is_ok(), "{identity:?}");
     assert_eq!(idp.counters().polls, 2);
@@ -145,7 +117,7 @@ async fn slow_down_lengthens_the_wait_and_the_flow_still_completes() {
 #[tokio::test]
 async fn declined_and_expired_codes_end_with_clear_errors_and_no_cache() {
     let idp = Idp::start(IdpConfig::default()).await;
-    let dir = Scratch::new();
+    let dir = TempDir::new("test");
     let (declined, _) = login(&idp, &dir, "00000000-0000-0000-0000-00000000dec1").await;
     assert_eq!(declined.unwrap_err(), AuthError::Declined);
     let (expired, _) = login(&idp, &dir, "00000000-0000-0000-0000-00000000e4e4").await;
@@ -157,7 +129,7 @@ async fn declined_and_expired_codes_end_with_clear_errors_and_no_cache() {
 
 #[tokio::test]
 async fn login_without_a_client_id_says_both_ways_to_sign_in() {
-    let dir = Scratch::new();
+    let dir = TempDir::new("test");
     let s = Settings::load_with_paths(
         &GlobalArgs::default(),
         None,
@@ -178,9 +150,9 @@ async fn login_without_a_client_id_says_both_ways_to_sign_in() {
 #[tokio::test]
 async fn an_expired_access_token_is_refreshed_silently() {
     let idp = Idp::start(IdpConfig::default()).await;
-    let dir = Scratch::new();
+    let dir = TempDir::new("test");
     login(&idp, &dir, CLIENT).await.0.unwrap();
-    let listing = listing_settings(&idp, &dir);
+    let listing = listing_settings(&idp.url(), &dir);
     // Two hours later: the access token (1 h) has expired.
     let later: Clock = Arc::new(|| SystemTime::now() + Duration::from_secs(7200));
     let provider = cache_provider(&listing).with_clock(later);
@@ -211,9 +183,9 @@ async fn an_expired_access_token_is_refreshed_silently() {
 #[tokio::test]
 async fn a_401_mid_session_is_refreshed_and_retried_once() {
     let idp = Idp::start(IdpConfig::default()).await;
-    let dir = Scratch::new();
+    let dir = TempDir::new("test");
     login(&idp, &dir, CLIENT).await.0.unwrap();
-    let tokens = auth::token_provider(&listing_settings(&idp, &dir), &env_of(&[]));
+    let tokens = auth::token_provider(&listing_settings(&idp.url(), &dir), &env_of(&[]));
     let client = client(&idp, tokens);
     assert_eq!(list(&client).await.unwrap(), 1);
     idp.revoke_access_tokens();
@@ -225,9 +197,9 @@ async fn a_401_mid_session_is_refreshed_and_retried_once() {
 #[tokio::test]
 async fn when_the_refresh_fails_it_says_signed_out_and_a_new_login_rearms_the_provider() {
     let idp = Idp::start(IdpConfig::default()).await;
-    let dir = Scratch::new();
+    let dir = TempDir::new("test");
     login(&idp, &dir, CLIENT).await.0.unwrap();
-    let tokens = auth::token_provider(&listing_settings(&idp, &dir), &env_of(&[]));
+    let tokens = auth::token_provider(&listing_settings(&idp.url(), &dir), &env_of(&[]));
     let client = client(&idp, tokens.clone());
     assert_eq!(list(&client).await.unwrap(), 1);
     idp.revoke_access_tokens();
@@ -247,7 +219,7 @@ async fn when_the_refresh_fails_it_says_signed_out_and_a_new_login_rearms_the_pr
     assert_eq!(list(&client).await.unwrap(), 1);
     assert_eq!(calls(&idp), (before.0 + 1, before.1), "no 401 first");
     // A logout elsewhere (another pcx) takes effect in this one too.
-    auth::logout(&listing_settings(&idp, &dir), &mut Vec::new()).unwrap();
+    auth::logout(&listing_settings(&idp.url(), &dir), &mut Vec::new()).unwrap();
     let err = list(&client).await.unwrap_err().to_string();
     assert!(err.contains("not signed in"), "{err}");
     assert!(tokens.identity().is_none());
@@ -256,9 +228,9 @@ async fn when_the_refresh_fails_it_says_signed_out_and_a_new_login_rearms_the_pr
 #[tokio::test]
 async fn logout_removes_the_cache_and_then_listing_says_how_to_sign_in() {
     let idp = Idp::start(IdpConfig::default()).await;
-    let dir = Scratch::new();
+    let dir = TempDir::new("test");
     login(&idp, &dir, CLIENT).await.0.unwrap();
-    let listing = listing_settings(&idp, &dir);
+    let listing = listing_settings(&idp.url(), &dir);
     let mut out = Vec::new();
     assert_eq!(auth::logout(&listing, &mut out).unwrap(), 1);
     assert!(
@@ -283,9 +255,9 @@ async fn logout_removes_the_cache_and_then_listing_says_how_to_sign_in() {
 async fn a_cache_others_can_read_is_refused_like_ssh_does() {
     use std::os::unix::fs::PermissionsExt;
     let idp = Idp::start(IdpConfig::default()).await;
-    let dir = Scratch::new();
+    let dir = TempDir::new("test");
     login(&idp, &dir, CLIENT).await.0.unwrap();
-    let listing = listing_settings(&idp, &dir);
+    let listing = listing_settings(&idp.url(), &dir);
     let file = listing.login_cache_file();
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
     let tokens = auth::token_provider(&listing, &env_of(&[]));
@@ -311,7 +283,7 @@ async fn a_token_without_mfa_is_warned_about() {
         ..IdpConfig::default()
     })
     .await;
-    let dir = Scratch::new();
+    let dir = TempDir::new("test");
     let (identity, out) = login(&idp, &dir, CLIENT).await;
     assert_eq!(identity.unwrap().mfa, Some(false));
     assert!(out.contains("warning") && out.contains("MFA"), "{out}");
@@ -320,10 +292,10 @@ async fn a_token_without_mfa_is_warned_about() {
 #[tokio::test]
 async fn info_shows_the_sign_in_but_never_a_token() {
     let idp = Idp::start(IdpConfig::default()).await;
-    let dir = Scratch::new();
+    let dir = TempDir::new("test");
     login(&idp, &dir, CLIENT).await.0.unwrap();
     let mut out = Vec::new();
-    auth::info(&listing_settings(&idp, &dir), &env_of(&[]), &mut out).unwrap();
+    auth::info(&listing_settings(&idp.url(), &dir), &env_of(&[]), &mut out).unwrap();
     let text = String::from_utf8(out).unwrap();
     for want in [
         "pcx ",
@@ -344,7 +316,7 @@ async fn info_shows_the_sign_in_but_never_a_token() {
 #[tokio::test]
 async fn debug_output_of_cached_sign_ins_hides_tokens() {
     let idp = Idp::start(IdpConfig::default()).await;
-    let dir = Scratch::new();
+    let dir = TempDir::new("test");
     login(&idp, &dir, CLIENT).await.0.unwrap();
     let cache = pcx::auth::cache::load(&dir.path().join("cache").join("login.json")).unwrap();
     let debug = format!("{cache:?} {:?}", cache.logins[0]);

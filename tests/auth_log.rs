@@ -2,9 +2,9 @@
 //! refresh, the token command, PCX_ACCESS_TOKEN) holds no token. Its own test binary: the
 //! subscriber is process-wide, so no other test can race it for tracing's callsite cache.
 
-mod auth_support;
+mod common;
 
-use auth_support::{Idp, IdpConfig, LogBuffer, Scratch, env_of, fast_polls};
+use common::{Idp, IdpConfig, LogBuffer, TempDir, env_of, fast_polls};
 use pcx::api::{ApiClient, ApiError, CallContext, ClientConfig, CustomerQuery, TokenProvider};
 use pcx::auth::{self, CommandToken, LoginSettings};
 use pcx::cli::{GlobalArgs, LoginArgs};
@@ -24,7 +24,7 @@ async fn a_trace_level_log_of_every_sign_in_path_holds_no_token() {
     let logs = LogBuffer::default();
     tracing::subscriber::set_global_default(logs.subscriber()).unwrap();
     let idp = Idp::start(IdpConfig::default()).await;
-    let dir = Scratch::new();
+    let dir = TempDir::new("test");
     let global = GlobalArgs {
         base_url: Some(idp.url()),
         ..GlobalArgs::default()

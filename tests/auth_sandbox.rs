@@ -2,15 +2,12 @@
 //! issued are accepted), as a new operator would: device-code login, listing, silent refresh
 //! after expiry, a refused token refreshed and retried once, a declined sign-in, logout.
 
-mod auth_support;
+mod common;
 
-use auth_support::{Scratch, env_of, fast_polls};
+use common::{TempDir, env_of, fast_polls, listing_settings, login_settings};
 use pcx::api::{ApiClient, ApiError, CallContext, ClientConfig, CustomerQuery, TokenProvider};
 use pcx::auth::{self, AuthError, Clock, LoginCacheToken, LoginSettings};
-use pcx::cli::{GlobalArgs, LoginArgs};
-use pcx::config::{Paths, Settings};
 use pcx::sandbox::{Sandbox, SandboxConfig};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -21,35 +18,15 @@ async fn sandbox() -> Sandbox {
     config.strict_auth = true;
     config.approve_after = 2;
     config.poll_interval_secs = 0;
-    Sandbox::start(config, SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .unwrap()
-}
-
-fn global(sandbox: &Sandbox) -> GlobalArgs {
-    GlobalArgs {
-        base_url: Some(sandbox.base_url()),
-        ..GlobalArgs::default()
-    }
+    common::start_sandbox(config).await
 }
 
 async fn login(
     sandbox: &Sandbox,
-    dir: &Scratch,
+    dir: &TempDir,
     client_id: &str,
 ) -> Result<auth::Identity, AuthError> {
-    let args = LoginArgs {
-        authority: Some(sandbox.base_url()),
-        tenant: Some("organizations".into()),
-        client_id: Some(client_id.into()),
-    };
-    let settings = Settings::load_with_paths(
-        &global(sandbox),
-        Some(&args),
-        &env_of(&[]),
-        Paths::under(dir.path()),
-    )
-    .unwrap();
+    let settings = login_settings(&sandbox.base_url(), dir, client_id);
     let mut out = Vec::new();
     let result = auth::login_with(
         &LoginSettings::resolve(&settings).unwrap(),
@@ -64,16 +41,6 @@ async fn login(
     result
 }
 
-fn listing_settings(sandbox: &Sandbox, dir: &Scratch) -> Settings {
-    Settings::load_with_paths(
-        &global(sandbox),
-        None,
-        &env_of(&[]),
-        Paths::under(dir.path()),
-    )
-    .unwrap()
-}
-
 async fn customers(sandbox: &Sandbox, tokens: Arc<dyn TokenProvider>) -> Result<usize, ApiError> {
     let client = ApiClient::new(ClientConfig::new(sandbox.base_url()), tokens)?;
     let page = client
@@ -85,8 +52,8 @@ async fn customers(sandbox: &Sandbox, tokens: Arc<dyn TokenProvider>) -> Result<
 #[tokio::test]
 async fn login_then_listing_then_silent_refresh_after_expiry_then_logout() {
     let sandbox = sandbox().await;
-    let dir = Scratch::new();
-    let listing = listing_settings(&sandbox, &dir);
+    let dir = TempDir::new("test");
+    let listing = listing_settings(&sandbox.base_url(), &dir);
     // Nothing yet: the error says how to sign in.
     let err = customers(&sandbox, auth::token_provider(&listing, &env_of(&[])))
         .await
@@ -133,9 +100,9 @@ async fn login_then_listing_then_silent_refresh_after_expiry_then_logout() {
 #[tokio::test]
 async fn a_token_the_service_refuses_is_refreshed_and_the_call_retried_once() {
     let sandbox = sandbox().await;
-    let dir = Scratch::new();
+    let dir = TempDir::new("test");
     login(&sandbox, &dir, CLIENT).await.unwrap();
-    let listing = listing_settings(&sandbox, &dir);
+    let listing = listing_settings(&sandbox.base_url(), &dir);
     // Replace the saved access token with one the sandbox never issued (as after a revoke).
     let file = listing.login_cache_file();
     let mut cache = auth::cache::load(&file).unwrap();
@@ -158,10 +125,14 @@ async fn a_token_the_service_refuses_is_refreshed_and_the_call_retried_once() {
 #[tokio::test]
 async fn a_declined_sign_in_is_reported_and_saves_nothing() {
     let sandbox = sandbox().await;
-    let dir = Scratch::new();
+    let dir = TempDir::new("test");
     let err = login(&sandbox, &dir, "00000000-0000-0000-0000-00000000dec1")
         .await
         .unwrap_err();
     assert_eq!(err, AuthError::Declined);
-    assert!(!listing_settings(&sandbox, &dir).login_cache_file().exists());
+    assert!(
+        !listing_settings(&sandbox.base_url(), &dir)
+            .login_cache_file()
+            .exists()
+    );
 }

@@ -2,9 +2,9 @@
 //! cache; the token command's caching, rerun after a 401, and its failures (stderr shown,
 //! stdout never).
 
-mod auth_support;
+mod common;
 
-use auth_support::{Scratch, env_of};
+use common::{TempDir, env_of};
 use pcx::api::{ApiError, TokenProvider};
 use pcx::auth::{self, Clock, CommandToken, TokenSource};
 use pcx::cli::GlobalArgs;
@@ -12,7 +12,7 @@ use pcx::config::{Paths, Settings};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-fn settings(dir: &Scratch, token_command: Option<&str>) -> Settings {
+fn settings(dir: &TempDir, token_command: Option<&str>) -> Settings {
     let global = GlobalArgs {
         token_command: token_command.map(str::to_string),
         ..GlobalArgs::default()
@@ -29,7 +29,7 @@ fn jwt(claims: &str) -> String {
 
 #[tokio::test]
 async fn the_environment_token_wins_over_the_command_and_the_cache() {
-    let dir = Scratch::new();
+    let dir = TempDir::new("test");
     let s = settings(&dir, Some("printf from-command"));
     let token = jwt(r#"{"upn":"env@contoso.example","tid":"t","amr":["mfa"],"exp":4102444800}"#);
     let env = env_of(&[("PCX_ACCESS_TOKEN", &token)]);
@@ -66,7 +66,7 @@ async fn the_environment_token_wins_over_the_command_and_the_cache() {
 
 #[tokio::test]
 async fn the_command_runs_once_until_shortly_before_expiry_and_again_after_a_401() {
-    let dir = Scratch::new();
+    let dir = TempDir::new("test");
     let counter = dir.path().join("runs");
     let token = jwt(r#"{"upn":"cmd@contoso.example","exp":4102444800}"#);
     let command = format!(

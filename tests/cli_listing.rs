@@ -1,10 +1,10 @@
 //! The `pcx` binary as scripts use it: listing commands against a scripted loopback server,
 //! their output formats, error lines on stderr and exit statuses.
 
-mod support;
+mod common;
 
+use common::{ScriptServer, Scripted};
 use std::process::Output;
-use support::{ScriptServer, Scripted};
 
 const CUSTOMER: &str = "4d3cf487-70f4-4e1e-9ff1-b2bfce8d9f04";
 

@@ -1,14 +1,14 @@
 //! The Partner Center client over real loopback HTTP against a scripted server: headers,
 //! paging, BOM, error shapes, retries, timeouts and the safety refusals.
 
-mod support;
+mod common;
 
+use common::{ScriptServer, Scripted};
 use pcx::api::*;
 use pcx::cli::OutputFormat;
 use pcx::output::Listing;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use support::{ScriptServer, Scripted};
 
 const CUSTOMER: &str = "4d3cf487-70f4-4e1e-9ff1-b2bfce8d9f04";
 const USER: &str = "a45f1416-3300-4f65-9e8d-f123b397a4ea";
@@ -27,10 +27,10 @@ fn client(server: &ScriptServer) -> ApiClient {
 }
 
 fn client_with(server: &ScriptServer, tweak: impl FnOnce(&mut ClientConfig)) -> ApiClient {
-    let mut config = ClientConfig::new(server.base_url());
-    config.retry = fast_retry();
-    tweak(&mut config);
-    ApiClient::new(config, StaticToken::new(Secret::new("test-token"))).unwrap()
+    common::client_with(&server.base_url(), common::token("test-token"), |config| {
+        config.retry = fast_retry();
+        tweak(config);
+    })
 }
 
 fn customers_page(names: &[&str], next: Option<(&str, &str)>) -> String {

@@ -1,14 +1,14 @@
 //! The config file and precedence: flags > environment > file > defaults, each value with its
 //! source; invalid files name the file, line and key.
 
-mod auth_support;
+mod common;
 
-use auth_support::{Scratch, env_of};
+use common::{TempDir, env_of};
 use pcx::cli::{ColorChoice, GlobalArgs, LoginArgs};
 use pcx::config::{ConfigError, Paths, Settings, Source};
 use std::path::PathBuf;
 
-fn write_config(dir: &Scratch, text: &str) -> PathBuf {
+fn write_config(dir: &TempDir, text: &str) -> PathBuf {
     let path = dir.path().join("config").join("config.toml");
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, text).unwrap();
@@ -16,7 +16,7 @@ fn write_config(dir: &Scratch, text: &str) -> PathBuf {
 }
 
 fn load(
-    dir: &Scratch,
+    dir: &TempDir,
     global: &GlobalArgs,
     login: Option<&LoginArgs>,
     env: &[(&str, &str)],
@@ -26,7 +26,7 @@ fn load(
 
 #[test]
 fn defaults_apply_without_file_environment_or_flags() {
-    let dir = Scratch::new();
+    let dir = TempDir::new("test");
     let s = load(&dir, &GlobalArgs::default(), None, &[]).unwrap();
     assert_eq!(s.base_url.value, "https://api.partnercenter.microsoft.com");
     assert_eq!(s.authority.value, "https://login.microsoftonline.com");
@@ -51,7 +51,7 @@ fn defaults_apply_without_file_environment_or_flags() {
 
 #[test]
 fn flags_beat_environment_beats_file_beats_defaults() {
-    let dir = Scratch::new();
+    let dir = TempDir::new("test");
     let file = write_config(
         &dir,
         r#"# pcx settings
@@ -112,7 +112,7 @@ token_command = "printf file-token"
 
 #[test]
 fn no_color_applies_when_neither_flag_nor_file_sets_colour() {
-    let dir = Scratch::new();
+    let dir = TempDir::new("test");
     let s = load(&dir, &GlobalArgs::default(), None, &[("NO_COLOR", "1")]).unwrap();
     assert_eq!(
         (s.color.value, s.color.source),
@@ -128,7 +128,7 @@ fn no_color_applies_when_neither_flag_nor_file_sets_colour() {
 
 #[test]
 fn an_explicit_config_file_is_used_and_must_exist() {
-    let dir = Scratch::new();
+    let dir = TempDir::new("test");
     let path = dir.path().join("other.toml");
     std::fs::write(&path, "tenant = \"other.onmicrosoft.com\"\n").unwrap();
     let global = GlobalArgs {
@@ -147,7 +147,7 @@ fn an_explicit_config_file_is_used_and_must_exist() {
 
 #[test]
 fn invalid_files_name_the_file_line_and_key() {
-    let dir = Scratch::new();
+    let dir = TempDir::new("test");
     let file = write_config(&dir, "tenant = \"a\"\n\npage_sise = 10\n");
     let err = load(&dir, &GlobalArgs::default(), None, &[]).unwrap_err();
     let text = err.to_string();
@@ -207,7 +207,7 @@ fn invalid_files_name_the_file_line_and_key() {
 
 #[test]
 fn invalid_environment_values_name_the_variable() {
-    let dir = Scratch::new();
+    let dir = TempDir::new("test");
     let err = load(
         &dir,
         &GlobalArgs::default(),
@@ -227,7 +227,7 @@ fn invalid_environment_values_name_the_variable() {
 
 #[test]
 fn info_prints_every_setting_with_its_source_and_the_paths() {
-    let dir = Scratch::new();
+    let dir = TempDir::new("test");
     let file = write_config(&dir, "page_size = 42\n");
     let s = load(
         &dir,

@@ -2,12 +2,12 @@
 //! never overwrites a file, always reports the path it wrote, and a failed write leaves no
 //! partial file behind; the explorer says why an export failed and goes on.
 
-mod harden_support;
+mod common;
 
-use harden_support::{TempDir, flat, options, quick_client, run_script, status_bar, step};
+use common::{TempDir, flat, options, quick_client, run_script, status_bar, step};
 use pcx::app::effects::write_export;
 use pcx::app::msg::ExportJob;
-use pcx::sandbox::{Sandbox, SandboxConfig};
+use pcx::sandbox::SandboxConfig;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::sync::{Arc, Mutex};
@@ -106,9 +106,7 @@ fn a_failed_write_leaves_no_partial_file_and_says_why() {
 /// two exports of the same view write two files, each named in the status bar.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_explorer_reports_each_export_and_each_failure() {
-    let sandbox = Sandbox::start(SandboxConfig::demo(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let sandbox = common::start_sandbox(SandboxConfig::demo()).await;
     let loaded = |s: &str| s.contains("Contoso") && s.contains(" of ");
 
     // A file stands where the export directory should be: not writable even for root.

@@ -3,12 +3,9 @@
 //! the pane with the correlation id in the status bar; the rest of the explorer stays usable
 //! (back, move, open another pane); and once the fault clears, `r` brings the data.
 
-mod harden_support;
-mod support;
+mod common;
 
-use harden_support::{
-    Seen, Step, TempDir, flat, options, quick_client, run_script, status_bar, step,
-};
+use common::{Seen, Step, TempDir, flat, options, quick_client, run_script, status_bar, step};
 use pcx::app::model::{Model, ScreenKind};
 use pcx::sandbox::{FaultConfig, FaultKind, Sandbox, SandboxConfig};
 use ratatui::Terminal;
@@ -17,9 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 async fn demo() -> Sandbox {
-    Sandbox::start(SandboxConfig::demo(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap()
+    common::start_sandbox(SandboxConfig::demo()).await
 }
 
 fn on_customers(m: &Model) -> bool {
@@ -157,13 +152,9 @@ async fn a_429_storm_longer_than_the_retries_says_throttled_and_r_recovers() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_429_storm_within_the_retries_counts_down_and_recovers_by_itself() {
     let sandbox = demo().await;
-    let mut config = pcx::api::ClientConfig::new(sandbox.base_url());
-    config.retry.max_attempts = 10;
-    let api = pcx::api::ApiClient::new(
-        config,
-        pcx::api::StaticToken::new(pcx::api::Secret::new("t")),
-    )
-    .unwrap();
+    let api = common::client_with(&sandbox.base_url(), common::token("t"), |c| {
+        c.retry.max_attempts = 10;
+    });
     let steps = vec![
         step("customers", customers_loaded, "\n").then(|_, _| {
             sandbox.set_faults(FaultConfig::only(&[FaultKind::Throttle], 1.0).with_retry_after(2));
@@ -314,8 +305,8 @@ async fn latency_beyond_the_timeout_times_out_and_r_recovers() {
 /// the host the redirect names (another loopback server here, which records any request).
 #[tokio::test]
 async fn a_redirect_never_carries_the_token_to_the_other_host() {
+    use common::{ScriptServer, Scripted};
     use pcx::api::{ApiClient, ApiError, CallContext, ClientConfig, CustomerQuery, Secret};
-    use support::{ScriptServer, Scripted};
     let elsewhere = ScriptServer::start(vec![]).await;
     for status in [301, 302, 303, 307, 308] {
         let target = format!("{}/v1/customers?size=10", elsewhere.base_url());

@@ -3,10 +3,10 @@
 //! line) against the explorer's frames and the bytes it writes to the terminal, the listing
 //! commands' table, CSV and JSON, their error lines on stderr, and the log file.
 
-mod harden_support;
+mod common;
 
-use harden_support::hostile::{self, DENIED_CUSTOMER, customer_id, unsafe_chars, user_id};
-use harden_support::{TempDir, flat, options, quick_client, run_script, status_bar, step};
+use common::hostile::{self, DENIED_CUSTOMER, customer_id, unsafe_chars, user_id};
+use common::{TempDir, flat, options, quick_client, run_script, status_bar, step};
 use pcx::app::model::{Model, ScreenKind};
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;

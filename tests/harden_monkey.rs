@@ -4,14 +4,13 @@
 //! come in chunks, each sent when a frame is drawn and ending in a resize (which always
 //! redraws), so the script never waits on time. `PCX_MONKEY_SEED=N` replays another seed.
 
-mod harden_support;
+mod common;
 
+use common::{ResizableBackend, TempDir, keys};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use harden_support::{ResizableBackend, TempDir, keys};
-use pcx::api::{ApiClient, ClientConfig, RetryPolicy, Secret, StaticToken};
 use pcx::app::model::Model;
 use pcx::app::{ChannelEvents, UiOptions, run_with};
-use pcx::sandbox::{FaultConfig, Sandbox, SandboxConfig};
+use pcx::sandbox::{FaultConfig, SandboxConfig};
 use ratatui::Terminal;
 use ratatui::buffer::Buffer;
 use std::sync::{Arc, Mutex};
@@ -95,18 +94,13 @@ async fn monkey(seed: u64, events: usize, fault_rate: f64, latency_ms: u64) {
     let mut config = SandboxConfig::generated(300, 40, seed);
     config.latency_ms = latency_ms;
     config.faults = FaultConfig::safe(fault_rate, seed).with_retry_after(0);
-    let sandbox = Sandbox::start(config, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let mut client = ClientConfig::new(sandbox.base_url());
-    client.retry = RetryPolicy {
-        max_attempts: 3,
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(20),
-        max_retry_after: Duration::from_secs(1),
-    };
-    client.request_timeout = Duration::from_secs(5);
-    let api = ApiClient::new(client, StaticToken::new(Secret::new("monkey"))).unwrap();
+    let sandbox = common::start_sandbox(config).await;
+    let api = common::client_with(&sandbox.base_url(), common::token("monkey"), |c| {
+        c.retry.base_delay = Duration::from_millis(5);
+        c.retry.max_delay = Duration::from_millis(20);
+        c.retry.max_retry_after = Duration::from_secs(1);
+        c.request_timeout = Duration::from_secs(5);
+    });
     let dir = TempDir::new("monkey");
     let options = UiOptions {
         title: "monkey".into(),
@@ -228,7 +222,7 @@ fn a_prompt_cursor_inside_wide_characters_draws() {
                 area,
                 &mut buf,
             );
-            let bar = harden_support::screen_text(&buf);
+            let bar = common::screen_text(&buf);
             assert!(bar.contains("a日本語"), "{opener}: {bar}");
         }
     }

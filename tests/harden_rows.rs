@@ -3,8 +3,9 @@
 //! any field), the explorer's rows, its frames, and the table / CSV / JSON listings carry no
 //! character that could drive a terminal or a spreadsheet, and JSON stays exactly what was sent.
 
-mod tui_support;
+mod common;
 
+use common::{Driver, code, done, fetches, key};
 use crossterm::event::KeyCode;
 use pcx::api::{Customer, CustomerUser, License, Resource, SubscribedSku};
 use pcx::app::model::ScreenKind;
@@ -18,7 +19,6 @@ use proptest::prelude::*;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use serde_json::{Value, json};
-use tui_support::{Driver, code, done, fetches, key};
 
 /// Text an attacker controlling a tenant's names could put in any field.
 fn hostile_text() -> impl Strategy<Value = String> {

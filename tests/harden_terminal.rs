@@ -5,15 +5,14 @@
 //! explorer's thread restores through the same guard; `app::terminal`'s unit tests prove the
 //! panic hook in process.)
 
-mod harden_support;
-mod support;
+mod common;
 
-use harden_support::TempDir;
+use common::TempDir;
+use common::pty::{PtyChild, open_pty, record};
 use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-use support::pty::{PtyChild, open_pty, record};
 
 /// A guard against a hang, not a synchronisation: every wait is on a condition.
 const LIMIT: Duration = Duration::from_secs(20);

@@ -8,10 +8,10 @@
 //! Everything runs in one test, in a fixed order, so the memory figure is read before the
 //! other scenarios have grown the heap.
 
-mod tui_support;
+mod common;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use pcx::api::{ApiClient, ClientConfig, Secret, StaticToken};
+use pcx::api::ApiClient;
 use pcx::app::cache::PaneData;
 use pcx::app::model::ScreenKind;
 use pcx::app::msg::Msg;
@@ -156,20 +156,11 @@ where
 }
 
 fn client_for(sandbox: &Sandbox) -> ApiClient {
-    ApiClient::new(
-        ClientConfig::new(sandbox.base_url()),
-        StaticToken::new(Secret::new(DEMO_TOKEN)),
-    )
-    .expect("loopback client")
+    common::client(&sandbox.base_url(), DEMO_TOKEN)
 }
 
 async fn generated(customers: u32, users: u32) -> Sandbox {
-    Sandbox::start(
-        SandboxConfig::generated(customers, users, 42),
-        "127.0.0.1:0".parse().unwrap(),
-    )
-    .await
-    .expect("sandbox starts")
+    common::start_sandbox(SandboxConfig::generated(customers, users, 42)).await
 }
 
 /// Loads 10,000 customers and one customer's 100,000 users through the real loop; returns the
@@ -213,9 +204,7 @@ async fn load_at_scale() -> Model {
 
 /// Requests from a cold start to a user's service plans, then for going back and reopening.
 async fn requests_to_plans() -> (u64, u64) {
-    let sandbox = Sandbox::start(SandboxConfig::demo(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .expect("sandbox");
+    let sandbox = common::start_sandbox(SandboxConfig::demo()).await;
     let counter = &sandbox;
     let (_, counts) = explore(client_for(&sandbox), 120, 40, |mut s| async move {
         let ready = |screen: &'static str| {

@@ -1,6 +1,8 @@
 //! `pcx sandbox` flags become the right sandbox configuration, and `serve` refuses what it
 //! must (non-loopback addresses, impossible rates, a busy port) with a clear error.
 
+mod common;
+
 use clap::Parser;
 use pcx::cli::{Cli, Command, SandboxArgs};
 use pcx::sandbox::{FaultKind, PartnerSource, Sandbox, SandboxConfig, SandboxError, serve};
@@ -82,9 +84,7 @@ async fn serve_refuses_bad_settings_before_listening() {
         SandboxError::BadRateLimit
     ));
 
-    let busy = Sandbox::start(SandboxConfig::demo(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let busy = common::start_sandbox(SandboxConfig::demo()).await;
     let listen = busy.addr().to_string();
     let e = serve(&args(&["--listen", &listen])).await.unwrap_err();
     assert!(matches!(e, SandboxError::Start { .. }), "{e}");
@@ -104,9 +104,7 @@ async fn describe_says_what_is_served() {
     let mut config = SandboxConfig::generated(20_000, 25, 3);
     config.faults = pcx::sandbox::FaultConfig::safe(0.3, 3);
     config.rate_limit = Some(500);
-    let sandbox = Sandbox::start(config, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let sandbox = common::start_sandbox(config).await;
     let text = sandbox.describe();
     assert!(
         text.starts_with("generated partner: 20000 customers x 25 users, seed 3"),

@@ -2,18 +2,15 @@
 //! exactness under injected faults, determinism by seed, `/v1` normalisation, users paging,
 //! the deleted filter, licence groups and server-side search.
 
+mod common;
+
 use pcx::api::{
     ApiClient, CallContext, ClientConfig, Customer, CustomerQuery, CustomerSearch, LicenseGroup,
     Resource, RetryPolicy, Secret, StaticToken, UserQuery,
 };
 use pcx::sandbox::{DEMO_TOKEN, FaultConfig, FaultKind, Sandbox, SandboxConfig};
 use std::collections::HashSet;
-use std::net::SocketAddr;
 use std::time::Duration;
-
-fn loopback() -> SocketAddr {
-    SocketAddr::from(([127, 0, 0, 1], 0))
-}
 
 fn client(sandbox: &Sandbox, attempts: u32) -> ApiClient {
     let mut config = ClientConfig::new(sandbox.base_url());
@@ -54,9 +51,7 @@ fn raw_json<T>(items: &[Resource<T>]) -> String {
 
 #[tokio::test]
 async fn paging_1234_generated_customers_returns_each_exactly_once() {
-    let sandbox = Sandbox::start(SandboxConfig::generated(1234, 3, 7), loopback())
-        .await
-        .unwrap();
+    let sandbox = common::start_sandbox(SandboxConfig::generated(1234, 3, 7)).await;
     let query = CustomerQuery {
         page_size: 500,
         search: None,
@@ -83,9 +78,7 @@ async fn paging_1234_generated_customers_returns_each_exactly_once() {
 
 #[tokio::test]
 async fn under_thirty_percent_faults_the_listing_is_still_exact() {
-    let clean = Sandbox::start(SandboxConfig::generated(1234, 3, 7), loopback())
-        .await
-        .unwrap();
+    let clean = common::start_sandbox(SandboxConfig::generated(1234, 3, 7)).await;
     let query = CustomerQuery {
         page_size: 100,
         search: None,
@@ -94,7 +87,7 @@ async fn under_thirty_percent_faults_the_listing_is_still_exact() {
 
     let mut config = SandboxConfig::generated(1234, 3, 7);
     config.faults = FaultConfig::safe(0.3, 99).with_retry_after(0);
-    let faulty = Sandbox::start(config, loopback()).await.unwrap();
+    let faulty = common::start_sandbox(config).await;
     let got = all_customers(&client(&faulty, 12), &query).await;
     assert_eq!(
         raw_json(&got),
@@ -110,9 +103,7 @@ async fn under_thirty_percent_faults_the_listing_is_still_exact() {
 
 #[tokio::test]
 async fn the_listing_recovers_once_the_fault_clears() {
-    let sandbox = Sandbox::start(SandboxConfig::generated(30, 1, 1), loopback())
-        .await
-        .unwrap();
+    let sandbox = common::start_sandbox(SandboxConfig::generated(30, 1, 1)).await;
     let api = client(&sandbox, 2);
     let query = CustomerQuery {
         page_size: 10,
@@ -127,15 +118,9 @@ async fn the_listing_recovers_once_the_fault_clears() {
 
 #[tokio::test]
 async fn the_same_seed_gives_the_same_data() {
-    let a = Sandbox::start(SandboxConfig::generated(300, 40, 42), loopback())
-        .await
-        .unwrap();
-    let b = Sandbox::start(SandboxConfig::generated(300, 40, 42), loopback())
-        .await
-        .unwrap();
-    let c = Sandbox::start(SandboxConfig::generated(300, 40, 43), loopback())
-        .await
-        .unwrap();
+    let a = common::start_sandbox(SandboxConfig::generated(300, 40, 42)).await;
+    let b = common::start_sandbox(SandboxConfig::generated(300, 40, 42)).await;
+    let c = common::start_sandbox(SandboxConfig::generated(300, 40, 43)).await;
     let query = CustomerQuery {
         page_size: 120,
         search: None,
@@ -177,9 +162,7 @@ async fn the_same_seed_gives_the_same_data() {
 
 #[tokio::test]
 async fn users_page_through_and_the_deleted_filter_selects_inactive_users() {
-    let sandbox = Sandbox::start(SandboxConfig::generated(20, 730, 3), loopback())
-        .await
-        .unwrap();
+    let sandbox = common::start_sandbox(SandboxConfig::generated(20, 730, 3)).await;
     let api = client(&sandbox, 1);
     let ctx = CallContext::new();
     let first = all_customers(
@@ -257,9 +240,7 @@ async fn users_page_through_and_the_deleted_filter_selects_inactive_users() {
 
 #[tokio::test]
 async fn licence_groups_select_group1_group2_or_both() {
-    let sandbox = Sandbox::start(SandboxConfig::demo(), loopback())
-        .await
-        .unwrap();
+    let sandbox = common::start_sandbox(SandboxConfig::demo()).await;
     let api = client(&sandbox, 1);
     let ctx = CallContext::new();
     let school = "0aee0a3b-c6a6-454a-904c-4b01dccc2de0";
@@ -322,9 +303,7 @@ async fn licence_groups_select_group1_group2_or_both() {
 
 #[tokio::test]
 async fn starts_with_search_by_name_or_domain_ignores_case() {
-    let sandbox = Sandbox::start(SandboxConfig::demo(), loopback())
-        .await
-        .unwrap();
+    let sandbox = common::start_sandbox(SandboxConfig::demo()).await;
     let api = client(&sandbox, 1);
     let names = |found: Vec<Resource<Customer>>| -> Vec<String> {
         found
@@ -364,9 +343,7 @@ async fn starts_with_search_by_name_or_domain_ignores_case() {
 
 #[tokio::test]
 async fn filtered_paging_over_a_generated_partner_matches_a_full_scan() {
-    let sandbox = Sandbox::start(SandboxConfig::generated(2000, 1, 11), loopback())
-        .await
-        .unwrap();
+    let sandbox = common::start_sandbox(SandboxConfig::generated(2000, 1, 11)).await;
     let api = client(&sandbox, 1);
     let everyone = all_customers(
         &api,

@@ -2,13 +2,14 @@
 //! licences that agree with the subscribed SKUs (same SKU and plan ids, seat counts equal to
 //! holders, plan statuses derived from the tenant's), and every element of the story.
 
+mod common;
+
 use pcx::api::{
     ApiClient, ApiError, CallContext, ClientConfig, Customer, CustomerQuery, CustomerUser, License,
     LicenseGroup, Resource, StaticToken, SubscribedSku, UserQuery,
 };
-use pcx::sandbox::{DEMO_TOKEN, Sandbox, SandboxConfig};
+use pcx::sandbox::{DEMO_TOKEN, SandboxConfig};
 use std::collections::{HashMap, HashSet};
-use std::net::SocketAddr;
 
 const BOTH: [LicenseGroup; 2] = [LicenseGroup::Group1, LicenseGroup::Group2];
 
@@ -182,9 +183,7 @@ fn check_license(
 
 #[tokio::test]
 async fn the_demo_partner_is_consistent_and_tells_its_story() {
-    let sandbox = Sandbox::start(SandboxConfig::demo(), SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .unwrap();
+    let sandbox = common::start_sandbox(SandboxConfig::demo()).await;
     let api = ApiClient::new(
         ClientConfig::new(sandbox.base_url()),
         StaticToken::new(pcx::api::Secret::new(DEMO_TOKEN)),

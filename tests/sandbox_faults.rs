@@ -1,33 +1,24 @@
 //! Each injected fault reaches pcx's client as the failure it stands for (so the client's
 //! hardening can be tested against it), and faults never touch the identity endpoints.
 
-use pcx::api::{
-    ApiClient, ApiError, CallContext, ClientConfig, CustomerQuery, RetryPolicy, Secret, StaticToken,
-};
+mod common;
+
+use pcx::api::{ApiClient, ApiError, CallContext, CustomerQuery};
 use pcx::sandbox::{FaultConfig, FaultKind, Sandbox, SandboxConfig};
-use std::net::SocketAddr;
 use std::time::Duration;
 
 async fn sandbox_failing_with(kind: FaultKind) -> Sandbox {
     let mut config = SandboxConfig::generated(50, 2, 1);
     config.faults = FaultConfig::only(&[kind], 1.0).with_retry_after(7);
-    Sandbox::start(config, SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .unwrap()
+    common::start_sandbox(config).await
 }
 
 /// One attempt, a short timeout and a small body limit, so each fault shows as it is.
 fn strict_client(sandbox: &Sandbox) -> ApiClient {
-    let mut config = ClientConfig::new(sandbox.base_url());
-    config.retry = RetryPolicy {
-        max_attempts: 1,
-        base_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(1),
-        max_retry_after: Duration::from_secs(1),
-    };
-    config.request_timeout = Duration::from_millis(300);
-    config.max_body_bytes = 1024 * 1024;
-    ApiClient::new(config, StaticToken::new(Secret::new("t"))).unwrap()
+    common::client_with(&sandbox.base_url(), common::token("t"), |c| {
+        common::quick(c);
+        c.retry.max_attempts = 1;
+    })
 }
 
 async fn first_page_error(kind: FaultKind) -> ApiError {

@@ -2,10 +2,11 @@
 //! `authorization_pending`, declines, bad and expired codes, the refresh grant with rotation,
 //! JWT-shaped tokens, and strict auth accepting only unexpired tokens it issued.
 
+mod common;
+
 use base64::Engine as _;
 use pcx::sandbox::{PARTNER_ADMIN, PARTNER_TENANT_ID, Sandbox, SandboxConfig};
 use serde_json::Value;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 const CLIENT: &str = "00000000-0000-0000-0000-0000000000c1";
@@ -13,9 +14,7 @@ const SCOPE: &str =
     "https://api.partnercenter.microsoft.com/user_impersonation offline_access openid profile";
 
 async fn start(config: SandboxConfig) -> Sandbox {
-    Sandbox::start(config, SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .unwrap()
+    common::start_sandbox(config).await
 }
 
 fn http() -> reqwest::Client {

@@ -2,19 +2,16 @@
 //! over real loopback HTTP with a plain HTTP client: collections, paging links and tokens,
 //! resources, BOMs, error bodies and codes, throttling.
 
+mod common;
+
 use pcx::sandbox::{DEMO_TOKEN, Sandbox, SandboxConfig};
 use reqwest::header::HeaderMap;
 use serde_json::Value;
-use std::net::SocketAddr;
 
 const CONTOSO: &str = "a1111429-e9ce-48d5-ace2-e5f8dea72bac";
 const SCHOOL: &str = "0aee0a3b-c6a6-454a-904c-4b01dccc2de0";
 const NO_GDAP: &str = "99754ec3-cb50-4756-a728-13d21cc978e5";
 const UNKNOWN: &str = "00000000-0000-4000-8000-000000000000";
-
-fn loopback() -> SocketAddr {
-    SocketAddr::from(([127, 0, 0, 1], 0))
-}
 
 struct Answer {
     status: u16,
@@ -82,9 +79,7 @@ fn assert_fault(answer: &Answer, status: u16, code: i64) {
 
 #[tokio::test]
 async fn customers_pages_carry_tokens_and_next_links_in_both_forms() {
-    let sandbox = Sandbox::start(SandboxConfig::demo(), loopback())
-        .await
-        .unwrap();
+    let sandbox = common::start_sandbox(SandboxConfig::demo()).await;
     let first = get(
         &sandbox,
         "/v1/customers?size=10",
@@ -184,9 +179,7 @@ async fn customers_pages_carry_tokens_and_next_links_in_both_forms() {
 
 #[tokio::test]
 async fn garbled_or_missing_tokens_are_refused() {
-    let sandbox = Sandbox::start(SandboxConfig::demo(), loopback())
-        .await
-        .unwrap();
+    let sandbox = common::start_sandbox(SandboxConfig::demo()).await;
     let token = api(&sandbox, "/v1/customers?size=2").await.json()["continuationToken"]
         .as_str()
         .unwrap()
@@ -221,9 +214,7 @@ async fn garbled_or_missing_tokens_are_refused() {
 
 #[tokio::test]
 async fn a_customer_by_id_has_profiles_and_gdap_hides_contact_details() {
-    let sandbox = Sandbox::start(SandboxConfig::demo(), loopback())
-        .await
-        .unwrap();
+    let sandbox = common::start_sandbox(SandboxConfig::demo()).await;
     let body = api(&sandbox, &format!("/v1/customers/{CONTOSO}"))
         .await
         .json();
@@ -254,9 +245,7 @@ async fn a_customer_by_id_has_profiles_and_gdap_hides_contact_details() {
 
 #[tokio::test]
 async fn users_deleted_users_and_one_user() {
-    let sandbox = Sandbox::start(SandboxConfig::demo(), loopback())
-        .await
-        .unwrap();
+    let sandbox = common::start_sandbox(SandboxConfig::demo()).await;
     let body = api(&sandbox, &format!("/v1/customers/{CONTOSO}/users?size=4"))
         .await
         .json();
@@ -310,9 +299,7 @@ async fn users_deleted_users_and_one_user() {
 
 #[tokio::test]
 async fn licenses_and_subscribed_skus_have_no_links_and_respect_groups() {
-    let sandbox = Sandbox::start(SandboxConfig::demo(), loopback())
-        .await
-        .unwrap();
+    let sandbox = common::start_sandbox(SandboxConfig::demo()).await;
     let users = api(&sandbox, &format!("/v1/customers/{SCHOOL}/users?size=1"))
         .await
         .json();
@@ -391,9 +378,7 @@ async fn licenses_and_subscribed_skus_have_no_links_and_respect_groups() {
 
 #[tokio::test]
 async fn errors_have_the_real_bodies_and_codes() {
-    let sandbox = Sandbox::start(SandboxConfig::demo(), loopback())
-        .await
-        .unwrap();
+    let sandbox = common::start_sandbox(SandboxConfig::demo()).await;
     let anonymous = get(&sandbox, "/v1/customers", &[]).await;
     assert_fault(&anonymous, 401, 800001);
     assert!(anonymous.headers.contains_key("www-authenticate"));
@@ -479,9 +464,7 @@ async fn errors_have_the_real_bodies_and_codes() {
 
 #[tokio::test]
 async fn page_size_is_clamped_and_defaults() {
-    let sandbox = Sandbox::start(SandboxConfig::generated(700, 1, 5), loopback())
-        .await
-        .unwrap();
+    let sandbox = common::start_sandbox(SandboxConfig::generated(700, 1, 5)).await;
     assert_eq!(
         api(&sandbox, "/v1/customers?size=0").await.json()["totalCount"],
         100
@@ -502,7 +485,7 @@ async fn page_size_is_clamped_and_defaults() {
 async fn rate_limit_throttles_per_tenant_like_the_gateway() {
     let mut config = SandboxConfig::demo();
     config.rate_limit = Some(2);
-    let sandbox = Sandbox::start(config, loopback()).await.unwrap();
+    let sandbox = common::start_sandbox(config).await;
     assert_eq!(api(&sandbox, "/v1/customers?size=1").await.status, 200);
     assert_eq!(api(&sandbox, "/v1/customers?size=1").await.status, 200);
     let throttled = api(&sandbox, "/v1/customers?size=1").await;

@@ -2,119 +2,21 @@
 //! from a script that waits on what is drawn (never on time), and real HTTP to a loopback
 //! Partner Center. Customers to service plans, counting the requests on the way.
 
-mod tui_support;
+mod common;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use pcx::api::{ApiClient, ClientConfig, RetryPolicy, Secret, StaticToken};
+use common::fake_pc;
+use common::{Seen, client, explore, on, options, run_script};
+use pcx::api::{ApiClient, ClientConfig, Secret, StaticToken};
+use pcx::app::UiOptions;
 use pcx::app::model::{Model, ScreenKind};
-use pcx::app::{ChannelEvents, UiOptions, run_with};
 use ratatui::Terminal;
 use ratatui::backend::{CrosstermBackend, TestBackend};
-use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::{TerminalOptions, Viewport};
 use std::io::Write;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::mpsc;
-use tui_support::fake_pc;
-use tui_support::screen_text;
-
-type Check = Box<dyn Fn(&Model, &str) -> bool>;
-
-/// When `until` holds for a drawn frame, `keys` are typed.
-struct Step {
-    until: Check,
-    keys: Vec<Event>,
-}
-
-fn step(until: impl Fn(&Model, &str) -> bool + 'static, keys: &str) -> Step {
-    let keys = keys
-        .chars()
-        .map(|c| {
-            let code = match c {
-                '\n' => KeyCode::Enter,
-                '\u{1b}' => KeyCode::Esc,
-                c => KeyCode::Char(c),
-            };
-            Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
-        })
-        .collect();
-    Step {
-        until: Box::new(until),
-        keys,
-    }
-}
-
-fn client(base_url: &str) -> ApiClient {
-    let mut config = ClientConfig::new(base_url);
-    config.retry = RetryPolicy {
-        max_attempts: 3,
-        base_delay: Duration::from_millis(50),
-        max_delay: Duration::from_millis(200),
-        max_retry_after: Duration::from_secs(5),
-    };
-    ApiClient::new(config, StaticToken::new(Secret::new("test-token"))).unwrap()
-}
-
-fn options() -> UiOptions {
-    UiOptions {
-        title: "test".into(),
-        ..UiOptions::default()
-    }
-}
-
-/// Runs the explorer through the steps; returns the final model and every frame drawn.
-async fn explore<B>(
-    terminal: &mut Terminal<B>,
-    api: ApiClient,
-    steps: Vec<Step>,
-) -> (Model, Vec<String>)
-where
-    B: ratatui::backend::Backend + pcx::app::RawTerminal,
-{
-    explore_with(terminal, api, options(), steps).await
-}
-
-async fn explore_with<B>(
-    terminal: &mut Terminal<B>,
-    api: ApiClient,
-    options: UiOptions,
-    steps: Vec<Step>,
-) -> (Model, Vec<String>)
-where
-    B: ratatui::backend::Backend + pcx::app::RawTerminal,
-{
-    let (tx, rx) = mpsc::unbounded_channel();
-    let mut at = 0;
-    let mut frames = Vec::new();
-    let last = Arc::new(Mutex::new(String::new()));
-    let seen = last.clone();
-    let observer = |model: &Model, buf: &Buffer| {
-        let screen = screen_text(buf);
-        *seen.lock().unwrap() = format!("step {at}\n{screen}");
-        if let Some(next) = steps.get(at)
-            && (next.until)(model, &screen)
-        {
-            for key in &next.keys {
-                let _ = tx.send(key.clone());
-            }
-            at += 1;
-        }
-        frames.push(screen);
-    };
-    let run = run_with(terminal, ChannelEvents(rx), api, options, observer);
-    // A guard against a hang, not a synchronisation: every step waits on a drawn condition.
-    let Ok(result) = tokio::time::timeout(Duration::from_secs(60), run).await else {
-        panic!(
-            "the script did not finish; last frame at {}",
-            last.lock().unwrap()
-        );
-    };
-    let model = result.expect("the explorer ran without error");
-    (model, frames)
-}
 
 fn top_is_plans(model: &Model) -> bool {
     matches!(model.top().kind, ScreenKind::Plans { .. })
@@ -125,20 +27,21 @@ async fn customers_to_service_plans_in_exactly_three_requests() {
     let pc = fake_pc::start().await;
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let steps = vec![
-        step(|_, s| s.contains("Contoso") && s.contains("3 of 3"), "\n"),
-        step(|_, s| s.contains("alice@contoso.onmicrosoft.com"), "\n"),
-        step(
+        on(|_, s| s.contains("Contoso") && s.contains("3 of 3"), "\n"),
+        on(|_, s| s.contains("alice@contoso.onmicrosoft.com"), "\n"),
+        on(
             |_, s| s.contains("Microsoft 365 E5") && s.contains("1 of 3 need attention"),
             "\n",
         ),
-        step(|m, s| top_is_plans(m) && s.contains("Suspended"), "hhh"),
-        step(
+        on(|m, s| top_is_plans(m) && s.contains("Suspended"), "hhh"),
+        on(
             |m, s| m.screens.len() == 1 && s.contains("Northwind"),
             "\n\n\n",
         ),
-        step(|m, s| top_is_plans(m) && s.contains("Suspended"), "q"),
+        on(|m, s| top_is_plans(m) && s.contains("Suspended"), "q"),
     ];
-    let (model, frames) = explore(&mut terminal, client(&pc.base_url), steps).await;
+    let Seen { model, frames, .. } =
+        explore(&mut terminal, client(&pc.base_url, "test-token"), steps).await;
     assert!(top_is_plans(&model));
     assert_eq!(
         pc.hits(),
@@ -170,10 +73,11 @@ async fn a_throttled_load_says_so_and_then_shows_its_rows() {
         .store(true, Ordering::SeqCst);
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let steps = vec![
-        step(|_, s| s.contains("Contoso"), "\n"),
-        step(|_, s| s.contains("alice@contoso.onmicrosoft.com"), "q"),
+        on(|_, s| s.contains("Contoso"), "\n"),
+        on(|_, s| s.contains("alice@contoso.onmicrosoft.com"), "q"),
     ];
-    let (_, frames) = explore(&mut terminal, client(&pc.base_url), steps).await;
+    let Seen { frames, .. } =
+        explore(&mut terminal, client(&pc.base_url, "test-token"), steps).await;
     assert!(
         frames
             .iter()
@@ -190,12 +94,13 @@ async fn no_access_names_the_roles_and_navigation_goes_on() {
     pc.behaviour.forbid_licences_of.store(1, Ordering::SeqCst);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let steps = vec![
-        step(|_, s| s.contains("Contoso"), "\n"),
-        step(|_, s| s.contains("bob@contoso.onmicrosoft.com"), "j\n"),
-        step(|_, s| s.contains("GDAP roles"), "hk\n"),
-        step(|_, s| s.contains("Microsoft 365 E5"), "q"),
+        on(|_, s| s.contains("Contoso"), "\n"),
+        on(|_, s| s.contains("bob@contoso.onmicrosoft.com"), "j\n"),
+        on(|_, s| s.contains("GDAP roles"), "hk\n"),
+        on(|_, s| s.contains("Microsoft 365 E5"), "q"),
     ];
-    let (_, frames) = explore(&mut terminal, client(&pc.base_url), steps).await;
+    let Seen { frames, .. } =
+        explore(&mut terminal, client(&pc.base_url, "test-token"), steps).await;
     let denied = frames.iter().find(|f| f.contains("GDAP roles")).unwrap();
     assert!(
         denied.contains("no access: the partner needs one of the GDAP roles"),
@@ -239,10 +144,10 @@ async fn a_cursor_move_writes_a_few_hundred_bytes() {
     let r2 = record.clone();
     let r3 = record.clone();
     let steps = vec![
-        step(|_, s| s.contains("Contoso"), "\n"),
-        step(|_, s| s.contains("alice@contoso.onmicrosoft.com"), "\n"),
-        step(|_, s| s.contains("Microsoft 365 E5"), "\n"),
-        step(
+        on(|_, s| s.contains("Contoso"), "\n"),
+        on(|_, s| s.contains("alice@contoso.onmicrosoft.com"), "\n"),
+        on(|_, s| s.contains("Microsoft 365 E5"), "\n"),
+        on(
             move |m, s| {
                 top_is_plans(m) && !m.busy() && {
                     r1(s);
@@ -251,21 +156,21 @@ async fn a_cursor_move_writes_a_few_hundred_bytes() {
             },
             "j",
         ),
-        step(
+        on(
             move |_, s| {
                 r2(s);
                 true
             },
             "j",
         ),
-        step(
+        on(
             move |_, s| {
                 r3(s);
                 true
             },
             "k",
         ),
-        step(
+        on(
             move |_, s| {
                 record(s);
                 true
@@ -273,7 +178,7 @@ async fn a_cursor_move_writes_a_few_hundred_bytes() {
             "q",
         ),
     ];
-    explore(&mut terminal, client(&pc.base_url), steps).await;
+    explore(&mut terminal, client(&pc.base_url, "test-token"), steps).await;
     let sizes = sizes.lock().unwrap().clone();
     assert_eq!(sizes.len(), 4, "{sizes:?}");
     let per_move: Vec<usize> = sizes.windows(2).map(|w| w[1] - w[0]).collect();
@@ -282,12 +187,7 @@ async fn a_cursor_move_writes_a_few_hundred_bytes() {
 }
 
 async fn demo() -> (pcx::sandbox::Sandbox, ApiClient) {
-    let sandbox = pcx::sandbox::Sandbox::start(
-        pcx::sandbox::SandboxConfig::demo(),
-        "127.0.0.1:0".parse().unwrap(),
-    )
-    .await
-    .unwrap();
+    let sandbox = common::start_sandbox(pcx::sandbox::SandboxConfig::demo()).await;
     let api = ApiClient::new(
         ClientConfig::new(sandbox.base_url()),
         StaticToken::new(Secret::new(pcx::sandbox::DEMO_TOKEN)),
@@ -315,21 +215,21 @@ async fn the_demo_sandbox_from_customers_to_a_service_plan() {
     let (sandbox, api) = demo().await;
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let steps = vec![
-        step(|_, s| s.contains("Contoso") && s.contains(" of "), "\n"),
-        step(
+        on(|_, s| s.contains("Contoso") && s.contains(" of "), "\n"),
+        on(
             |m, s| matches!(m.top().kind, ScreenKind::Users { .. }) && s.contains("@contoso.com"),
             "\n",
         ),
-        step(
+        on(
             |m, s| {
                 matches!(m.top().kind, ScreenKind::Licenses { .. })
                     && s.contains("Microsoft 365 E5")
             },
             "\n",
         ),
-        step(|m, s| top_is_plans(m) && has_status(s), "q"),
+        on(|m, s| top_is_plans(m) && has_status(s), "q"),
     ];
-    let (model, frames) = explore(&mut terminal, api, steps).await;
+    let Seen { model, frames, .. } = explore(&mut terminal, api, steps).await;
     assert!(top_is_plans(&model));
     let requests = sandbox.api_requests();
     assert_eq!(
@@ -353,21 +253,21 @@ async fn the_demo_customer_without_gdap_explains_the_403() {
     let (_sandbox, api) = demo().await;
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let steps = vec![
-        step(
+        on(
             |_, s| s.contains("Contoso") && s.contains(" of "),
             "/Graphic Design\n",
         ),
-        step(
+        on(
             |_, s| s.contains("Graphic Design Institute") && s.contains("1 of"),
             "\n",
         ),
-        step(|_, s| s.contains("GDAP roles"), "hhgs"),
-        step(
+        on(|_, s| s.contains("GDAP roles"), "hhgs"),
+        on(
             |_, s| s.contains("Subscribed SKUs") && s.contains("Microsoft 365"),
             "q",
         ),
     ];
-    let (_, frames) = explore(&mut terminal, api, steps).await;
+    let Seen { frames, .. } = explore(&mut terminal, api, steps).await;
     let denied = frames.iter().find(|f| f.contains("GDAP roles")).unwrap();
     assert!(denied.contains("Directory Reader"), "{denied}");
     assert!(denied.contains("correlation id"), "{denied}");
@@ -380,21 +280,28 @@ async fn copy_and_export_report_in_the_status_bar() {
     std::fs::create_dir_all(&dir).unwrap();
     let options = UiOptions {
         export_dir: dir.clone(),
-        ..options()
+        ..options(&std::env::temp_dir())
     };
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let steps = vec![
-        step(|_, s| s.contains("Contoso"), "c"),
-        step(
+        on(|_, s| s.contains("Contoso"), "c"),
+        on(
             |_, s| s.contains("copied c0000000-0000-4000-8000-000000000000"),
             "\n",
         ),
-        step(|_, s| s.contains("alice@contoso.onmicrosoft.com"), "\n"),
-        step(|_, s| s.contains("Microsoft 365 E5"), "\n"),
-        step(|m, s| top_is_plans(m) && s.contains("Suspended"), "e"),
-        step(|_, s| s.contains("exported to"), "q"),
+        on(|_, s| s.contains("alice@contoso.onmicrosoft.com"), "\n"),
+        on(|_, s| s.contains("Microsoft 365 E5"), "\n"),
+        on(|m, s| top_is_plans(m) && s.contains("Suspended"), "e"),
+        on(|_, s| s.contains("exported to"), "q"),
     ];
-    let (_, frames) = explore_with(&mut terminal, client(&pc.base_url), options, steps).await;
+    let Seen { frames, .. } = run_script(
+        &mut terminal,
+        client(&pc.base_url, "test-token"),
+        options,
+        steps,
+        Duration::from_secs(60),
+    )
+    .await;
     let files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())

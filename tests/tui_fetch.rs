@@ -1,15 +1,15 @@
 //! The fetcher task over real loopback HTTP: one request per query however often it is asked,
 //! cancel frees the slot under the concurrency cap, errors and pages come back tagged.
 
-mod tui_support;
+mod common;
 
+use common::fake_pc;
 use pcx::api::{ApiClient, ClientConfig, Secret, StaticToken};
 use pcx::app::model::{Query, RequestId};
 use pcx::fetch::{FetchCmd, FetchEvent, FetchInput, Fetcher, FetcherConfig, Payload};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 use tokio::sync::mpsc;
-use tui_support::fake_pc;
 
 fn client(base_url: &str) -> ApiClient {
     ApiClient::new(

@@ -2,8 +2,9 @@
 //! `cargo test --release --test tui_perf -- --ignored --nocapture`). The real benchmark lives
 //! with the lead; this keeps the paths honest while building them.
 
-mod tui_support;
+mod common;
 
+use common::*;
 use crossterm::event::KeyCode;
 use pcx::api::{Customer, CustomerUser, Resource};
 use pcx::app::rows::{CustomerRow, UserRow};
@@ -12,7 +13,6 @@ use pcx::ui::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use std::time::Instant;
-use tui_support::*;
 
 fn rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -120,12 +120,7 @@ fn figures_at_scale() {
 #[ignore = "prints figures; run in release"]
 async fn time_to_first_frame() {
     use crossterm::event::{Event, KeyEvent, KeyModifiers};
-    let sandbox = pcx::sandbox::Sandbox::start(
-        pcx::sandbox::SandboxConfig::demo(),
-        "127.0.0.1:0".parse().unwrap(),
-    )
-    .await
-    .unwrap();
+    let sandbox = common::start_sandbox(pcx::sandbox::SandboxConfig::demo()).await;
     let api = pcx::api::ApiClient::new(
         pcx::api::ClientConfig::new(sandbox.base_url()),
         pcx::api::StaticToken::new(pcx::api::Secret::new(pcx::sandbox::DEMO_TOKEN)),

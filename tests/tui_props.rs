@@ -1,8 +1,9 @@
 //! Whatever the operator types and whatever the API answers, in whatever order, at whatever
 //! terminal size: the explorer never panics, keeps its cursor inside its rows, and draws.
 
-mod tui_support;
+mod common;
 
+use common::*;
 use crossterm::event::KeyCode;
 use pcx::app::model::Query;
 use pcx::app::msg::Msg;
@@ -12,7 +13,6 @@ use proptest::prelude::*;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use std::time::Duration;
-use tui_support::*;
 
 #[derive(Clone, Debug)]
 enum Step {
@@ -140,5 +140,5 @@ proptest! {
 }
 
 fn code_msg(code: KeyCode) -> Msg {
-    tui_support::code(code)
+    common::code(code)
 }

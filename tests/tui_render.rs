@@ -2,10 +2,11 @@
 //! only; snapshots ignore colour), plus explicit assertions on the styles that carry meaning
 //! (status colours, selection, no colour at all without colour, ASCII only with --ascii).
 
-mod tui_support;
+mod common;
 
+use common::*;
 use crossterm::event::KeyCode;
-use pcx::api::{ApiError, ErrorDetail, RetryNotice};
+use pcx::api::{ApiError, RetryNotice};
 use pcx::app::msg::Msg;
 use pcx::fetch::Payload;
 use pcx::ui::Theme;
@@ -13,7 +14,6 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier};
 use std::time::Duration;
-use tui_support::*;
 
 const SIZES: [(u16, u16); 3] = [(120, 40), (80, 24), (50, 16)];
 
@@ -28,14 +28,8 @@ fn text(buf: &Buffer) -> String {
     screen_text(buf)
 }
 
-fn signed_out() -> ApiError {
-    ApiError::SignedOut(ErrorDetail {
-        status: 401,
-        code: Some("800001".into()),
-        description: Some("Partner token is missing".into()),
-        error_name: None,
-        correlation_id: Some("c0ffee00-0000-4000-8000-000000000002".into()),
-    })
+fn partner_token_missing() -> ApiError {
+    ApiError::SignedOut(detail(401, "800001", "Partner token is missing", 2))
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -69,7 +63,7 @@ fn customers_in(state: State, w: u16, h: u16) -> Driver {
         State::Empty => d.customers_loaded(Vec::new(), None),
         State::Error => {
             let cmd = d.last();
-            d.send(done(&cmd, Err(signed_out())));
+            d.send(done(&cmd, Err(partner_token_missing())));
         }
     }
     d
@@ -257,32 +251,6 @@ fn a_throttled_load_counts_down() {
     d.advance(Duration::from_millis(4500));
     let screen = text(&render(&d, 80, 24, &theme));
     assert!(screen.contains("retrying in 8 s"), "{screen}");
-}
-
-/// The cells whose symbols spell `needle` on some line (the first match).
-fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
-    for y in 0..buf.area.height {
-        let mut line = String::new();
-        let mut xs = Vec::new();
-        let mut skip = 0;
-        for x in 0..buf.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let s = buf[(x, y)].symbol();
-            for _ in s.chars() {
-                xs.push(x);
-            }
-            line.push_str(s);
-            skip = unicode_width::UnicodeWidthStr::width(s).saturating_sub(1);
-        }
-        if let Some(byte) = line.find(needle) {
-            let idx = line[..byte].chars().count();
-            return Some((xs[idx], y));
-        }
-    }
-    None
 }
 
 #[test]

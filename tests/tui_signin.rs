@@ -3,8 +3,10 @@
 //! sign-in reloads exactly the panes that failed (stack, selections and filters untouched),
 //! and the modal hides, shows again, copies its code, counts down and starts over.
 
-mod tui_support;
+mod common;
 
+use common::signin::*;
+use common::*;
 use crossterm::event::KeyCode;
 use pcx::app::cache::LoadStatus;
 use pcx::app::model::{Query, ScreenKind};
@@ -13,8 +15,6 @@ use pcx::app::session::{Account, Flow, Renewal, SignIn};
 use pcx::fetch::Payload;
 use pcx::ui::Theme;
 use std::time::{Duration, UNIX_EPOCH};
-use tui_support::signin::*;
-use tui_support::*;
 
 #[test]
 fn a_refused_token_opens_the_modal_and_asks_for_a_code_when_pcx_can_sign_in() {

@@ -5,137 +5,37 @@
 //! the pane loads, with the stack, selections and filters as they were. Also: a refused
 //! PCX_ACCESS_TOKEN is explained in place (no modal), and a token without MFA is flagged.
 
-mod auth_support;
-mod tui_support;
+mod common;
 
-use auth_support::{Idp, IdpConfig, Scratch, env_of};
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use pcx::api::{ApiClient, ClientConfig, RetryPolicy, Secret, TokenProvider};
+use common::{
+    Idp, IdpConfig, Seen, Step, TempDir, client_with, env_of, login_settings, on, run_script,
+};
+use pcx::api::{ApiClient, Secret};
 use pcx::app::cache::LoadStatus;
 use pcx::app::model::{Model, ScreenKind};
 use pcx::app::session::{Account, Flow};
-use pcx::app::{ChannelEvents, SignInOptions, UiOptions, run_with};
+use pcx::app::{SignInOptions, UiOptions};
 use pcx::auth::{self, LoginSettings, PollPolicy, TokenSource};
-use pcx::cli::{GlobalArgs, LoginArgs};
-use pcx::config::{Paths, Settings};
 use pcx::sandbox::{Sandbox, SandboxConfig};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::mpsc;
-use tui_support::screen_text;
 
 const CLIENT: &str = "00000000-0000-0000-0000-0000000000c1";
-
-type Check = Box<dyn Fn(&Model, &str) -> bool>;
-type Act = Box<dyn FnMut(&Model)>;
-
-/// When `until` holds for a drawn frame, `act` runs and `keys` are typed.
-struct Step {
-    until: Check,
-    act: Option<Act>,
-    keys: Vec<Event>,
-}
-
-fn events(keys: &str) -> Vec<Event> {
-    keys.chars()
-        .map(|c| {
-            let code = match c {
-                '\n' => KeyCode::Enter,
-                c => KeyCode::Char(c),
-            };
-            Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
-        })
-        .collect()
-}
-
-fn step(until: impl Fn(&Model, &str) -> bool + 'static, keys: &str) -> Step {
-    Step {
-        until: Box::new(until),
-        act: None,
-        keys: events(keys),
-    }
-}
 
 async fn sandbox(approve_after: u32) -> Sandbox {
     let mut config = SandboxConfig::generated(3, 4, 7);
     config.strict_auth = true;
     config.approve_after = approve_after;
     config.poll_interval_secs = 0;
-    Sandbox::start(config, SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .unwrap()
+    common::start_sandbox(config).await
 }
 
-/// The settings of an operator who signs in to `base` (API and identity platform) with
-/// `pcx login`.
-fn settings(base: &str, dir: &Scratch) -> Settings {
-    let global = GlobalArgs {
-        base_url: Some(base.to_string()),
-        ..GlobalArgs::default()
-    };
-    let login = LoginArgs {
-        authority: Some(base.to_string()),
-        tenant: Some("organizations".into()),
-        client_id: Some(CLIENT.into()),
-    };
-    Settings::load_with_paths(
-        &global,
-        Some(&login),
-        &env_of(&[]),
-        Paths::under(dir.path()),
-    )
-    .unwrap()
-}
-
-fn client(base_url: &str, tokens: Arc<dyn TokenProvider>) -> ApiClient {
-    let mut config = ClientConfig::new(base_url);
-    config.retry = RetryPolicy {
-        max_attempts: 3,
-        base_delay: Duration::from_millis(50),
-        max_delay: Duration::from_millis(200),
-        max_retry_after: Duration::from_secs(5),
-    };
-    ApiClient::new(config, tokens).unwrap()
-}
-
-/// Runs the explorer through the steps; returns the final model and every frame drawn.
-async fn explore(api: ApiClient, options: UiOptions, steps: Vec<Step>) -> (Model, Vec<String>) {
+/// The explorer at 120×40 through `steps`, with a minute's guard against a hang.
+async fn run(api: ApiClient, options: UiOptions, steps: Vec<Step<'_>>) -> Seen {
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    let (tx, rx) = mpsc::unbounded_channel();
-    let mut steps = steps;
-    let mut at = 0;
-    let mut frames = Vec::new();
-    let last = Arc::new(Mutex::new(String::new()));
-    let seen = last.clone();
-    let observer = |model: &Model, buf: &Buffer| {
-        let screen = screen_text(buf);
-        *seen.lock().unwrap() = format!("step {at}\n{screen}");
-        if let Some(next) = steps.get_mut(at)
-            && (next.until)(model, &screen)
-        {
-            if let Some(act) = next.act.as_mut() {
-                act(model);
-            }
-            for key in &next.keys {
-                let _ = tx.send(key.clone());
-            }
-            at += 1;
-        }
-        frames.push(screen);
-    };
-    let run = run_with(&mut terminal, ChannelEvents(rx), api, options, observer);
-    // A guard against a hang, not a synchronisation: every step waits on a drawn condition.
-    let Ok(result) = tokio::time::timeout(Duration::from_secs(60), run).await else {
-        panic!(
-            "the script did not finish; last frame at {}",
-            last.lock().unwrap()
-        );
-    };
-    (result.expect("the explorer ran without error"), frames)
+    run_script(&mut terminal, api, options, steps, Duration::from_secs(60)).await
 }
 
 /// What a sign-in must leave alone: each screen's kind, cursor, selected row and filter.
@@ -174,11 +74,11 @@ fn top_loaded_licenses(m: &Model) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_revoked_sign_in_is_renewed_in_place_and_the_refused_pane_loads() {
     let sandbox = sandbox(3).await;
-    let dir = Scratch::new();
-    let settings = settings(&sandbox.base_url(), &dir);
+    let dir = TempDir::new("test");
+    let settings = login_settings(&sandbox.base_url(), &dir, CLIENT);
     let login = LoginSettings::resolve(&settings).unwrap();
     let mut out = Vec::new();
-    auth::login_with(&login, auth_support::fast_polls(), &mut out)
+    auth::login_with(&login, common::fast_polls(), &mut out)
         .await
         .unwrap();
     let tokens = auth::token_provider(&settings, &env_of(&[]));
@@ -203,7 +103,7 @@ async fn a_revoked_sign_in_is_renewed_in_place_and_the_refused_pane_loads() {
     let before = Arc::new(Mutex::new(Vec::new()));
     let record = before.clone();
     let steps = vec![
-        step(
+        on(
             |m, s| {
                 s.contains("3 of 3")
                     && s.contains("admin@demo-partner.onmicrosoft.com")
@@ -211,35 +111,38 @@ async fn a_revoked_sign_in_is_renewed_in_place_and_the_refused_pane_loads() {
             },
             "j\n",
         ),
-        step(|m, _| users_ready(m), "/@\nj"),
-        Step {
-            // Filtered and moved: now the sign-in is revoked (tokens unknown to the sandbox).
-            until: Box::new(|m, _| {
-                users_ready(m) && m.top().filter.is_some() && m.top().selected == 1
-            }),
-            act: Some(Box::new(move |_| {
-                let mut cache = auth::cache::load(&cache_file).unwrap();
-                cache.logins[0].access_token = Secret::new("revoked-access-token");
-                cache.logins[0].refresh_token = Some(Secret::new("revoked-refresh-token"));
-                auth::cache::save(&cache_file, &cache).unwrap();
-            })),
-            keys: events("\n"),
-        },
-        Step {
-            until: Box::new(|m, s| {
+        on(|m, _| users_ready(m), "/@\nj"),
+        // Filtered and moved: now the sign-in is revoked (tokens unknown to the sandbox).
+        on(
+            |m, _| users_ready(m) && m.top().filter.is_some() && m.top().selected == 1,
+            "\n",
+        )
+        .then(move |_, _| {
+            let mut cache = auth::cache::load(&cache_file).unwrap();
+            cache.logins[0].access_token = Secret::new("revoked-access-token");
+            cache.logins[0].refresh_token = Some(Secret::new("revoked-refresh-token"));
+            auth::cache::save(&cache_file, &cache).unwrap();
+        }),
+        on(
+            |m, s| {
                 m.signin.visible
                     && matches!(m.signin.flow, Flow::Waiting { .. })
                     && s.contains("Signed out")
-            }),
-            act: Some(Box::new(move |m| *record.lock().unwrap() = stack(m))),
-            keys: Vec::new(),
-        },
-        step(
+            },
+            "",
+        )
+        .then(move |m, _| *record.lock().unwrap() = stack(m)),
+        on(
             |m, s| top_loaded_licenses(m) && !m.signin.visible && s.contains("signed in as"),
             "q",
         ),
     ];
-    let (model, frames) = explore(client(&sandbox.base_url(), tokens), options, steps).await;
+    let Seen { model, frames, .. } = run(
+        client_with(&sandbox.base_url(), tokens, |_| {}),
+        options,
+        steps,
+    )
+    .await;
 
     // The modal showed the sandbox's verification address and a code.
     let modal = frames
@@ -298,8 +201,8 @@ fn finish(model: Model, before: &Arc<Mutex<Vec<String>>>, sandbox: &Sandbox) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_environment_token_is_explained_in_place_without_a_modal() {
     let sandbox = sandbox(1).await;
-    let dir = Scratch::new();
-    let settings = settings(&sandbox.base_url(), &dir);
+    let dir = TempDir::new("test");
+    let settings = login_settings(&sandbox.base_url(), &dir, CLIENT);
     let env = env_of(&[("PCX_ACCESS_TOKEN", "not-issued-by-the-sandbox")]);
     let tokens = auth::token_provider(&settings, &env);
     let options = UiOptions {
@@ -312,11 +215,11 @@ async fn a_refused_environment_token_is_explained_in_place_without_a_modal() {
         ..UiOptions::default()
     };
     let steps = vec![
-        step(
+        on(
             |_, s| s.contains("the token comes from PCX_ACCESS_TOKEN"),
             "L",
         ),
-        step(
+        on(
             |m, _| {
                 m.flash
                     .as_ref()
@@ -325,7 +228,12 @@ async fn a_refused_environment_token_is_explained_in_place_without_a_modal() {
             "q",
         ),
     ];
-    let (model, frames) = explore(client(&sandbox.base_url(), tokens), options, steps).await;
+    let Seen { model, frames, .. } = run(
+        client_with(&sandbox.base_url(), tokens, |_| {}),
+        options,
+        steps,
+    )
+    .await;
     assert!(!frames.iter().any(|f| f.contains("Signed out")));
     assert!(!model.signin.visible);
     assert_eq!(model.signin.flow, Flow::Idle);
@@ -343,10 +251,10 @@ async fn a_sign_in_without_mfa_is_flagged_in_the_status_bar() {
         ..IdpConfig::default()
     })
     .await;
-    let dir = Scratch::new();
-    let settings = settings(&idp.url(), &dir);
+    let dir = TempDir::new("test");
+    let settings = login_settings(&idp.url(), &dir, CLIENT);
     let login = LoginSettings::resolve(&settings).unwrap();
-    auth::login_with(&login, auth_support::fast_polls(), &mut Vec::new())
+    auth::login_with(&login, common::fast_polls(), &mut Vec::new())
         .await
         .unwrap();
     let options = UiOptions {
@@ -354,16 +262,17 @@ async fn a_sign_in_without_mfa_is_flagged_in_the_status_bar() {
         signin: Some(SignInOptions {
             source: TokenSource::LoginCache,
             login: Some(login),
-            poll: auth_support::fast_polls(),
+            poll: common::fast_polls(),
         }),
         ..UiOptions::default()
     };
     let tokens = auth::token_provider(&settings, &env_of(&[]));
-    let steps = vec![step(
+    let steps = vec![on(
         |_, s| s.contains("Contoso") && s.contains("▲ no MFA"),
         "q",
     )];
-    let (model, frames) = explore(client(&idp.url(), tokens), options, steps).await;
+    let Seen { model, frames, .. } =
+        run(client_with(&idp.url(), tokens, |_| {}), options, steps).await;
     let identity = model.signin.identity().expect("who is signed in");
     assert_eq!(identity.user.as_deref(), Some("ops@contoso.example"));
     assert_eq!(identity.mfa, Some(false));

@@ -2,8 +2,10 @@
 //! signed-out panes explained for each token source, the account in the status bar as room
 //! allows, and the MFA warning's style (colour plus a glyph that reads without colour).
 
-mod tui_support;
+mod common;
 
+use common::signin::*;
+use common::*;
 use crossterm::event::KeyCode;
 use pcx::app::model::ScreenKind;
 use pcx::app::msg::Msg;
@@ -12,8 +14,6 @@ use pcx::ui::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use std::time::Duration;
-use tui_support::signin::*;
-use tui_support::*;
 
 /// The modal with its code, 61 s after the code arrived, over a signed-out users pane.
 fn modal_at(w: u16, h: u16) -> Driver {

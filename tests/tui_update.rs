@@ -1,15 +1,15 @@
 //! The explorer's update, driven with messages and an injected clock: what it fetches, what it
 //! cancels, what it shows. No terminal, no network, no sleeping.
 
-mod tui_support;
+mod common;
 
+use common::*;
 use crossterm::event::KeyCode;
 use pcx::app::cache::{LoadStatus, PaneData};
 use pcx::app::model::{Query, ScreenKind};
 use pcx::app::msg::Effect;
 use pcx::fetch::Payload;
 use std::time::Duration;
-use tui_support::*;
 
 fn top_len(d: &Driver) -> Option<(usize, usize)> {
     let screen = d.model.top();

@@ -1,8 +1,6 @@
 //! A small simulated Microsoft identity platform plus a one-endpoint Partner Center, on
 //! loopback, for the sign-in tests: device code with pending polls, refresh grants, strict
-//! bearer checks, and counters of what happened. Also a scratch directory and a log capture.
-
-#![allow(dead_code)]
+//! bearer checks, and counters of what happened. Also a log capture and a fake environment.
 
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -294,27 +292,6 @@ async fn customers(State(s): State<Arc<Inner>>, headers: HeaderMap) -> Response 
     .into_response()
 }
 
-/// A directory removed when dropped.
-pub struct Scratch(pub PathBuf);
-
-impl Scratch {
-    pub fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!("pcx-auth-test-{}", uuid::Uuid::new_v4()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    pub fn path(&self) -> &FsPath {
-        &self.0
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// Captures tracing output at trace level for the current thread.
 #[derive(Clone, Default)]
 pub struct LogBuffer(pub Arc<Mutex<Vec<u8>>>);
@@ -360,4 +337,30 @@ pub fn fast_polls() -> pcx::auth::PollPolicy {
         min_interval: Duration::from_millis(5),
         slow_down_step: Duration::from_millis(20),
     }
+}
+
+/// The settings of an operator who signs in with `pcx login` to `base` (API and identity
+/// platform at one address) as app `client_id`, with files under `dir`.
+pub fn login_settings(base: &str, dir: &super::TempDir, client_id: &str) -> pcx::config::Settings {
+    let global = pcx::cli::GlobalArgs {
+        base_url: Some(base.to_string()),
+        ..Default::default()
+    };
+    let login = pcx::cli::LoginArgs {
+        authority: Some(base.to_string()),
+        tenant: Some("organizations".into()),
+        client_id: Some(client_id.into()),
+    };
+    let paths = pcx::config::Paths::under(dir.path());
+    pcx::config::Settings::load_with_paths(&global, Some(&login), &env_of(&[]), paths).unwrap()
+}
+
+/// What a listing command of `base` sees: no login flags, only the cache under `dir`.
+pub fn listing_settings(base: &str, dir: &super::TempDir) -> pcx::config::Settings {
+    let global = pcx::cli::GlobalArgs {
+        base_url: Some(base.to_string()),
+        ..Default::default()
+    };
+    let paths = pcx::config::Paths::under(dir.path());
+    pcx::config::Settings::load_with_paths(&global, None, &env_of(&[]), paths).unwrap()
 }

@@ -1,9 +1,5 @@
 //! Fixtures for the explorer's tests: rows built from JSON like the API's, key messages, and
 //! helpers that answer the fetches an update asked for.
-#![allow(dead_code)]
-
-pub mod fake_pc;
-pub mod signin;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pcx::api::SubscribedSku;
@@ -149,14 +145,19 @@ pub fn done(cmd: &FetchCmd, result: Result<Payload, ApiError>) -> Msg {
     })
 }
 
-pub fn no_access() -> ApiError {
-    ApiError::NoAccess(ErrorDetail {
-        status: 403,
-        code: Some("900308".into()),
-        description: Some("Insufficient privileges".into()),
+/// Partner Center's error details, with correlation id number `n`.
+pub fn detail(status: u16, code: &str, description: &str, n: u32) -> ErrorDetail {
+    ErrorDetail {
+        status,
+        code: Some(code.into()),
+        description: Some(description.into()),
         error_name: None,
-        correlation_id: Some("c0ffee00-0000-4000-8000-000000000001".into()),
-    })
+        correlation_id: Some(format!("c0ffee00-0000-4000-8000-{n:012}")),
+    }
+}
+
+pub fn no_access() -> ApiError {
+    ApiError::NoAccess(detail(403, "900308", "Insufficient privileges", 1))
 }
 
 /// A model driven by hand with an injected clock.
@@ -231,7 +232,3 @@ pub fn licenses_query(c: u32, u: u32) -> Query {
         user_id: guid(2, u).into(),
     }
 }
-
-#[path = "../support/screen.rs"]
-mod screen;
-pub use screen::screen_text;

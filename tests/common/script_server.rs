@@ -1,10 +1,6 @@
 //! A scripted HTTP server on loopback for client tests: answers each request with the next
 //! scripted response and records what it received.
 
-#![allow(dead_code)]
-
-pub mod pty;
-
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, Response, StatusCode};
 use std::collections::VecDeque;

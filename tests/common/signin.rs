@@ -1,7 +1,8 @@
 //! Fixtures for the sign-in tests: an identity, a 401, a session on a customer's users with a
 //! given token source, the code arriving, and rendering helpers.
 
-use super::*;
+use super::rows::*;
+use super::screen::screen_text;
 use crossterm::event::KeyCode;
 use pcx::api::token::Identity;
 use pcx::api::{ApiError, ErrorDetail};
@@ -26,13 +27,7 @@ pub fn alice(mfa: bool) -> Identity {
 }
 
 pub fn signed_out() -> ApiError {
-    ApiError::SignedOut(ErrorDetail {
-        status: 401,
-        code: Some("900421".into()),
-        description: Some("The token has expired".into()),
-        error_name: None,
-        correlation_id: Some("c0ffee00-0000-4000-8000-000000000003".into()),
-    })
+    ApiError::SignedOut(detail(401, "900421", "The token has expired", 3))
 }
 
 pub fn starts(effects: &[Effect]) -> Vec<u64> {

@@ -1,0 +1,52 @@
+//! One way tests build an API client: against a loopback server, with retries short enough
+//! that a test never waits long, and `quick` timeouts for the fault tests.
+
+use pcx::api::{ApiClient, ClientConfig, RetryPolicy, Secret, StaticToken, TokenProvider};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A fixed bearer token.
+pub fn token(value: &str) -> Arc<dyn TokenProvider> {
+    StaticToken::new(Secret::new(value))
+}
+
+/// A client of `base_url` with these tokens, three attempts and short backoffs; `tweak`
+/// changes anything else.
+pub fn client_with(
+    base_url: &str,
+    tokens: Arc<dyn TokenProvider>,
+    tweak: impl FnOnce(&mut ClientConfig),
+) -> ApiClient {
+    let mut config = ClientConfig::new(base_url);
+    config.retry = RetryPolicy {
+        max_attempts: 3,
+        base_delay: Duration::from_millis(50),
+        max_delay: Duration::from_millis(200),
+        max_retry_after: Duration::from_secs(5),
+    };
+    tweak(&mut config);
+    ApiClient::new(config, tokens).expect("a loopback URL")
+}
+
+/// A client of `base_url` with a fixed token.
+pub fn client(base_url: &str, token_value: &str) -> ApiClient {
+    client_with(base_url, token(token_value), |_| {})
+}
+
+/// Short timeouts and few retries, so every fault shows within a second.
+pub fn quick(config: &mut ClientConfig) {
+    config.retry = RetryPolicy {
+        max_attempts: 2,
+        base_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(20),
+        max_retry_after: Duration::from_secs(5),
+    };
+    config.connect_timeout = Duration::from_secs(2);
+    config.request_timeout = Duration::from_millis(300);
+    config.max_body_bytes = 1024 * 1024;
+}
+
+/// A client with `quick` settings.
+pub fn quick_client(base_url: &str, token_value: &str) -> ApiClient {
+    client_with(base_url, token(token_value), quick)
+}

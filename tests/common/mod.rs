@@ -1,0 +1,29 @@
+//! The one test toolbox: a scripted run of the real event loop, one client builder, one scratch
+//! directory, screen helpers, row fixtures for pure update tests, a pty, and the loopback
+//! servers a test needs when the sandbox cannot play the part (byte-exact scripted answers,
+//! hostile text, an identity platform with counters).
+#![allow(dead_code, unused_imports)]
+
+pub mod backend;
+pub mod client;
+pub mod fake_pc;
+pub mod hostile;
+pub mod idp;
+pub mod pty;
+pub mod rows;
+pub mod runner;
+pub mod sandbox;
+pub mod screen;
+pub mod script_server;
+pub mod signin;
+pub mod temp;
+
+pub use backend::*;
+pub use client::*;
+pub use idp::*;
+pub use rows::*;
+pub use runner::*;
+pub use sandbox::*;
+pub use screen::*;
+pub use script_server::*;
+pub use temp::*;
