@@ -267,6 +267,12 @@ proptest! {
         };
         raw_shown(&mut d)?;
         let is = |d: &Driver, f: fn(&ScreenKind) -> bool| f(&d.model.top().kind);
+        let plans_shown = |d: &mut Driver| -> Result<(), TestCaseError> {
+            d.send(code(KeyCode::Enter));
+            prop_assert!(is(d, |k| matches!(k, ScreenKind::Plans { .. })), "not on the Plans screen");
+            check_frame(d)?;
+            raw_shown(d)
+        };
         let effects = d.send(code(KeyCode::Enter));
         prop_assert!(is(&d, |k| matches!(k, ScreenKind::Users { .. })), "not on the Users screen");
         answer_last(&mut d, &effects, Payload::Users(users, None));
@@ -277,20 +283,14 @@ proptest! {
         answer_last(&mut d, &effects, Payload::Licenses(licenses));
         check_frame(&d)?;
         raw_shown(&mut d)?;
-        d.send(code(KeyCode::Enter));
-        prop_assert!(is(&d, |k| matches!(k, ScreenKind::Plans { .. })), "not on the Plans screen");
-        check_frame(&d)?;
-        raw_shown(&mut d)?;
+        plans_shown(&mut d)?;
         d.press("hhh");
         let effects = d.send(key('s'));
         prop_assert!(is(&d, |k| matches!(k, ScreenKind::Skus { .. })), "not on the Skus screen");
         answer_last(&mut d, &effects, Payload::Skus(skus));
         check_frame(&d)?;
         raw_shown(&mut d)?;
-        d.send(code(KeyCode::Enter));
-        prop_assert!(is(&d, |k| matches!(k, ScreenKind::Plans { .. })), "not on the Plans screen");
-        check_frame(&d)?;
-        raw_shown(&mut d)?;
+        plans_shown(&mut d)?;
         // The export of the view on screen is neutralised cell by cell too.
         for effect in d.press("e") {
             if let pcx::app::msg::Effect::Export(job) = effect {

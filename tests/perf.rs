@@ -108,6 +108,17 @@ impl Session {
         }
     }
 
+    /// Presses End until the list on screen has no more pages; returns the last frame.
+    async fn load_every_page(&mut self, mut f: Frame) -> Frame {
+        while f.more {
+            let loaded = f.rows;
+            f = self
+                .press_until(special(KeyCode::End), "the next page", |g| g.rows > loaded)
+                .await;
+        }
+        f
+    }
+
     /// Presses `event` and waits for a frame drawn after it that satisfies `check`.
     async fn press_until(
         &mut self,
@@ -168,32 +179,18 @@ async fn generated(customers: u32, users: u32) -> Sandbox {
 async fn load_at_scale() -> Model {
     let sandbox = generated(10_000, 100_000).await;
     let (model, ()) = explore(client_for(&sandbox), 200, 60, |mut s| async move {
-        let mut f = s
+        let f = s
             .wait("customers", |f| f.screen == "customers" && f.rows.is_some())
             .await;
-        while f.more {
-            let loaded = f.rows;
-            f = s
-                .press_until(special(KeyCode::End), "next customers page", |g| {
-                    g.rows > loaded
-                })
-                .await;
-        }
+        let f = s.load_every_page(f).await;
         assert_eq!(f.rows, Some(10_000));
         s.press(key('g'));
-        let mut f = s
+        let f = s
             .press_until(special(KeyCode::Enter), "users", |f| {
                 f.screen == "users" && f.rows.is_some()
             })
             .await;
-        while f.more {
-            let loaded = f.rows;
-            f = s
-                .press_until(special(KeyCode::End), "next users page", |g| {
-                    g.rows > loaded
-                })
-                .await;
-        }
+        let f = s.load_every_page(f).await;
         assert_eq!(f.rows, Some(100_000));
         s.press(key('g'));
     })

@@ -174,21 +174,7 @@ async fn users_page_through_and_the_deleted_filter_selects_inactive_users() {
     )
     .await;
     let customer = first[0].data.id.as_deref().unwrap();
-    let query = UserQuery {
-        page_size: 100,
-        deleted: false,
-    };
-    let mut page = api.users_page(&ctx, customer, &query, None).await.unwrap();
-    let mut users = std::mem::take(&mut page.items);
-    let mut pages = 1;
-    while let Some(cursor) = page.next.take() {
-        page = api
-            .users_page(&ctx, customer, &query, Some(&cursor))
-            .await
-            .unwrap();
-        users.append(&mut page.items);
-        pages += 1;
-    }
+    let (users, pages) = common::all_users(&api, customer, 100, false).await;
     assert_eq!(pages, 8);
     assert_eq!(users.len(), 730, "--users-per-customer is exact");
     let upns: HashSet<_> = users

@@ -18,21 +18,7 @@ fn is_guid(text: Option<&str>) -> bool {
 }
 
 async fn all_users(api: &ApiClient, customer: &str, deleted: bool) -> Vec<Resource<CustomerUser>> {
-    let ctx = CallContext::new();
-    let query = UserQuery {
-        page_size: 500,
-        deleted,
-    };
-    let mut page = api.users_page(&ctx, customer, &query, None).await.unwrap();
-    let mut users = std::mem::take(&mut page.items);
-    while let Some(cursor) = page.next.take() {
-        page = api
-            .users_page(&ctx, customer, &query, Some(&cursor))
-            .await
-            .unwrap();
-        users.append(&mut page.items);
-    }
-    users
+    common::all_users(api, customer, 500, deleted).await.0
 }
 
 /// What the walk over the whole demo partner found.
@@ -69,19 +55,7 @@ async fn check_customer(api: &ApiClient, customer: &str, story: &mut Story) {
     };
     let by_id: HashMap<String, &SubscribedSku> = skus
         .iter()
-        .map(|s| {
-            (
-                s.data
-                    .product_sku
-                    .as_ref()
-                    .unwrap()
-                    .id
-                    .as_deref()
-                    .unwrap()
-                    .to_string(),
-                &s.data,
-            )
-        })
+        .map(|s| (sku_id(&s.data.product_sku), &s.data))
         .collect();
     let users = all_users(api, customer, false).await;
     story.largest_tenant = story.largest_tenant.max(users.len());
@@ -104,15 +78,7 @@ async fn check_customer(api: &ApiClient, customer: &str, story: &mut Story) {
     while let Some(licenses) = tasks.join_next().await {
         for license in licenses.unwrap() {
             check_license(&license, &by_id, story);
-            let sku = license
-                .data
-                .product_sku
-                .as_ref()
-                .unwrap()
-                .id
-                .as_deref()
-                .unwrap()
-                .to_string();
+            let sku = sku_id(&license.data.product_sku);
             *holders.entry(sku).or_default() += 1;
         }
     }
@@ -277,4 +243,11 @@ async fn the_demo_partner_is_consistent_and_tells_its_story() {
         story.smallest_tenant,
         story.largest_tenant
     );
+}
+
+fn sku_id(sku: &Option<pcx::api::ProductSku>) -> String {
+    sku.as_ref()
+        .and_then(|s| s.id.clone())
+        .expect("a SKU id")
+        .to_string()
 }

@@ -10,7 +10,7 @@ mod common;
 use common::{
     Idp, IdpConfig, Seen, Step, TempDir, client_with, env_of, login_settings, on, run_script,
 };
-use pcx::api::{ApiClient, Secret};
+use pcx::api::{Secret, TokenProvider};
 use pcx::app::cache::LoadStatus;
 use pcx::app::model::{Model, ScreenKind};
 use pcx::app::session::{Account, Flow};
@@ -33,7 +33,13 @@ async fn sandbox(approve_after: u32) -> Sandbox {
 }
 
 /// The explorer at 120×40 through `steps`, with a minute's guard against a hang.
-async fn run(api: ApiClient, options: UiOptions, steps: Vec<Step<'_>>) -> Seen {
+async fn run(
+    base_url: &str,
+    tokens: Arc<dyn TokenProvider>,
+    options: UiOptions,
+    steps: Vec<Step<'_>>,
+) -> Seen {
+    let api = client_with(base_url, tokens, |_| {});
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     run_script(&mut terminal, api, options, steps, Duration::from_secs(60)).await
 }
@@ -137,12 +143,7 @@ async fn a_revoked_sign_in_is_renewed_in_place_and_the_refused_pane_loads() {
             "q",
         ),
     ];
-    let Seen { model, frames, .. } = run(
-        client_with(&sandbox.base_url(), tokens, |_| {}),
-        options,
-        steps,
-    )
-    .await;
+    let Seen { model, frames, .. } = run(&sandbox.base_url(), tokens, options, steps).await;
 
     // The modal showed the sandbox's verification address and a code.
     let modal = frames
@@ -228,12 +229,7 @@ async fn a_refused_environment_token_is_explained_in_place_without_a_modal() {
             "q",
         ),
     ];
-    let Seen { model, frames, .. } = run(
-        client_with(&sandbox.base_url(), tokens, |_| {}),
-        options,
-        steps,
-    )
-    .await;
+    let Seen { model, frames, .. } = run(&sandbox.base_url(), tokens, options, steps).await;
     assert!(!frames.iter().any(|f| f.contains("Signed out")));
     assert!(!model.signin.visible);
     assert_eq!(model.signin.flow, Flow::Idle);
@@ -271,8 +267,7 @@ async fn a_sign_in_without_mfa_is_flagged_in_the_status_bar() {
         |_, s| s.contains("Contoso") && s.contains("▲ no MFA"),
         "q",
     )];
-    let Seen { model, frames, .. } =
-        run(client_with(&idp.url(), tokens, |_| {}), options, steps).await;
+    let Seen { model, frames, .. } = run(&idp.url(), tokens, options, steps).await;
     let identity = model.signin.identity().expect("who is signed in");
     assert_eq!(identity.user.as_deref(), Some("ops@contoso.example"));
     assert_eq!(identity.mfa, Some(false));

@@ -50,3 +50,26 @@ pub fn quick(config: &mut ClientConfig) {
 pub fn quick_client(base_url: &str, token_value: &str) -> ApiClient {
     client_with(base_url, token(token_value), quick)
 }
+
+/// Every user of a customer, page by page (pages of `page_size`), and how many pages it took.
+pub async fn all_users(
+    api: &ApiClient,
+    customer: &str,
+    page_size: u32,
+    deleted: bool,
+) -> (Vec<pcx::api::Resource<pcx::api::CustomerUser>>, usize) {
+    let ctx = pcx::api::CallContext::new();
+    let query = pcx::api::UserQuery { page_size, deleted };
+    let mut page = api.users_page(&ctx, customer, &query, None).await.unwrap();
+    let mut users = std::mem::take(&mut page.items);
+    let mut pages = 1;
+    while let Some(cursor) = page.next.take() {
+        page = api
+            .users_page(&ctx, customer, &query, Some(&cursor))
+            .await
+            .unwrap();
+        users.append(&mut page.items);
+        pages += 1;
+    }
+    (users, pages)
+}
