@@ -567,20 +567,22 @@ fn check_locale(text: &str) -> Result<String, String> {
 }
 
 fn check_page_size(text: &str) -> Result<u32, String> {
-    match text.trim().parse::<u32>() {
-        Ok(n) if (1..=MAX_PAGE_SIZE).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "expected a whole number from 1 to {MAX_PAGE_SIZE}, got {:?}",
-            one_line(text)
-        )),
-    }
+    check_count(text, MAX_PAGE_SIZE)
 }
 
 fn check_concurrency(text: &str) -> Result<usize, String> {
-    match text.trim().parse::<usize>() {
-        Ok(n) if (1..=MAX_CONCURRENCY).contains(&n) => Ok(n),
+    check_count(text, MAX_CONCURRENCY)
+}
+
+/// A whole number from 1 to `max`.
+fn check_count<T>(text: &str, max: T) -> Result<T, String>
+where
+    T: std::str::FromStr + PartialOrd + From<u8> + std::fmt::Display,
+{
+    match text.trim().parse::<T>() {
+        Ok(n) if n >= T::from(1) && n <= max => Ok(n),
         _ => Err(format!(
-            "expected a whole number from 1 to {MAX_CONCURRENCY}, got {:?}",
+            "expected a whole number from 1 to {max}, got {:?}",
             one_line(text)
         )),
     }

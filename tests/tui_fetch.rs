@@ -3,20 +3,27 @@
 
 mod common;
 
-use common::fake_pc;
-use pcx::api::{ApiClient, ClientConfig, Secret, StaticToken};
-use pcx::app::model::{Query, RequestId};
-use pcx::fetch::{FetchCmd, FetchEvent, FetchInput, Fetcher, FetcherConfig, Payload};
-use std::sync::atomic::Ordering;
+use common::{client, start_sandbox};
+use pcx::fetch::{
+    FetchCmd, FetchEvent, FetchInput, Fetcher, FetcherConfig, Payload, Query, RequestId,
+};
+use pcx::sandbox::{DEMO_TOKEN, FaultConfig, FaultKind, Sandbox, SandboxConfig};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
-fn client(base_url: &str) -> ApiClient {
-    ApiClient::new(
-        ClientConfig::new(base_url),
-        StaticToken::new(Secret::new("test-token")),
-    )
-    .unwrap()
+/// The demo partner's customer whose GDAP relationship expired (its users answer 403).
+const NO_GDAP: &str = "99754ec3-cb50-4756-a728-13d21cc978e5";
+
+fn fetcher(
+    sandbox: &Sandbox,
+    concurrency: usize,
+    tx: mpsc::UnboundedSender<FetchEvent>,
+) -> Fetcher {
+    let config = FetcherConfig {
+        page_size: 100,
+        concurrency,
+    };
+    Fetcher::spawn(client(&sandbox.base_url(), DEMO_TOKEN), config, tx)
 }
 
 fn cmd(id: u64, query: Query) -> FetchInput {
@@ -42,13 +49,9 @@ async fn next_done(rx: &mut mpsc::UnboundedReceiver<FetchEvent>) -> pcx::fetch::
 
 #[tokio::test]
 async fn the_same_query_asked_twice_is_one_request_and_two_answers() {
-    let pc = fake_pc::start().await;
+    let sandbox = start_sandbox(SandboxConfig::generated(3, 2, 7)).await;
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let config = FetcherConfig {
-        page_size: 100,
-        concurrency: 4,
-    };
-    let fetcher = Fetcher::spawn(client(&pc.base_url), config, tx);
+    let fetcher = fetcher(&sandbox, 4, tx);
     let query = Query::Customers { search: None };
     assert!(fetcher.send(cmd(1, query.clone())));
     assert!(fetcher.send(cmd(2, query.clone())));
@@ -61,21 +64,23 @@ async fn the_same_query_asked_twice_is_one_request_and_two_answers() {
         .collect::<Vec<_>>();
     ids.sort();
     assert_eq!(ids, [RequestId(1), RequestId(2)]);
-    assert_eq!(pc.hits(), ["customers"]);
+    assert_eq!(
+        sandbox.api_requests().len(),
+        1,
+        "{:?}",
+        sandbox.api_requests()
+    );
 }
 
 #[tokio::test]
 async fn cancel_frees_the_only_slot() {
-    let pc = fake_pc::start().await;
-    pc.behaviour.stall_skus.store(true, Ordering::SeqCst);
+    let mut config = SandboxConfig::demo();
+    config.faults = FaultConfig::only(&[FaultKind::Stall], 1.0).on_path("/subscribedskus");
+    let sandbox = start_sandbox(config).await;
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let config = FetcherConfig {
-        page_size: 100,
-        concurrency: 1,
-    };
-    let fetcher = Fetcher::spawn(client(&pc.base_url), config, tx);
+    let fetcher = fetcher(&sandbox, 1, tx);
     let stalled = Query::Skus {
-        customer_id: fake_pc::customer_id(0).into(),
+        customer_id: NO_GDAP.into(),
     };
     fetcher.send(cmd(1, stalled));
     fetcher.send(FetchInput::Cancel(RequestId(1)));
@@ -87,17 +92,12 @@ async fn cancel_frees_the_only_slot() {
 
 #[tokio::test]
 async fn errors_come_back_with_their_id_and_query() {
-    let pc = fake_pc::start().await;
-    pc.behaviour.forbid_licences_of.store(1, Ordering::SeqCst);
+    let sandbox = start_sandbox(SandboxConfig::demo()).await;
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let config = FetcherConfig {
-        page_size: 100,
-        concurrency: 2,
-    };
-    let fetcher = Fetcher::spawn(client(&pc.base_url), config, tx);
-    let query = Query::Licenses {
-        customer_id: fake_pc::customer_id(0).into(),
-        user_id: fake_pc::user_id(1).into(),
+    let fetcher = fetcher(&sandbox, 2, tx);
+    let query = Query::Users {
+        customer_id: NO_GDAP.into(),
+        deleted: false,
     };
     fetcher.send(cmd(7, query.clone()));
     let done = next_done(&mut rx).await;

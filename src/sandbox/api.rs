@@ -35,7 +35,7 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
     let correlation_id = echo(&parts.headers, "ms-correlationid");
     let request_id = echo(&parts.headers, "ms-requestid");
     shared.delay().await;
-    let fault = shared.faults.decide();
+    let fault = shared.faults.decide(&path_and_query);
     // Paths carry no secrets (continuation tokens travel in headers, which are not logged).
     tracing::debug!(path = %path_and_query, fault = ?fault.map(|f| f.kind), "sandbox API request");
     let mut response = match fault {

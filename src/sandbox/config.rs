@@ -67,6 +67,10 @@ pub struct FaultConfig {
     pub seed: u64,
     /// `Retry-After` of a throttled answer, in seconds.
     pub retry_after_secs: u64,
+    /// Only requests whose path contains this text can fail (all when None).
+    pub path: Option<String>,
+    /// At most this many faults, then none (no limit when None).
+    pub times: Option<u64>,
 }
 
 impl FaultConfig {
@@ -77,6 +81,8 @@ impl FaultConfig {
             kinds: FaultKind::SAFE.to_vec(),
             seed: 0,
             retry_after_secs: 1,
+            path: None,
+            times: None,
         }
     }
 
@@ -105,6 +111,18 @@ impl FaultConfig {
 
     pub fn with_retry_after(mut self, secs: u64) -> Self {
         self.retry_after_secs = secs;
+        self
+    }
+
+    /// Faults only for requests whose path contains `text` (e.g. `/subscribedskus`).
+    pub fn on_path(mut self, text: &str) -> Self {
+        self.path = Some(text.to_string());
+        self
+    }
+
+    /// At most `n` faults in all.
+    pub fn times(mut self, n: u64) -> Self {
+        self.times = Some(n);
         self
     }
 }
@@ -190,7 +208,7 @@ impl SandboxConfig {
             rate: clamp_rate(args.fault_rate),
             kinds,
             seed: args.seed,
-            retry_after_secs: 1,
+            ..FaultConfig::none()
         };
         config.rate_limit = args.rate_limit;
         config.strict_auth = args.strict_auth;

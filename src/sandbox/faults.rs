@@ -27,6 +27,8 @@ const FOREIGN_HOST: &str = "http://203.0.113.9";
 pub(crate) struct Faults {
     config: RwLock<FaultConfig>,
     counter: AtomicU64,
+    /// Faults given since the config was set (for `FaultConfig::times`).
+    spent: AtomicU64,
 }
 
 /// A decision for one request.
@@ -41,10 +43,12 @@ impl Faults {
         Self {
             config: RwLock::new(config),
             counter: AtomicU64::new(0),
+            spent: AtomicU64::new(0),
         }
     }
 
     pub(crate) fn set(&self, config: FaultConfig) {
+        self.spent.store(0, Ordering::Relaxed);
         match self.config.write() {
             Ok(mut guard) => *guard = config,
             Err(poisoned) => *poisoned.into_inner() = config,
@@ -55,9 +59,9 @@ impl Faults {
         self.config.read().ok().map(|c| c.clone())
     }
 
-    /// Whether the next request fails, and how. The n-th request's fate depends only on the
-    /// seed and n.
-    pub(crate) fn decide(&self) -> Option<Fault> {
+    /// Whether the next request (to `path`) fails, and how. The n-th request's fate depends
+    /// only on the seed and n.
+    pub(crate) fn decide(&self, path: &str) -> Option<Fault> {
         let config = match self.config.read() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
@@ -65,10 +69,18 @@ impl Faults {
         if config.rate <= 0.0 || config.kinds.is_empty() {
             return None;
         }
+        if config.path.as_deref().is_some_and(|p| !path.contains(p)) {
+            return None;
+        }
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         let h = mix(&[config.seed, n, 0xFA17]);
         let draw = (h >> 11) as f64 / (1u64 << 53) as f64;
         if draw >= config.rate {
+            return None;
+        }
+        if let Some(limit) = config.times
+            && self.spent.fetch_add(1, Ordering::Relaxed) >= limit
+        {
             return None;
         }
         let pick = (mix(&[h]) % config.kinds.len() as u64) as usize;
@@ -258,7 +270,9 @@ mod tests {
     fn decisions_follow_the_rate_and_the_seed() {
         let run = |seed| {
             let faults = Faults::new(FaultConfig::safe(0.3, seed));
-            (0..2000).map(|_| faults.decide()).collect::<Vec<_>>()
+            (0..2000)
+                .map(|_| faults.decide("/v1/customers"))
+                .collect::<Vec<_>>()
         };
         let a = run(5);
         assert_eq!(a, run(5));
@@ -272,6 +286,18 @@ mod tests {
             );
         }
         let none = Faults::new(FaultConfig::none());
-        assert!((0..100).all(|_| none.decide().is_none()));
+        assert!((0..100).all(|_| none.decide("/v1/customers").is_none()));
+    }
+
+    #[test]
+    fn faults_can_be_limited_to_a_path_and_a_count() {
+        let only = FaultConfig::only(&[FaultKind::Throttle], 1.0)
+            .on_path("/subscribedskus")
+            .times(2);
+        let faults = Faults::new(only);
+        assert!(faults.decide("/v1/customers").is_none());
+        assert!(faults.decide("/v1/customers/c/subscribedskus").is_some());
+        assert!(faults.decide("/v1/customers/c/subscribedskus").is_some());
+        assert!(faults.decide("/v1/customers/c/subscribedskus").is_none());
     }
 }

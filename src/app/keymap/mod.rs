@@ -5,7 +5,7 @@
 mod tables;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-pub use tables::{FILTER, GLOBAL, HELP, LIST, MODAL, PROMPT};
+pub use tables::{EDITING, FILTER, GLOBAL, HELP, LIST, MODAL, PROMPT};
 use tui_input::InputRequest;
 
 /// Who has the keyboard.
@@ -21,6 +21,16 @@ pub enum Mode {
     Help,
     /// The "signed out" sign-in modal.
     Modal,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 5] = [
+        Mode::List,
+        Mode::Filter,
+        Mode::Prompt,
+        Mode::Help,
+        Mode::Modal,
+    ];
 }
 
 /// What a key asks for.
@@ -92,29 +102,27 @@ pub fn normalise(event: &KeyEvent) -> Option<Key> {
     Some(Key { code, ctrl })
 }
 
-/// The table of a mode.
-pub fn table(mode: Mode) -> &'static [Binding] {
-    match mode {
-        Mode::List => LIST,
-        Mode::Filter => FILTER,
-        Mode::Prompt => PROMPT,
-        Mode::Help => HELP,
-        Mode::Modal => MODAL,
-    }
+/// The bindings of a mode: its own table, then the prompt editing keys where it takes text.
+pub fn table(mode: Mode) -> impl Iterator<Item = &'static Binding> {
+    let (own, editing): (&[Binding], &[Binding]) = match mode {
+        Mode::List => (LIST, &[]),
+        Mode::Filter => (FILTER, EDITING),
+        Mode::Prompt => (PROMPT, EDITING),
+        Mode::Help => (HELP, &[]),
+        Mode::Modal => (MODAL, &[]),
+    };
+    own.iter().chain(editing)
 }
 
 /// The action a key event asks for in a mode: the global keys first, then the mode's table,
 /// then, in a prompt, any other character types itself.
 pub fn action(mode: Mode, event: &KeyEvent) -> Option<Action> {
     let key = normalise(event)?;
-    let bound = |table: &[Binding]| {
-        table
-            .iter()
-            .find(|b| b.keys.contains(&key))
-            .map(|b| b.action)
-    };
-    bound(GLOBAL)
-        .or_else(|| bound(table(mode)))
+    let bound = |b: &Binding| b.keys.contains(&key).then_some(b.action);
+    GLOBAL
+        .iter()
+        .find_map(bound)
+        .or_else(|| table(mode).find_map(bound))
         .or_else(|| match (mode, key) {
             (
                 Mode::Filter | Mode::Prompt,
@@ -131,7 +139,6 @@ pub fn action(mode: Mode, event: &KeyEvent) -> Option<Action> {
 /// does not bind it.
 pub fn key_names(mode: Mode, action: Action, ascii: bool) -> Vec<String> {
     table(mode)
-        .iter()
         .find(|b| b.action == action)
         .map(|b| b.keys.iter().map(|k| key_name(k, ascii)).collect())
         .unwrap_or_default()
@@ -139,7 +146,7 @@ pub fn key_names(mode: Mode, action: Action, ascii: bool) -> Vec<String> {
 
 /// A status-bar hint for an action in a mode: its first key and its short label ("/ filter").
 pub fn hint(mode: Mode, action: Action, ascii: bool) -> Option<String> {
-    let b = table(mode).iter().find(|b| b.action == action)?;
+    let b = table(mode).find(|b| b.action == action)?;
     let key = key_name(b.keys.first()?, ascii);
     Some(format!("{key} {}", b.hint?))
 }
@@ -302,14 +309,8 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_a_mode() {
-        for mode in [
-            Mode::List,
-            Mode::Filter,
-            Mode::Prompt,
-            Mode::Help,
-            Mode::Modal,
-        ] {
-            let all: Vec<&Key> = table(mode).iter().flat_map(|b| b.keys.iter()).collect();
+        for mode in Mode::ALL {
+            let all: Vec<&Key> = table(mode).flat_map(|b| b.keys.iter()).collect();
             for (i, a) in all.iter().enumerate() {
                 assert!(!all[i + 1..].contains(a), "{a:?} bound twice in {mode:?}");
             }
@@ -371,13 +372,7 @@ mod tests {
         for (mode, event, want) in cases {
             assert_eq!(action(mode, &event), want, "{mode:?} {event:?}");
         }
-        for mode in [
-            Mode::List,
-            Mode::Filter,
-            Mode::Prompt,
-            Mode::Help,
-            Mode::Modal,
-        ] {
+        for mode in Mode::ALL {
             assert_eq!(
                 action(mode, &key(KeyCode::Char('c'), ctrl)),
                 Some(Action::Quit)

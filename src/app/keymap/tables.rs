@@ -133,8 +133,8 @@ pub const LIST: &[Binding] = &[
     bind(&[k('q'), ctrl('c')], Action::Quit, "quit").hint("quit"),
 ];
 
-/// Keys that edit any one-line prompt.
-const EDITING: [Binding; 8] = [
+/// Keys that edit any one-line prompt (the filter and the search take them after their own).
+pub const EDITING: &[Binding] = &[
     bind(
         &[ctrl('w')],
         Action::Edit(InputRequest::DeletePrevWord),
@@ -185,28 +185,12 @@ pub const FILTER: &[Binding] = &[
     bind(&[code(KeyCode::Down)], Action::Down, "move down"),
     bind(&[code(KeyCode::PageUp)], Action::PageUp, "page up"),
     bind(&[code(KeyCode::PageDown)], Action::PageDown, "page down"),
-    EDITING[0],
-    EDITING[1],
-    EDITING[2],
-    EDITING[3],
-    EDITING[4],
-    EDITING[5],
-    EDITING[6],
-    EDITING[7],
 ];
 
 /// Typing into the customer search.
 pub const PROMPT: &[Binding] = &[
     bind(&[code(KeyCode::Enter)], Action::Submit, "search").hint("searches"),
     bind(&[code(KeyCode::Esc)], Action::Cancel, "cancel").hint("cancels"),
-    EDITING[0],
-    EDITING[1],
-    EDITING[2],
-    EDITING[3],
-    EDITING[4],
-    EDITING[5],
-    EDITING[6],
-    EDITING[7],
 ];
 
 /// The help overlay.
