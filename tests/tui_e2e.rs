@@ -4,17 +4,16 @@
 
 mod common;
 
-use common::fake_pc;
-use common::{Seen, client, explore, on, options, run_script};
-use pcx::api::{ApiClient, ClientConfig, Secret, StaticToken};
+use common::{Seen, client, explore, flat, on, options, run_script};
+use pcx::api::ApiClient;
 use pcx::app::UiOptions;
 use pcx::app::model::{Model, ScreenKind};
+use pcx::sandbox::{FaultConfig, FaultKind};
 use ratatui::Terminal;
 use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::layout::Rect;
 use ratatui::{TerminalOptions, Viewport};
 use std::io::Write;
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -24,60 +23,65 @@ fn top_is_plans(model: &Model) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn customers_to_service_plans_in_exactly_three_requests() {
-    let pc = fake_pc::start().await;
+    let (sandbox, api) = demo().await;
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let steps = vec![
-        on(|_, s| s.contains("Contoso") && s.contains("3 of 3"), "\n"),
-        on(|_, s| s.contains("alice@contoso.onmicrosoft.com"), "\n"),
         on(
-            |_, s| s.contains("Microsoft 365 E5") && s.contains("1 of 3 need attention"),
+            |_, s| s.contains("Contoso Ltd.") && s.contains(" of 27"),
             "\n",
         ),
-        on(|m, s| top_is_plans(m) && s.contains("Suspended"), "hhh"),
+        on(|_, s| s.contains("MeganB@contoso.com"), "\n"),
+        on(|_, s| s.contains("Microsoft 365 E5"), "\n"),
+        on(|m, s| top_is_plans(m) && s.contains("Assigned"), "hhh"),
         on(
             |m, s| m.screens.len() == 1 && s.contains("Northwind"),
             "\n\n\n",
         ),
-        on(|m, s| top_is_plans(m) && s.contains("Suspended"), "q"),
+        on(|m, s| top_is_plans(m) && s.contains("Assigned"), "q"),
     ];
-    let Seen { model, frames, .. } =
-        explore(&mut terminal, client(&pc.base_url, "test-token"), steps).await;
+    let Seen { model, frames, .. } = explore(&mut terminal, api, steps).await;
     assert!(top_is_plans(&model));
+    let kinds: Vec<&str> = sandbox
+        .api_requests()
+        .iter()
+        .map(|path| match path {
+            p if p.contains("/licenses") => "licenses",
+            p if p.contains("/users") => "users",
+            _ => "customers",
+        })
+        .collect();
     assert_eq!(
-        pc.hits(),
+        kinds,
         ["customers", "users", "licenses"],
         "cold start, then reopening is free"
     );
     let plans = frames
         .iter()
         .rev()
-        .find(|f| f.contains("Suspended"))
+        .find(|f| f.contains("Assigned"))
         .unwrap();
     assert!(
-        plans.contains("Customers › Contoso › alice@contoso.onmicrosoft.com › Microsoft 365 E5"),
+        plans.contains("Customers › Contoso Ltd. › MeganB@contoso.com › Microsoft 365 E5"),
         "{plans}"
     );
-    assert!(
-        plans.contains("✓ Assigned") && plans.contains("✗ Suspended"),
-        "{plans}"
-    );
+    assert!(plans.contains("✓ Assigned"), "{plans}");
     // The first frame came before any answer: the customers pane was loading.
     assert!(frames[0].contains("loading customers"), "{}", frames[0]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_throttled_load_says_so_and_then_shows_its_rows() {
-    let pc = fake_pc::start().await;
-    pc.behaviour
-        .throttle_users_once
-        .store(true, Ordering::SeqCst);
+    let (sandbox, api) = demo().await;
+    let once = FaultConfig::only(&[FaultKind::Throttle], 1.0)
+        .on_path("/users")
+        .times(1);
+    sandbox.set_faults(once.with_retry_after(1));
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let steps = vec![
-        on(|_, s| s.contains("Contoso"), "\n"),
-        on(|_, s| s.contains("alice@contoso.onmicrosoft.com"), "q"),
+        on(|_, s| s.contains("Contoso Ltd."), "\n"),
+        on(|_, s| s.contains("MeganB@contoso.com"), "q"),
     ];
-    let Seen { frames, .. } =
-        explore(&mut terminal, client(&pc.base_url, "test-token"), steps).await;
+    let Seen { frames, .. } = explore(&mut terminal, api, steps).await;
     assert!(
         frames
             .iter()
@@ -85,23 +89,27 @@ async fn a_throttled_load_says_so_and_then_shows_its_rows() {
         "no throttle notice in {} frames",
         frames.len()
     );
-    assert_eq!(pc.hits().iter().filter(|h| *h == "users").count(), 2);
+    let users = sandbox.api_requests();
+    let users = users.iter().filter(|p| p.contains("/users")).count();
+    assert_eq!(users, 2, "the throttled request and its retry");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_access_names_the_roles_and_navigation_goes_on() {
-    let pc = fake_pc::start().await;
-    pc.behaviour.forbid_licences_of.store(1, Ordering::SeqCst);
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let (_sandbox, api) = demo().await;
+    let mut terminal = Terminal::new(TestBackend::new(80, 30)).unwrap();
     let steps = vec![
-        on(|_, s| s.contains("Contoso"), "\n"),
-        on(|_, s| s.contains("bob@contoso.onmicrosoft.com"), "j\n"),
-        on(|_, s| s.contains("GDAP roles"), "hk\n"),
-        on(|_, s| s.contains("Microsoft 365 E5"), "q"),
+        // The demo's customer whose GDAP relationship expired, found by a server search.
+        on(|_, s| s.contains("Contoso Ltd."), "SGraphic\n"),
+        on(
+            |m, s| m.screens.len() == 2 && s.contains("Graphic Design"),
+            "\n",
+        ),
+        on(|_, s| s.contains("GDAP roles"), "hh\n"),
+        on(|_, s| s.contains("MeganB@contoso.com"), "q"),
     ];
-    let Seen { frames, .. } =
-        explore(&mut terminal, client(&pc.base_url, "test-token"), steps).await;
-    let denied = frames.iter().find(|f| f.contains("GDAP roles")).unwrap();
+    let Seen { frames, .. } = explore(&mut terminal, api, steps).await;
+    let denied = flat(frames.iter().find(|f| f.contains("GDAP roles")).unwrap());
     assert!(
         denied.contains("no access: the partner needs one of the GDAP roles"),
         "{denied}"
@@ -126,7 +134,7 @@ impl Write for Shared {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cursor_move_writes_a_few_hundred_bytes() {
-    let pc = fake_pc::start().await;
+    let (_sandbox, api) = demo().await;
     let out = Shared::default();
     let backend = CrosstermBackend::new(out.clone());
     let viewport = Viewport::Fixed(Rect::new(0, 0, 120, 40));
@@ -135,7 +143,7 @@ async fn a_cursor_move_writes_a_few_hundred_bytes() {
     let record = {
         let (out, sizes) = (out.clone(), sizes.clone());
         move |s: &str| {
-            if s.contains("Suspended") {
+            if s.contains("Assigned") {
                 sizes.lock().unwrap().push(out.0.lock().unwrap().len());
             }
         }
@@ -144,8 +152,8 @@ async fn a_cursor_move_writes_a_few_hundred_bytes() {
     let r2 = record.clone();
     let r3 = record.clone();
     let steps = vec![
-        on(|_, s| s.contains("Contoso"), "\n"),
-        on(|_, s| s.contains("alice@contoso.onmicrosoft.com"), "\n"),
+        on(|_, s| s.contains("Contoso Ltd."), "\n"),
+        on(|_, s| s.contains("MeganB@contoso.com"), "\n"),
         on(|_, s| s.contains("Microsoft 365 E5"), "\n"),
         on(
             move |m, s| {
@@ -178,7 +186,7 @@ async fn a_cursor_move_writes_a_few_hundred_bytes() {
             "q",
         ),
     ];
-    explore(&mut terminal, client(&pc.base_url, "test-token"), steps).await;
+    explore(&mut terminal, api, steps).await;
     let sizes = sizes.lock().unwrap().clone();
     assert_eq!(sizes.len(), 4, "{sizes:?}");
     let per_move: Vec<usize> = sizes.windows(2).map(|w| w[1] - w[0]).collect();
@@ -188,11 +196,7 @@ async fn a_cursor_move_writes_a_few_hundred_bytes() {
 
 async fn demo() -> (pcx::sandbox::Sandbox, ApiClient) {
     let sandbox = common::start_sandbox(pcx::sandbox::SandboxConfig::demo()).await;
-    let api = ApiClient::new(
-        ClientConfig::new(sandbox.base_url()),
-        StaticToken::new(Secret::new(pcx::sandbox::DEMO_TOKEN)),
-    )
-    .unwrap();
+    let api = client(&sandbox.base_url(), pcx::sandbox::DEMO_TOKEN);
     (sandbox, api)
 }
 
@@ -275,7 +279,7 @@ async fn the_demo_customer_without_gdap_explains_the_403() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn copy_and_export_report_in_the_status_bar() {
-    let pc = fake_pc::start().await;
+    let (_sandbox, api) = demo().await;
     let dir = std::env::temp_dir().join(format!("pcx-e2e-export-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     let options = UiOptions {
@@ -284,24 +288,18 @@ async fn copy_and_export_report_in_the_status_bar() {
     };
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let steps = vec![
-        on(|_, s| s.contains("Contoso"), "c"),
+        on(|_, s| s.contains("Contoso Ltd."), "c"),
         on(
-            |_, s| s.contains("copied c0000000-0000-4000-8000-000000000000"),
+            |_, s| s.contains("copied a1111429-e9ce-48d5-ace2-e5f8dea72bac"),
             "\n",
         ),
-        on(|_, s| s.contains("alice@contoso.onmicrosoft.com"), "\n"),
+        on(|_, s| s.contains("MeganB@contoso.com"), "\n"),
         on(|_, s| s.contains("Microsoft 365 E5"), "\n"),
-        on(|m, s| top_is_plans(m) && s.contains("Suspended"), "e"),
+        on(|m, s| top_is_plans(m) && s.contains("Assigned"), "e"),
         on(|_, s| s.contains("exported to"), "q"),
     ];
-    let Seen { frames, .. } = run_script(
-        &mut terminal,
-        client(&pc.base_url, "test-token"),
-        options,
-        steps,
-        Duration::from_secs(60),
-    )
-    .await;
+    let Seen { frames, .. } =
+        run_script(&mut terminal, api, options, steps, Duration::from_secs(60)).await;
     let files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -313,7 +311,7 @@ async fn copy_and_export_report_in_the_status_bar() {
         "{csv}"
     );
     assert!(
-        csv.contains("Suspended,Microsoft Defender for Office 365 (Plan 2)"),
+        csv.contains("Assigned,Exchange Online (Plan 2),EXCHANGE_S_ENTERPRISE,"),
         "{csv}"
     );
     let name = files[0].file_name().unwrap().to_string_lossy().into_owned();

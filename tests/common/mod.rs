@@ -6,7 +6,6 @@
 
 pub mod backend;
 pub mod client;
-pub mod fake_pc;
 pub mod hostile;
 pub mod idp;
 pub mod pty;
