@@ -122,7 +122,7 @@ pub fn action(mode: Mode, event: &KeyEvent) -> Option<Action> {
     GLOBAL
         .iter()
         .find_map(bound)
-        .or_else(|| table(mode).find_map(bound))
+        .or(table(mode).find_map(bound))
         .or_else(|| match (mode, key) {
             (
                 Mode::Filter | Mode::Prompt,
