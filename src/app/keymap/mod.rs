@@ -123,7 +123,7 @@ pub fn action(mode: Mode, event: &KeyEvent) -> Option<Action> {
         .iter()
         .find_map(bound)
         .or(table(mode).find_map(bound))
-        .or_else(|| match (mode, key) {
+        .or(match (mode, key) {
             (
                 Mode::Filter | Mode::Prompt,
                 Key {
