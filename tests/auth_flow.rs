@@ -48,7 +48,7 @@ async fn login(
     client_id: &str,
 ) -> (Result<auth::Identity, AuthError>, String) {
     let s = settings(idp, dir, client_id);
-    let login = LoginSettings::resolve(&s).unwrap();
+    let login = LoginSettings::resolve(&s);
     let mut out = Vec::new();
     let result = auth::login_with(&login, fast_polls(), &mut out).await;
     (result, String::from_utf8(out).unwrap())
@@ -69,7 +69,7 @@ fn cache_provider(settings: &Settings) -> LoginCacheToken {
     LoginCacheToken::new(
         settings.login_cache_file(),
         auth::filter(settings),
-        auth::how_to_sign_in(settings),
+        auth::how_to_sign_in(),
     )
 }
 

@@ -176,7 +176,7 @@ async fn a_revoked_sign_in_is_renewed_in_place_and_the_refused_pane_loads() {
     let sandbox = sandbox(3).await;
     let dir = Scratch::new();
     let settings = settings(&sandbox.base_url(), &dir);
-    let login = LoginSettings::resolve(&settings).unwrap();
+    let login = LoginSettings::resolve(&settings);
     let mut out = Vec::new();
     auth::login_with(&login, auth_support::fast_polls(), &mut out)
         .await
@@ -345,7 +345,7 @@ async fn a_sign_in_without_mfa_is_flagged_in_the_status_bar() {
     .await;
     let dir = Scratch::new();
     let settings = settings(&idp.url(), &dir);
-    let login = LoginSettings::resolve(&settings).unwrap();
+    let login = LoginSettings::resolve(&settings);
     auth::login_with(&login, auth_support::fast_polls(), &mut Vec::new())
         .await
         .unwrap();

@@ -157,6 +157,7 @@ pub(super) fn retry_reason(error: &ApiError) -> String {
     match error {
         ApiError::Throttled { .. } => "throttled (HTTP 429)".into(),
         ApiError::Server(d) => format!("server error (HTTP {})", d.status),
+        ApiError::Rejected(d) if d.status == 408 => "request timeout (HTTP 408)".into(),
         ApiError::Timeout { .. } => "timeout".into(),
         ApiError::Network { .. } => "connection failed".into(),
         other => other.to_string(),

@@ -1,11 +1,13 @@
 //! The Partner Center API layer: resources, errors, paging and the HTTP client.
 
+pub mod access;
 pub mod client;
 pub mod error;
 mod http;
 mod lenient;
 pub mod model;
 pub mod paging;
+pub mod status;
 pub mod token;
 
 pub use client::{

@@ -119,6 +119,10 @@ impl TokenProvider for CommandToken {
         Box::pin(async move { self.get(refresh).await.map_err(AuthError::into_api_error) })
     }
 
+    fn refused_advice(&self) -> Option<&'static str> {
+        Some(super::refused_advice(&super::TokenSource::Command))
+    }
+
     fn can_refresh(&self) -> bool {
         true
     }

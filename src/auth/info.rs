@@ -8,7 +8,7 @@ use super::device::identity_of;
 use super::{ACCESS_TOKEN_VAR, NO_MFA_WARNING, TokenSource, filter, token_source};
 use crate::api::token::Identity;
 use crate::cli::ColorChoice;
-use crate::config::{EnvLookup, Setting, Settings};
+use crate::config::{DEFAULT_CLIENT_ID, EnvLookup, Setting, Settings};
 use std::fmt::Display;
 use std::io::{self, Write};
 use std::time::SystemTime;
@@ -53,7 +53,10 @@ pub fn info(settings: &Settings, env: EnvLookup<'_>, out: &mut dyn Write) -> io:
     setting(out, "authority", &settings.authority, |v| v.clone())?;
     setting(out, "tenant", &settings.tenant, |v| v.clone())?;
     setting(out, "client_id", &settings.client_id, |v| {
-        or_unset(v.as_deref())
+        match v.as_str() {
+            DEFAULT_CLIENT_ID => format!("{v} (Partner Center PowerShell's public client)"),
+            _ => v.clone(),
+        }
     })?;
     setting(out, "token_command", &settings.token_command, |v| {
         or_unset(v.as_deref())

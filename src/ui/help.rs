@@ -24,12 +24,13 @@ pub fn lines(theme: &Theme) -> Vec<(String, String)> {
     ));
     out.push((
         format!(
-            "{} {} {}",
+            "{} {} {} {}",
             theme.status_glyph(Tone::Ok),
             theme.status_glyph(Tone::Warn),
-            theme.status_glyph(Tone::Bad)
+            theme.status_glyph(Tone::Bad),
+            theme.status_glyph(Tone::Dim)
         ),
-        "Enabled/Assigned; Warning or unknown; Suspended, Disabled, LockedOut, Deleted".into(),
+        "Enabled/Assigned; Warning or unknown; Suspended, LockedOut; off: Disabled, Deleted".into(),
     ));
     out
 }
