@@ -166,7 +166,8 @@ pub struct SandboxArgs {
     #[arg(long, default_value_t = 0.0, value_name = "F")]
     pub fault_rate: f64,
     /// Which faults --fault-rate injects, comma separated [default: throttle,server-error,unavailable,drop]
-    /// (truncate, huge, redirect and stall break the protocol on purpose, for hardening tests)
+    /// (request-timeout is opt-in; truncate, huge, redirect and stall break the protocol on
+    /// purpose, for hardening tests)
     #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
     pub fault_kinds: Vec<FaultKindArg>,
     /// Requests per minute per tenant before answering 429 with Retry-After
@@ -181,6 +182,13 @@ pub struct SandboxArgs {
     /// Lifetime of issued access tokens in seconds
     #[arg(long, default_value_t = 3600, value_name = "SECONDS")]
     pub token_ttl: u64,
+    /// Make the simulated sign-in refuse as Entra does: an AADSTS code (e.g. AADSTS50194,
+    /// AADSTS50076, AADSTS7000218) or authorization_declined / expired_token
+    #[arg(long, value_name = "CODE")]
+    pub identity_error: Option<String>,
+    /// The signed-in user has no Partner Center role: the customer list answers 403
+    #[arg(long)]
+    pub no_partner_role: bool,
 }
 
 /// A fault `pcx sandbox --fault-kinds` can inject.
@@ -192,6 +200,8 @@ pub enum FaultKindArg {
     ServerError,
     /// 503
     Unavailable,
+    /// 408 Request Timeout
+    RequestTimeout,
     /// connection dropped mid-body
     Drop,
     /// 200 with a JSON body cut short

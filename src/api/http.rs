@@ -49,8 +49,17 @@ pub(super) fn join(base: &Url, path_and_query: &str) -> Result<Url, ApiError> {
         || url.port_or_known_default() != base.port_or_known_default()
         || url.scheme() != base.scheme()
     {
+        let origin = |u: &Url| {
+            let port = u.port().map(|p| format!(":{p}")).unwrap_or_default();
+            format!("{}://{}{port}", u.scheme(), u.host_str().unwrap_or("?"))
+        };
         return Err(ApiError::BadData {
-            message: "a link pointed to another host; not followed".into(),
+            message: format!(
+                "the next-page link points to another host ({}), not the API host ({}); pcx sends the \
+                 token only to the API host, so the rest of the list was not fetched",
+                crate::text::sanitize(&origin(&url)),
+                origin(base)
+            ),
             correlation_id: None,
         });
     }
