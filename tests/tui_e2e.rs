@@ -369,8 +369,29 @@ async fn the_demo_customer_without_gdap_explains_the_403() {
     ];
     let (_, frames) = explore(&mut terminal, api, steps).await;
     let denied = frames.iter().find(|f| f.contains("GDAP roles")).unwrap();
-    assert!(denied.contains("Directory Reader"), "{denied}");
+    assert!(denied.contains("Directory Readers"), "{denied}");
     assert!(denied.contains("correlation id"), "{denied}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_without_a_partner_center_role_is_told_which_roles_list_customers() {
+    let mut config = pcx::sandbox::SandboxConfig::demo();
+    config.partner_role = false;
+    let sandbox = pcx::sandbox::Sandbox::start(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let api = ApiClient::new(
+        ClientConfig::new(sandbox.base_url()),
+        StaticToken::new(Secret::new(pcx::sandbox::DEMO_TOKEN)),
+    )
+    .unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let steps = vec![step(|_, s| s.contains("no access"), "q")];
+    let (_, frames) = explore(&mut terminal, api, steps).await;
+    let denied = frames.iter().find(|f| f.contains("no access")).unwrap();
+    assert!(denied.contains("Partner Center role"), "{denied}");
+    assert!(denied.contains("Admin agent"), "{denied}");
+    assert!(!denied.contains("GDAP"), "{denied}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
