@@ -137,10 +137,12 @@ pub struct LoginArgs {
     /// Identity platform root [default: https://login.microsoftonline.com]
     #[arg(long, value_name = "URL")]
     pub authority: Option<String>,
-    /// Tenant to sign in to (the partner tenant id or domain) [default: organizations]
+    /// Tenant to sign in to (the partner tenant id or domain; required for a single-tenant app)
+    /// [default: organizations]
     #[arg(long, value_name = "TENANT")]
     pub tenant: Option<String>,
-    /// The public-client app registration with the delegated Partner Center permission
+    /// Your own public-client app registration with the delegated Partner Center permission
+    /// [default: 04b07795-8ddb-461a-bbee-02f9e1bf7b46, the Partner Center PowerShell module's client]
     #[arg(long, value_name = "GUID")]
     pub client_id: Option<String>,
 }

@@ -505,7 +505,8 @@ impl Rows for SubscribedSku {
             .count();
         let plans = match troubled {
             0 => self.service_plans.len().to_string(),
-            n => format!("! {n} of {} need attention", self.service_plans.len()),
+            // "1 of 2 plans need attention": the `!` says it, short enough to stay whole.
+            n => format!("! {n} of {}", self.service_plans.len()),
         };
         let consumed = match self.is_over_consumed() {
             true => format!("! {} over", number(self.consumed_units)),

@@ -156,23 +156,27 @@ async fn declined_and_expired_codes_end_with_clear_errors_and_no_cache() {
 }
 
 #[tokio::test]
-async fn login_without_a_client_id_says_both_ways_to_sign_in() {
+async fn login_without_a_client_id_uses_the_default_public_client() {
+    let idp = Idp::start(IdpConfig::default()).await;
     let dir = Scratch::new();
+    let login = LoginArgs {
+        authority: Some(idp.url()),
+        ..LoginArgs::default()
+    };
     let s = Settings::load_with_paths(
         &GlobalArgs::default(),
-        None,
+        Some(&login),
         &env_of(&[]),
         Paths::under(dir.path()),
     )
     .unwrap();
-    let err = auth::login(&s, &mut Vec::new())
+    let login = LoginSettings::resolve(&s);
+    assert_eq!(login.client_id, pcx::config::DEFAULT_CLIENT_ID);
+    auth::login_with(&login, fast_polls(), &mut Vec::new())
         .await
-        .unwrap_err()
-        .to_string();
-    assert!(
-        err.contains("--client-id") && err.contains("--token-command"),
-        "{err}"
-    );
+        .unwrap();
+    let saved = auth::cache::load(&s.login_cache_file()).unwrap();
+    assert_eq!(saved.logins[0].client_id, pcx::config::DEFAULT_CLIENT_ID);
 }
 
 #[tokio::test]

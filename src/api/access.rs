@@ -36,10 +36,7 @@ pub fn gdap_roles(call: Call) -> Option<&'static str> {
 /// What a 403 on this call means and what to do, in one line.
 pub fn no_access_advice(call: Call) -> String {
     match gdap_roles(call) {
-        Some(roles) => format!(
-            "the partner needs one of the GDAP roles {roles} for this customer (a GDAP relationship \
-             whose security group holds the signed-in user)"
-        ),
+        Some(roles) => format!("the partner needs one of the GDAP roles {roles} for this customer"),
         None => format!(
             "the signed-in user lacks a Partner Center role: a Partner Center admin must give them \
              {PARTNER_CENTER_ROLES} (Partner Center → Account settings → User management)"
