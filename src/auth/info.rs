@@ -52,12 +52,14 @@ pub fn info(settings: &Settings, env: EnvLookup<'_>, out: &mut dyn Write) -> io:
     setting(out, "base_url", &settings.base_url, |v| v.clone())?;
     setting(out, "authority", &settings.authority, |v| v.clone())?;
     setting(out, "tenant", &settings.tenant, |v| v.clone())?;
-    setting(out, "client_id", &settings.client_id, |v| {
-        match v.as_str() {
-            DEFAULT_CLIENT_ID => format!("{v} (Partner Center PowerShell's public client)"),
-            _ => v.clone(),
-        }
-    })?;
+    setting(out, "client_id", &settings.client_id, |v| v.clone())?;
+    if settings.client_id.value == DEFAULT_CLIENT_ID {
+        row(
+            out,
+            "",
+            "(the Partner Center PowerShell module's public client; --client-id for your own app)",
+        )?;
+    }
     setting(out, "token_command", &settings.token_command, |v| {
         or_unset(v.as_deref())
     })?;
