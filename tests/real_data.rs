@@ -57,22 +57,17 @@ fn customers() -> Command {
     }
 }
 
-/// The demo customer with this name, and the id of its user whose UPN starts with `upn`.
-async fn demo_user(client: &ApiClient, company: &str, upn: &str) -> (String, String) {
-    let ctx = CallContext::new();
+/// The id of the demo customer with this name.
+async fn demo_customer(client: &ApiClient, company: &str) -> String {
+    let all = CustomerQuery {
+        page_size: 500,
+        search: None,
+    };
     let page = client
-        .customers_page(
-            &ctx,
-            &CustomerQuery {
-                page_size: 500,
-                search: None,
-            },
-            None,
-        )
+        .customers_page(&CallContext::new(), &all, None)
         .await
         .unwrap();
-    let customer = page
-        .items
+    page.items
         .iter()
         .find(|c| {
             c.data
@@ -83,7 +78,13 @@ async fn demo_user(client: &ApiClient, company: &str, upn: &str) -> (String, Str
         })
         .and_then(|c| c.data.id.as_deref())
         .unwrap()
-        .to_string();
+        .to_string()
+}
+
+/// The demo customer with this name, and the id of its user whose UPN starts with `upn`.
+async fn demo_user(client: &ApiClient, company: &str, upn: &str) -> (String, String) {
+    let ctx = CallContext::new();
+    let customer = demo_customer(client, company).await;
     let users = client
         .users_page(
             &ctx,
@@ -146,30 +147,7 @@ async fn a_403_on_partner_data_names_partner_center_roles_and_on_customer_data_g
     // A customer whose GDAP relationship expired: its users, licences and SKUs.
     let sandbox = start(SandboxConfig::demo()).await;
     let client = client(&sandbox);
-    let page = client
-        .customers_page(
-            &CallContext::new(),
-            &CustomerQuery {
-                page_size: 500,
-                search: None,
-            },
-            None,
-        )
-        .await
-        .unwrap();
-    let expired = page
-        .items
-        .iter()
-        .find(|c| {
-            c.data
-                .company_profile
-                .as_ref()
-                .and_then(|p| p.company_name.as_deref())
-                == Some("Graphic Design Institute")
-        })
-        .and_then(|c| c.data.id.as_deref())
-        .unwrap()
-        .to_string();
+    let expired = demo_customer(&client, "Graphic Design Institute").await;
     let users = Command::Users {
         customer_id: expired.clone(),
         deleted: false,

@@ -210,11 +210,13 @@ async fn a_refused_token_gets_advice_for_its_own_source() {
     let dir = Scratch::new();
     let none = LoginArgs::default();
 
-    let env = [("PCX_ACCESS_TOKEN", "not-issued-by-the-sandbox")];
-    let s = settings(&sandbox, &dir, &none, &env);
-    let err = list_customers(&sandbox, auth::token_provider(&s, &env_of(&env)))
-        .await
-        .unwrap_err();
+    let refused = |env: &'static [(&'static str, &'static str)]| {
+        let s = settings(&sandbox, &dir, &none, env);
+        let tokens = auth::token_provider(&s, &env_of(env));
+        async { list_customers(&sandbox, tokens).await.unwrap_err() }
+    };
+
+    let err = refused(&[("PCX_ACCESS_TOKEN", "not-issued-by-the-sandbox")]).await;
     assert!(err.contains("HTTP 401"), "{err}");
     assert!(
         err.contains("set PCX_ACCESS_TOKEN to a fresh token"),
@@ -222,11 +224,7 @@ async fn a_refused_token_gets_advice_for_its_own_source() {
     );
     assert!(!err.contains("az login"), "{err}");
 
-    let env = [("PCX_TOKEN_COMMAND", "echo not-issued-by-the-sandbox")];
-    let s = settings(&sandbox, &dir, &none, &env);
-    let err = list_customers(&sandbox, auth::token_provider(&s, &env_of(&env)))
-        .await
-        .unwrap_err();
+    let err = refused(&[("PCX_TOKEN_COMMAND", "echo not-issued-by-the-sandbox")]).await;
     assert!(err.contains("HTTP 401"), "{err}");
     assert!(
         err.contains("az login --tenant YOUR_PARTNER_TENANT --allow-no-subscriptions"),

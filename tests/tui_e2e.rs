@@ -282,12 +282,13 @@ async fn a_cursor_move_writes_a_few_hundred_bytes() {
 }
 
 async fn demo() -> (pcx::sandbox::Sandbox, ApiClient) {
-    let sandbox = pcx::sandbox::Sandbox::start(
-        pcx::sandbox::SandboxConfig::demo(),
-        "127.0.0.1:0".parse().unwrap(),
-    )
-    .await
-    .unwrap();
+    demo_with(pcx::sandbox::SandboxConfig::demo()).await
+}
+
+async fn demo_with(config: pcx::sandbox::SandboxConfig) -> (pcx::sandbox::Sandbox, ApiClient) {
+    let sandbox = pcx::sandbox::Sandbox::start(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
     let api = ApiClient::new(
         ClientConfig::new(sandbox.base_url()),
         StaticToken::new(Secret::new(pcx::sandbox::DEMO_TOKEN)),
@@ -377,14 +378,7 @@ async fn the_demo_customer_without_gdap_explains_the_403() {
 async fn a_user_without_a_partner_center_role_is_told_which_roles_list_customers() {
     let mut config = pcx::sandbox::SandboxConfig::demo();
     config.partner_role = false;
-    let sandbox = pcx::sandbox::Sandbox::start(config, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let api = ApiClient::new(
-        ClientConfig::new(sandbox.base_url()),
-        StaticToken::new(Secret::new(pcx::sandbox::DEMO_TOKEN)),
-    )
-    .unwrap();
+    let (_sandbox, api) = demo_with(config).await;
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let steps = vec![step(|_, s| s.contains("no access"), "q")];
     let (_, frames) = explore(&mut terminal, api, steps).await;
