@@ -144,10 +144,12 @@ pub struct LoginArgs {
     /// Identity platform root [default: https://login.microsoftonline.com]
     #[arg(long, value_name = "URL")]
     pub authority: Option<String>,
-    /// Tenant to sign in to (the partner tenant id or domain) [default: organizations]
+    /// Tenant to sign in to (the partner tenant id or domain; required for a single-tenant app)
+    /// [default: organizations]
     #[arg(long, value_name = "TENANT")]
     pub tenant: Option<String>,
-    /// The public-client app registration with the delegated Partner Center permission
+    /// Your own public-client app registration with the delegated Partner Center permission
+    /// [default: 04b07795-8ddb-461a-bbee-02f9e1bf7b46, the Partner Center PowerShell module's client]
     #[arg(long, value_name = "GUID")]
     pub client_id: Option<String>,
 }
@@ -173,7 +175,8 @@ pub struct SandboxArgs {
     #[arg(long, default_value_t = 0.0, value_name = "F")]
     pub fault_rate: f64,
     /// Which faults --fault-rate injects, comma separated [default: throttle,server-error,unavailable,drop]
-    /// (truncate, huge, redirect and stall break the protocol on purpose, for hardening tests)
+    /// (request-timeout is opt-in; truncate, huge, redirect and stall break the protocol on
+    /// purpose, for hardening tests)
     #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
     pub fault_kinds: Vec<crate::sandbox::FaultKind>,
     /// Requests per minute per tenant before answering 429 with Retry-After
@@ -188,4 +191,11 @@ pub struct SandboxArgs {
     /// Lifetime of issued access tokens in seconds
     #[arg(long, default_value_t = 3600, value_name = "SECONDS")]
     pub token_ttl: u64,
+    /// Make the simulated sign-in refuse as Entra does: an AADSTS code (e.g. AADSTS50194,
+    /// AADSTS50076, AADSTS7000218) or authorization_declined / expired_token
+    #[arg(long, value_name = "CODE")]
+    pub identity_error: Option<String>,
+    /// The signed-in user has no Partner Center role: the customer list answers 403
+    #[arg(long)]
+    pub no_partner_role: bool,
 }

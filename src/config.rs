@@ -11,6 +11,11 @@ use toml::de::{DeTable, DeValue};
 
 pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
 pub const DEFAULT_TENANT: &str = "organizations";
+/// The public client Microsoft's Partner Center PowerShell module signs in with
+/// (`Connect-PartnerCenter`; it is the Azure CLI's well-known, multi-tenant client): it works in
+/// every tenant without an app registration or admin consent. `--client-id` replaces it with
+/// an app of your own, which your tenant controls and can revoke.
+pub const DEFAULT_CLIENT_ID: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
 pub const DEFAULT_CONCURRENCY: usize = 4;
 const MAX_CONCURRENCY: usize = 64;
@@ -107,7 +112,7 @@ pub struct Settings {
     pub base_url: Setting<String>,
     pub authority: Setting<String>,
     pub tenant: Setting<String>,
-    pub client_id: Setting<Option<String>>,
+    pub client_id: Setting<String>,
     pub token_command: Setting<Option<String>>,
     pub locale: Setting<Option<String>>,
     pub color: Setting<ColorChoice>,
@@ -238,7 +243,7 @@ impl Settings {
             base_url: or_default(base_url, DEFAULT_BASE_URL.to_string()),
             authority: or_default(authority, DEFAULT_AUTHORITY.to_string()),
             tenant: or_default(tenant, DEFAULT_TENANT.to_string()),
-            client_id: optional(client_id),
+            client_id: or_default(client_id, DEFAULT_CLIENT_ID.to_string()),
             token_command: optional(token_command),
             locale: optional(locale),
             color: or_default(color, ColorChoice::Auto),

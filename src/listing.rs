@@ -1,6 +1,7 @@
 //! The listing commands (`customers`, `users`, `licenses`, `skus`): fetch through the client and
 //! stream each page to stdout as it arrives.
 
+use crate::api::access::{Call, no_access_advice};
 use crate::api::{
     ApiClient, ApiError, CallContext, Cursor, CustomerQuery, CustomerSearch, LicenseGroup, Page,
     UserQuery, client::MAX_PAGE_SIZE,
@@ -12,10 +13,12 @@ use std::io::{self, IsTerminal, Write};
 /// Why a listing failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ListingError {
-    #[error("cannot list {what}: {source}")]
+    #[error("cannot list {what}: {source}{}", advice.as_ref().map(|a| format!("; {a}")).unwrap_or_default())]
     Api {
         what: &'static str,
         source: ApiError,
+        /// What to do, when the failure says (a refused token, a missing role).
+        advice: Option<String>,
     },
     #[error("cannot write the output: {0}")]
     Output(#[from] io::Error),
@@ -51,14 +54,28 @@ pub fn table_width() -> usize {
         .unwrap_or(120)
 }
 
-fn failed(what: &'static str) -> impl Fn(ApiError) -> ListingError {
-    move |source| ListingError::Api { what, source }
+/// The listing error for a failed call, with what to do about a refused token (it depends on
+/// the token source) or a 403 (a Partner Center role or a GDAP role, depending on the call).
+fn failed(client: &ApiClient, what: &'static str, call: Call) -> impl Fn(ApiError) -> ListingError {
+    let refused = client.refused_advice();
+    move |source| {
+        let advice = match &source {
+            ApiError::SignedOut(_) => refused.map(str::to_string),
+            ApiError::NoAccess(_) => Some(no_access_advice(call)),
+            _ => None,
+        };
+        ListingError::Api {
+            what,
+            source,
+            advice,
+        }
+    }
 }
 
 /// Writes every page of a paged listing as it arrives, following continuation cursors.
 async fn write_pages<W, T, F, Fut>(
     mut listing: Listing<W, T>,
-    what: &'static str,
+    failed: impl Fn(ApiError) -> ListingError,
     mut fetch: F,
 ) -> Result<(), ListingError>
 where
@@ -69,7 +86,7 @@ where
 {
     let mut cursor = None;
     loop {
-        let page = fetch(cursor.take()).await.map_err(failed(what))?;
+        let page = fetch(cursor.take()).await.map_err(&failed)?;
         listing.page(&page.items)?;
         match page.next {
             Some(next) => cursor = Some(next),
@@ -114,9 +131,11 @@ pub async fn run(
             };
             let listing = Listing::new(out, effective_format(output.output), width);
             let (ctx, query) = (&ctx, &query);
-            write_pages(listing, "customers", |cursor| async move {
-                client.customers_page(ctx, query, cursor.as_ref()).await
-            })
+            write_pages(
+                listing,
+                failed(client, "customers", Call::Customers),
+                |cursor| async move { client.customers_page(ctx, query, cursor.as_ref()).await },
+            )
             .await?;
         }
         ListCommand::Users {
@@ -130,11 +149,15 @@ pub async fn run(
             };
             let listing = Listing::new(out, effective_format(output.output), width);
             let (ctx, query) = (&ctx, &query);
-            write_pages(listing, "users", |cursor| async move {
-                client
-                    .users_page(ctx, customer_id, query, cursor.as_ref())
-                    .await
-            })
+            write_pages(
+                listing,
+                failed(client, "users", Call::Users),
+                |cursor| async move {
+                    client
+                        .users_page(ctx, customer_id, query, cursor.as_ref())
+                        .await
+                },
+            )
             .await?;
         }
         ListCommand::Licenses {
@@ -146,7 +169,7 @@ pub async fn run(
             let items = client
                 .user_licenses(&ctx, customer_id, user_id, &groups(group_args))
                 .await
-                .map_err(failed("licences"))?;
+                .map_err(failed(client, "licences", Call::Licenses))?;
             let mut listing = Listing::new(out, effective_format(output.output), width);
             listing.page(&items)?;
             listing.finish()?;
@@ -159,7 +182,7 @@ pub async fn run(
             let items = client
                 .subscribed_skus(&ctx, customer_id, &groups(group_args))
                 .await
-                .map_err(failed("subscribed SKUs"))?;
+                .map_err(failed(client, "subscribed SKUs", Call::Skus))?;
             let mut listing = Listing::new(out, effective_format(output.output), width);
             listing.page(&items)?;
             listing.finish()?;

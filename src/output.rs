@@ -3,6 +3,7 @@
 //! however long the listing; the table waits for all rows so its columns can be sized.
 //! Every string from the API passes the sanitiser before it reaches stdout.
 
+use crate::api::status::PlanHealth;
 use crate::api::{
     CapabilityStatus, Customer, CustomerUser, License, ProductSku, Resource, ServicePlan,
     SubscribedSku,
@@ -214,12 +215,19 @@ fn status(value: &Option<CapabilityStatus>) -> String {
         .unwrap_or_default()
 }
 
-/// A status as the table shows it: problems stand out even without colour.
+/// A status as the table shows it: problems stand out even without colour; a plan switched
+/// off on purpose or retired reads as itself, unmarked.
 fn status_marked(value: &Option<CapabilityStatus>) -> String {
     match value {
-        Some(s) if s.is_healthy() => s.as_str().to_string(),
-        Some(s) => format!("! {s}"),
+        Some(s) => marked(s.health(), s.as_str()),
         None => "! (none)".into(),
+    }
+}
+
+fn marked(health: PlanHealth, text: &str) -> String {
+    match health {
+        PlanHealth::NeedsAttention => format!("! {text}"),
+        PlanHealth::Healthy | PlanHealth::Off => text.to_string(),
     }
 }
 
@@ -500,7 +508,8 @@ impl Listable for SubscribedSku {
             .count();
         let plans = match troubled {
             0 => self.service_plans.len().to_string(),
-            n => format!("! {n} of {} off", self.service_plans.len()),
+            // "1 of 2 plans need attention": the `!` says it, short enough to stay whole.
+            n => format!("! {n} of {}", self.service_plans.len()),
         };
         let consumed = match self.is_over_consumed() {
             true => format!("! {} over", number(self.consumed_units)),
@@ -509,7 +518,10 @@ impl Listable for SubscribedSku {
         vec![vec![
             text(&sku.name),
             text(&sku.sku_part_number),
-            status_marked(&self.capability_status),
+            self.capability_status
+                .as_ref()
+                .map(|s| marked(self.health(), s.as_str()))
+                .unwrap_or_default(),
             number(self.total_units),
             consumed,
             number(self.seats_left()),

@@ -124,18 +124,12 @@ async fn explore(settings: &Settings, client: ApiClient, demo: bool) -> Result<(
 }
 
 /// How the explorer signs in again when Partner Center refuses the token: a device code into
-/// the login cache when that is the token source and pcx knows the app registration; otherwise
-/// the explorer explains what to do for the source in use.
+/// the login cache when that is the token source; otherwise the explorer explains what to do
+/// for the source in use.
 fn sign_in_options(settings: &Settings) -> crate::app::SignInOptions {
     let source = auth::token_source(settings, &process_env);
     let login = match source {
-        auth::TokenSource::LoginCache => match auth::LoginSettings::resolve(settings) {
-            Ok(login) => Some(login),
-            Err(e) => {
-                tracing::info!(error = %e, "the explorer cannot sign in by itself");
-                None
-            }
-        },
+        auth::TokenSource::LoginCache => Some(auth::LoginSettings::resolve(settings)),
         auth::TokenSource::EnvToken | auth::TokenSource::Command => None,
     };
     crate::app::SignInOptions {

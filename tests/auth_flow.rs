@@ -7,7 +7,7 @@ mod common;
 use common::{Idp, IdpConfig, TempDir, env_of, fast_polls, listing_settings, login_settings};
 use pcx::api::{ApiClient, ApiError, CallContext, ClientConfig, CustomerQuery, TokenProvider};
 use pcx::auth::{self, AuthError, Clock, LoginCacheToken, LoginSettings};
-use pcx::cli::GlobalArgs;
+use pcx::cli::{GlobalArgs, LoginArgs};
 use pcx::config::{Paths, Settings};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -20,7 +20,7 @@ async fn login(
     client_id: &str,
 ) -> (Result<auth::Identity, AuthError>, String) {
     let s = login_settings(&idp.url(), dir, client_id);
-    let login = LoginSettings::resolve(&s).unwrap();
+    let login = LoginSettings::resolve(&s);
     let mut out = Vec::new();
     let result = auth::login_with(&login, fast_polls(), &mut out).await;
     (result, String::from_utf8(out).unwrap())
@@ -41,7 +41,7 @@ fn cache_provider(settings: &Settings) -> LoginCacheToken {
     LoginCacheToken::new(
         settings.login_cache_file(),
         auth::filter(settings),
-        auth::how_to_sign_in(settings),
+        auth::how_to_sign_in(),
     )
 }
 
@@ -128,23 +128,27 @@ async fn declined_and_expired_codes_end_with_clear_errors_and_no_cache() {
 }
 
 #[tokio::test]
-async fn login_without_a_client_id_says_both_ways_to_sign_in() {
+async fn login_without_a_client_id_uses_the_default_public_client() {
+    let idp = Idp::start(IdpConfig::default()).await;
     let dir = TempDir::new("test");
+    let login = LoginArgs {
+        authority: Some(idp.url()),
+        ..LoginArgs::default()
+    };
     let s = Settings::load_with_paths(
         &GlobalArgs::default(),
-        None,
+        Some(&login),
         &env_of(&[]),
         Paths::under(dir.path()),
     )
     .unwrap();
-    let err = auth::login(&s, &mut Vec::new())
+    let login = LoginSettings::resolve(&s);
+    assert_eq!(login.client_id, pcx::config::DEFAULT_CLIENT_ID);
+    auth::login_with(&login, fast_polls(), &mut Vec::new())
         .await
-        .unwrap_err()
-        .to_string();
-    assert!(
-        err.contains("--client-id") && err.contains("--token-command"),
-        "{err}"
-    );
+        .unwrap();
+    let saved = auth::cache::load(&s.login_cache_file()).unwrap();
+    assert_eq!(saved.logins[0].client_id, pcx::config::DEFAULT_CLIENT_ID);
 }
 
 #[tokio::test]

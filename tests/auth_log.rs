@@ -38,13 +38,9 @@ async fn a_trace_level_log_of_every_sign_in_path_holds_no_token() {
     let login =
         Settings::load_with_paths(&global, Some(&args), &env_of(&[]), paths.clone()).unwrap();
     let mut prompt = Vec::new();
-    auth::login_with(
-        &LoginSettings::resolve(&login).unwrap(),
-        fast_polls(),
-        &mut prompt,
-    )
-    .await
-    .unwrap();
+    auth::login_with(&LoginSettings::resolve(&login), fast_polls(), &mut prompt)
+        .await
+        .unwrap();
 
     let listing = Settings::load_with_paths(&global, None, &env_of(&[]), paths).unwrap();
     let tokens = auth::token_provider(&listing, &env_of(&[]));

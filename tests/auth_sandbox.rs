@@ -28,12 +28,7 @@ async fn login(
 ) -> Result<auth::Identity, AuthError> {
     let settings = login_settings(&sandbox.base_url(), dir, client_id);
     let mut out = Vec::new();
-    let result = auth::login_with(
-        &LoginSettings::resolve(&settings).unwrap(),
-        fast_polls(),
-        &mut out,
-    )
-    .await;
+    let result = auth::login_with(&LoginSettings::resolve(&settings), fast_polls(), &mut out).await;
     let out = String::from_utf8(out).unwrap();
     if result.is_ok() {
         assert!(out.contains("http://") || out.contains("https://"), "{out}");
@@ -78,12 +73,9 @@ async fn login_then_listing_then_silent_refresh_after_expiry_then_logout() {
         .access_token
         .clone();
     let later: Clock = Arc::new(|| SystemTime::now() + Duration::from_secs(7200));
-    let provider = LoginCacheToken::new(
-        file.clone(),
-        auth::filter(&listing),
-        auth::how_to_sign_in(&listing),
-    )
-    .with_clock(later);
+    let provider =
+        LoginCacheToken::new(file.clone(), auth::filter(&listing), auth::how_to_sign_in())
+            .with_clock(later);
     assert_eq!(customers(&sandbox, Arc::new(provider)).await.unwrap(), 3);
     let after = auth::cache::load(&file).unwrap().logins[0]
         .access_token

@@ -60,7 +60,7 @@ async fn the_environment_token_wins_over_the_command_and_the_cache() {
     let ApiError::Credentials(message) = err else {
         panic!("expected a credentials error");
     };
-    assert!(message.contains("pcx login --client-id"), "{message}");
+    assert!(message.contains("`pcx login`"), "{message}");
     assert!(message.contains("az account get-access-token"), "{message}");
 }
 

@@ -105,7 +105,7 @@ async fn skus_are_listed_as_json_csv_and_table() {
         table_text.contains("! 27 over"),
         "over-consumption marked without colour:\n{table_text}"
     );
-    assert!(table_text.contains("! 1 of 2 off"), "{table_text}");
+    assert!(table_text.contains("! 1 of 2"), "{table_text}");
     assert!(!table.stdout.contains(&0x1b));
 }
 

@@ -31,7 +31,9 @@ fn defaults_apply_without_file_environment_or_flags() {
     assert_eq!(s.base_url.value, "https://api.partnercenter.microsoft.com");
     assert_eq!(s.authority.value, "https://login.microsoftonline.com");
     assert_eq!(s.tenant.value, "organizations");
-    assert_eq!(s.client_id.value, None);
+    // The Partner Center PowerShell module's public client: sign-in works without an app.
+    assert_eq!(s.client_id.value, "04b07795-8ddb-461a-bbee-02f9e1bf7b46");
+    assert_eq!(s.client_id.source, Source::Default);
     assert_eq!(s.color.value, ColorChoice::Auto);
     assert!(!s.ascii.value);
     for source in [
@@ -83,10 +85,7 @@ token_command = "printf file-token"
     assert_eq!(s.tenant.value, "env.onmicrosoft.com");
     assert_eq!(s.tenant.source, Source::Env("PCX_TENANT"));
     assert_eq!(s.page_size.value, 300);
-    assert_eq!(
-        s.client_id.value.as_deref(),
-        Some("00000000-0000-0000-0000-0000000000f1")
-    );
+    assert_eq!(s.client_id.value, "00000000-0000-0000-0000-0000000000f1");
     assert_eq!(
         s.client_id.source,
         Source::File {

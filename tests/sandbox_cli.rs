@@ -117,3 +117,31 @@ async fn describe_says_what_is_served() {
     assert!(text.contains("rate limit 500/min"), "{text}");
     assert!(sandbox.base_url().starts_with("http://127.0.0.1:"));
 }
+
+#[tokio::test]
+async fn identity_errors_and_a_missing_partner_role_are_flags() {
+    let config = SandboxConfig::from_args(&args(&[
+        "--identity-error",
+        "aadsts50194",
+        "--no-partner-role",
+        "--fault-kinds",
+        "request-timeout",
+    ]));
+    assert_eq!(
+        config.identity_error.as_ref().map(|e| e.code()),
+        Some("AADSTS50194")
+    );
+    assert!(!config.partner_role);
+    assert_eq!(config.faults.kinds, [FaultKind::RequestTimeout]);
+    assert!(SandboxConfig::from_args(&args(&[])).partner_role);
+    let err = serve(&args(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--identity-error",
+        "nope",
+    ]))
+    .await
+    .unwrap_err();
+    assert!(matches!(err, SandboxError::BadIdentityError(_)), "{err}");
+    assert!(err.to_string().contains("AADSTS50194"), "{err}");
+}

@@ -195,7 +195,11 @@ async fn a_cursor_move_writes_a_few_hundred_bytes() {
 }
 
 async fn demo() -> (pcx::sandbox::Sandbox, ApiClient) {
-    let sandbox = common::start_sandbox(pcx::sandbox::SandboxConfig::demo()).await;
+    demo_with(pcx::sandbox::SandboxConfig::demo()).await
+}
+
+async fn demo_with(config: pcx::sandbox::SandboxConfig) -> (pcx::sandbox::Sandbox, ApiClient) {
+    let sandbox = common::start_sandbox(config).await;
     let api = client(&sandbox.base_url(), pcx::sandbox::DEMO_TOKEN);
     (sandbox, api)
 }
@@ -273,8 +277,22 @@ async fn the_demo_customer_without_gdap_explains_the_403() {
     ];
     let Seen { frames, .. } = explore(&mut terminal, api, steps).await;
     let denied = frames.iter().find(|f| f.contains("GDAP roles")).unwrap();
-    assert!(denied.contains("Directory Reader"), "{denied}");
+    assert!(denied.contains("Directory Readers"), "{denied}");
     assert!(denied.contains("correlation id"), "{denied}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_without_a_partner_center_role_is_told_which_roles_list_customers() {
+    let mut config = pcx::sandbox::SandboxConfig::demo();
+    config.partner_role = false;
+    let (_sandbox, api) = demo_with(config).await;
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let steps = vec![on(|_, s| s.contains("no access"), "q")];
+    let Seen { frames, .. } = explore(&mut terminal, api, steps).await;
+    let denied = frames.iter().find(|f| f.contains("no access")).unwrap();
+    assert!(denied.contains("Partner Center role"), "{denied}");
+    assert!(denied.contains("Admin agent"), "{denied}");
+    assert!(!denied.contains("GDAP"), "{denied}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

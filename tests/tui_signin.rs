@@ -50,8 +50,10 @@ fn no_modal_when_the_token_comes_from_elsewhere_and_the_pane_says_what_to_do() {
             Renewal::EnvToken,
             "PCX_ACCESS_TOKEN, which pcx cannot renew",
         ),
-        (Renewal::Command, "sign in again for it (e.g. `az login`)"),
-        (Renewal::NeedsClientId, "pcx login --client-id GUID"),
+        (
+            Renewal::Command,
+            "`az login --tenant YOUR_PARTNER_TENANT --allow-no-subscriptions`",
+        ),
     ];
     for (renewal, says) in cases {
         let mut d = on_users(renewal, 120, 40);

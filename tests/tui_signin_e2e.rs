@@ -82,7 +82,7 @@ async fn a_revoked_sign_in_is_renewed_in_place_and_the_refused_pane_loads() {
     let sandbox = sandbox(3).await;
     let dir = TempDir::new("test");
     let settings = login_settings(&sandbox.base_url(), &dir, CLIENT);
-    let login = LoginSettings::resolve(&settings).unwrap();
+    let login = LoginSettings::resolve(&settings);
     let mut out = Vec::new();
     auth::login_with(&login, common::fast_polls(), &mut out)
         .await
@@ -249,7 +249,7 @@ async fn a_sign_in_without_mfa_is_flagged_in_the_status_bar() {
     .await;
     let dir = TempDir::new("test");
     let settings = login_settings(&idp.url(), &dir, CLIENT);
-    let login = LoginSettings::resolve(&settings).unwrap();
+    let login = LoginSettings::resolve(&settings);
     auth::login_with(&login, common::fast_polls(), &mut Vec::new())
         .await
         .unwrap();

@@ -404,13 +404,13 @@ fn raw_json_of_a_plan_comes_from_its_license() {
         Ok(Payload::Licenses(vec![license(
             7,
             "E5",
-            &["Assigned", "Disabled"],
+            &["Assigned", "Suspended"],
         )])),
     ));
     assert!(d.model.marks.user(&guid(2, 0)), "the user row is marked");
     assert!(d.model.marks.customer(&guid(1, 0)), "and its customer");
     d.send(code(KeyCode::Enter));
-    // Plans needing attention come first: the Disabled one leads.
+    // Plans needing attention come first: the Suspended one leads.
     assert_eq!(selected_label(&d), "Plan 1 of E5");
     d.press("y");
     let ScreenKind::Raw { lines, .. } = &d.model.top().kind else {
@@ -419,7 +419,7 @@ fn raw_json_of_a_plan_comes_from_its_license() {
     assert!(
         lines
             .iter()
-            .any(|l| l.contains("\"capabilityStatus\": \"Disabled\"")),
+            .any(|l| l.contains("\"capabilityStatus\": \"Suspended\"")),
         "{lines:?}"
     );
 }

@@ -121,6 +121,11 @@ impl ApiClient {
         self.inner.tokens.identity()
     }
 
+    /// What to do when Partner Center refuses this client's token (from its token source).
+    pub fn refused_advice(&self) -> Option<&'static str> {
+        self.inner.tokens.refused_advice()
+    }
+
     /// One page of the partner's customers; `cursor` continues from a previous page.
     pub async fn customers_page(
         &self,

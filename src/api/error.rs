@@ -90,11 +90,13 @@ impl fmt::Display for ErrorDetail {
 /// Everything a call can end in, other than success.
 #[derive(Clone, Debug, thiserror::Error, PartialEq)]
 pub enum ApiError {
-    /// 401: the token is missing, expired or not accepted (e.g. no MFA claim).
-    #[error("signed out ({}); sign in again with `pcx login` or check PCX_ACCESS_TOKEN{}", .0, correlation(.0))]
+    /// 401: the token is missing, expired or not accepted (e.g. no MFA claim). What to do
+    /// depends on where the token came from: `TokenProvider::refused_advice`.
+    #[error("signed out ({}): Partner Center refused the token{}", .0, correlation(.0))]
     SignedOut(ErrorDetail),
-    /// 403: typically the partner lacks the GDAP role this call needs.
-    #[error("no access ({}); the partner needs a GDAP role for this customer{}", .0, correlation(.0))]
+    /// 403: the user lacks a Partner Center role (partner-level calls) or the partner a GDAP
+    /// role in the customer (customer-level calls): `access::no_access_advice` says which.
+    #[error("no access ({}){}", .0, correlation(.0))]
     NoAccess(ErrorDetail),
     /// 404 (60002 user not found, 60003 tenant not found, ...).
     #[error("not found ({}){}", .0, correlation(.0))]
@@ -224,12 +226,17 @@ impl ApiError {
         }
     }
 
-    /// Worth retrying automatically: throttling, server errors and transport failures.
+    /// Worth retrying automatically: throttling, server errors, transport failures and 408
+    /// (Request Timeout: the server gave up waiting, as the .NET SDK retries it).
     pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            Self::Throttled { .. } | Self::Server(_) | Self::Network { .. } | Self::Timeout { .. }
-        )
+        match self {
+            Self::Throttled { .. }
+            | Self::Server(_)
+            | Self::Network { .. }
+            | Self::Timeout { .. } => true,
+            Self::Rejected(detail) => detail.status == 408,
+            _ => false,
+        }
     }
 }
 

@@ -49,8 +49,17 @@ pub(super) fn join(base: &Url, path_and_query: &str) -> Result<Url, ApiError> {
         || url.port_or_known_default() != base.port_or_known_default()
         || url.scheme() != base.scheme()
     {
+        let origin = |u: &Url| {
+            let port = u.port().map(|p| format!(":{p}")).unwrap_or_default();
+            format!("{}://{}{port}", u.scheme(), u.host_str().unwrap_or("?"))
+        };
         return Err(ApiError::BadData {
-            message: "a link pointed to another host; not followed".into(),
+            message: format!(
+                "the next-page link points to another host ({}), not the API host ({}); pcx sends the \
+                 token only to the API host, so the rest of the list was not fetched",
+                crate::text::sanitize(&origin(&url)),
+                origin(base)
+            ),
             correlation_id: None,
         });
     }
@@ -157,6 +166,7 @@ pub(super) fn retry_reason(error: &ApiError) -> String {
     match error {
         ApiError::Throttled { .. } => "throttled (HTTP 429)".into(),
         ApiError::Server(d) => format!("server error (HTTP {})", d.status),
+        ApiError::Rejected(d) if d.status == 408 => "request timeout (HTTP 408)".into(),
         ApiError::Timeout { .. } => "timeout".into(),
         ApiError::Network { .. } => "connection failed".into(),
         other => other.to_string(),

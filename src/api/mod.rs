@@ -1,5 +1,6 @@
 //! The Partner Center API layer: resources, errors, paging and the HTTP client.
 
+pub mod access;
 pub mod call;
 pub mod client;
 pub mod error;
@@ -7,6 +8,7 @@ mod http;
 mod lenient;
 pub mod model;
 pub mod paging;
+pub mod status;
 pub mod token;
 
 pub use call::{CallContext, RetryNotice, RetryObserver, RetryPolicy};

@@ -71,9 +71,14 @@ open_enum!(
 );
 
 impl CapabilityStatus {
+    /// What this status means for the operator (`api::status` decides).
+    pub fn health(&self) -> super::status::PlanHealth {
+        super::status::plan_health(self.as_str())
+    }
+
     /// Working as intended: the plan or SKU serves its users.
     pub fn is_healthy(&self) -> bool {
-        matches!(self, Self::Enabled | Self::Assigned)
+        self.health() == super::status::PlanHealth::Healthy
     }
 }
 
@@ -409,12 +414,17 @@ pub struct ServicePlan {
 }
 
 impl ServicePlan {
-    /// A plan with no status, or one other than Enabled/Assigned, needs attention.
+    /// Healthy, needing attention (also a plan with no status) or off on purpose.
+    pub fn health(&self) -> super::status::PlanHealth {
+        super::status::health_of(
+            self.capability_status
+                .as_ref()
+                .map(CapabilityStatus::as_str),
+        )
+    }
+
     pub fn needs_attention(&self) -> bool {
-        !self
-            .capability_status
-            .as_ref()
-            .is_some_and(CapabilityStatus::is_healthy)
+        self.health().needs_attention()
     }
 }
 
@@ -433,7 +443,7 @@ pub struct License {
 }
 
 impl License {
-    /// How many of the licence's plans are not Enabled/Assigned.
+    /// How many of the licence's plans need attention (switched-off plans do not count).
     pub fn plans_needing_attention(&self) -> usize {
         self.service_plans
             .iter()
@@ -510,13 +520,21 @@ impl SubscribedSku {
             .or_else(|| Some(self.total_units? - self.consumed_units?))
     }
 
-    /// The SKU itself or one of its plans is not Enabled, or seats are over-consumed.
+    /// The SKU's own status with its seats in use (`api::status::sku_health`).
+    pub fn health(&self) -> super::status::PlanHealth {
+        super::status::sku_health(
+            self.capability_status
+                .as_ref()
+                .map(CapabilityStatus::as_str),
+            self.consumed_units,
+        )
+    }
+
+    /// Over-consumed seats, the SKU's own status (a SKU switched off while seats are in use
+    /// counts), or one of its plans needs attention.
     pub fn needs_attention(&self) -> bool {
         self.is_over_consumed()
-            || self
-                .capability_status
-                .as_ref()
-                .is_some_and(|s| !s.is_healthy())
+            || self.health().needs_attention()
             || self.service_plans.iter().any(ServicePlan::needs_attention)
     }
 }

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 use std::fmt;
+use url::Url;
 
 /// The collection wrapper as sent: `items`, `links` (often absent), `continuationToken`.
 #[derive(Deserialize)]
@@ -51,7 +52,8 @@ impl<T: DeserializeOwned + Default> Page<T> {
 }
 
 /// The request that fetches the next page: a path relative to the API root (always starting
-/// with `/v1/`) and the headers the service asked to be sent with it.
+/// with `/v1/`), or an absolute URL as the service gave it, and the headers the service asked
+/// to be sent with it.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Cursor {
     path_and_query: String,
@@ -99,13 +101,27 @@ impl fmt::Debug for Cursor {
     }
 }
 
-/// Next links come as `/v1/customers?...`, `/customers?...` or `customers?...`; the result
-/// always starts with exactly one `/v1/`. A link to another host is refused (`None`): the
-/// bearer token must only go to the configured API root.
+/// Next links come as `/v1/customers?...`, `/customers?...` or `customers?...`, or as an
+/// absolute URL; the path always ends up starting with exactly one `/v1/`. An absolute link
+/// keeps its host: the client follows it only when that is the API host, and otherwise fails
+/// saying so (the bearer token goes nowhere else, and a list never ends silently).
 pub fn normalize_v1(uri: &str) -> Option<String> {
     if uri.contains("://") || uri.starts_with("//") {
-        return None;
+        let placeholder = Url::parse("https://placeholder.invalid/").ok()?;
+        let url = placeholder.join(uri).ok()?;
+        let host = url.host_str()?;
+        let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+        let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
+        let path = relative_v1(&format!("{}{query}", url.path()))?;
+        return Some(match uri.starts_with("//") {
+            true => format!("//{host}{port}{path}"),
+            false => format!("{}://{host}{port}{path}", url.scheme()),
+        });
     }
+    relative_v1(uri)
+}
+
+fn relative_v1(uri: &str) -> Option<String> {
     let rest = uri.trim_start_matches('/');
     let rest = match rest.strip_prefix("v1") {
         Some(after) if after.is_empty() || after.starts_with('/') || after.starts_with('?') => {
@@ -137,8 +153,20 @@ mod tests {
             normalize_v1("customers/x/users").as_deref(),
             Some("/v1/customers/x/users")
         );
-        assert_eq!(normalize_v1("https://evil.example/v1/customers"), None);
-        assert_eq!(normalize_v1("//evil.example/v1"), None);
+        // Absolute links keep their host (the client decides whether to follow them).
+        assert_eq!(
+            normalize_v1("https://api.partnercenter.microsoft.com/customers?size=5").as_deref(),
+            Some("https://api.partnercenter.microsoft.com/v1/customers?size=5")
+        );
+        assert_eq!(
+            normalize_v1("http://127.0.0.1:8400/v1/customers").as_deref(),
+            Some("http://127.0.0.1:8400/v1/customers")
+        );
+        assert_eq!(
+            normalize_v1("//evil.example/v1/x").as_deref(),
+            Some("//evil.example/v1/x")
+        );
+        assert_eq!(normalize_v1("https://evil.example/v1"), None);
         assert_eq!(normalize_v1("/v1"), None);
     }
 

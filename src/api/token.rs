@@ -73,6 +73,12 @@ pub trait TokenProvider: Send + Sync {
     fn identity(&self) -> Option<Identity> {
         None
     }
+
+    /// What the operator should do when Partner Center keeps refusing this source's tokens
+    /// (HTTP 401 after any renewal): it depends on where the token comes from.
+    fn refused_advice(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// A fixed token (from `PCX_ACCESS_TOKEN`, or the demo).

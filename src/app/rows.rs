@@ -2,6 +2,7 @@
 //! search text precomputed, and the columns each pane shows (used by the view, the column
 //! widths and the CSV export alike). Owns no screen state and performs no I/O.
 
+use crate::api::status::PlanHealth;
 use crate::api::{CapabilityStatus, ServicePlan};
 use crate::fetch::records::SearchText;
 pub use crate::fetch::records::{
@@ -56,12 +57,14 @@ const fn col(header: &'static str, priority: u8, min: u16, max: u16) -> Column {
     }
 }
 
+/// A status column: wide enough that a value pcx does not know shows in full while the pane
+/// has room (it is the operator's only clue).
 const fn status(header: &'static str, priority: u8) -> Column {
     Column {
         header,
         priority,
         min: 9,
-        max: 14,
+        max: 40,
         right: false,
         glyph: true,
     }
@@ -115,12 +118,21 @@ pub trait Row: Clone + Send + 'static {
     fn raw(&self) -> &RawValue;
 }
 
-/// The tone a capability status reads in: anything but Enabled/Assigned stands out.
+/// The tone a capability status reads in, from its health (`api::status`): problems stand
+/// out (lost service in red), a plan switched off on purpose or retired reads dim.
 pub fn status_tone(status: Option<&CapabilityStatus>) -> Tone {
     match status {
-        Some(s) if s.is_healthy() => Tone::Ok,
-        Some(CapabilityStatus::Warning) | None | Some(CapabilityStatus::Other(_)) => Tone::Warn,
-        Some(_) => Tone::Bad,
+        Some(s) => health_tone(s.health(), s),
+        None => Tone::Warn,
+    }
+}
+
+fn health_tone(health: PlanHealth, status: &CapabilityStatus) -> Tone {
+    match (health, status) {
+        (PlanHealth::Healthy, _) => Tone::Ok,
+        (PlanHealth::Off, _) => Tone::Dim,
+        (_, CapabilityStatus::Suspended | CapabilityStatus::LockedOut) => Tone::Bad,
+        _ => Tone::Warn,
     }
 }
 
@@ -224,10 +236,15 @@ impl Row for UserRow {
 
 fn plans_summary(plans: &[ServicePlan]) -> Cell<'static> {
     let bad = plans.iter().filter(|p| p.needs_attention()).count();
-    match (plans.len(), bad) {
-        (0, _) => Cell::owned("no plans".into(), Tone::Dim),
-        (n, 0) => Cell::owned(format!("{n} ok"), Tone::Ok),
-        (n, bad) => Cell::owned(format!("{bad} of {n} need attention"), Tone::Warn),
+    let off = plans
+        .iter()
+        .filter(|p| p.health() == PlanHealth::Off)
+        .count();
+    match (plans.len(), bad, off) {
+        (0, _, _) => Cell::owned("no plans".into(), Tone::Dim),
+        (n, 0, 0) => Cell::owned(format!("{n} ok"), Tone::Ok),
+        (n, 0, off) => Cell::owned(format!("{} ok, {off} off", n - off), Tone::Ok),
+        (n, bad, _) => Cell::owned(format!("{bad} of {n} need attention"), Tone::Warn),
     }
 }
 
@@ -322,7 +339,10 @@ impl Row for SkuRow {
             5 => Cell::owned(count(s.suspended_units), warn_if(s.suspended_units)),
             6 => Cell {
                 text: Cow::Borrowed(s.capability_status.as_ref().map_or("", |c| c.as_str())),
-                tone: status_tone(s.capability_status.as_ref()),
+                tone: match &s.capability_status {
+                    Some(c) => health_tone(s.health(), c),
+                    None => Tone::Normal,
+                },
             },
             _ => Cell::plain(
                 s.product_sku
@@ -400,6 +420,12 @@ mod tests {
         assert_eq!(status_tone(Some(&CapabilityStatus::Assigned)), Tone::Ok);
         assert_eq!(status_tone(Some(&CapabilityStatus::Warning)), Tone::Warn);
         assert_eq!(status_tone(Some(&CapabilityStatus::Suspended)), Tone::Bad);
+        assert_eq!(status_tone(Some(&CapabilityStatus::Disabled)), Tone::Dim);
+        assert_eq!(status_tone(Some(&CapabilityStatus::Deleted)), Tone::Dim);
+        assert_eq!(
+            status_tone(Some(&CapabilityStatus::Other("Frozen".into()))),
+            Tone::Warn
+        );
         assert_eq!(status_tone(None), Tone::Warn);
     }
 }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 pub struct SignInOptions {
     /// Where the token comes from.
     pub source: TokenSource,
-    /// Where a device-code sign-in goes; Some only for the login cache with a client id.
+    /// Where a device-code sign-in goes; Some only for the login cache.
     pub login: Option<LoginSettings>,
     /// How the sign-in polls (tests poll fast).
     pub poll: PollPolicy,
@@ -23,7 +23,7 @@ impl SignInOptions {
     pub fn renewal(&self) -> Renewal {
         match (&self.source, &self.login) {
             (TokenSource::LoginCache, Some(_)) => Renewal::InPlace,
-            (TokenSource::LoginCache, None) => Renewal::NeedsClientId,
+            (TokenSource::LoginCache, None) => Renewal::None,
             (TokenSource::Command, _) => Renewal::Command,
             (TokenSource::EnvToken, _) => Renewal::EnvToken,
         }
@@ -38,8 +38,6 @@ pub enum Renewal {
     None,
     /// pcx signs in again here, with a device code, into the login cache.
     InPlace,
-    /// The login cache, but pcx lacks the client id a device-code sign-in needs.
-    NeedsClientId,
     /// A token command: the operator signs in for it (e.g. `az login`), then retries.
     Command,
     /// PCX_ACCESS_TOKEN: pcx cannot renew it at all.
@@ -204,17 +202,7 @@ pub fn reason_of(error: &ApiError) -> String {
 pub fn advice(renewal: Renewal) -> &'static str {
     match renewal {
         Renewal::None | Renewal::InPlace => "nothing to sign in to: this session needs no sign-in",
-        Renewal::NeedsClientId => {
-            "to sign in here pcx needs your app registration's client id: run `pcx login --client-id GUID` \
-             in another terminal (see \"Signing in\" in the README), then r retries"
-        }
-        Renewal::Command => {
-            "the token comes from the token command: sign in again for it (e.g. `az login`) in another \
-             terminal, then r retries"
-        }
-        Renewal::EnvToken => {
-            "the token comes from PCX_ACCESS_TOKEN, which pcx cannot renew: quit, set a fresh token \
-             (or unset it to use `pcx login`), and start pcx again"
-        }
+        Renewal::Command => auth::refused_advice(&TokenSource::Command),
+        Renewal::EnvToken => auth::refused_advice(&TokenSource::EnvToken),
     }
 }

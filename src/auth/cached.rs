@@ -129,17 +129,25 @@ impl LoginCacheToken {
             .await
             .map_err(|failure| match failure {
                 PostError::Protocol {
-                    error, description, ..
+                    error,
+                    code,
+                    description,
+                    ..
                 } => {
-                    tracing::warn!(%error, "the identity platform refused to renew the sign-in");
+                    tracing::warn!(%error, ?code, "the identity platform refused to renew the sign-in");
+                    let said = match description {
+                        Some(d) => format!("{error}: {d}"),
+                        None => error.clone(),
+                    };
+                    // The sign-in is over either way; a policy (MFA, Conditional Access) also
+                    // says what the next sign-in will meet.
+                    let hint = oauth::hint(&error, code.as_deref())
+                        .filter(|_| code.is_some())
+                        .map(|h| format!(" — {h}"))
+                        .unwrap_or_default();
                     AuthError::SignedOut {
                         who: who.clone(),
-                        reason: match description {
-                            Some(d) => {
-                                format!("the identity platform refused to renew it ({error}: {d})")
-                            }
-                            None => format!("the identity platform refused to renew it ({error})"),
-                        },
+                        reason: format!("the identity platform refused to renew it ({said}){hint}"),
                     }
                 }
                 PostError::Other(e) => e,
@@ -187,5 +195,9 @@ impl RefreshingSource for LoginCacheToken {
 
     fn identity_cell(&self) -> &IdentityCell {
         &self.identity
+    }
+
+    fn source(&self) -> super::TokenSource {
+        super::TokenSource::LoginCache
     }
 }

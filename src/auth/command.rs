@@ -121,6 +121,10 @@ impl RefreshingSource for CommandToken {
     fn identity_cell(&self) -> &IdentityCell {
         &self.identity
     }
+
+    fn source(&self) -> super::TokenSource {
+        super::TokenSource::Command
+    }
 }
 
 #[cfg(unix)]

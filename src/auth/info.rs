@@ -8,7 +8,7 @@ use super::device::identity_of;
 use super::{ACCESS_TOKEN_VAR, NO_MFA_WARNING, TokenSource, filter, token_source};
 use crate::api::token::Identity;
 use crate::cli::ColorChoice;
-use crate::config::{EnvLookup, Setting, Settings};
+use crate::config::{DEFAULT_CLIENT_ID, EnvLookup, Setting, Settings};
 use std::fmt::Display;
 use std::io::{self, Write};
 use std::time::SystemTime;
@@ -52,9 +52,14 @@ pub fn info(settings: &Settings, env: EnvLookup<'_>, out: &mut dyn Write) -> io:
     setting(out, "base_url", &settings.base_url, |v| v.clone())?;
     setting(out, "authority", &settings.authority, |v| v.clone())?;
     setting(out, "tenant", &settings.tenant, |v| v.clone())?;
-    setting(out, "client_id", &settings.client_id, |v| {
-        or_unset(v.as_deref())
-    })?;
+    setting(out, "client_id", &settings.client_id, |v| v.clone())?;
+    if settings.client_id.value == DEFAULT_CLIENT_ID {
+        row(
+            out,
+            "",
+            "(the Partner Center PowerShell module's public client; --client-id for your own app)",
+        )?;
+    }
     setting(out, "token_command", &settings.token_command, |v| {
         or_unset(v.as_deref())
     })?;

@@ -2,6 +2,7 @@
 //! login cache), the device-code login and logout, and the errors that say how to sign in.
 //! Tokens never reach a log event, an error message, a URL or Debug output.
 
+mod aadsts;
 pub mod cache;
 mod cached;
 mod claims;
@@ -11,6 +12,7 @@ mod info;
 mod oauth;
 
 pub use crate::api::token::Identity;
+pub use aadsts::REFUSALS;
 pub use cache::{CacheFile, LoginEntry, LoginFilter};
 pub use cached::{Clock, LoginCacheToken};
 pub use claims::{format_utc, identity_from_jwt, relative};
@@ -31,6 +33,8 @@ use std::sync::Arc;
 trait RefreshingSource: Send + Sync {
     fn fetch(&self, refresh: bool) -> impl Future<Output = Result<Secret, AuthError>> + Send;
     fn identity_cell(&self) -> &claims::IdentityCell;
+    /// Where its tokens come from, for the advice when they are refused.
+    fn source(&self) -> TokenSource;
 }
 
 impl<T: RefreshingSource> TokenProvider for T {
@@ -44,6 +48,10 @@ impl<T: RefreshingSource> TokenProvider for T {
 
     fn identity(&self) -> Option<Identity> {
         self.identity_cell().get()
+    }
+
+    fn refused_advice(&self) -> Option<&'static str> {
+        Some(refused_advice(&self.source()))
     }
 }
 
@@ -134,45 +142,33 @@ pub struct LoginSettings {
 
 impl LoginSettings {
     /// From the settings; what the operator did not set is taken from the most recent matching
-    /// saved sign-in (so a bare `pcx login`, or the TUI, signs in again as before).
-    pub fn resolve(settings: &Settings) -> Result<Self, AuthError> {
+    /// saved sign-in (so a bare `pcx login`, or the TUI, signs in again as before), else the
+    /// defaults (the Partner Center PowerShell module's public client, tenant `organizations`).
+    pub fn resolve(settings: &Settings) -> Self {
         let cache_file = settings.login_cache_file();
         let saved = cache::load(&cache_file)
             .ok()
             .and_then(|c| c.select(&filter(settings)).cloned());
-        let pick =
-            |explicit: bool, value: &str, from_saved: Option<&str>| match (explicit, from_saved) {
-                (false, Some(saved)) => saved.to_string(),
-                _ => value.to_string(),
-            };
-        let client_id = match (&settings.client_id.value, &saved) {
-            (Some(id), _) => id.clone(),
-            (None, Some(saved)) => saved.client_id.clone(),
-            (None, None) => return Err(AuthError::Settings(missing_client_id())),
+        let pick = |setting: &crate::config::Setting<String>, from_saved: Option<&str>| match (
+            setting.is_explicit(),
+            from_saved,
+        ) {
+            (false, Some(saved)) => saved.to_string(),
+            _ => setting.value.clone(),
         };
-        Ok(Self {
+        Self {
             authority: pick(
-                settings.authority.is_explicit(),
-                &settings.authority.value,
+                &settings.authority,
                 saved.as_ref().map(|s| s.authority.as_str()),
             ),
-            tenant: pick(
-                settings.tenant.is_explicit(),
-                &settings.tenant.value,
-                saved.as_ref().map(|s| s.tenant.as_str()),
+            tenant: pick(&settings.tenant, saved.as_ref().map(|s| s.tenant.as_str())),
+            client_id: pick(
+                &settings.client_id,
+                saved.as_ref().map(|s| s.client_id.as_str()),
             ),
-            client_id,
             cache_file,
-        })
+        }
     }
-}
-
-fn missing_client_id() -> String {
-    format!(
-        "pcx login needs the client id of your app registration: `pcx login --client-id GUID` \
-         (or client_id in the config file, or PCX_CLIENT_ID); see \"Signing in\" in the README. \
-         Without an app registration, use a token command instead: --token-command '{AZ_TOKEN_COMMAND}'"
-    )
 }
 
 /// The saved sign-ins these settings point at: every field the operator set must match.
@@ -181,7 +177,7 @@ pub fn filter(settings: &Settings) -> LoginFilter {
     LoginFilter {
         authority: explicit(&settings.authority),
         tenant: explicit(&settings.tenant),
-        client_id: settings.client_id.value.clone(),
+        client_id: explicit(&settings.client_id),
     }
 }
 
@@ -227,25 +223,35 @@ pub fn token_provider(settings: &Settings, env: EnvLookup<'_>) -> Arc<dyn TokenP
             Arc::new(LoginCacheToken::new(
                 path,
                 filter(settings),
-                how_to_sign_in(settings),
+                how_to_sign_in(),
             ))
         }
     }
 }
 
-/// What to do when there are no credentials: the device-code login or a token command.
-pub fn how_to_sign_in(settings: &Settings) -> String {
-    let login = match &settings.client_id.value {
-        Some(_) => "`pcx login`".to_string(),
-        None => {
-            "`pcx login --client-id GUID` (your app registration; see \"Signing in\" in the README)"
-                .to_string()
+/// What to do when Partner Center refuses (HTTP 401) a token from this source, and a renewal
+/// did not help: the one wording the listings, the explorer and the reports share.
+pub fn refused_advice(source: &TokenSource) -> &'static str {
+    match source {
+        TokenSource::LoginCache => "sign in again with `pcx login` (in the explorer: L)",
+        TokenSource::Command => {
+            "the token comes from the token command: refresh that tool's sign-in (for the Azure CLI: \
+             `az login --tenant YOUR_PARTNER_TENANT --allow-no-subscriptions`), then retry (r in the explorer)"
         }
-    };
+        TokenSource::EnvToken => {
+            "the token comes from PCX_ACCESS_TOKEN, which pcx cannot renew: set PCX_ACCESS_TOKEN to a fresh \
+             token (or unset it to use `pcx login`) and start pcx again"
+        }
+    }
+}
+
+/// What to do when there are no credentials: the device-code login or a token command.
+pub fn how_to_sign_in() -> String {
     format!(
-        "not signed in. Sign in with a device code: {login}; or let pcx run a command that prints a token: \
-         --token-command '{AZ_TOKEN_COMMAND}' (also PCX_TOKEN_COMMAND or token_command in the config file); \
-         or set {ACCESS_TOKEN_VAR}. To try pcx without credentials: pcx --demo"
+        "not signed in. Sign in with a device code: `pcx login` (add --tenant YOUR_PARTNER_TENANT to pick the \
+         tenant, --client-id GUID to use your own app registration; see \"Signing in\" in the README); or let \
+         pcx run a command that prints a token: --token-command '{AZ_TOKEN_COMMAND}' (also PCX_TOKEN_COMMAND \
+         or token_command in the config file); or set {ACCESS_TOKEN_VAR}. To try pcx without credentials: pcx --demo"
     )
 }
 
@@ -253,7 +259,7 @@ pub fn how_to_sign_in(settings: &Settings) -> String {
 /// nothing is read from stdin). Saves the sign-in and returns who signed in.
 pub async fn login(settings: &Settings, out: &mut dyn Write) -> Result<Identity, AuthError> {
     login_with(
-        &LoginSettings::resolve(settings)?,
+        &LoginSettings::resolve(settings),
         PollPolicy::default(),
         out,
     )
@@ -338,6 +344,10 @@ impl TokenProvider for EnvToken {
     fn token(&self, _refresh: bool) -> BoxFuture<'_, Result<Secret, ApiError>> {
         let token = self.token.clone();
         Box::pin(async move { Ok(token) })
+    }
+
+    fn refused_advice(&self) -> Option<&'static str> {
+        Some(refused_advice(&TokenSource::EnvToken))
     }
 
     fn identity(&self) -> Option<Identity> {

@@ -97,6 +97,8 @@ pub(crate) enum PostError {
     Protocol {
         status: u16,
         error: String,
+        /// Entra's `AADSTSnnn` code, when it sent one.
+        code: Option<String>,
         description: Option<String>,
     },
     /// Transport failure or an answer that is not OAuth.
@@ -110,9 +112,10 @@ impl PostError {
             Self::Protocol {
                 status,
                 error,
+                code,
                 description,
             } => {
-                let hint = hint(&error, description.as_deref());
+                let hint = hint(&error, code.as_deref());
                 AuthError::Refused {
                     status,
                     error,
@@ -171,15 +174,16 @@ pub(crate) async fn post_form(
         }
     };
     if let Some(error) = map.get("error").and_then(Value::as_str) {
-        let description = map
-            .get("error_description")
-            .and_then(Value::as_str)
+        let full = map.get("error_description").and_then(Value::as_str);
+        let code = super::aadsts::code_of(map.get("error_codes"), full);
+        let description = full
             .and_then(|d| d.lines().next())
             .map(|d| truncate(&crate::text::sanitize(d.trim()), 300))
             .filter(|d| !d.is_empty());
         return Err(PostError::Protocol {
             status,
             error: truncate(&crate::text::sanitize(error.trim()), 80),
+            code,
             description,
         });
     }
@@ -232,23 +236,13 @@ pub(crate) async fn refresh(
     token_set(&map, &endpoints.token).map_err(PostError::Other)
 }
 
-/// Advice for the errors an operator meets when setting up the app registration.
-fn hint(error: &str, description: Option<&str>) -> Option<String> {
-    let d = description.unwrap_or_default();
-    let has = |code: &str| d.contains(code);
-    let text = if has("AADSTS7000218") || (error == "invalid_client" && d.contains("client_secret"))
-    {
-        "the app registration must allow public client flows (Azure portal → App registrations → Authentication → Allow public client flows: Yes)"
-    } else if has("AADSTS700016") || has("AADSTS90002") {
-        "check --client-id and --tenant: the app or tenant was not found there"
-    } else if has("AADSTS65001") {
-        "the app lacks consent for the delegated Partner Center permission (user_impersonation); an administrator must grant it"
-    } else if error == "invalid_grant" {
-        "the saved sign-in is no longer valid; run `pcx login` again"
-    } else {
-        return None;
-    };
-    Some(text.to_string())
+/// What to do about a refusal (the table in `aadsts`); a refused refresh token without a
+/// known code still means "sign in again".
+pub(crate) fn hint(error: &str, code: Option<&str>) -> Option<String> {
+    super::aadsts::advice(code, error)
+        .or((error == "invalid_grant")
+            .then_some("the saved sign-in is no longer valid; run `pcx login` again"))
+        .map(str::to_string)
 }
 
 async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, String> {

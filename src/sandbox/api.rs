@@ -179,6 +179,14 @@ fn require_role(shared: &Shared, i: usize, what: &str) -> Result<(), Reply> {
 }
 
 fn list_customers(shared: &Shared, query: &Query<'_>, headers: &HeaderMap) -> Answer {
+    if !shared.partner_role {
+        // Partner-level data: the user needs a Partner Center role, not a GDAP one.
+        return Err(Reply::fault(
+            StatusCode::FORBIDDEN,
+            2032,
+            "Access denied: the signed-in user has no Partner Center role that allows reading customers.",
+        ));
+    }
     let (page, size, offset, filter) = match seek(shared, query, headers)? {
         Some(Seek::Customers {
             page,
@@ -225,6 +233,7 @@ fn list_customers(shared: &Shared, query: &Query<'_>, headers: &HeaderMap) -> An
         .map(|c| wire::customer(c, None, Uuid::nil(), Uuid::nil()))
         .collect();
     let links = collection_links(
+        shared,
         self_uri,
         next_uri(page, "/customers", size),
         token.as_deref(),
@@ -289,7 +298,12 @@ fn list_users(shared: &Shared, id: &str, query: &Query<'_>, headers: &HeaderMap)
         next_uri(page - 1, &base, size)
     };
     let items = scan.items.iter().map(|u| wire::user(customer, u)).collect();
-    let links = collection_links(self_uri, next_uri(page, &base, size), token.as_deref());
+    let links = collection_links(
+        shared,
+        self_uri,
+        next_uri(page, &base, size),
+        token.as_deref(),
+    );
     Ok(Reply::json(
         StatusCode::OK,
         &Collection::new(items, Some(links), token.as_deref()),
@@ -364,10 +378,25 @@ fn subscribed_skus(shared: &Shared, id: &str, query: &Query<'_>) -> Answer {
 }
 
 fn collection_links<'a>(
+    shared: &Shared,
     self_uri: String,
     next: String,
     token: Option<&'a str>,
 ) -> CollectionLinks<'a> {
+    let root = shared
+        .next_link_root
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    let next = match root {
+        // The absolute form: on the API host's root (with /v1), as some services send it.
+        Some(root) => format!(
+            "{}/v1{}",
+            root.trim_end_matches('/'),
+            next.strip_prefix("/v1").unwrap_or(&next)
+        ),
+        None => next,
+    };
     CollectionLinks {
         self_link: Link::get(self_uri),
         next: token.map(|value| Link {

@@ -1,8 +1,10 @@
 //! What a sandbox serves and how it misbehaves: the partner it simulates, latency, faults,
 //! throttling and sign-in settings. Plain data; nothing here runs a server.
 
+use super::entra::IdentityError;
 use crate::cli::SandboxArgs;
 use clap::ValueEnum;
+
 use std::time::Duration;
 
 /// Which partner the sandbox simulates.
@@ -28,6 +30,8 @@ pub enum FaultKind {
     ServerError,
     /// 503 with a gateway HTML page.
     Unavailable,
+    /// Opt-in: 408 Request Timeout with an ApiFault body (transient: a client retries it).
+    RequestTimeout,
     /// The connection is dropped half way through the body (Content-Length promised more).
     Drop,
     /// Opt-in: 200 whose JSON body is cut short, with a Content-Length that matches the cut.
@@ -161,6 +165,11 @@ pub struct SandboxConfig {
     pub device_code_ttl: Duration,
     /// `interval` a device-code client is told to poll at, in seconds.
     pub poll_interval_secs: u64,
+    /// Every sign-in is refused this way (Entra's error body), when set.
+    pub identity_error: Option<IdentityError>,
+    /// The signed-in user holds a Partner Center role (Admin, Sales or Helpdesk agent);
+    /// without one the customer list and search answer 403.
+    pub partner_role: bool,
 }
 
 impl SandboxConfig {
@@ -176,6 +185,8 @@ impl SandboxConfig {
             token_ttl: Duration::from_secs(3600),
             device_code_ttl: Duration::from_secs(900),
             poll_interval_secs: 1,
+            identity_error: None,
+            partner_role: true,
         }
     }
 
@@ -214,6 +225,11 @@ impl SandboxConfig {
         config.strict_auth = args.strict_auth;
         config.approve_after = args.approve_after;
         config.token_ttl = Duration::from_secs(args.token_ttl);
+        config.identity_error = args
+            .identity_error
+            .as_deref()
+            .and_then(|code| IdentityError::parse(code).ok());
+        config.partner_role = !args.no_partner_role;
         config
     }
 }

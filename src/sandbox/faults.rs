@@ -111,6 +111,12 @@ impl Fault {
                 "An unexpected error occurred while processing the request. Please retry.",
             )
             .into_response(),
+            FaultKind::RequestTimeout => Reply::fault(
+                StatusCode::REQUEST_TIMEOUT,
+                0,
+                "The request timed out on the server. Please retry.",
+            )
+            .into_response(),
             FaultKind::Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 [(CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))],

@@ -7,6 +7,7 @@
 
 use super::Shared;
 use super::clock::{iso8601, now_unix};
+use super::entra::{self, IdentityError};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -34,6 +35,8 @@ pub(crate) struct Identity {
     device_ttl_secs: u64,
     poll_interval_secs: u64,
     state: Mutex<Ledger>,
+    /// The refusal every sign-in meets (`--identity-error`), if any.
+    refuse: Mutex<Option<IdentityError>>,
 }
 
 #[derive(Default)]
@@ -78,7 +81,33 @@ impl Identity {
             device_ttl_secs,
             poll_interval_secs,
             state: Mutex::new(Ledger::default()),
+            refuse: Mutex::new(None),
         }
+    }
+
+    pub(crate) fn set_error(&self, error: Option<IdentityError>) {
+        *self.refuse.lock().unwrap_or_else(|p| p.into_inner()) = error;
+    }
+
+    pub(crate) fn error(&self) -> Option<IdentityError> {
+        self.refuse
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// The configured refusal, when it applies to this request, as Entra would answer it.
+    fn refusal(&self, shared: &Shared, request: &entra::Request<'_>) -> Option<Response> {
+        let error = self.error()?;
+        let r = entra::refusal(&error, request)?;
+        Some(entra_error(
+            shared,
+            r.status,
+            r.error,
+            r.code,
+            r.suberror,
+            &r.description,
+        ))
     }
 
     pub(crate) fn set_token_ttl(&self, secs: u64) {
@@ -202,7 +231,7 @@ fn random_code(alphabet: &[u8], len: usize) -> String {
 /// `POST /{tenant}/oauth2/v2.0/devicecode` (form: client_id, scope).
 pub(crate) async fn devicecode(
     State(shared): State<Arc<Shared>>,
-    Path(_tenant): Path<String>,
+    Path(tenant): Path<String>,
     body: Bytes,
 ) -> Response {
     let params = form(&body);
@@ -223,6 +252,14 @@ pub(crate) async fn devicecode(
         );
     };
     let identity = &shared.identity;
+    let request = entra::Request {
+        device_grant: false,
+        tenant: &tenant,
+        client_id,
+    };
+    if let Some(refused) = identity.refusal(&shared, &request) {
+        return refused;
+    }
     let device_code = format!(
         "DAQABIQEAAAD{}",
         random_code(
@@ -258,7 +295,7 @@ pub(crate) async fn devicecode(
 /// `POST /{tenant}/oauth2/v2.0/token`: the device-code and refresh-token grants.
 pub(crate) async fn token(
     State(shared): State<Arc<Shared>>,
-    Path(_tenant): Path<String>,
+    Path(tenant): Path<String>,
     body: Bytes,
 ) -> Response {
     let params = form(&body);
@@ -276,6 +313,14 @@ pub(crate) async fn token(
             "The request body must contain the following parameter: 'client_id'.",
         );
     };
+    let request = entra::Request {
+        device_grant: param("grant_type") == Some(DEVICE_CODE_GRANT),
+        tenant: &tenant,
+        client_id,
+    };
+    if let Some(refused) = shared.identity.refusal(&shared, &request) {
+        return refused;
+    }
     match param("grant_type") {
         Some(DEVICE_CODE_GRANT) => {
             let Some(code) = param("device_code") else {
@@ -432,12 +477,30 @@ fn json_response(status: StatusCode, body: &Value) -> Response {
 
 /// The identity platform's error body, `AADSTS` code and trace details included.
 fn oauth_error(shared: &Shared, error: &str, code: u32, description: &str) -> Response {
+    entra_error(
+        shared,
+        StatusCode::BAD_REQUEST,
+        error,
+        code,
+        None,
+        description,
+    )
+}
+
+/// Entra's error body exactly as it is shaped: the description opens with the AADSTS code and
+/// ends with trace lines; `suberror` only when Entra sends one.
+fn entra_error(
+    shared: &Shared,
+    status: StatusCode,
+    error: &str,
+    code: u32,
+    suberror: Option<&str>,
+    description: &str,
+) -> Response {
     let timestamp = iso8601(now_unix()).replace('T', " ");
     let trace = Uuid::new_v4();
     let correlation = Uuid::new_v4();
-    json_response(
-        StatusCode::BAD_REQUEST,
-        &json!({
+    let mut body = json!({
             "error": error,
             "error_description": format!(
                 "AADSTS{code}: {description}\r\nTrace ID: {trace}\r\nCorrelation ID: {correlation}\r\nTimestamp: {timestamp}"
@@ -447,6 +510,9 @@ fn oauth_error(shared: &Shared, error: &str, code: u32, description: &str) -> Re
             "trace_id": trace.to_string(),
             "correlation_id": correlation.to_string(),
             "error_uri": format!("{}/error?code={code}", shared.base_url),
-        }),
-    )
+    });
+    if let Some(suberror) = suberror {
+        body["suberror"] = Value::String(suberror.to_string());
+    }
+    json_response(status, &body)
 }

@@ -9,6 +9,7 @@ mod catalog;
 mod clock;
 mod config;
 mod demo;
+mod entra;
 mod faults;
 mod generated;
 mod hash;
@@ -23,6 +24,7 @@ mod wire;
 mod words;
 
 pub use config::{FaultConfig, FaultKind, PartnerSource, SandboxConfig};
+pub use entra::IdentityError;
 pub use identity::{PARTNER_ADMIN, PARTNER_TENANT_ID};
 
 use crate::cli::SandboxArgs;
@@ -62,6 +64,8 @@ pub enum SandboxError {
     BadFaultRate(f64),
     #[error("--rate-limit must be at least 1 request per minute")]
     BadRateLimit,
+    #[error("{0}")]
+    BadIdentityError(String),
     #[error("cannot start the sandbox on {addr}: {source}")]
     Start { addr: SocketAddr, source: io::Error },
     #[error("cannot wait for Ctrl-C or SIGTERM: {0}")]
@@ -76,6 +80,9 @@ pub(crate) struct Shared {
     latency_ms: AtomicU64,
     limiter: Option<RateLimiter>,
     strict_auth: bool,
+    partner_role: bool,
+    /// Absolute next-page links on this root instead of relative ones (tests).
+    next_link_root: Mutex<Option<String>>,
     identity: Identity,
     request_count: AtomicU64,
     request_log: Mutex<Vec<String>>,
@@ -185,6 +192,8 @@ impl Sandbox {
             latency_ms: AtomicU64::new(config.latency_ms),
             limiter: config.rate_limit.map(RateLimiter::new),
             strict_auth: config.strict_auth,
+            partner_role: config.partner_role,
+            next_link_root: Mutex::new(None),
             identity: Identity::new(
                 config.approve_after,
                 config.token_ttl.as_secs(),
@@ -196,6 +205,7 @@ impl Sandbox {
             base_url: base_url.clone(),
             shutdown: shutdown.clone(),
         });
+        shared.identity.set_error(config.identity_error);
         let app = Router::new()
             .route(
                 "/{tenant}/oauth2/v2.0/devicecode",
@@ -258,6 +268,12 @@ impl Sandbox {
         if s.strict_auth {
             text.push_str("; strict auth");
         }
+        if !s.partner_role {
+            text.push_str("; no Partner Center role");
+        }
+        if let Some(error) = s.identity.error() {
+            text.push_str(&format!("; sign-in refused with {}", error.code()));
+        }
         text
     }
 
@@ -273,6 +289,21 @@ impl Sandbox {
     /// Lifetime of access tokens issued from now on (0 issues already-expired tokens).
     pub fn set_token_ttl(&self, ttl: Duration) {
         self.shared.identity.set_token_ttl(ttl.as_secs());
+    }
+
+    /// From now on every sign-in is refused this way (None: sign-in works again).
+    pub fn set_identity_error(&self, error: Option<IdentityError>) {
+        self.shared.identity.set_error(error);
+    }
+
+    /// Next-page links as absolute URLs on `root` (e.g. this sandbox's own base URL, or another
+    /// host a client must refuse to follow); None: relative links, as usual.
+    pub fn set_next_link_root(&self, root: Option<String>) {
+        *self
+            .shared
+            .next_link_root
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = root;
     }
 
     /// API requests received so far (identity endpoints not counted).
@@ -305,6 +336,9 @@ pub async fn serve(args: &SandboxArgs) -> Result<(), SandboxError> {
     }
     if args.rate_limit == Some(0) {
         return Err(SandboxError::BadRateLimit);
+    }
+    if let Some(code) = &args.identity_error {
+        IdentityError::parse(code).map_err(SandboxError::BadIdentityError)?;
     }
     let sandbox = Sandbox::start(SandboxConfig::from_args(args), addr)
         .await

@@ -22,10 +22,11 @@ pub fn lines(theme: &Theme) -> Vec<(String, String)> {
     out.push((format!("{attention} {deleted}"), LEGEND[0].into()));
     out.push((
         format!(
-            "{} {} {}",
+            "{} {} {} {}",
             theme.status_glyph(Tone::Ok),
             theme.status_glyph(Tone::Warn),
-            theme.status_glyph(Tone::Bad)
+            theme.status_glyph(Tone::Bad),
+            theme.status_glyph(Tone::Dim)
         ),
         LEGEND[1].into(),
     ));

@@ -196,7 +196,7 @@ pub fn account_label(model: &Model, theme: &Theme) -> Option<AccountLabel> {
             forms: vec!["demo".into()],
         }),
         Account::Token(None) => match model.signin.renewal {
-            Renewal::InPlace | Renewal::NeedsClientId => Some(AccountLabel {
+            Renewal::InPlace => Some(AccountLabel {
                 alert: Some(format!("{warn} not signed in")),
                 forms: Vec::new(),
             }),

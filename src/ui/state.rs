@@ -3,6 +3,7 @@
 //! and the correlation id to quote to Microsoft. Text only; drawing is the caller's.
 
 use super::theme::Theme;
+use crate::api::access::{Call, no_access_advice};
 use crate::api::{ApiError, ErrorDetail};
 use crate::app::cache::Retry;
 use crate::app::model::{Query, ScreenKind};
@@ -10,17 +11,13 @@ use crate::app::rows::Tone;
 use crate::text::sanitize;
 use std::time::Instant;
 
-/// The GDAP roles, any one of which lets the partner make this call.
-pub fn gdap_roles(query: &Query) -> Option<&'static str> {
+/// The call behind a query, as far as access is concerned (`api::access` says what a 403 means).
+fn call_of(query: &Query) -> Call {
     match query {
-        Query::Customers { .. } => None,
-        Query::Users { .. } => Some("Directory Reader, Global Reader or User Administrator"),
-        Query::Licenses { .. } => {
-            Some("Directory Reader, Directory Writers, User Administrator or License Administrator")
-        }
-        Query::Skus { .. } => {
-            Some("Directory Reader, Global Reader, User Administrator or License Administrator")
-        }
+        Query::Customers { .. } => Call::Customers,
+        Query::Users { .. } => Call::Users,
+        Query::Licenses { .. } => Call::Licenses,
+        Query::Skus { .. } => Call::Skus,
     }
 }
 
@@ -32,13 +29,9 @@ fn said(detail: &ErrorDetail) -> String {
 pub fn headline(error: &ApiError, query: Option<&Query>, theme: &Theme) -> String {
     let dash = if theme.ascii { " -" } else { " —" };
     let what = match error {
-        ApiError::NoAccess(_) => match query.and_then(gdap_roles) {
-            Some(roles) => format!(
-                "no access: the partner needs one of the GDAP roles {roles} for this customer"
-            ),
-            None => "no access: the signed-in account lacks a Partner Center role for this \
-                     (e.g. Admin agent)"
-                .into(),
+        ApiError::NoAccess(_) => match query {
+            Some(query) => format!("no access: {}", no_access_advice(call_of(query))),
+            None => "no access: Partner Center refused this call (HTTP 403)".into(),
         },
         ApiError::SignedOut(_) => {
             "signed out: the token was refused (HTTP 401); sign in again with `pcx login` \

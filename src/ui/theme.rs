@@ -116,6 +116,9 @@ impl Theme {
             (Tone::Warn, true) => "!",
             (Tone::Bad, false) => "✗",
             (Tone::Bad, true) => "x",
+            // Switched off on purpose or retired: its own quiet glyph, never a problem mark.
+            (Tone::Dim, false) => "○",
+            (Tone::Dim, true) => "o",
             _ => " ",
         }
     }

@@ -223,7 +223,7 @@ pub fn readme_table() -> String {
 /// The help's legend below the keys, after a blank line; the view puts the glyphs before each.
 pub const LEGEND: [&str; 2] = [
     "row marks: plans need attention / over-consumed; deleted user",
-    "Enabled/Assigned; Warning or unknown; Suspended, Disabled, LockedOut, Deleted",
+    "Enabled/Assigned; Warning or unknown; Suspended, LockedOut; off: Disabled, Deleted",
 ];
 
 /// Lines in the help overlay: the keys, a blank line and the legend.
