@@ -6,6 +6,7 @@ mod http;
 mod lenient;
 pub mod model;
 pub mod paging;
+pub mod status;
 pub mod token;
 
 pub use client::{
