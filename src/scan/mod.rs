@@ -149,7 +149,7 @@ pub async fn run(
         tokio::pin!(work);
         tokio::select! {
             result = &mut work => (false, result.err()),
-            _ = cancel.wait_for(|stop| *stop) => (true, None),
+            _ = stopped(&mut cancel) => (true, None),
         }
     };
     // The work future (and with it every task and sender) is gone: the writer drains and ends.
@@ -172,6 +172,13 @@ pub async fn run(
         store: Some(store),
         interrupted,
         error,
+    }
+}
+
+/// Resolves when `cancel` turns true; a dropped sender means nobody can stop the scan.
+async fn stopped(cancel: &mut watch::Receiver<bool>) {
+    if cancel.wait_for(|stop| *stop).await.is_err() {
+        std::future::pending::<()>().await;
     }
 }
 
