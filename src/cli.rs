@@ -148,8 +148,9 @@ pub struct ScanArgs {
     /// Only customers whose company name starts with PREFIX
     #[arg(long, value_name = "PREFIX")]
     pub search: Option<String>,
-    /// Continue the latest incomplete snapshot (same scope), skipping customers already stored
-    #[arg(long, conflicts_with_all = ["customers", "search", "users"])]
+    /// Continue the latest incomplete snapshot, skipping customers already stored (the scope
+    /// and --users come from the snapshot)
+    #[arg(long, conflicts_with_all = ["customers", "search"])]
     pub resume: bool,
     /// Requests in flight at most [default: the concurrency setting]
     #[arg(long, value_name = "N")]

@@ -18,11 +18,17 @@ pub enum PartnerError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
-    Scan(#[from] crate::scan::ScanError),
+    Scan(Box<crate::scan::ScanError>),
     #[error("cannot write the output: {0}")]
     Output(#[from] io::Error),
     #[error("{0}")]
     Other(String),
+}
+
+impl From<crate::scan::ScanError> for PartnerError {
+    fn from(e: crate::scan::ScanError) -> Self {
+        Self::Scan(Box::new(e))
+    }
 }
 
 impl PartnerError {

@@ -23,11 +23,27 @@ pub(super) async fn run(ctx: &Context<'_>, args: &ScanArgs) -> Result<(), Partne
         .clamp(1, 64);
     let (snapshot, options) = if args.resume {
         let Some(info) = store.resumable(&partner)? else {
-            return Err(PartnerError::Other(format!(
-                "nothing to resume: the latest snapshot of {} in {} is complete (or there is none); run `pcx scan`",
-                partner.label(),
-                location
-            )));
+            let latest = store
+                .snapshots()?
+                .into_iter()
+                .rev()
+                .find(|s| s.partner() == partner);
+            return match latest {
+                // Resuming twice, or after a scan that finished just before Ctrl-C, is no error.
+                Some(done) => {
+                    println!(
+                        "nothing to resume: snapshot {} of {} is complete",
+                        done.id,
+                        partner.label()
+                    );
+                    Ok(())
+                }
+                None => Err(PartnerError::Other(format!(
+                    "nothing to resume: no snapshot of {} in {}; run `pcx scan`",
+                    partner.label(),
+                    location
+                ))),
+            };
         };
         let options = ScanOptions {
             with_users: info.with_users,

@@ -4,7 +4,7 @@
 
 use super::names::sku_name;
 use super::{Cell, Column, Report, data, shown};
-use crate::store::{DiffCursor, SeatRow, Store, StoreError};
+use crate::store::{CustomerEntry, DiffCursor, SeatRow, Store, StoreError};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 const CHANGES: &[Column] = &[
@@ -103,10 +103,9 @@ pub fn diff(store: &Store, options: DiffOptions) -> Result<Report, StoreError> {
     } = options;
     let mut report = Report::new(CHANGES);
     report.omit_nulls = true;
-    report.keep = &[0, 2];
     let (list_a, list_b) = (store.customer_list(a)?, store.customer_list(b)?);
     let mut names: HashMap<String, Option<String>> = HashMap::new();
-    let ok = |list: &[(String, Option<String>, Option<String>)]| -> HashSet<String> {
+    let ok = |list: &[CustomerEntry]| -> HashSet<String> {
         list.iter()
             .filter(|c| c.2.is_none())
             .map(|c| c.0.clone())

@@ -84,7 +84,7 @@ pub struct Report {
     pub rows: Vec<Vec<Cell>>,
     /// JSON leaves out null fields (the diff: each change has only its own fields).
     pub omit_nulls: bool,
-    /// Table columns that keep their width when the terminal is narrow.
+    /// Columns (indices into `columns`) that keep their width in a narrow table.
     pub keep: &'static [usize],
 }
 
@@ -179,7 +179,13 @@ impl Report {
             .iter()
             .map(|row| shown.iter().map(|&i| row[i].shown()).collect())
             .collect();
-        crate::output::write_table(out, &header, self.keep, &rows, width)
+        // `keep` names report columns; the table counts only the columns it shows.
+        let keep: Vec<usize> = self
+            .keep
+            .iter()
+            .filter_map(|k| shown.iter().position(|i| i == k))
+            .collect();
+        crate::output::write_table(out, &header, &keep, &rows, width)
     }
 }
 

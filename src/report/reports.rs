@@ -3,14 +3,14 @@
 
 use super::names::{plan_name, sku_name};
 use super::{Cell, Column, Report, col, data};
-use crate::store::{SeatRow, SnapshotInfo, Store, StoreError};
+use crate::store::{PlanEntry, SeatRow, SkuEntry, SnapshotInfo, Store, StoreError};
 use std::collections::HashMap;
 
 const SEATS: &[Column] = &[
     data("customerId"),
     col("companyName", "CUSTOMER"),
     data("skuId"),
-    col("skuPartNumber", "PART NUMBER"),
+    data("skuPartNumber"),
     col("skuName", "SKU"),
     data("capabilityStatus"),
     col("total", "TOTAL"),
@@ -53,7 +53,6 @@ fn friendly_sku(id: &str, api_name: Option<&str>) -> Cell {
 /// One row per customer x SKU with seat counts and a flag (`unused`: at least this many free).
 pub fn seats(store: &Store, snapshot: i64, unused: i64) -> Result<Report, StoreError> {
     let mut report = Report::new(SEATS);
-    report.keep = &[1, 4];
     for row in store.seats(snapshot)? {
         let flag = seat_flag(&row, unused.max(1));
         report.push(vec![
@@ -93,7 +92,6 @@ const PROBLEMS: &[Column] = &[
 /// over-consumed SKU.
 pub fn problems(store: &Store, snapshot: i64) -> Result<Report, StoreError> {
     let mut report = Report::new(PROBLEMS);
-    report.keep = &[1, 3];
     for p in store.problem_plans(snapshot)? {
         let plan = p.plan_id.as_deref();
         report.push(vec![
@@ -147,11 +145,7 @@ const WHO_HAS: &[Column] = &[
 /// Which SKU and plan ids a who-has query names: an id exactly, a part number or service
 /// name exactly, a SKU or plan name exactly (all ignoring case); when nothing matches
 /// exactly, names that contain the query.
-fn matching_ids(
-    query: &str,
-    skus: &[(String, Option<String>, Option<String>)],
-    plans: &[(String, Option<String>)],
-) -> (Vec<String>, Vec<String>) {
+fn matching_ids(query: &str, skus: &[SkuEntry], plans: &[PlanEntry]) -> (Vec<String>, Vec<String>) {
     let q = query.trim().to_lowercase();
     let exact = |s: Option<&str>| s.is_some_and(|s| s.to_lowercase() == q);
     let within = |s: Option<&str>| s.is_some_and(|s| s.to_lowercase().contains(&q));
@@ -160,8 +154,7 @@ fn matching_ids(
         let sku_ids: Vec<String> = skus
             .iter()
             .filter(|(id, part, api_name)| {
-                (!contains && exact(Some(id)))
-                    || (!contains && exact(part.as_deref()))
+                (!contains && (exact(Some(id)) || exact(part.as_deref())))
                     || name(api_name.as_deref())
                     || name(sku_name(id))
             })
@@ -170,9 +163,7 @@ fn matching_ids(
         let plan_ids: Vec<String> = plans
             .iter()
             .filter(|(id, service)| {
-                (!contains && exact(Some(id)))
-                    || (!contains && exact(service.as_deref()))
-                    || name(plan_name(id))
+                (!contains && (exact(Some(id)) || exact(service.as_deref()))) || name(plan_name(id))
             })
             .map(|(id, _)| id.clone())
             .collect();
@@ -190,7 +181,6 @@ pub fn who_has(store: &Store, snapshot: i64, query: &str) -> Result<Report, Stor
     let (skus, plans) = store.catalogue(snapshot)?;
     let (sku_ids, plan_ids) = matching_ids(query, &skus, &plans);
     let mut report = Report::new(WHO_HAS);
-    report.keep = &[1, 3];
     for r in store.holders(snapshot, &sku_ids, &plan_ids)? {
         let plan = r.plan_id.as_deref();
         report.push(vec![
@@ -229,7 +219,6 @@ pub fn totals(store: &Store, snapshot: i64) -> Result<Report, StoreError> {
         *over.entry(row.customer_id.clone()).or_default() += 1;
     }
     let mut report = Report::new(TOTALS);
-    report.keep = &[1];
     let mut sum = [0i64; 6];
     for t in store.totals(snapshot)? {
         let problems = t.problems + over.get(&t.customer_id).copied().unwrap_or(0);
@@ -279,7 +268,6 @@ const SNAPSHOTS: &[Column] = &[
 /// The snapshots in a store, oldest first.
 pub fn snapshots(list: &[SnapshotInfo]) -> Report {
     let mut report = Report::new(SNAPSHOTS);
-    report.keep = &[0, 8];
     for s in list {
         report.push(vec![
             Cell::Int(s.id),

@@ -285,7 +285,7 @@ fn at_month(spec: &mut CustomerSpec, month: u32) {
         }
         _ => {}
     }
-    if (h >> 8) % 3 == 0
+    if (h >> 8).is_multiple_of(3)
         && let Some(sku) = spec.skus.first_mut()
     {
         sku.status = match sku.status {
@@ -294,7 +294,7 @@ fn at_month(spec: &mut CustomerSpec, month: u32) {
             other => other,
         };
     }
-    if let Some(bulk) = spec.bulk.as_mut().filter(|_| (h >> 16) % 2 == 0) {
+    if let Some(bulk) = spec.bulk.as_mut().filter(|_| (h >> 16).is_multiple_of(2)) {
         bulk.count += 2 * month;
     }
 }

@@ -5,6 +5,13 @@ use super::{PartnerKey, Store, StoreError};
 use rusqlite::{Row, params};
 use std::cmp::Ordering;
 
+/// A SKU present in a snapshot: (id, part number, name).
+pub type SkuEntry = (String, Option<String>, Option<String>);
+/// A service plan present in a snapshot: (id, service name).
+pub type PlanEntry = (String, Option<String>);
+/// A customer of a snapshot: (id, company name, failure).
+pub type CustomerEntry = (String, Option<String>, Option<String>);
+
 /// One snapshot as `pcx snapshots` lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SnapshotInfo {
@@ -265,16 +272,7 @@ impl Store {
 
     /// SKUs (id, part number, name) and plans (id, service name) present in a snapshot, for
     /// matching a who-has query.
-    pub fn catalogue(
-        &self,
-        snapshot: i64,
-    ) -> Result<
-        (
-            Vec<(String, Option<String>, Option<String>)>,
-            Vec<(String, Option<String>)>,
-        ),
-        StoreError,
-    > {
+    pub fn catalogue(&self, snapshot: i64) -> Result<(Vec<SkuEntry>, Vec<PlanEntry>), StoreError> {
         let skus = self.rows(
             "SELECT sku_id, MAX(part_number), MAX(name) FROM (
                  SELECT sku_id, part_number, sku_name AS name FROM skus WHERE snapshot = ?1
@@ -363,10 +361,7 @@ impl Store {
     }
 
     /// Customers of a snapshot: (id, name, failure).
-    pub fn customer_list(
-        &self,
-        snapshot: i64,
-    ) -> Result<Vec<(String, Option<String>, Option<String>)>, StoreError> {
+    pub fn customer_list(&self, snapshot: i64) -> Result<Vec<CustomerEntry>, StoreError> {
         self.rows(
             "SELECT customer_id, company_name, failure FROM customers WHERE snapshot = ?1 ORDER BY customer_id",
             params![snapshot],

@@ -217,3 +217,99 @@ fn plan_row(
         attention(p.status.as_deref())
     ])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{LicenceRecord, Location, SkuRecord, UserRecord};
+    use super::*;
+
+    fn customer(id: &str, failure: Option<&str>) -> CustomerRecord {
+        let plan = |status: &str| PlanRecord {
+            plan_id: "p1".into(),
+            service_name: Some("EXCHANGE".into()),
+            status: Some(status.into()),
+        };
+        CustomerRecord {
+            id: id.into(),
+            raw: "{}".into(),
+            failure: failure.map(str::to_string),
+            skus: vec![SkuRecord {
+                sku_id: "s1".into(),
+                total: Some(3),
+                consumed: Some(4),
+                raw: "{}".into(),
+                plans: vec![plan("Enabled")],
+                ..SkuRecord::default()
+            }],
+            users: vec![UserRecord {
+                user_id: "u1".into(),
+                raw: "{}".into(),
+                licences: vec![LicenceRecord {
+                    sku_id: "s1".into(),
+                    raw: "{}".into(),
+                    plans: vec![plan("Suspended")],
+                    ..LicenceRecord::default()
+                }],
+                ..UserRecord::default()
+            }],
+            ..CustomerRecord::default()
+        }
+    }
+
+    #[test]
+    fn a_customer_written_twice_is_stored_once_and_failures_are_not_done() {
+        let mut store = Store::open(&Location::Memory).unwrap();
+        let snapshot = store
+            .create_snapshot(&NewSnapshot {
+                partner: PartnerKey {
+                    base_url: "x".into(),
+                    tenant: String::new(),
+                },
+                with_users: true,
+                scope: "all".into(),
+            })
+            .unwrap();
+        store
+            .write_customer(snapshot, &customer("a", None))
+            .unwrap();
+        store
+            .write_customer(snapshot, &customer("a", None))
+            .unwrap();
+        store
+            .write_customer(snapshot, &customer("b", Some("403")))
+            .unwrap();
+        assert_eq!(
+            store.done_customers(snapshot).unwrap(),
+            HashSet::from(["a".to_string()])
+        );
+        assert_eq!(store.seats(snapshot).unwrap().len(), 2);
+        let problems = store.problem_plans(snapshot).unwrap();
+        assert_eq!(
+            problems.len(),
+            2,
+            "the suspended user plan, once per customer: {problems:?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .all(|p| p.status.as_deref() == Some("Suspended"))
+        );
+        let info = store.pick_snapshot(None, None);
+        assert!(info.is_err(), "not complete yet");
+        store
+            .finish_snapshot(
+                snapshot,
+                ScanCounters {
+                    requests: 5,
+                    throttled: 1,
+                },
+                true,
+            )
+            .unwrap();
+        let info = store.pick_snapshot(None, None).unwrap();
+        assert_eq!(
+            (info.customers, info.users, info.failures, info.requests),
+            (2, 2, 1, 5)
+        );
+    }
+}

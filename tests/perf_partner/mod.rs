@@ -27,6 +27,8 @@ async fn scan_binary(customers: u32, users: u32, db: &Path) -> (u64, Duration, f
     let base = sandbox.base_url();
     let db = db.to_path_buf();
     let started = Instant::now();
+    // The child is reaped by wait4 (not Child::wait) to read its peak memory.
+    #[allow(clippy::zombie_processes)]
     let rusage = tokio::task::spawn_blocking(move || {
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_pcx"))
             .args([
@@ -93,49 +95,52 @@ fn customer(c: u64, users: u64, plans: u64, variant: u64) -> CustomerRecord {
             ..SkuRecord::default()
         })
         .collect();
-    let users = (0..users)
-        .filter(|u| variant == 0 || (u + c) % 97 != 0)
-        .map(|u| {
-            let id = guid(
-                4,
-                c * 1_000_000
-                    + u
-                    + if variant > 0 && (u + c) % 89 == 0 {
-                        500_000
-                    } else {
-                        0
-                    },
-            );
-            let status = |p: u64| match (u * 7 + p + c + variant * ((u + c) % 53 == 0) as u64) % 100
-            {
-                0 => "Suspended",
-                1 => "Warning",
-                _ => "Assigned",
-            };
-            UserRecord {
-                upn: Some(format!("user{u}@customer{c}.example")),
-                raw: format!(
-                    r#"{{"id":"{id}","userPrincipalName":"user{u}@customer{c}.example"}}"#
-                ),
-                licences: vec![LicenceRecord {
-                    sku_id: sku(u % 2 + ((u + c + variant) % 61 == 0) as u64),
-                    part_number: Some(format!("SKU_{}", u % 2)),
+    let users =
+        (0..users)
+            .filter(|u| variant == 0 || !(u + c).is_multiple_of(97))
+            .map(|u| {
+                let id = guid(
+                    4,
+                    c * 1_000_000
+                        + u
+                        + if variant > 0 && (u + c).is_multiple_of(89) {
+                            500_000
+                        } else {
+                            0
+                        },
+                );
+                let status =
+                    |p: u64| match (u * 7 + p + c + variant * (u + c).is_multiple_of(53) as u64)
+                        % 100
+                    {
+                        0 => "Suspended",
+                        1 => "Warning",
+                        _ => "Assigned",
+                    };
+                UserRecord {
+                    upn: Some(format!("user{u}@customer{c}.example")),
                     raw: format!(
-                        r#"{{"productSku":{{"id":"{}"}},"servicePlans":[]}}"#,
-                        sku(u % 2)
+                        r#"{{"id":"{id}","userPrincipalName":"user{u}@customer{c}.example"}}"#
                     ),
-                    plans: (0..plans)
-                        .map(|p| PlanRecord {
-                            status: Some(status(p).into()),
-                            ..plan(p)
-                        })
-                        .collect(),
-                }],
-                user_id: id,
-                ..UserRecord::default()
-            }
-        })
-        .collect();
+                    licences: vec![LicenceRecord {
+                        sku_id: sku(u % 2 + (u + c + variant).is_multiple_of(61) as u64),
+                        part_number: Some(format!("SKU_{}", u % 2)),
+                        raw: format!(
+                            r#"{{"productSku":{{"id":"{}"}},"servicePlans":[]}}"#,
+                            sku(u % 2)
+                        ),
+                        plans: (0..plans)
+                            .map(|p| PlanRecord {
+                                status: Some(status(p).into()),
+                                ..plan(p)
+                            })
+                            .collect(),
+                    }],
+                    user_id: id,
+                    ..UserRecord::default()
+                }
+            })
+            .collect();
     CustomerRecord {
         id: guid(1, c),
         company_name: Some(format!("Customer {c}")),
