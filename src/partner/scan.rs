@@ -198,10 +198,9 @@ impl Display {
                     None,
                     indicatif::ProgressDrawTarget::stderr(),
                 );
-                let style = indicatif::ProgressStyle::with_template(
-                    "{bar:30} {pos}/{len} customers  {msg}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+                let style =
+                    indicatif::ProgressStyle::with_template("{bar:20} {pos}/{len} customers {msg}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
                 bar.set_style(style);
                 bar
             });
@@ -245,11 +244,11 @@ impl Display {
 
 fn line(v: &ProgressView) -> String {
     let mut text = format!(
-        "users {}/{}  requests {}  throttled {}  failed {}  in flight ≤{}",
+        "· users {}/{} · requests {} · 429s {} · failed {} · cap {}",
         v.users_done, v.users_seen, v.requests, v.throttled, v.failures, v.cap
     );
     if let Some(eta) = v.eta() {
-        text.push_str(&format!("  ETA {}s", eta.as_secs()));
+        text.push_str(&format!(" · ETA {}s", eta.as_secs()));
     }
     text
 }
