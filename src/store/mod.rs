@@ -11,8 +11,8 @@ mod write;
 
 pub use lock::ScanLock;
 pub use read::{
-    CustomerEntry, DiffCursor, LicenceKey, PlanEntry, PlanKey, ProblemRow, SeatRow, SkuEntry,
-    SnapshotInfo, TotalsRow, UserKey, WhoHasRow,
+    CustomerEntry, DiffCursor, HoldingRow, LicenceKey, PlanEntry, PlanKey, SeatRow, SkuEntry,
+    SnapshotInfo, TotalsRow, UserKey,
 };
 pub use records::{CustomerRecord, LicenceRecord, PlanRecord, SkuRecord, UserRecord};
 pub use schema::SCHEMA_VERSION;
