@@ -81,6 +81,8 @@ pub struct Paths {
     pub default_config_file: PathBuf,
     /// Holds the login cache (directory 0700, files 0600).
     pub cache_dir: PathBuf,
+    /// Holds the snapshot store.
+    pub data_dir: PathBuf,
 }
 
 impl Paths {
@@ -90,6 +92,7 @@ impl Paths {
         Ok(Self {
             default_config_file: dirs.config_dir().join("config.toml"),
             cache_dir: dirs.cache_dir().to_path_buf(),
+            data_dir: dirs.data_dir().to_path_buf(),
         })
     }
 
@@ -98,6 +101,7 @@ impl Paths {
         Self {
             default_config_file: root.join("config").join("config.toml"),
             cache_dir: root.join("cache"),
+            data_dir: root.join("data"),
         }
     }
 
@@ -119,6 +123,8 @@ pub struct Settings {
     pub ascii: Setting<bool>,
     pub page_size: Setting<u32>,
     pub concurrency: Setting<usize>,
+    /// The snapshot store file.
+    pub db: Setting<PathBuf>,
     /// The config file that applies (the `--config` one or the default), whether or not it exists.
     pub config_file: PathBuf,
     /// Whether that file was found and read.
@@ -225,6 +231,13 @@ impl Settings {
         )?;
         let page_size = r.pick_number("PCX_PAGE_SIZE", "page_size", check_page_size)?;
         let concurrency = r.pick_number("PCX_CONCURRENCY", "concurrency", check_concurrency)?;
+        let db = r.pick(
+            global.db.as_ref().map(|p| p.to_string_lossy().into_owned()),
+            "--db",
+            "PCX_DB",
+            "db",
+            check_path,
+        )?;
         let ascii = match global.ascii {
             true => Some(Setting::new(true, Source::Flag("--ascii"))),
             false => file.get("ascii", RawValue::as_bool)?,
@@ -250,6 +263,7 @@ impl Settings {
             ascii: or_default(ascii, false),
             page_size: or_default(page_size, DEFAULT_PAGE_SIZE),
             concurrency: or_default(concurrency, DEFAULT_CONCURRENCY),
+            db: or_default(db, crate::store::default_path(&paths.data_dir)),
             config_file,
             config_file_loaded: file.loaded,
             log_file: global.log_file.clone(),
@@ -350,6 +364,7 @@ const KNOWN_KEYS: &[&str] = &[
     "ascii",
     "page_size",
     "concurrency",
+    "db",
 ];
 
 /// A config value as written, detached from the parsed document.
@@ -573,6 +588,13 @@ fn check_locale(text: &str) -> Result<String, String> {
 
 fn check_page_size(text: &str) -> Result<u32, String> {
     check_count(text, MAX_PAGE_SIZE)
+}
+
+fn check_path(text: &str) -> Result<PathBuf, String> {
+    match text.trim() {
+        "" => Err("expected a file path".into()),
+        path => Ok(PathBuf::from(path)),
+    }
 }
 
 fn check_concurrency(text: &str) -> Result<usize, String> {

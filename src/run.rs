@@ -5,7 +5,7 @@ use crate::api::{
     ApiClient, ApiError, ClientConfig, Secret, StaticToken, TokenProvider, client::MAX_PAGE_SIZE,
 };
 use crate::auth::{self, AuthError};
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ListCommand, PartnerCommand};
 use crate::config::{ConfigError, Settings, process_env};
 use crate::listing::{self, ListingError};
 use crate::sandbox::{self, DEMO_TOKEN, Sandbox, SandboxConfig, SandboxError};
@@ -25,6 +25,8 @@ pub enum RunError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Auth(#[from] AuthError),
+    #[error(transparent)]
+    Partner(#[from] crate::partner::PartnerError),
     #[error("{0}")]
     Other(String),
 }
@@ -32,13 +34,23 @@ pub enum RunError {
 impl RunError {
     /// Nothing to report (the reader of our output went away).
     pub fn is_silent(&self) -> bool {
-        matches!(self, Self::Listing(e) if e.is_broken_pipe())
+        match self {
+            Self::Listing(e) => e.is_broken_pipe(),
+            Self::Partner(e) => e.is_broken_pipe(),
+            _ => false,
+        }
     }
+}
+
+/// A command that needs the API client.
+enum Job<'a> {
+    List(&'a ListCommand),
+    Partner(&'a PartnerCommand),
 }
 
 pub async fn run(cli: Cli) -> Result<(), RunError> {
     let env = process_env;
-    let list = match &cli.command {
+    let job = match &cli.command {
         Some(Command::Sandbox(args)) => return Ok(sandbox::serve(args).await?),
         Some(Command::Login(args)) => {
             let settings = Settings::load(&cli.global, Some(args), &env)?;
@@ -57,7 +69,8 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
                 .map_err(|e| RunError::Other(format!("cannot write: {e}")))?;
             return Ok(());
         }
-        Some(Command::List(list)) => Some(list),
+        Some(Command::List(list)) => Some(Job::List(list)),
+        Some(Command::Partner(partner)) => Some(Job::Partner(partner)),
         None => None,
     };
     let settings = Settings::load(&cli.global, None, &env)?;
@@ -79,8 +92,17 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
     let mut config = ClientConfig::new(base_url);
     config.locale = settings.locale.value.clone();
     let client = ApiClient::new(config, tokens)?;
-    let Some(list) = list else {
-        return explore(&settings, client, demo.is_some()).await;
+    let list = match job {
+        None => return explore(&settings, client, demo.is_some()).await,
+        Some(Job::Partner(command)) => {
+            let partner = crate::partner::Context {
+                settings: &settings,
+                client: &client,
+                demo: demo.is_some(),
+            };
+            return Ok(crate::partner::run(&partner, command).await?);
+        }
+        Some(Job::List(list)) => list,
     };
     // Listings stream everything: the largest pages unless the operator chose a size.
     let page_size = match settings.page_size.is_explicit() {

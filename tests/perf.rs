@@ -9,6 +9,7 @@
 //! other scenarios have grown the heap.
 
 mod common;
+mod perf_partner;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use pcx::api::ApiClient;
@@ -381,4 +382,9 @@ async fn benchmark() {
         scrolls.push(requests_scrolling().await as f64);
     }
     bench("requests_scroll_100_customers", median(scrolls), "requests");
+
+    let dir = std::env::temp_dir().join(format!("pcx-perf-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    perf_partner::run(&dir).await;
+    let _ = std::fs::remove_dir_all(&dir);
 }

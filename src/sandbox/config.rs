@@ -170,6 +170,8 @@ pub struct SandboxConfig {
     /// The signed-in user holds a Partner Center role (Admin, Sales or Helpdesk agent);
     /// without one the customer list and search answer 403.
     pub partner_role: bool,
+    /// Months after the start: the partner as it stands then (0 is as generated).
+    pub month: u32,
 }
 
 impl SandboxConfig {
@@ -187,6 +189,7 @@ impl SandboxConfig {
             poll_interval_secs: 1,
             identity_error: None,
             partner_role: true,
+            month: 0,
         }
     }
 
@@ -230,6 +233,7 @@ impl SandboxConfig {
             .as_deref()
             .and_then(|code| IdentityError::parse(code).ok());
         config.partner_role = !args.no_partner_role;
+        config.month = args.month;
         config
     }
 }

@@ -16,6 +16,7 @@ pub mod screen;
 pub mod script_server;
 pub mod signin;
 pub mod temp;
+pub mod truth;
 
 pub use backend::*;
 pub use client::*;

@@ -14,6 +14,11 @@ impl TempDir {
         &self.0
     }
 
+    /// A path for `name` inside the directory.
+    pub fn file(&self, name: &str) -> std::path::PathBuf {
+        self.0.join(name)
+    }
+
     pub fn files(&self) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(&self.0)
             .unwrap()
