@@ -25,6 +25,9 @@ pub enum RunError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Auth(#[from] AuthError),
+    /// The command does not apply here (e.g. `pcx --demo login`).
+    #[error("{0}")]
+    Usage(String),
     #[error("{0}")]
     Other(String),
 }
@@ -34,14 +37,43 @@ impl RunError {
     pub fn is_silent(&self) -> bool {
         matches!(self, Self::Listing(e) if e.is_broken_pipe())
     }
+
+    /// A mistake on the command line that pcx found itself (clap finds the others): exit 2,
+    /// like clap's own usage errors, so scripts can tell "you called me wrong" from "it failed".
+    pub fn is_usage(&self) -> bool {
+        match self {
+            Self::Listing(ListingError::Api { source, .. }) | Self::Api(source) => {
+                matches!(source, ApiError::InvalidId { .. })
+            }
+            Self::Sandbox(e) => matches!(
+                e,
+                SandboxError::BadAddress(_)
+                    | SandboxError::NotLoopback(_)
+                    | SandboxError::BadFaultRate(_)
+                    | SandboxError::BadRateLimit
+            ),
+            Self::Config(ConfigError::Value { origin, .. }) => origin.starts_with("flag "),
+            Self::Usage(_) => true,
+            _ => false,
+        }
+    }
 }
 
 pub async fn run(cli: Cli) -> Result<(), RunError> {
     if let Some(Command::Sandbox(args)) = &cli.command {
+        if args.help {
+            print!("{}", crate::cli::sandbox_help());
+            return Ok(());
+        }
         return Ok(sandbox::serve(args).await?);
     }
     let env = process_env;
     let command = cli.command.as_ref();
+    if cli.global.demo
+        && let Some(text) = demo_account_command(command)
+    {
+        return text;
+    }
     match command {
         Some(Command::Login(args)) => {
             let settings = Settings::load(&cli.global, Some(args), &env)?;
@@ -97,6 +129,37 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
             "internal error: {command:?} reached the listing dispatch"
         ))),
     }
+}
+
+/// `login`, `logout` and `info` under `--demo`: the demo has no account, so they speak of the
+/// demo instead of the real sign-in (and never contact the real sign-in service).
+fn demo_account_command(command: Option<&Command>) -> Option<Result<(), RunError>> {
+    match command? {
+        Command::Info => {
+            let text = demo_info();
+            Some(
+                std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())
+                    .map_err(|e| RunError::Other(format!("cannot write: {e}"))),
+            )
+        }
+        Command::Login(_) | Command::Logout(_) => Some(Err(RunError::Usage(
+            "--demo needs no sign-in: the demo runs on pcx's own sandbox with a built-in token \
+             (run `pcx login` without --demo to sign in to Partner Center)"
+                .into(),
+        ))),
+        _ => None,
+    }
+}
+
+/// What `pcx --demo info` prints.
+pub fn demo_info() -> String {
+    format!(
+        "pcx {}\n\nDemo\n  partner      the built-in demo partner (27 customers), served by pcx's own sandbox\n  \
+         base URL     a random loopback port (http://127.0.0.1:PORT), chosen when the demo starts\n  \
+         sign-in      none needed: the demo uses a built-in token; nothing is read from or written to disk\n\n\
+         Run `pcx info` without --demo for the real settings, paths and sign-in.\n",
+        env!("CARGO_PKG_VERSION")
+    )
 }
 
 /// The interactive explorer (no command given).
