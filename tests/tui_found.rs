@@ -93,3 +93,92 @@ fn s_switches_to_the_customers_skus_and_never_stacks() {
         other => panic!("{other:?}"),
     }
 }
+
+fn selected_label(d: &Driver) -> String {
+    let screen = d.model.top();
+    let view = screen.view(&d.model.cache);
+    let table = view.table().expect("a loaded list");
+    let row = screen.selected_row(table.len()).expect("a selected row");
+    table.label(row).to_string()
+}
+
+fn partner() -> Vec<pcx::app::rows::CustomerRow> {
+    vec![
+        named_customer(0, "Contoso Ltd.", "contoso.onmicrosoft.com"),
+        named_customer(1, "Northwind Traders", "northwindtraders.onmicrosoft.com"),
+        named_customer(2, "Wide World Graphics Importers", "wideworldimporters.onmicrosoft.com"),
+        named_customer(3, "Graphic Design Institute", "graphicdesign.onmicrosoft.com"),
+        named_customer(4, "Nod Publishers", "nodpublishers.onmicrosoft.com"),
+        named_customer(5, "Pinnacle Consulting", "pinnacle.onmicrosoft.com"),
+        named_customer(6, "Fourth Coffee", "nodcoffee.onmicrosoft.com"),
+    ]
+}
+
+fn filter(d: &mut Driver, query: &str) {
+    press(d, key('/'));
+    for c in query.chars() {
+        press(d, key(c));
+    }
+}
+
+#[test]
+fn the_filter_selects_the_best_match_and_enter_opens_it() {
+    for (query, best) in [
+        ("Nod", "Nod Publishers"),
+        ("nod", "Nod Publishers"),
+        ("Graphic", "Graphic Design Institute"),
+        ("pinn", "Pinnacle Consulting"),
+    ] {
+        let mut d = Driver::new(120, 40);
+        d.customers_loaded(partner(), None);
+        filter(&mut d, query);
+        assert_eq!(selected_label(&d), best, "/{query}");
+        press(&mut d, code(KeyCode::Enter));
+        press(&mut d, code(KeyCode::Enter));
+        match &d.model.top().kind {
+            ScreenKind::Users { customer, .. } => assert_eq!(&*customer.name, best, "/{query}"),
+            other => panic!("/{query} opened {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn names_rank_before_domains_and_the_shared_suffix_matches_nothing() {
+    let mut d = Driver::new(120, 40);
+    d.customers_loaded(partner(), None);
+    filter(&mut d, "nod");
+    let screen = d.model.top();
+    let view = screen.view(&d.model.cache);
+    let table = view.table().unwrap();
+    let order: Vec<&str> = (0..screen.visible_len(table.len()))
+        .map(|p| table.label(screen.row_at(p, table.len()).unwrap()))
+        .collect();
+    // The name's prefix, then a domain's prefix, then scattered letters (N-o-…-d).
+    assert_eq!(order[..2], ["Nod Publishers", "Fourth Coffee"]);
+    assert!(order[2..].contains(&"Northwind Traders"), "{order:?}");
+    drop(view);
+    press(&mut d, code(KeyCode::Esc));
+    for query in ["mic", "com"] {
+        filter(&mut d, query);
+        let screen = d.model.top();
+        let view = screen.view(&d.model.cache);
+        let n = screen.visible_len(view.table().unwrap().len());
+        assert!(n < 3, "/{query} matched {n} of 7 through the shared .onmicrosoft.com");
+        drop(view);
+        press(&mut d, code(KeyCode::Esc));
+    }
+    // Smart case: lower case ignores case, a capital matches exactly.
+    filter(&mut d, "pinnacle");
+    assert_eq!(selected_label(&d), "Pinnacle Consulting");
+}
+
+#[test]
+fn a_keystroke_that_matches_nothing_fetches_no_page_and_offers_the_server_search() {
+    let mut d = Driver::new(120, 40);
+    d.customers_loaded(partner(), Some(cursor(1)));
+    let before = d.log.len();
+    filter(&mut d, "zzzq");
+    assert_eq!(d.log.len(), before, "typing fetched {:?}", &d.log[before..]);
+    let shown = render(&d, 120, 40, &Theme::new(false, false));
+    assert!(shown.contains("S searches them all"), "{shown}");
+}

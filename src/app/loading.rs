@@ -114,6 +114,11 @@ pub fn maybe_next_page(model: &mut Model, fx: &mut Fx) {
         return;
     };
     let visible = screen.visible_len(len);
+    if visible == 0 && screen.filter_active() {
+        // Nothing matches among the loaded rows: fetching every page to look further is what
+        // `S` (the server's search) is for; the pane says so.
+        return;
+    }
     let ahead = model.settings.lookahead.max(page_rows(model));
     if screen.selected + ahead >= visible {
         next_page(model, &query, fx);

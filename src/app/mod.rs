@@ -10,6 +10,7 @@ pub mod filter;
 pub mod keymap;
 pub(crate) mod loading;
 pub mod model;
+pub mod rank;
 pub mod msg;
 pub(crate) mod nav;
 pub mod rows;

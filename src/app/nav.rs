@@ -39,6 +39,10 @@ pub fn move_cursor(model: &mut Model, action: Action) {
         return;
     }
     let before = screen.selected;
+    if let Some(filter) = &mut screen.filter {
+        // The operator chose a row: arriving pages no longer move the selection to the best.
+        filter.follow_best = false;
+    }
     screen.selected = step(screen.selected.min(len - 1), action, len - 1, rows);
     if let Some(row) = screen.selected_row(table.len()) {
         screen.selected_id = table.id(row).map(Into::into);
@@ -84,9 +88,18 @@ pub fn fix_offset(screen: &mut Screen, rows: usize, len: usize) {
     screen.offset = screen.offset.min(len.saturating_sub(rows));
 }
 
-/// Finds the remembered row again after the rows or the filter changed.
+/// Finds the remembered row again after the rows or the filter changed; while a filter follows
+/// its best match, that match (the first row) is selected instead.
 pub fn reselect(screen: &mut Screen, table: &dyn Table, rows: usize) {
     let len = screen.visible_len(table.len());
+    if screen.filter_active() && screen.filter.as_ref().is_some_and(|f| f.follow_best) {
+        screen.selected = 0;
+        screen.offset = 0;
+        screen.selected_id = screen
+            .selected_row(table.len())
+            .and_then(|r| table.id(r))
+            .map(Into::into);
+    }
     if let Some(id) = screen.selected_id.clone() {
         let here = screen
             .selected_row(table.len())

@@ -162,14 +162,7 @@ fn or_empty(field: &Option<Box<str>>) -> &str {
 }
 
 fn haystack(parts: &[&str]) -> SearchText {
-    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
-    for part in parts.iter().filter(|p| !p.is_empty()) {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(part);
-    }
-    SearchText::new(out)
+    SearchText::fields(parts)
 }
 
 /// The tone a capability status reads in: anything but Enabled/Assigned stands out.

@@ -49,7 +49,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
     let mut fx = Fx::new();
     match msg {
         Msg::Key(key) => on_key(model, key, now, &mut fx),
-        Msg::Paste(text) => on_paste(model, &text, now, &mut fx),
+        Msg::Paste(text) => on_paste(model, &text, now),
         Msg::Resize(width, height) => {
             model.size = (width, height);
             nav::clamp_all(model);
@@ -270,7 +270,7 @@ fn edit_request(key: &KeyEvent) -> Option<InputRequest> {
 
 /// Pasted text goes into an open prompt as one line; with no prompt it is ignored, so a paste
 /// can never run commands.
-fn on_paste(model: &mut Model, text: &str, now: Instant, fx: &mut Fx) {
+fn on_paste(model: &mut Model, text: &str, now: Instant) {
     let clean = crate::text::sanitize(text);
     let chars = clean.trim().chars().map(InputRequest::InsertChar);
     if let Some(input) = model.search.as_mut() {
@@ -282,9 +282,16 @@ fn on_paste(model: &mut Model, text: &str, now: Instant, fx: &mut Fx) {
         for request in chars {
             filter.edit(request);
         }
+        filter.follow_best = true;
         nav::refilter(model);
-        nav::after_move(model, now, fx);
+        after_edit(model, now);
     }
+}
+
+/// After the filter's text changed: the best match is selected (`refilter`), its users are
+/// previewed; no page is fetched, so typing that matches nothing does not pull in the list.
+fn after_edit(model: &mut Model, now: Instant) {
+    super::loading::schedule_preview(model, now);
 }
 
 fn filter_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
@@ -317,14 +324,14 @@ fn filter_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
             let Some(request) = edit_request(&key) else {
                 return;
             };
-            let changed = model
-                .top_mut()
-                .filter
-                .as_mut()
-                .is_some_and(|f| f.edit(request));
+            let changed = model.top_mut().filter.as_mut().is_some_and(|f| {
+                let changed = f.edit(request);
+                f.follow_best |= changed;
+                changed
+            });
             if changed {
                 nav::refilter(model);
-                nav::after_move(model, now, fx);
+                after_edit(model, now);
             }
         }
     }

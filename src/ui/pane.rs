@@ -117,17 +117,29 @@ pub fn draw(
                 .unwrap_or_else(|| failure_lines(error, query.as_ref(), theme));
             draw_message(buf, inner, &lines, theme);
         }
-        View::Ready(table, _) => {
+        View::Ready(table, info) => {
             if table.is_empty() {
                 draw_message(buf, inner, &[(empty_line(&screen.kind), Tone::Dim)], theme);
             } else if screen.visible_len(table.len()) == 0 {
                 let query = screen.filter.as_ref().map_or("", |f| f.query());
-                let text = format!(
-                    "no match for \"{}\" among {} loaded {noun}: Esc clears the filter",
-                    crate::text::sanitize(query),
-                    table.len()
-                );
-                draw_message(buf, inner, &[(text, Tone::Dim)], theme);
+                let mut lines = vec![(
+                    format!(
+                        "no match for \"{}\" among {} loaded {noun}: Esc clears the filter",
+                        crate::text::sanitize(query),
+                        table.len()
+                    ),
+                    Tone::Dim,
+                )];
+                if info.more {
+                    let more = match screen.kind {
+                        ScreenKind::Customers { .. } => format!(
+                            "more {noun} are on the server: S searches them all by company name"
+                        ),
+                        _ => format!("more {noun} are on the server: Esc, then End loads them"),
+                    };
+                    lines.push((more, Tone::Dim));
+                }
+                draw_message(buf, inner, &lines, theme);
             } else {
                 let marks = |t: &dyn Table, i: usize| mark(model, screen, t, i);
                 draw_table(buf, inner, table.as_ref(), screen, theme, role, &marks);
