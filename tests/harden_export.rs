@@ -20,6 +20,8 @@ fn job(rows: usize) -> ExportJob {
         rows: (0..rows)
             .map(|i| vec![format!("User {i}"), "=1+1".into()])
             .collect(),
+        noun: "users".into(),
+        total: rows,
     }
 }
 
@@ -152,13 +154,13 @@ async fn the_explorer_reports_each_export_and_each_failure() {
         step("customers", move |_, s| loaded(s), "e"),
         step(
             "the first export",
-            |_, s| status_bar(s).contains("exported to"),
+            |_, s| status_bar(s).contains("exported "),
             "je",
         )
         .then(move |_, s| first.lock().unwrap().push(flat(status_bar(s)))),
         step(
             "the second export",
-            |m, s| m.top().selected == 1 && status_bar(s).contains("exported to"),
+            |m, s| m.top().selected == 1 && status_bar(s).contains("exported "),
             "q",
         )
         .then(move |_, s| second.lock().unwrap().push(flat(status_bar(s)))),

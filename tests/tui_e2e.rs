@@ -392,7 +392,7 @@ async fn copy_and_export_report_in_the_status_bar() {
         step(|_, s| s.contains("alice@contoso.onmicrosoft.com"), "\n"),
         step(|_, s| s.contains("Microsoft 365 E5"), "\n"),
         step(|m, s| top_is_plans(m) && s.contains("Suspended"), "e"),
-        step(|_, s| s.contains("exported to"), "q"),
+        step(|_, s| s.contains("exported "), "q"),
     ];
     let (_, frames) = explore_with(&mut terminal, client(&pc.base_url), options, steps).await;
     let files: Vec<_> = std::fs::read_dir(&dir)

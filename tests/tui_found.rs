@@ -182,3 +182,74 @@ fn a_keystroke_that_matches_nothing_fetches_no_page_and_offers_the_server_search
     let shown = render(&d, 120, 40, &Theme::new(false, false));
     assert!(shown.contains("S searches them all"), "{shown}");
 }
+
+fn export_of(effects: &[Effect]) -> Option<&pcx::app::msg::ExportJob> {
+    effects.iter().find_map(|e| match e {
+        Effect::Export(job) => Some(job),
+        _ => None,
+    })
+}
+
+#[test]
+fn e_loads_the_remaining_pages_then_exports_the_whole_view() {
+    let mut d = Driver::new(120, 40);
+    let first = fetches(&d.send(code(KeyCode::Enter)));
+    assert!(first.is_empty(), "nothing to open before the customers");
+    d.customers_loaded(customers(0..100), Some(cursor(1)));
+    // The cursor is at the top: no page is due yet.
+    let effects = d.press("e");
+    assert!(export_of(&effects).is_none(), "exported only the first page");
+    let page = fetches(&effects);
+    assert_eq!(page.len(), 1, "{effects:?}");
+    assert!(page[0].page.is_some());
+    let shown = render(&d, 120, 40, &Theme::new(false, false));
+    assert!(shown.contains("exporting: loading all customers, 100 so far"), "{shown}");
+    let effects = d.send(done(&page[0], Ok(Payload::Customers(customers(100..200), Some(cursor(2))))));
+    let page = fetches(&effects);
+    assert_eq!(page.len(), 1);
+    let effects = d.send(done(&page[0], Ok(Payload::Customers(customers(200..209), None))));
+    let job = export_of(&effects).expect("the export once the last page is in");
+    assert_eq!(job.rows.len(), 209);
+    assert_eq!(job.total, 209);
+    assert!(d.model.export.is_none());
+    d.send(Msg::Exported(Ok(pcx::app::msg::Exported {
+        path: "/tmp/pcx-customers.csv".into(),
+        rows: 209,
+        total: 209,
+        noun: "customers".into(),
+    })));
+    assert_eq!(
+        d.model.flash.as_ref().unwrap().text,
+        "exported 209 customers to /tmp/pcx-customers.csv"
+    );
+}
+
+#[test]
+fn a_filtered_export_says_so_and_esc_cancels_an_export_under_way() {
+    let mut d = Driver::new(120, 40);
+    d.customers_loaded(partner(), Some(cursor(1)));
+    filter(&mut d, "nod");
+    press(&mut d, code(KeyCode::Enter));
+    d.press("e");
+    // The short first page already asked for the next one: the export waits for it.
+    let page = d.last();
+    assert!(page.page.is_some());
+    let effects = d.send(done(&page, Ok(Payload::Customers(customers(10..12), None))));
+    let job = export_of(&effects).expect("an export");
+    assert_eq!((job.rows.len(), job.total), (4, 9));
+    d.send(Msg::Exported(Ok(pcx::app::msg::Exported {
+        path: "/tmp/x.csv".into(),
+        rows: 3,
+        total: 9,
+        noun: "customers".into(),
+    })));
+    assert!(d.model.flash.as_ref().unwrap().text.contains("3 of 9 customers (filtered)"));
+
+    let mut d = Driver::new(120, 40);
+    d.customers_loaded(customers(0..100), Some(cursor(1)));
+    let page = fetches(&d.press("e"));
+    d.send(code(KeyCode::Esc));
+    assert!(d.model.export.is_none());
+    let effects = d.send(done(&page[0], Ok(Payload::Customers(customers(100..110), None))));
+    assert!(export_of(&effects).is_none(), "a cancelled export was written");
+}

@@ -138,6 +138,8 @@ mod tests {
                 vec!["Alice, A.".into(), "=cmd()".into()],
                 vec!["Bob \"B\"".into(), "ok".into()],
             ],
+            noun: "users".into(),
+            total: 2,
         }
     }
 

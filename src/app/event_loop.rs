@@ -322,7 +322,12 @@ impl Edge<'_> {
                     Effect::Export(job) => {
                         // The full path, so the operator knows where "the current directory" was.
                         let result = write_export(&self.options.export_dir, &job, &timestamp_now())
-                            .map(|path| std::path::absolute(&path).unwrap_or(path))
+                            .map(|path| super::msg::Exported {
+                                path: std::path::absolute(&path).unwrap_or(path),
+                                rows: job.rows.len(),
+                                total: job.total,
+                                noun: job.noun.clone(),
+                            })
                             .map_err(|e| e.to_string());
                         followups.push(Msg::Exported(result));
                     }

@@ -82,10 +82,13 @@ fn cancel(model: &mut Model, query: &Query, id: RequestId, fx: &mut Fx) {
     fx.effects.push(Effect::Cancel(id));
 }
 
-/// After a screen was left: cancels what no remaining screen waits for.
+/// After a screen was left: cancels what no remaining screen waits for (an export of it too).
 pub fn release(model: &mut Model, query: &Query, fx: &mut Fx) {
     if nav::shown(model, query) {
         return;
+    }
+    if model.export.as_ref() == Some(query) {
+        model.export = None;
     }
     if let Some(id) = model.cache.waiting_for(query) {
         cancel(model, query, id, fx);
@@ -227,6 +230,38 @@ pub fn on_fetched(model: &mut Model, done: FetchDone, now: Instant, fx: &mut Fx)
         && !model.top().filter_active()
     {
         maybe_next_page(model, fx);
+    }
+    if model.export.as_ref() == Some(&query) {
+        continue_export(model, &query, fx);
+    }
+}
+
+/// The next step of an export waiting for a list's pages: the next page, the file once the
+/// last page is in, or a stop (said in the status bar) when a page failed.
+pub fn continue_export(model: &mut Model, query: &Query, fx: &mut Fx) {
+    match model.cache.status(query) {
+        Status::Ready {
+            problem: Some(_), ..
+        }
+        | Status::Failed => {
+            model.export = None;
+            flash(
+                model,
+                "export stopped: loading the rest of the list failed; r retries, then e exports",
+                Tone::Bad,
+            );
+        }
+        Status::Ready {
+            more: true,
+            pending: None,
+            ..
+        } => next_page(model, query, fx),
+        Status::Ready {
+            more: false,
+            pending: None,
+            ..
+        } => super::actions::finish_export(model, query, fx),
+        _ => {}
     }
 }
 

@@ -300,6 +300,8 @@ pub struct Model {
     pub settings: Settings,
     /// Who is signed in, and the "signed out" modal.
     pub signin: SignIn,
+    /// An `e` export waiting for the rest of this list's pages (Esc or `e` cancels it).
+    pub export: Option<Query>,
     next_id: u64,
 }
 
@@ -322,6 +324,7 @@ impl Model {
             quit: false,
             settings: Settings::default(),
             signin: SignIn::default(),
+            export: None,
             next_id: 1,
         }
     }

@@ -99,11 +99,8 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
         }
         Msg::Exported(result) => {
             model.flash = Some(match result {
-                Ok(path) => Flash {
-                    text: format!(
-                        "exported to {}",
-                        crate::text::sanitize(&path.display().to_string())
-                    ),
+                Ok(done) => Flash {
+                    text: exported_text(&done),
                     tone: Tone::Ok,
                 },
                 Err(why) => Flash {
@@ -116,6 +113,18 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
     }
     loading::fire_preview(model, now, &mut fx);
     fx.effects
+}
+
+/// "exported 309 users to /home/op/pcx-users-….csv", saying when a filter left rows out.
+fn exported_text(done: &super::msg::Exported) -> String {
+    let path = crate::text::sanitize(&done.path.display().to_string()).into_owned();
+    match done.rows < done.total {
+        true => format!(
+            "exported {} of {} {} (filtered) to {path}",
+            done.rows, done.total, done.noun
+        ),
+        false => format!("exported {} {} to {path}", done.rows, done.noun),
+    }
 }
 
 fn on_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
@@ -132,6 +141,12 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
     }
     if model.signin.visible {
         signin::modal_key(model, key, fx);
+        return;
+    }
+    if model.export.is_some() && matches!(key.code, KeyCode::Esc | KeyCode::Char('e')) {
+        // The pages already asked for still arrive and stay loaded; only the file is dropped.
+        model.export = None;
+        flash(model, "export cancelled: nothing written", Tone::Dim);
         return;
     }
     if model.help {

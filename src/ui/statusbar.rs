@@ -178,6 +178,22 @@ fn message(model: &Model, view: &View<'_>, theme: &Theme) -> (String, Tone) {
     if let Some(line) = super::signin::pending_line(model, theme) {
         return line;
     }
+    if let Some(query) = &model.export {
+        let loaded = match model.cache.status(query) {
+            crate::app::cache::Status::Ready { len, .. } => len,
+            _ => 0,
+        };
+        let ellipsis = if theme.ascii { "..." } else { "…" };
+        let noun = model.top().kind.noun();
+        let dot = theme.dot();
+        return (
+            format!(
+                "{} exporting: loading all {noun}, {loaded} so far{ellipsis}{dot}Esc cancels",
+                theme.spinner(model.spinner)
+            ),
+            Tone::Normal,
+        );
+    }
     let spinner = theme.spinner(model.spinner);
     match view {
         View::Failed(error) => {
