@@ -386,7 +386,7 @@ async fn copy_and_export_report_in_the_status_bar() {
     let steps = vec![
         step(|_, s| s.contains("Contoso"), "c"),
         step(
-            |_, s| s.contains("copied c0000000-0000-4000-8000-000000000000"),
+            |_, s| s.contains("sent c0000000-0000-4000-8000-000000000000"),
             "\n",
         ),
         step(|_, s| s.contains("alice@contoso.onmicrosoft.com"), "\n"),

@@ -370,7 +370,7 @@ fn raw_json_copy_and_export_of_the_selection() {
     let effects = d.press("c");
     assert_eq!(effects, vec![Effect::Copy(guid(1, 1))]);
     d.send(pcx::app::msg::Msg::Copied(Ok(guid(1, 1))));
-    assert!(d.model.flash.as_ref().unwrap().text.starts_with("copied "));
+    assert!(d.model.flash.as_ref().unwrap().text.starts_with("sent "));
     let effects = d.press("e");
     let Some(Effect::Export(job)) = effects.first() else {
         panic!("no export: {effects:?}");

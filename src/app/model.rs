@@ -193,7 +193,7 @@ impl Screen {
     }
 }
 
-/// A short message in the status bar until the next key ("copied …", "exported to …").
+/// A short message in the status bar until the next key ("sent … by OSC 52", "exported 309 users to …").
 #[derive(Clone, Debug, PartialEq)]
 pub struct Flash {
     pub text: String,

@@ -86,8 +86,12 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
         Msg::Retrying { id, query, notice } => loading::on_retrying(model, id, &query, notice, now),
         Msg::Copied(result) => {
             model.flash = Some(match result {
+                // pcx cannot know whether the terminal took it: say what was sent, and the
+                // one tmux setting that makes it arrive.
                 Ok(id) => Flash {
-                    text: format!("copied {id}"),
+                    text: format!(
+                        "sent {id} to the clipboard by OSC 52 (in tmux: set -g set-clipboard on)"
+                    ),
                     tone: Tone::Ok,
                 },
                 Err(why) => Flash {
