@@ -216,5 +216,8 @@ pub fn sandbox_help() -> String {
             .about("Serve a simulated Partner Center on loopback (for demos, tests and benchmarks)")
             .disable_help_flag(true),
     );
-    command.bin_name("pcx sandbox").render_long_help().to_string()
+    command
+        .bin_name("pcx sandbox")
+        .render_long_help()
+        .to_string()
 }

@@ -13,6 +13,9 @@ pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
 pub const DEFAULT_TENANT: &str = "organizations";
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
 pub const DEFAULT_CONCURRENCY: usize = 4;
+/// The longest one request may take, retries included, in seconds (`request_deadline`).
+pub const DEFAULT_REQUEST_DEADLINE: u64 = 90;
+const REQUEST_DEADLINE_RANGE: std::ops::RangeInclusive<u64> = 5..=900;
 const MAX_CONCURRENCY: usize = 64;
 /// The file name of the login cache inside the cache directory.
 pub const LOGIN_CACHE_FILE: &str = "login.json";
@@ -114,6 +117,8 @@ pub struct Settings {
     pub ascii: Setting<bool>,
     pub page_size: Setting<u32>,
     pub concurrency: Setting<usize>,
+    /// Seconds one request may take in all, retries included.
+    pub request_deadline: Setting<u64>,
     /// The config file that applies (the `--config` one or the default), whether or not it exists.
     pub config_file: PathBuf,
     /// Whether that file was found and read.
@@ -220,6 +225,11 @@ impl Settings {
         )?;
         let page_size = r.pick_number("PCX_PAGE_SIZE", "page_size", check_page_size)?;
         let concurrency = r.pick_number("PCX_CONCURRENCY", "concurrency", check_concurrency)?;
+        let request_deadline = r.pick_number(
+            "PCX_REQUEST_DEADLINE",
+            "request_deadline",
+            check_request_deadline,
+        )?;
         let ascii = match global.ascii {
             true => Some(Setting::new(true, Source::Flag("--ascii"))),
             false => file.get("ascii", RawValue::as_bool)?,
@@ -245,6 +255,7 @@ impl Settings {
             ascii: or_default(ascii, false),
             page_size: or_default(page_size, DEFAULT_PAGE_SIZE),
             concurrency: or_default(concurrency, DEFAULT_CONCURRENCY),
+            request_deadline: or_default(request_deadline, DEFAULT_REQUEST_DEADLINE),
             config_file,
             config_file_loaded: file.loaded,
             log_file: global.log_file.clone(),
@@ -345,6 +356,7 @@ const KNOWN_KEYS: &[&str] = &[
     "ascii",
     "page_size",
     "concurrency",
+    "request_deadline",
 ];
 
 /// A config value as written, detached from the parsed document.
@@ -571,6 +583,18 @@ fn check_concurrency(text: &str) -> Result<usize, String> {
         Ok(n) if (1..=MAX_CONCURRENCY).contains(&n) => Ok(n),
         _ => Err(format!(
             "expected a whole number from 1 to {MAX_CONCURRENCY}, got {:?}",
+            one_line(text)
+        )),
+    }
+}
+
+fn check_request_deadline(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(n) if REQUEST_DEADLINE_RANGE.contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected seconds from {} to {}, got {:?}",
+            REQUEST_DEADLINE_RANGE.start(),
+            REQUEST_DEADLINE_RANGE.end(),
             one_line(text)
         )),
     }

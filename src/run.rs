@@ -112,6 +112,7 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
     };
     let mut config = ClientConfig::new(base_url);
     config.locale = settings.locale.value.clone();
+    config.deadline = std::time::Duration::from_secs(settings.request_deadline.value);
     let client = ApiClient::new(config, tokens)?;
     let Some(command) = command else {
         return explore(&settings, client, demo.is_some()).await;

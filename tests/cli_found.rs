@@ -34,7 +34,12 @@ async fn usage_errors_pcx_finds_itself_exit_2() {
         &["sandbox", "--listen", "127.0.0.1:0", "--fault-rate", "2"][..],
     ] {
         let out = pcx(args).await;
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
         assert!(!out.stderr.is_empty(), "{args:?} says why");
     }
 }
@@ -45,7 +50,10 @@ async fn demo_info_and_login_speak_of_the_demo() {
     assert!(out.status.success());
     let shown = text(&out.stdout);
     assert!(shown.contains("demo"), "{shown}");
-    assert!(!shown.contains("api.partnercenter.microsoft.com"), "{shown}");
+    assert!(
+        !shown.contains("api.partnercenter.microsoft.com"),
+        "{shown}"
+    );
     assert!(!shown.contains("not signed in"), "{shown}");
 
     // Never the real sign-in service: said plainly, as a usage error.
@@ -60,7 +68,13 @@ async fn sandbox_help_lists_only_sandbox_flags() {
     assert!(out.status.success());
     let help = text(&out.stdout);
     assert!(help.contains("--fault-rate"), "{help}");
-    for explorer_flag in ["--demo", "--ascii", "--color", "--token-command", "--base-url"] {
+    for explorer_flag in [
+        "--demo",
+        "--ascii",
+        "--color",
+        "--token-command",
+        "--base-url",
+    ] {
         assert!(!help.contains(explorer_flag), "{explorer_flag} in {help}");
     }
 }

@@ -43,10 +43,14 @@ fn answer(d: &mut Driver, effects: &[Effect]) {
         let payload = match &cmd.query {
             Query::Customers { .. } => Payload::Customers(customers(0..5), None),
             Query::Users { .. } => Payload::Users(users(0..3), None),
-            Query::Licences { .. } => {
-                Payload::Licences(vec![licence(1, "Microsoft 365 E3", &["Enabled", "Warning"])])
+            Query::Licences { .. } => Payload::Licences(vec![licence(
+                1,
+                "Microsoft 365 E3",
+                &["Enabled", "Warning"],
+            )]),
+            Query::Skus { .. } => {
+                Payload::Skus(vec![sku(1, "Microsoft 365 E3", 10, 4, &["Enabled"])])
             }
-            Query::Skus { .. } => Payload::Skus(vec![sku(1, "Microsoft 365 E3", 10, 4, &["Enabled"])]),
         };
         let more = d.send(done(&cmd, Ok(payload)));
         answer(d, &more);
@@ -106,8 +110,16 @@ fn partner() -> Vec<pcx::app::rows::CustomerRow> {
     vec![
         named_customer(0, "Contoso Ltd.", "contoso.onmicrosoft.com"),
         named_customer(1, "Northwind Traders", "northwindtraders.onmicrosoft.com"),
-        named_customer(2, "Wide World Graphics Importers", "wideworldimporters.onmicrosoft.com"),
-        named_customer(3, "Graphic Design Institute", "graphicdesign.onmicrosoft.com"),
+        named_customer(
+            2,
+            "Wide World Graphics Importers",
+            "wideworldimporters.onmicrosoft.com",
+        ),
+        named_customer(
+            3,
+            "Graphic Design Institute",
+            "graphicdesign.onmicrosoft.com",
+        ),
         named_customer(4, "Nod Publishers", "nodpublishers.onmicrosoft.com"),
         named_customer(5, "Pinnacle Consulting", "pinnacle.onmicrosoft.com"),
         named_customer(6, "Fourth Coffee", "nodcoffee.onmicrosoft.com"),
@@ -163,7 +175,10 @@ fn names_rank_before_domains_and_the_shared_suffix_matches_nothing() {
         let screen = d.model.top();
         let view = screen.view(&d.model.cache);
         let n = screen.visible_len(view.table().unwrap().len());
-        assert!(n < 3, "/{query} matched {n} of 7 through the shared .onmicrosoft.com");
+        assert!(
+            n < 3,
+            "/{query} matched {n} of 7 through the shared .onmicrosoft.com"
+        );
         drop(view);
         press(&mut d, code(KeyCode::Esc));
     }
@@ -198,16 +213,28 @@ fn e_loads_the_remaining_pages_then_exports_the_whole_view() {
     d.customers_loaded(customers(0..100), Some(cursor(1)));
     // The cursor is at the top: no page is due yet.
     let effects = d.press("e");
-    assert!(export_of(&effects).is_none(), "exported only the first page");
+    assert!(
+        export_of(&effects).is_none(),
+        "exported only the first page"
+    );
     let page = fetches(&effects);
     assert_eq!(page.len(), 1, "{effects:?}");
     assert!(page[0].page.is_some());
     let shown = render(&d, 120, 40, &Theme::new(false, false));
-    assert!(shown.contains("exporting: loading all customers, 100 so far"), "{shown}");
-    let effects = d.send(done(&page[0], Ok(Payload::Customers(customers(100..200), Some(cursor(2))))));
+    assert!(
+        shown.contains("exporting: loading all customers, 100 so far"),
+        "{shown}"
+    );
+    let effects = d.send(done(
+        &page[0],
+        Ok(Payload::Customers(customers(100..200), Some(cursor(2)))),
+    ));
     let page = fetches(&effects);
     assert_eq!(page.len(), 1);
-    let effects = d.send(done(&page[0], Ok(Payload::Customers(customers(200..209), None))));
+    let effects = d.send(done(
+        &page[0],
+        Ok(Payload::Customers(customers(200..209), None)),
+    ));
     let job = export_of(&effects).expect("the export once the last page is in");
     assert_eq!(job.rows.len(), 209);
     assert_eq!(job.total, 209);
@@ -220,7 +247,7 @@ fn e_loads_the_remaining_pages_then_exports_the_whole_view() {
     })));
     assert_eq!(
         d.model.flash.as_ref().unwrap().text,
-        "exported 209 customers to /tmp/pcx-customers.csv"
+        "exported 209 customers to pcx-customers.csv in /tmp"
     );
 }
 
@@ -243,13 +270,68 @@ fn a_filtered_export_says_so_and_esc_cancels_an_export_under_way() {
         total: 9,
         noun: "customers".into(),
     })));
-    assert!(d.model.flash.as_ref().unwrap().text.contains("3 of 9 customers (filtered)"));
+    assert!(
+        d.model
+            .flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("3 of 9 customers (filtered)")
+    );
 
     let mut d = Driver::new(120, 40);
     d.customers_loaded(customers(0..100), Some(cursor(1)));
     let page = fetches(&d.press("e"));
     d.send(code(KeyCode::Esc));
     assert!(d.model.export.is_none());
-    let effects = d.send(done(&page[0], Ok(Payload::Customers(customers(100..110), None))));
-    assert!(export_of(&effects).is_none(), "a cancelled export was written");
+    let effects = d.send(done(
+        &page[0],
+        Ok(Payload::Customers(customers(100..110), None)),
+    ));
+    assert!(
+        export_of(&effects).is_none(),
+        "a cancelled export was written"
+    );
+}
+
+#[test]
+fn a_stalled_load_counts_its_wait_and_r_asks_again_at_once() {
+    let mut d = Driver::new(100, 24);
+    let first = d.last();
+    d.advance(std::time::Duration::from_secs(12));
+    let shown = render(&d, 100, 24, &Theme::new(false, false));
+    assert!(
+        shown.contains("no answer for 12 s (gives up in 78 s; r asks again)"),
+        "{shown}"
+    );
+    d.send(Msg::Retrying {
+        id: first.id,
+        query: first.query.clone(),
+        notice: pcx::api::RetryNotice {
+            next_attempt: 2,
+            max_attempts: 4,
+            wait: std::time::Duration::from_secs(2),
+            reason: "timeout".into(),
+            gives_up_in: std::time::Duration::from_secs(60),
+        },
+    });
+    d.advance(std::time::Duration::from_secs(1));
+    let shown = render(&d, 100, 24, &Theme::new(false, false));
+    assert!(
+        shown.contains("timeout: retrying in 1 s (attempt 2 of 4; gives up in 59 s)"),
+        "{shown}"
+    );
+    // The retry's wait is over and the second attempt gets no answer either: no "0 s".
+    d.advance(std::time::Duration::from_secs(11));
+    let shown = render(&d, 100, 24, &Theme::new(false, false));
+    assert!(
+        shown.contains("attempt 2 of 4 after timeout: no answer for 10 s (gives up in 48 s"),
+        "{shown}"
+    );
+    let effects = d.press("r");
+    assert_eq!(cancels(&effects), vec![first.id]);
+    let again = fetches(&effects);
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].query, first.query);
+    assert_ne!(again[0].id, first.id);
 }

@@ -182,12 +182,10 @@ fn the_modal_hides_shows_again_and_copies_its_code() {
     let effects = d.press("c");
     assert_eq!(effects, vec![Effect::Copy(CODE.into())]);
     d.send(Msg::Copied(Ok(CODE.into())));
-    assert!(
-        d.model
-            .flash
-            .as_ref()
-            .is_some_and(|f| f.text.starts_with("sent ABCD-EFGH to the clipboard by OSC 52"))
-    );
+    assert!(d.model.flash.as_ref().is_some_and(|f| {
+        f.text
+            .starts_with("sent ABCD-EFGH to the clipboard by OSC 52")
+    }));
     // Keys do not reach the screens below while it is up.
     let before = stack(&d);
     d.press("jjs");

@@ -461,7 +461,9 @@ fn a_retry_notice_is_kept_for_the_pane() {
         query: cmd.query.clone(),
         notice: pcx::api::RetryNotice {
             next_attempt: 2,
+            max_attempts: 4,
             wait: Duration::from_secs(12),
+            gives_up_in: Duration::from_secs(80),
             reason: "throttled (HTTP 429)".into(),
         },
     });

@@ -145,6 +145,7 @@ where
     let size = terminal.get_frame().area();
     let start = Instant::now();
     let mut model = Model::new((size.width, size.height), start);
+    model.settings.deadline = client.deadline();
     model.signin = SignIn::from_options(options.signin.as_ref(), options.demo);
     let theme = Theme::new(options.color, options.ascii);
     let (report_tx, mut reports) = mpsc::unbounded_channel();

@@ -15,7 +15,7 @@ use std::time::Instant;
 
 fn issue(model: &mut Model, query: &Query, page: Option<Cursor>, fx: &mut Fx) -> RequestId {
     let id = model.new_request_id();
-    model.in_flight.insert(id, query.clone());
+    model.in_flight.insert(id, (query.clone(), model.now));
     let correlation_id = fx.correlation();
     fx.effects.push(Effect::Fetch(FetchCmd {
         id,
@@ -38,21 +38,22 @@ pub fn load(model: &mut Model, query: &Query, fx: &mut Fx) {
     }
 }
 
-/// `r`: reloads a list (its rows stay until the answer), or retries what failed.
+/// `r`: reloads a list (its rows stay until the answer), or retries what failed, or gives up
+/// on a load still under way (stalled, or waiting out a retry) and asks again at once.
 pub fn refresh(model: &mut Model, query: &Query, fx: &mut Fx) {
     match model.cache.status(query) {
         Status::NotLoaded | Status::Failed => load(model, query, fx),
-        Status::Loading(_) => {}
+        Status::Loading(id) => {
+            cancel(model, query, id, fx);
+            load(model, query, fx);
+        }
         Status::Ready {
             problem: Some(Pending::NextPage),
             pending: None,
             ..
         } => next_page(model, query, fx),
         Status::Ready { pending, .. } => {
-            if let Some((id, kind)) = pending {
-                if kind == Pending::Refresh {
-                    return;
-                }
+            if let Some((id, _)) = pending {
                 cancel(model, query, id, fx);
             }
             let id = issue(model, query, None, fx);

@@ -263,6 +263,8 @@ pub struct Settings {
     /// Load the next page when the cursor is this many rows from the end of what is loaded
     /// (at least; a screenful counts too).
     pub lookahead: usize,
+    /// How long the client tries one request, retries included (for the countdown).
+    pub deadline: Duration,
 }
 
 impl Default for Settings {
@@ -270,6 +272,7 @@ impl Default for Settings {
         Self {
             debounce: Duration::from_millis(150),
             lookahead: 20,
+            deadline: Duration::from_secs(90),
         }
     }
 }
@@ -289,8 +292,9 @@ pub struct Model {
     /// Terminal columns and rows.
     pub size: (u16, u16),
     pub preview: Option<Preview>,
-    /// Requests not yet answered, for the spinner and for cancelling.
-    pub in_flight: HashMap<RequestId, Query>,
+    /// Requests not yet answered and when they were asked for (the spinner, cancelling, the
+    /// "no answer for 12 s" countdown).
+    pub in_flight: HashMap<RequestId, (Query, Instant)>,
     pub spinner: usize,
     /// The time of the last message (for countdowns in the view).
     pub now: Instant,
@@ -357,6 +361,12 @@ impl Model {
         let preview = self.preview.as_ref().map(|p| p.due);
         let countdown = self.signin.next_deadline(self.now);
         [spin, preview, countdown].into_iter().flatten().min()
+    }
+
+    /// Since when the request `query`'s pane waits for was asked for.
+    pub fn waiting_since(&self, query: &Query) -> Option<Instant> {
+        let id = self.cache.waiting_for(query)?;
+        self.in_flight.get(&id).map(|(_, since)| *since)
     }
 
     /// The customer the top screens are about, if any.

@@ -119,16 +119,20 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
     fx.effects
 }
 
-/// "exported 309 users to /home/op/pcx-users-….csv", saying when a filter left rows out.
+/// "exported 309 users to pcx-users-….csv in /home/op", saying when a filter left rows out.
+/// The file name before its directory: a narrow status bar cuts the end, and the name is what
+/// the operator looks for.
 fn exported_text(done: &super::msg::Exported) -> String {
-    let path = crate::text::sanitize(&done.path.display().to_string()).into_owned();
-    match done.rows < done.total {
-        true => format!(
-            "exported {} of {} {} (filtered) to {path}",
-            done.rows, done.total, done.noun
-        ),
-        false => format!("exported {} {} to {path}", done.rows, done.noun),
-    }
+    let shown = |p: Option<&std::path::Path>| {
+        crate::text::sanitize(&p.map(|p| p.display().to_string()).unwrap_or_default()).into_owned()
+    };
+    let name = shown(done.path.file_name().map(std::path::Path::new));
+    let dir = shown(done.path.parent());
+    let what = match done.rows < done.total {
+        true => format!("{} of {} {} (filtered)", done.rows, done.total, done.noun),
+        false => format!("{} {}", done.rows, done.noun),
+    };
+    format!("exported {what} to {name} in {dir}")
 }
 
 fn on_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {

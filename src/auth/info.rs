@@ -65,6 +65,9 @@ pub fn info(settings: &Settings, env: EnvLookup<'_>, out: &mut dyn Write) -> io:
     setting(out, "ascii", &settings.ascii, |v| v.to_string())?;
     setting(out, "page_size", &settings.page_size, |v| v.to_string())?;
     setting(out, "concurrency", &settings.concurrency, |v| v.to_string())?;
+    setting(out, "request_deadline", &settings.request_deadline, |v| {
+        format!("{v} s")
+    })?;
 
     writeln!(out, "\nSign-in")?;
     let source = token_source(settings, env);

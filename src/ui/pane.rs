@@ -2,7 +2,7 @@
 //! users / SKUs), holding the list, or its loading / empty / error state, or the raw JSON.
 //! Reads the model only.
 
-use super::state::{empty_line, failure_lines, loading_line};
+use super::state::{Waiting, empty_line, failure_lines, loading_line};
 use super::theme::Theme;
 use super::widgets::{Role, draw_message, draw_table};
 use crate::app::cache::{Table, View};
@@ -109,7 +109,13 @@ pub fn draw(
             draw_message(buf, inner, &lines, theme);
         }
         View::Loading(retry) => {
-            let line = loading_line(noun, retry, model.now, theme.spinner(model.spinner), theme);
+            let waiting = Waiting {
+                retry,
+                since: query.as_ref().and_then(|q| model.waiting_since(q)),
+                deadline: model.settings.deadline,
+            };
+            let spinner = theme.spinner(model.spinner);
+            let line = loading_line(noun, &waiting, model.now, spinner, theme);
             draw_message(buf, inner, &[line], theme);
         }
         View::Failed(error) => {

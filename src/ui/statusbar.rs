@@ -3,7 +3,7 @@
 //! the row count (`120 of 120+`).
 
 use super::signin::{AccountLabel, account_label};
-use super::state::loading_line;
+use super::state::{Waiting, loading_line};
 use super::theme::Theme;
 use crate::api::ApiError;
 use crate::app::cache::{Pending, View};
@@ -216,7 +216,12 @@ fn message(model: &Model, view: &View<'_>, theme: &Theme) -> (String, Tone) {
                 return (with_correlation(text, error, theme), Tone::Bad);
             }
             if let Some(retry) = info.retry {
-                return loading_line("more", Some(retry), model.now, spinner, theme);
+                let waiting = Waiting {
+                    retry: Some(retry),
+                    since: None,
+                    deadline: model.settings.deadline,
+                };
+                return loading_line("more", &waiting, model.now, spinner, theme);
             }
             if info.pending.is_some() {
                 let ellipsis = if theme.ascii { "..." } else { "…" };
