@@ -63,6 +63,12 @@ const PATIENCE: Duration = Duration::from_secs(10);
 
 /// "waiting 20 s for Partner Center (throttled (HTTP 429); attempt 2 of 4)…"
 pub fn waiting_line(notice: &RetryNotice) -> String {
+    if notice.for_token {
+        return format!(
+            "waiting for {} to give a token…",
+            crate::text::sanitize(&notice.reason)
+        );
+    }
     let secs = notice.wait.as_secs() + u64::from(notice.wait.subsec_nanos() > 0);
     format!(
         "waiting {secs} s for Partner Center ({}; attempt {} of {}, giving up in {} s at most)…",

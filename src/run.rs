@@ -25,6 +25,9 @@ pub enum RunError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Auth(#[from] AuthError),
+    /// Stopped by a signal; the exit status to report (128 + the signal's number).
+    #[error("stopped by a signal")]
+    Signal(u8),
     /// The command does not apply here (e.g. `pcx --demo login`).
     #[error("{0}")]
     Usage(String),

@@ -312,6 +312,7 @@ fn a_stalled_load_counts_its_wait_and_r_asks_again_at_once() {
             max_attempts: 4,
             wait: std::time::Duration::from_secs(2),
             reason: "timeout".into(),
+            for_token: false,
             gives_up_in: std::time::Duration::from_secs(60),
         },
     });

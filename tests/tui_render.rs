@@ -249,6 +249,7 @@ fn a_throttled_load_counts_down() {
             wait: Duration::from_secs(12),
             gives_up_in: Duration::from_secs(80),
             reason: "throttled (HTTP 429)".into(),
+            for_token: false,
         },
     });
     let screen = text(&render(&d, 80, 24, &theme));

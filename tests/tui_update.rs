@@ -465,6 +465,7 @@ fn a_retry_notice_is_kept_for_the_pane() {
             wait: Duration::from_secs(12),
             gives_up_in: Duration::from_secs(80),
             reason: "throttled (HTTP 429)".into(),
+            for_token: false,
         },
     });
     assert!(

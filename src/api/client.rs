@@ -22,6 +22,8 @@ use uuid::Uuid;
 /// Partner Center's page size limit for customers and users.
 pub const MAX_PAGE_SIZE: u32 = 500;
 pub const DEFAULT_BASE_URL: &str = "https://api.partnercenter.microsoft.com";
+/// A token that takes longer than this to arrive is reported as a wait.
+const TOKEN_PATIENCE: Duration = Duration::from_millis(500);
 
 /// How hard the client tries before giving up.
 #[derive(Clone, Debug)]
@@ -87,8 +89,11 @@ pub struct RetryNotice {
     pub wait: Duration,
     /// When the request gives up if no attempt succeeds (its deadline), from now.
     pub gives_up_in: Duration,
-    /// Why: "throttled (HTTP 429)", "HTTP 503", "timeout", "connection dropped".
+    /// Why: "throttled (HTTP 429)", "HTTP 503", "timeout", "connection dropped"; or what pcx
+    /// waits for before it can send at all ("the token command") when `for_token` is set.
     pub reason: String,
+    /// Not a retry: pcx is still waiting for a token (a slow token command, a renewal).
+    pub for_token: bool,
 }
 
 pub type RetryObserver = Arc<dyn Fn(RetryNotice) + Send + Sync>;
@@ -376,7 +381,7 @@ impl ApiClient {
         let mut attempt = 1;
         let mut refreshed = false;
         loop {
-            let token = inner.tokens.token(refreshed).await?;
+            let token = self.token(ctx, refreshed, attempt).await?;
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
             if left.is_zero() {
                 return Err(gave_up(started, &correlation_id));
@@ -435,6 +440,7 @@ impl ApiClient {
                 wait,
                 gives_up_in: deadline.saturating_duration_since(tokio::time::Instant::now()),
                 reason: retry_reason(&error),
+                for_token: false,
             };
             tracing::info!(%correlation_id, %request_id, wait_ms = wait.as_millis() as u64, reason = %notice.reason, "retrying");
             if let Some(observer) = &ctx.on_retry {
@@ -442,6 +448,33 @@ impl ApiClient {
             }
             tokio::time::sleep(wait).await;
         }
+    }
+
+    /// A token; if it takes a moment (a token command, a renewal), the observer hears what
+    /// pcx waits for, so a pane can say so instead of "loading…".
+    async fn token(
+        &self,
+        ctx: &CallContext,
+        refresh: bool,
+        attempt: u32,
+    ) -> Result<super::token::Secret, ApiError> {
+        let tokens = &self.inner.tokens;
+        let mut call = std::pin::pin!(tokens.token(refresh));
+        tokio::select! {
+            token = &mut call => return token,
+            () = tokio::time::sleep(TOKEN_PATIENCE) => {}
+        }
+        if let Some(observer) = &ctx.on_retry {
+            observer(RetryNotice {
+                next_attempt: attempt,
+                max_attempts: self.inner.config.retry.max_attempts,
+                wait: Duration::ZERO,
+                gives_up_in: Duration::ZERO,
+                reason: tokens.source().to_string(),
+                for_token: true,
+            });
+        }
+        call.await
     }
 
     async fn attempt(

@@ -73,6 +73,11 @@ pub trait TokenProvider: Send + Sync {
     fn identity(&self) -> Option<Identity> {
         None
     }
+
+    /// What a slow `token` call is waiting for, in words ("the token command").
+    fn source(&self) -> &'static str {
+        "a token"
+    }
 }
 
 /// A fixed token (from `PCX_ACCESS_TOKEN`, or the demo).

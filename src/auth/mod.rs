@@ -4,6 +4,7 @@
 
 pub mod cache;
 mod cached;
+pub mod children;
 mod claims;
 mod command;
 mod device;

@@ -143,6 +143,14 @@ pub fn loading_line(
     };
     let notice = &retry.notice;
     let since_notice = now.saturating_duration_since(retry.since);
+    if notice.for_token {
+        let waited = since_notice.as_secs();
+        let text = format!(
+            "{spinner} waiting for {} to give a token: {waited} s so far{ellipsis}",
+            sanitize(&notice.reason)
+        );
+        return (text, Tone::Warn);
+    }
     let gives_up = whole_secs(notice.gives_up_in.saturating_sub(since_notice));
     let reason = sanitize(&notice.reason).into_owned();
     let tone = if reason.starts_with("throttled") {
