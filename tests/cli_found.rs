@@ -90,3 +90,49 @@ async fn an_unopenable_log_file_is_named_by_its_absolute_path() {
         "{err}"
     );
 }
+
+/// Contoso in the demo partner, which has soft-deleted users.
+const CONTOSO: &str = "a1111429-e9ce-48d5-ace2-e5f8dea72bac";
+
+#[tokio::test]
+async fn deleted_users_read_deleted_with_their_time_and_json_stays_as_sent() {
+    let csv = text(
+        &pcx(&["--demo", "users", CONTOSO, "--deleted", "-o", "csv"])
+            .await
+            .stdout,
+    );
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let state = header.iter().position(|h| *h == "state").unwrap();
+    let when = header
+        .iter()
+        .position(|h| *h == "softDeletionTime")
+        .unwrap();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert!(!rows.is_empty());
+    for row in &rows {
+        assert_eq!(row[state], "deleted", "{row:?}");
+        assert!(row[when].starts_with("20"), "{row:?}");
+    }
+    let table = text(
+        &pcx(&["--demo", "users", CONTOSO, "--deleted", "-o", "table"])
+            .await
+            .stdout,
+    );
+    assert!(!table.contains("inactive"), "{table}");
+    assert!(table.contains("deleted 20"), "{table}");
+    let json = text(
+        &pcx(&["--demo", "users", CONTOSO, "--deleted", "-o", "json"])
+            .await
+            .stdout,
+    );
+    let users: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(
+        users
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["state"] == "inactive"),
+        "{json}"
+    );
+}

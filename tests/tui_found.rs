@@ -336,3 +336,18 @@ fn a_stalled_load_counts_its_wait_and_r_asks_again_at_once() {
     assert_eq!(again[0].query, first.query);
     assert_ne!(again[0].id, first.id);
 }
+
+#[test]
+fn a_deleted_user_reads_deleted_with_the_day_in_the_explorer() {
+    let mut d = Driver::new(120, 40);
+    d.customers_loaded(customers(0..2), None);
+    let effects = d.send(code(KeyCode::Enter));
+    let cmd = fetches(&effects).remove(0);
+    d.send(done(
+        &cmd,
+        Ok(Payload::Users(vec![user(0), deleted_user(1)], None)),
+    ));
+    let shown = render(&d, 120, 40, &Theme::new(false, false));
+    assert!(shown.contains("deleted 2025-01-01"), "{shown}");
+    assert!(!shown.contains("inactive"), "{shown}");
+}

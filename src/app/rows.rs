@@ -277,7 +277,7 @@ impl Row for UserRow {
     const COLUMNS: &'static [Column] = &[
         col("Display name", 1, 10, 32),
         col("User principal name", 0, 16, 48),
-        col("State", 2, 7, 9),
+        col("State", 2, 7, 18),
         col("Location", 3, 8, 8),
         col("User id", 4, 36, 36),
     ];
@@ -296,7 +296,7 @@ impl Row for UserRow {
             0 => Cell::plain(or_empty(&u.display_name)),
             1 => Cell::plain(or_empty(&u.user_principal_name)),
             2 if u.is_deleted() => Cell {
-                text: Cow::Borrowed("deleted"),
+                text: Cow::Owned(u.state_with_day()),
                 tone: Tone::Bad,
             },
             2 => Cell::plain(u.state.as_ref().map_or("", |s| s.as_str())),
