@@ -369,7 +369,7 @@ async fn the_demo_customer_without_gdap_explains_the_403() {
     ];
     let (_, frames) = explore(&mut terminal, api, steps).await;
     let denied = frames.iter().find(|f| f.contains("GDAP roles")).unwrap();
-    assert!(denied.contains("Directory Reader"), "{denied}");
+    assert!(denied.contains("Directory Readers"), "{denied}");
     assert!(denied.contains("correlation id"), "{denied}");
 }
 

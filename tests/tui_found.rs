@@ -351,3 +351,38 @@ fn a_deleted_user_reads_deleted_with_the_day_in_the_explorer() {
     assert!(shown.contains("deleted 2025-01-01"), "{shown}");
     assert!(!shown.contains("inactive"), "{shown}");
 }
+
+#[test]
+fn the_first_screen_has_nowhere_to_go_back_to_and_403_names_directory_readers() {
+    let mut d = Driver::new(120, 40);
+    let cmd = d.last();
+    d.send(done(&cmd, Err(no_access())));
+    let shown = render(&d, 120, 40, &Theme::new(false, false));
+    assert!(shown.contains("no access"), "{shown}");
+    assert!(!shown.contains("h goes back"), "{shown}");
+
+    let mut d = Driver::new(120, 40);
+    d.customers_loaded(customers(0..2), None);
+    let cmd = fetches(&d.send(code(KeyCode::Enter))).remove(0);
+    d.send(done(&cmd, Err(no_access())));
+    let shown = render(&d, 120, 40, &Theme::new(false, false));
+    assert!(shown.contains("Directory Readers,"), "{shown}");
+    assert!(shown.contains("h goes back"), "{shown}");
+}
+
+#[test]
+fn keys_do_nothing_while_the_terminal_is_too_small() {
+    let mut d = Driver::new(20, 5);
+    d.customers_loaded(customers(0..5), None);
+    let effects = d.press("jj");
+    assert!(fetches(&effects).is_empty());
+    d.send(code(KeyCode::Enter));
+    assert_eq!(kinds(&d), ["customers"]);
+    assert_eq!(d.model.top().selected, 0);
+    d.send(Msg::Resize(120, 40));
+    d.press("j");
+    assert_eq!(d.model.top().selected, 1);
+    let mut small = Driver::new(20, 5);
+    small.press("q");
+    assert!(small.model.quit, "q still quits");
+}

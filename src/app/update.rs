@@ -147,6 +147,14 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
         quit(model, fx);
         return;
     }
+    let (w, h) = model.size;
+    if crate::ui::layout::too_small(ratatui::layout::Rect::new(0, 0, w, h)) {
+        // Only "terminal too small" is on screen: a key must not act unseen (q still quits).
+        if key.code == KeyCode::Char('q') {
+            quit(model, fx);
+        }
+        return;
+    }
     if model.signin.visible {
         signin::modal_key(model, key, fx);
         return;

@@ -38,7 +38,7 @@ pub fn draw(
 ) -> Option<ratatui::layout::Position> {
     if layout::too_small(area) {
         let text = format!(
-            "terminal too small: need {}x{}, have {}x{}",
+            "terminal too small: need {}x{}, have {}x{} (q quits)",
             layout::MIN_WIDTH,
             layout::MIN_HEIGHT,
             area.width,

@@ -2,7 +2,7 @@
 //! users / SKUs), holding the list, or its loading / empty / error state, or the raw JSON.
 //! Reads the model only.
 
-use super::state::{Waiting, empty_line, failure_lines, loading_line};
+use super::state::{BACK_HINT, Waiting, empty_line, failure_lines, loading_line};
 use super::theme::Theme;
 use super::widgets::{Role, draw_message, draw_table};
 use crate::app::cache::{Table, View};
@@ -119,8 +119,11 @@ pub fn draw(
             draw_message(buf, inner, &[line], theme);
         }
         View::Failed(error) => {
-            let lines = super::signin::signed_out_lines(model, error, theme)
+            let mut lines = super::signin::signed_out_lines(model, error, theme)
                 .unwrap_or_else(|| failure_lines(error, query.as_ref(), theme));
+            if std::ptr::eq(screen, &model.screens[0]) {
+                lines.retain(|(text, _)| text != BACK_HINT);
+            }
             draw_message(buf, inner, &lines, theme);
         }
         View::Ready(table, info) => {

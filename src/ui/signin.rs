@@ -79,7 +79,7 @@ pub fn signed_out_lines(
     if let Some(id) = error.correlation_id() {
         lines.push((format!("correlation id: {}", sanitize(id)), Tone::Dim));
     }
-    lines.push(("h goes back; other panes keep working".into(), Tone::Dim));
+    lines.push((super::state::BACK_HINT.into(), Tone::Dim));
     Some(lines)
 }
 

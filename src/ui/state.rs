@@ -14,12 +14,12 @@ use std::time::{Duration, Instant};
 pub fn gdap_roles(query: &Query) -> Option<&'static str> {
     match query {
         Query::Customers { .. } => None,
-        Query::Users { .. } => Some("Directory Reader, Global Reader or User Administrator"),
-        Query::Licences { .. } => {
-            Some("Directory Reader, Directory Writers, User Administrator or License Administrator")
-        }
+        Query::Users { .. } => Some("Directory Readers, Global Reader or User Administrator"),
+        Query::Licences { .. } => Some(
+            "Directory Readers, Directory Writers, User Administrator or License Administrator",
+        ),
         Query::Skus { .. } => {
-            Some("Directory Reader, Global Reader, User Administrator or License Administrator")
+            Some("Directory Readers, Global Reader, User Administrator or License Administrator")
         }
     }
 }
@@ -92,9 +92,12 @@ pub fn failure_lines(
     if let Some(id) = error.correlation_id() {
         lines.push((format!("correlation id: {}", sanitize(id)), Tone::Dim));
     }
-    lines.push(("h goes back; other panes keep working".into(), Tone::Dim));
+    lines.push((BACK_HINT.into(), Tone::Dim));
     lines
 }
+
+/// The last line of a failed pane below the first screen; the first has nowhere to go back to.
+pub const BACK_HINT: &str = "h goes back; other panes keep working";
 
 /// How a load stands, for its line: the retry under way, since when it waits, the deadline.
 pub struct Waiting<'a> {
