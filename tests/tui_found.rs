@@ -386,3 +386,34 @@ fn keys_do_nothing_while_the_terminal_is_too_small() {
     small.press("q");
     assert!(small.model.quit, "q still quits");
 }
+
+#[test]
+fn the_status_bar_says_expired_once_the_token_expiry_has_passed() {
+    use pcx::app::signin::{Account, Renewal, SignIn};
+    use std::time::{Duration, UNIX_EPOCH};
+    let mut d = Driver::new(120, 40);
+    d.customers_loaded(customers(0..2), None);
+    // 15:55 UTC on some day; the token expires at 15:56.
+    let wall = UNIX_EPOCH + Duration::from_secs(20_000 * 86_400 + 15 * 3600 + 55 * 60);
+    d.model.wall = Some((d.now, wall));
+    let identity = pcx::api::token::Identity {
+        user: Some("alice@partner.example".into()),
+        tenant: Some("0b1f2c3d-0000-4000-8000-000000000000".into()),
+        expires_at: Some(wall + Duration::from_secs(60)),
+        mfa: Some(true),
+    };
+    d.model.signin = SignIn::new(Renewal::InPlace, Account::Token(Some(identity)));
+    let shown = render(&d, 120, 40, &Theme::new(false, false));
+    assert!(shown.contains("until 15:56 UTC"), "{shown}");
+    // pcx wakes up when the expiry passes, so an idle explorer updates the bar too.
+    d.model.preview = None;
+    assert!(!d.model.busy());
+    assert_eq!(
+        d.model.next_deadline(d.now),
+        Some(d.now + Duration::from_secs(60))
+    );
+    d.advance(Duration::from_secs(61));
+    let shown = render(&d, 120, 40, &Theme::new(false, false));
+    assert!(shown.contains("expired"), "{shown}");
+    assert!(!shown.contains("until 15:56"), "{shown}");
+}

@@ -146,6 +146,7 @@ where
     let start = Instant::now();
     let mut model = Model::new((size.width, size.height), start);
     model.settings.deadline = client.deadline();
+    model.wall = Some((start, std::time::SystemTime::now()));
     model.signin = SignIn::from_options(options.signin.as_ref(), options.demo);
     let theme = Theme::new(options.color, options.ascii);
     let (report_tx, mut reports) = mpsc::unbounded_channel();

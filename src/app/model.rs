@@ -9,7 +9,7 @@ use super::signin::SignIn;
 use crate::api::ApiError;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 use tui_input::Input;
 
 /// The identity of one request: an answer is applied only while something waits for it.
@@ -304,6 +304,9 @@ pub struct Model {
     pub settings: Settings,
     /// Who is signed in, and the "signed out" modal.
     pub signin: SignIn,
+    /// The wall clock at one instant, so the view can tell whether a token's expiry has
+    /// passed without reading the clock itself; None in tests that do not care.
+    pub wall: Option<(Instant, SystemTime)>,
     /// An `e` export waiting for the rest of this list's pages (Esc or `e` cancels it).
     pub export: Option<Query>,
     next_id: u64,
@@ -329,6 +332,7 @@ impl Model {
             settings: Settings::default(),
             signin: SignIn::default(),
             export: None,
+            wall: None,
             next_id: 1,
         }
     }
@@ -360,7 +364,29 @@ impl Model {
         let spin = self.busy().then(|| last_tick + super::SPINNER_INTERVAL);
         let preview = self.preview.as_ref().map(|p| p.due);
         let countdown = self.signin.next_deadline(self.now);
-        [spin, preview, countdown].into_iter().flatten().min()
+        // One frame when the token's expiry passes, so the status bar says "expired".
+        let expiry = self
+            .signin
+            .identity()
+            .and_then(|i| i.expires_at)
+            .and_then(|at| self.instant_of(at))
+            .filter(|at| *at > self.now);
+        [spin, preview, countdown, expiry]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
+    /// The wall-clock time at the model's `now`.
+    pub fn wall_now(&self) -> Option<SystemTime> {
+        let (base, wall) = self.wall?;
+        Some(wall + self.now.saturating_duration_since(base))
+    }
+
+    /// The instant a wall-clock time falls on (None before the base or without one).
+    fn instant_of(&self, at: SystemTime) -> Option<Instant> {
+        let (base, wall) = self.wall?;
+        Some(base + at.duration_since(wall).ok()?)
     }
 
     /// Since when the request `query`'s pane waits for was asked for.

@@ -134,9 +134,14 @@ pub struct AccountLabel {
     pub forms: Vec<String>,
 }
 
-/// `14:05 UTC` from an expiry (tokens live about an hour, so the time is enough).
-fn until(identity: &Identity) -> Option<String> {
-    let text = format_utc(identity.expires_at?);
+/// `until 14:05 UTC` from an expiry (tokens live about an hour, so the time is enough), or
+/// `expired` once the model's clock has passed it.
+fn until(identity: &Identity, now: Option<std::time::SystemTime>) -> Option<String> {
+    let expires_at = identity.expires_at?;
+    if now.is_some_and(|now| now >= expires_at) {
+        return Some("expired".into());
+    }
+    let text = format_utc(expires_at);
     Some(format!("until {} UTC", text.get(11..16)?))
 }
 
@@ -168,7 +173,7 @@ pub fn account_label(model: &Model, theme: &Theme) -> Option<AccountLabel> {
             let dot = theme.dot();
             let user = sanitize(identity.user.as_deref().unwrap_or("unknown user")).into_owned();
             let tenant = identity.tenant.as_deref().map(|t| short_tenant(t, theme));
-            let until = until(identity);
+            let until = until(identity, model.wall_now());
             let mut forms = Vec::new();
             if let (Some(tenant), Some(until)) = (&tenant, &until) {
                 forms.push(format!("{user}{dot}tenant {tenant}{dot}{until}"));
