@@ -279,7 +279,10 @@ fn the_countdown_ticks_once_a_second_only_while_the_modal_is_up() {
         Some(start + Duration::from_secs(2))
     );
     let text = screen_text(&render(&d, 120, 40, &Theme::new(true, false)));
-    assert!(text.contains("The code is valid for 14:59."), "{text}");
+    assert!(
+        text.contains("The code is valid for 14 min 59 s more."),
+        "{text}"
+    );
     d.send(code(KeyCode::Esc));
     assert_eq!(
         d.model.next_deadline(d.now),

@@ -89,7 +89,10 @@ pub fn status_line(model: &Model, error: &ApiError, theme: &Theme) -> Option<Str
         return None;
     }
     let dot = theme.dot();
+    let running = matches!(model.signin.flow, Flow::Starting | Flow::Waiting { .. });
     Some(match model.signin.renewal {
+        // A sign-in under way is not offered again: the window (or the bar) shows its code.
+        Renewal::InPlace if running => format!("signed out{dot}signing in again{dot}r retries"),
         Renewal::InPlace => format!("signed out{dot}L signs in again{dot}r retries"),
         _ => format!("signed out{dot}the pane says what to do{dot}r retries"),
     })
@@ -239,11 +242,16 @@ fn pieces(model: &Model, theme: &Theme, compact: bool) -> Vec<Piece> {
                 theme.title(),
             ));
             let left = whole_seconds(model.signin.remaining(model.now).unwrap_or_default());
-            let clock = format!("{}:{:02}", left / 60, left % 60);
+            // "14 min 52 s left", never "14:52", which reads as a time of day next to "until
+            // 15:56 UTC".
+            let clock = match left / 60 {
+                0 => format!("{} s", left % 60),
+                m => format!("{m} min {} s", left % 60),
+            };
             if compact {
                 let validity = match left {
                     0 => "expired".to_string(),
-                    _ => format!("valid {clock}"),
+                    _ => format!("{clock} left"),
                 };
                 out.push(Piece::Text(
                     format!("{validity}{dot}c copies{dot}Esc hides"),
@@ -253,7 +261,7 @@ fn pieces(model: &Model, theme: &Theme, compact: bool) -> Vec<Piece> {
             }
             let validity = match left {
                 0 => "The code has expired.".to_string(),
-                _ => format!("The code is valid for {clock}."),
+                _ => format!("The code is valid for {clock} more."),
             };
             out.push(Piece::Blank);
             out.push(Piece::Text(
