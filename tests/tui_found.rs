@@ -417,3 +417,30 @@ fn the_status_bar_says_expired_once_the_token_expiry_has_passed() {
     assert!(shown.contains("expired"), "{shown}");
     assert!(!shown.contains("until 15:56"), "{shown}");
 }
+
+#[test]
+fn a_search_too_long_is_refused_before_sending_and_long_prompts_scroll() {
+    let mut d = Driver::new(80, 24);
+    d.customers_loaded(customers(0..5), None);
+    d.press("S");
+    let long: String = "abcdefghij".repeat(30);
+    d.press(&long);
+    d.press("XYZ");
+    // The end of what was typed is on screen, next to the cursor.
+    let shown = render(&d, 80, 24, &Theme::new(false, false));
+    let bar = shown.lines().nth(23).unwrap();
+    assert!(bar.contains("hijXYZ"), "{bar}");
+    let before = d.log.len();
+    d.send(code(KeyCode::Enter));
+    assert_eq!(d.log.len(), before, "a 303-character search was sent");
+    assert!(d.model.search.is_some(), "the prompt stays to shorten it");
+    let shown = render(&d, 80, 24, &Theme::new(false, false));
+    assert!(shown.contains("at most 256"), "{shown}");
+    // The filter prompt scrolls the same way.
+    d.send(code(KeyCode::Esc));
+    d.press("/");
+    d.press(&long);
+    d.press("END");
+    let shown = render(&d, 80, 24, &Theme::new(false, false));
+    assert!(shown.lines().nth(23).unwrap().contains("hijEND"), "{shown}");
+}

@@ -19,6 +19,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
+/// The longest customer search (a company name's or domain's start) pcx sends; the service
+/// refuses longer filter values with a 400 that a retry cannot fix.
+pub const MAX_SEARCH_CHARS: usize = 256;
 /// Partner Center's page size limit for customers and users.
 pub const MAX_PAGE_SIZE: u32 = 500;
 pub const DEFAULT_BASE_URL: &str = "https://api.partnercenter.microsoft.com";

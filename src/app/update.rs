@@ -376,9 +376,25 @@ fn search_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
         KeyCode::Enter => {
             let prefix = model
                 .search
-                .take()
+                .as_ref()
                 .map(|i| i.value().trim().to_string())
                 .unwrap_or_default();
+            let max = crate::api::client::MAX_SEARCH_CHARS;
+            let typed = prefix.chars().count();
+            if typed > max {
+                // Partner Center would answer 400, which `r` cannot fix: say the limit now and
+                // keep the prompt (and the text) for shortening.
+                flash(
+                    model,
+                    format!(
+                        "at most {max} characters ({typed} typed): the start of the company \
+                         name is enough"
+                    ),
+                    Tone::Warn,
+                );
+                return;
+            }
+            model.search = None;
             nav::search_customers(model, prefix, now, fx);
         }
         _ => {
