@@ -181,7 +181,8 @@ async fn explore(settings: &Settings, client: ApiClient, demo: bool) -> Result<(
     let options = crate::app::UiOptions {
         // NO_COLOR and --color never are already folded into the setting.
         color: settings.color.value != ColorChoice::Never,
-        ascii: settings.ascii.value,
+        // A terminal whose locale is not UTF-8 (LANG=C) would show the box drawing as garbage.
+        ascii: settings.ascii.value || !locale_is_utf8(&process_env),
         title,
         page_size: match settings.page_size.is_explicit() {
             true => settings.page_size.value,
@@ -196,6 +197,19 @@ async fn explore(settings: &Settings, client: ApiClient, demo: bool) -> Result<(
     crate::app::run_terminal(client, options)
         .await
         .map_err(|e| RunError::Other(e.to_string()))
+}
+
+/// Whether the locale says UTF-8: the first of LC_ALL, LC_CTYPE and LANG that is set decides,
+/// as in C's setlocale. None set says nothing, and modern terminals are UTF-8: then yes.
+pub fn locale_is_utf8(env: &dyn Fn(&str) -> Option<String>) -> bool {
+    let Some(locale) = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .into_iter()
+        .find_map(|var| env(var).filter(|v| !v.is_empty()))
+    else {
+        return true;
+    };
+    let lower = locale.to_ascii_lowercase();
+    lower.contains("utf-8") || lower.contains("utf8")
 }
 
 /// How the explorer signs in again when Partner Center refuses the token: a device code into
@@ -226,4 +240,38 @@ pub async fn start_demo() -> Result<Sandbox, SandboxError> {
     Sandbox::start(SandboxConfig::demo(), addr)
         .await
         .map_err(|source| SandboxError::Start { addr, source })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::locale_is_utf8;
+
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |k: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == k)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn a_locale_that_is_not_utf8_means_ascii() {
+        assert!(!locale_is_utf8(&env(&[("LANG", "C")])));
+        assert!(!locale_is_utf8(&env(&[("LANG", "POSIX")])));
+        assert!(!locale_is_utf8(&env(&[
+            ("LANG", "en_US.UTF-8"),
+            ("LC_ALL", "C")
+        ])));
+        assert!(locale_is_utf8(&env(&[("LANG", "C.UTF-8")])));
+        assert!(locale_is_utf8(&env(&[
+            ("LC_CTYPE", "de_DE.utf8"),
+            ("LANG", "C")
+        ])));
+        assert!(locale_is_utf8(&env(&[
+            ("LC_ALL", ""),
+            ("LANG", "en_GB.UTF-8")
+        ])));
+        assert!(locale_is_utf8(&env(&[])));
+    }
 }

@@ -444,3 +444,94 @@ fn a_search_too_long_is_refused_before_sending_and_long_prompts_scroll() {
     let shown = render(&d, 80, 24, &Theme::new(false, false));
     assert!(shown.lines().nth(23).unwrap().contains("hijEND"), "{shown}");
 }
+
+/// The customer's subscribed SKUs, opened with `s` and answered with `rows`.
+fn skus_shown(w: u16, h: u16, rows: Vec<pcx::app::rows::SkuRow>) -> Driver {
+    let mut d = Driver::new(w, h);
+    d.customers_loaded(customers(0..2), None);
+    let cmd = fetches(&d.press("s")).remove(0);
+    d.send(done(&cmd, Ok(Payload::Skus(rows))));
+    d
+}
+
+#[test]
+fn a_narrow_sku_pane_keeps_seats_available_and_plan_rows_carry_one_mark() {
+    let d = skus_shown(
+        60,
+        12,
+        vec![sku(1, "Microsoft 365 E3", 25, 20, &["Enabled", "Warning"])],
+    );
+    let shown = render(&d, 60, 12, &Theme::new(false, false));
+    let header = shown.lines().nth(2).unwrap();
+    assert!(header.contains("Available"), "{shown}");
+    let mut d = d;
+    d.send(code(KeyCode::Enter));
+    let shown = render(&d, 60, 12, &Theme::new(false, false));
+    assert!(shown.contains("▲ Warning"), "{shown}");
+    assert!(!shown.contains("▲ ▲"), "{shown}");
+}
+
+#[test]
+fn long_plan_names_that_share_their_start_stay_apart() {
+    let plans = ["Premium", "Standard"].map(|edition| {
+        serde_json::json!({
+            "displayName": format!("Information Protection and Governance Analytics - {edition}"),
+            "serviceName": format!("RMS_S_{edition}"),
+            "id": guid(4, edition.len() as u32),
+            "capabilityStatus": "Enabled",
+            "targetType": "User",
+        })
+    });
+    let json = serde_json::json!({
+        "availableUnits": 5, "activeUnits": 10, "consumedUnits": 5, "totalUnits": 10,
+        "productSku": {"id": guid(3, 1), "name": "Microsoft 365 E5", "skuPartNumber": "SPE_E5"},
+        "servicePlans": plans,
+        "capabilityStatus": "Enabled",
+    });
+    let row = pcx::app::rows::SkuRow::new(
+        pcx::api::Resource::<pcx::api::SubscribedSku>::parse(&json.to_string()).unwrap(),
+    );
+    let mut d = skus_shown(60, 12, vec![row]);
+    d.send(code(KeyCode::Enter));
+    let shown = render(&d, 60, 12, &Theme::new(false, false));
+    assert!(shown.contains("Premium"), "{shown}");
+    assert!(shown.contains("Standard"), "{shown}");
+}
+
+#[test]
+fn the_raw_json_wraps_long_values_and_scrolls_to_their_end() {
+    let long = format!("{}END", "x".repeat(150));
+    let json = serde_json::json!({
+        "id": guid(1, 0),
+        "companyProfile": {"companyName": "Long Co", "domain": "long.example", "email": long},
+    });
+    let row = pcx::app::rows::CustomerRow::new(
+        pcx::api::Resource::<pcx::api::Customer>::parse(&json.to_string()).unwrap(),
+    );
+    let mut d = Driver::new(60, 12);
+    d.customers_loaded(vec![row], None);
+    d.press("y");
+    d.press("G");
+    let shown = render(&d, 60, 12, &Theme::new(false, false));
+    assert!(shown.contains("xxxEND"), "{shown}");
+    assert!(!shown.contains('…'), "{shown}");
+}
+
+#[test]
+fn the_help_wraps_at_40_to_60_columns() {
+    for w in [40u16, 50, 60] {
+        let mut d = Driver::new(w, 60);
+        d.customers_loaded(customers(0..2), None);
+        d.press("?");
+        let shown = render(&d, w, 60, &Theme::new(false, false));
+        // The help box (the status bar below it cuts its own hints).
+        let shown = shown.lines().take(59).collect::<Vec<_>>().join("\n");
+        let flat = shown
+            .lines()
+            .map(|l| l.trim_matches(|c| c == '│' || c == ' ').to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(!shown.contains('…'), "{w} columns cut a line:\n{shown}");
+        assert!(flat.contains("deleted user"), "{w}:\n{shown}");
+    }
+}

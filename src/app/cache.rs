@@ -568,11 +568,9 @@ impl Table for PlanTable<'_> {
             },
         }
     }
-    fn mark(&self, i: usize) -> Mark {
-        match self.get(i) {
-            Some(p) if p.needs_attention() => Mark::Attention,
-            _ => Mark::None,
-        }
+    fn mark(&self, _i: usize) -> Mark {
+        // The status column's own glyph says it: a second ▲ before it would read "▲ ▲ Warning".
+        Mark::None
     }
     fn widths(&self) -> &[u16] {
         &self.widths

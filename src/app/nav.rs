@@ -24,7 +24,8 @@ pub fn move_cursor(model: &mut Model, action: Action) {
     };
     if let ScreenKind::Raw { lines, .. } = &screen.kind {
         let height = crate::ui::layout::raw_height(model.size).max(1);
-        let max = lines.len().saturating_sub(height);
+        let rows = crate::ui::pane::raw_row_count(lines, crate::ui::layout::raw_width(model.size));
+        let max = rows.saturating_sub(height);
         let before = screen.offset;
         screen.offset = step(screen.offset, action, max, height);
         model.dirty |= before != screen.offset;
@@ -152,10 +153,12 @@ pub fn clamp_all(model: &mut Model) {
         .min(crate::ui::help::max_offset(model.size));
     let rows = page_rows(model);
     let raw_rows = crate::ui::layout::raw_height(model.size).max(1);
+    let raw_width = crate::ui::layout::raw_width(model.size);
     let Model { screens, cache, .. } = model;
     for screen in screens.iter_mut() {
         if let ScreenKind::Raw { lines, .. } = &screen.kind {
-            screen.offset = screen.offset.min(lines.len().saturating_sub(raw_rows));
+            let total = crate::ui::pane::raw_row_count(lines, raw_width);
+            screen.offset = screen.offset.min(total.saturating_sub(raw_rows));
             continue;
         }
         let view = screen.view(cache);

@@ -44,6 +44,9 @@ pub struct Column {
     pub right: bool,
     /// A capability status: drawn with its glyph before the text.
     pub glyph: bool,
+    /// Cut in the middle when too long, keeping the end: names that share a long start
+    /// ("Information Protection and Governance Analytics - Premium/Standard") stay apart.
+    pub middle: bool,
 }
 
 const fn col(header: &'static str, priority: u8, min: u16, max: u16) -> Column {
@@ -54,6 +57,7 @@ const fn col(header: &'static str, priority: u8, min: u16, max: u16) -> Column {
         max,
         right: false,
         glyph: false,
+        middle: false,
     }
 }
 
@@ -65,6 +69,7 @@ const fn status(header: &'static str, priority: u8) -> Column {
         max: 14,
         right: false,
         glyph: true,
+        middle: false,
     }
 }
 
@@ -76,6 +81,15 @@ const fn num(header: &'static str, priority: u8) -> Column {
         max: 9,
         right: true,
         glyph: false,
+        middle: false,
+    }
+}
+
+/// A name column cut in the middle (see `Column::middle`).
+const fn name(header: &'static str, priority: u8, min: u16, max: u16) -> Column {
+    Column {
+        middle: true,
+        ..col(header, priority, min, max)
     }
 }
 
@@ -374,7 +388,7 @@ impl LicenceRow {
 
 impl Row for LicenceRow {
     const COLUMNS: &'static [Column] = &[
-        col("SKU", 0, 14, 44),
+        name("SKU", 0, 14, 44),
         col("Part number", 2, 8, 28),
         col("Service plans", 1, 8, 26),
         col("Group", 3, 6, 6),
@@ -447,10 +461,11 @@ fn count(n: Option<i64>) -> String {
 
 impl Row for SkuRow {
     const COLUMNS: &'static [Column] = &[
-        col("SKU", 0, 14, 40),
+        // Seats left first when room is short: "consumed" alone says nothing.
+        name("SKU", 0, 14, 40),
         num("Total", 3),
-        num("Consumed", 1),
-        num("Available", 4),
+        num("Consumed", 4),
+        num("Available", 1),
         num("Warning", 5),
         num("Suspended", 6),
         status("Status", 2),
@@ -517,7 +532,7 @@ impl Row for SkuRow {
 /// Service plan columns (plans live inside licence and SKU rows, not in their own list).
 pub const PLAN_COLUMNS: &[Column] = &[
     status("Status", 0),
-    col("Service plan", 1, 14, 48),
+    name("Service plan", 1, 14, 48),
     col("Service name", 2, 10, 30),
     col("Target", 3, 6, 6),
     col("Plan id", 4, 36, 36),

@@ -34,29 +34,38 @@ pub fn lines(theme: &Theme) -> Vec<(String, String)> {
     out
 }
 
-/// The help's box in the body area.
-fn frame(area: Rect, lines: usize, want_w: u16) -> Rect {
+/// The help's box in the body area, and its rows with each text wrapped to what is left
+/// beside the keys (a help cut off at 40-60 columns would hide what the keys do).
+fn layout(area: Rect, theme: &Theme) -> (Rect, usize, Vec<(String, String)>) {
+    let lines = lines(theme);
+    let key_w = lines.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
+    let text_w = lines.iter().map(|(_, t)| width(t)).max().unwrap_or(0);
+    let want_w = (key_w + text_w + 6) as u16;
     let w = want_w.min(area.width.saturating_sub(2)).max(10);
-    let h = (lines as u16 + 2).min(area.height.saturating_sub(1));
+    // Inside the borders: a margin, the keys, two spaces, the text.
+    let room = usize::from(w).saturating_sub(5 + key_w).max(8);
+    let mut rows = Vec::new();
+    for (keys, text) in lines {
+        let mut pieces = super::widgets::wrap(&text, room).into_iter();
+        rows.push((keys, pieces.next().unwrap_or_default()));
+        rows.extend(pieces.map(|piece| (String::new(), piece)));
+    }
+    let h = (rows.len() as u16 + 2).min(area.height.saturating_sub(1));
     let x = area.x + (area.width.saturating_sub(w)) / 2;
     let y = area.y + (area.height.saturating_sub(h)) / 2;
-    Rect::new(x, y, w, h)
+    (Rect::new(x, y, w, h), key_w, rows)
 }
 
 /// How far the help can scroll at this terminal size.
 pub fn max_offset(size: (u16, u16)) -> usize {
     let (_, body, _) = super::layout::bands(Rect::new(0, 0, size.0, size.1));
-    let count = lines(&Theme::new(false, true)).len();
-    let shown = usize::from(frame(body, count, u16::MAX).height.saturating_sub(2));
-    count.saturating_sub(shown)
+    let (rect, _, rows) = layout(body, &Theme::new(false, true));
+    let shown = usize::from(rect.height.saturating_sub(2));
+    rows.len().saturating_sub(shown)
 }
 
 pub fn draw(buf: &mut Buffer, area: Rect, theme: &Theme, offset: usize) {
-    let lines = lines(theme);
-    let key_w = lines.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
-    let text_w = lines.iter().map(|(_, t)| width(t)).max().unwrap_or(0);
-    let want_w = (key_w + text_w + 6) as u16;
-    let rect = frame(area, lines.len(), want_w);
+    let (rect, key_w, lines) = layout(area, theme);
     Clear.render(rect, buf);
     let block = Block::bordered()
         .border_set(theme.border_set())

@@ -30,6 +30,11 @@ pub fn list_height((_, height): (u16, u16)) -> usize {
     usize::from(height.saturating_sub(5))
 }
 
+/// Columns of text in the raw JSON pane (full width: borders and a margin off).
+pub fn raw_width((width, _): (u16, u16)) -> usize {
+    usize::from(width.saturating_sub(3))
+}
+
 /// Lines of text in the raw JSON pane (no header row).
 pub fn raw_height((_, height): (u16, u16)) -> usize {
     usize::from(height.saturating_sub(4))

@@ -175,15 +175,58 @@ fn mark(model: &Model, screen: &Screen, table: &dyn Table, i: usize) -> Mark {
     if learnt { Mark::Attention } else { Mark::None }
 }
 
-fn draw_raw(buf: &mut Buffer, area: Rect, lines: &[Box<str>], offset: usize, theme: &Theme) {
+fn draw_raw(buf: &mut Buffer, area: Rect, lines: &[Box<str>], offset: usize, _theme: &Theme) {
     let max = usize::from(area.width.saturating_sub(1));
-    for (row, line) in lines
-        .iter()
+    for (row, piece) in raw_rows(lines, max)
         .skip(offset)
         .take(usize::from(area.height))
         .enumerate()
     {
-        let text = theme.fit(line, max);
-        buf.set_stringn(area.x + 1, area.y + row as u16, text, max, Style::new());
+        buf.set_stringn(area.x + 1, area.y + row as u16, piece, max, Style::new());
+    }
+}
+
+/// The raw JSON's lines wrapped at `max` columns: long values continue on the next row
+/// instead of being cut (the view is for reading what the API sent, all of it).
+pub fn raw_rows(lines: &[Box<str>], max: usize) -> impl Iterator<Item = &str> {
+    lines.iter().flat_map(move |line| Pieces {
+        rest: line,
+        max: max.max(1),
+        first: true,
+    })
+}
+
+/// How many rows the raw JSON takes at `max` columns.
+pub fn raw_row_count(lines: &[Box<str>], max: usize) -> usize {
+    raw_rows(lines, max).count()
+}
+
+/// A line cut into pieces of at most `max` columns (an empty line is one empty piece).
+struct Pieces<'a> {
+    rest: &'a str,
+    max: usize,
+    first: bool,
+}
+
+impl<'a> Iterator for Pieces<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        if self.rest.is_empty() {
+            return std::mem::take(&mut self.first).then_some("");
+        }
+        self.first = false;
+        let mut used = 0;
+        let mut end = self.rest.len();
+        for (i, c) in self.rest.char_indices() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if used + w > self.max && i > 0 {
+                end = i;
+                break;
+            }
+            used += w;
+        }
+        let (piece, rest) = self.rest.split_at(end);
+        self.rest = rest;
+        Some(piece)
     }
 }

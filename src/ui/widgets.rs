@@ -184,7 +184,9 @@ fn draw_cells(
         } else {
             ""
         };
-        let text = if glyph.is_empty() {
+        let text = if glyph.is_empty() && col.middle {
+            theme.fit_middle(&cell.text, max)
+        } else if glyph.is_empty() {
             theme.fit(&cell.text, max)
         } else {
             std::borrow::Cow::Owned(
