@@ -94,3 +94,32 @@ fn quitting_the_explorer_ends_a_token_command_still_running() {
         "the token command's sleep ({sleep}) kept running after pcx quit"
     );
 }
+
+#[test]
+fn sigterm_to_a_listing_ends_its_token_command() {
+    let dir = TempDir::new("token-group-term");
+    let h = dir.0.display().to_string();
+    let mut pcx = std::process::Command::new(env!("CARGO_BIN_EXE_pcx"))
+        .args(["--base-url", "http://127.0.0.1:9", "--token-command"])
+        .arg(hung_command(&dir.0))
+        .args(["customers", "-o", "json"])
+        .env("HOME", &h)
+        .env("XDG_CONFIG_HOME", format!("{h}/config"))
+        .env("XDG_CACHE_HOME", format!("{h}/cache"))
+        .env_remove("PCX_ACCESS_TOKEN")
+        .env_remove("PCX_TOKEN_COMMAND")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(wait_until(LIMIT, || pid_in(&dir.0.join("sleep")).is_some()));
+    let sleep = pid_in(&dir.0.join("sleep")).unwrap();
+    // SAFETY: plain kill(2) on our own child.
+    unsafe { libc::kill(pcx.id() as i32, libc::SIGTERM) };
+    let status = pcx.wait().unwrap();
+    assert_eq!(status.code(), Some(143), "{status:?}");
+    assert!(
+        wait_until(LIMIT, || !alive(sleep)),
+        "the token command's sleep ({sleep}) kept running after SIGTERM"
+    );
+}

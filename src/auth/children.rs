@@ -8,25 +8,40 @@ use std::sync::Mutex;
 static GROUPS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
 
 /// A running command's process group (the command leads it: its pid is the group id).
-/// Registered while alive; dropping it forgets it without killing.
-pub struct Group(u32);
+/// Registered while the command runs. Dropped before `finished` (the wait was abandoned: a
+/// timeout, or pcx stopping), it ends the group: the shell's children outlive the shell.
+pub struct Group {
+    pgid: u32,
+    running: bool,
+}
 
 impl Group {
     pub fn new(pgid: u32) -> Self {
         with_groups(|groups| groups.push(pgid));
-        Self(pgid)
+        Self {
+            pgid,
+            running: true,
+        }
+    }
+
+    /// The command ended by itself: nothing to kill.
+    pub fn finished(mut self) {
+        self.running = false;
     }
 
     /// Ends every process of the group.
     pub fn kill(&self) {
-        kill_group(self.0);
+        kill_group(self.pgid);
     }
 }
 
 impl Drop for Group {
     fn drop(&mut self) {
-        let pgid = self.0;
+        let pgid = self.pgid;
         with_groups(|groups| groups.retain(|g| *g != pgid));
+        if self.running {
+            kill_group(pgid);
+        }
     }
 }
 

@@ -97,7 +97,9 @@ impl CommandToken {
             Ok(Err(e)) => return Err(not_started(e)),
             Ok(Ok(output)) => output,
         };
-        drop(group);
+        if let Some(group) = group {
+            group.finished();
+        }
         let stdout = String::from_utf8_lossy(&output.stdout);
         let token = extract_token(&stdout);
         if !output.status.success() {
