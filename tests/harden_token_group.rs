@@ -70,7 +70,7 @@ fn quitting_the_explorer_ends_a_token_command_still_running() {
         ("XDG_CACHE_HOME", &format!("{h}/cache")),
         ("PCX_ACCESS_TOKEN", ""),
     ];
-    let envs: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+    let envs: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (*k, *v)).collect();
     let args = [
         "--base-url",
         "http://127.0.0.1:9",
