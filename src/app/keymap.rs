@@ -146,7 +146,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[k('/')],
         action: Action::Filter,
-        help: "filter the list (fuzzy; Enter keeps, Esc clears)",
+        help: "filter: letters in order, name before domain, best match first and selected; lower case ignores case, a capital matches exactly (Enter keeps, Esc clears)",
         with_next: None,
     },
     Binding {
@@ -170,19 +170,19 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[k('c')],
         action: Action::Copy,
-        help: "copy the selected id (OSC 52)",
+        help: "copy the selected id (OSC 52; in tmux: set -g set-clipboard on)",
         with_next: None,
     },
     Binding {
         keys: &[k('e')],
         action: Action::Export,
-        help: "export the view to CSV (current directory)",
+        help: "export the whole view to CSV (loads all pages first; current directory)",
         with_next: None,
     },
     Binding {
         keys: &[k('r')],
         action: Action::Refresh,
-        help: "refresh / retry the current pane",
+        help: "refresh / retry the current pane, or ask again now when it stalls",
         with_next: None,
     },
     Binding {
