@@ -98,14 +98,6 @@ fn s_switches_to_the_customers_skus_and_never_stacks() {
     }
 }
 
-fn selected_label(d: &Driver) -> String {
-    let screen = d.model.top();
-    let view = screen.view(&d.model.cache);
-    let table = view.table().expect("a loaded list");
-    let row = screen.selected_row(table.len()).expect("a selected row");
-    table.label(row).to_string()
-}
-
 fn partner() -> Vec<pcx::app::rows::CustomerRow> {
     vec![
         named_customer(0, "Contoso Ltd.", "contoso.onmicrosoft.com"),

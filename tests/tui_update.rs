@@ -17,14 +17,6 @@ fn top_len(d: &Driver) -> Option<(usize, usize)> {
     view.table().map(|t| (screen.visible_len(t.len()), t.len()))
 }
 
-fn selected_label(d: &Driver) -> String {
-    let screen = d.model.top();
-    let view = screen.view(&d.model.cache);
-    let table = view.table().expect("a loaded list");
-    let row = screen.selected_row(table.len()).expect("a selected row");
-    table.label(row).to_string()
-}
-
 #[test]
 fn start_loads_the_customers_once() {
     let d = Driver::new(120, 40);
