@@ -404,7 +404,9 @@ fn the_status_bar_says_expired_once_the_token_expiry_has_passed() {
         d.model.next_deadline(d.now),
         Some(d.now + Duration::from_secs(60))
     );
+    d.model.dirty = false;
     d.advance(Duration::from_secs(61));
+    assert!(d.model.dirty, "the frame after the expiry is drawn");
     let shown = render(&d, 120, 40, &Theme::new(false, false));
     assert!(shown.contains("expired"), "{shown}");
     assert!(!shown.contains("until 15:56"), "{shown}");

@@ -63,6 +63,14 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             if model.signin.visible && model.signin.remaining(now).is_some() {
                 model.dirty = true;
             }
+            // The token's expiry passed (pcx woke for it): the status bar now says "expired".
+            let expiry = model.signin.identity().and_then(|i| i.expires_at);
+            if expiry
+                .zip(model.wall_now())
+                .is_some_and(|(at, wall)| wall >= at)
+            {
+                model.dirty = true;
+            }
         }
         Msg::Fetched(done) => {
             let query = done.query.clone();
