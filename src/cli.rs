@@ -73,6 +73,8 @@ pub enum Command {
     /// Show the version, paths, effective settings and sign-in state (never a token)
     Info,
     /// Serve a simulated Partner Center on loopback (for demos, tests and benchmarks)
+    // Its own --help: the explorer's global flags (--demo, --ascii, ...) mean nothing to it.
+    #[command(disable_help_flag = true)]
     Sandbox(SandboxArgs),
 }
 
@@ -247,6 +249,9 @@ pub struct LoginArgs {
 
 #[derive(Debug, Args, Clone)]
 pub struct SandboxArgs {
+    /// Print help
+    #[arg(short, long)]
+    pub help: bool,
     /// Loopback address to listen on
     #[arg(long, default_value = "127.0.0.1:8400", value_name = "ADDR")]
     pub listen: String,
@@ -293,4 +298,17 @@ pub struct SandboxArgs {
     /// customers change deterministically)
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub month: u32,
+}
+
+/// `pcx sandbox --help`: the sandbox's own flags only (clap would list every global flag too).
+pub fn sandbox_help() -> String {
+    let command = SandboxArgs::augment_args(
+        clap::Command::new("pcx sandbox")
+            .about("Serve a simulated Partner Center on loopback (for demos, tests and benchmarks)")
+            .disable_help_flag(true),
+    );
+    command
+        .bin_name("pcx sandbox")
+        .render_long_help()
+        .to_string()
 }

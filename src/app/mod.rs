@@ -13,6 +13,7 @@ pub(crate) mod loading;
 pub mod model;
 pub mod msg;
 pub(crate) mod nav;
+pub mod rank;
 pub mod rows;
 pub mod session;
 pub mod signin;

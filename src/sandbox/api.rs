@@ -22,7 +22,7 @@ use uuid::Uuid;
 pub(crate) const DEFAULT_PAGE_SIZE: u32 = 100;
 pub(crate) const MAX_PAGE_SIZE: u32 = 500;
 const CONTINUATION: &str = "MS-ContinuationToken";
-const MAX_FILTER_VALUE: usize = 256;
+const MAX_FILTER_VALUE: usize = crate::api::client::MAX_SEARCH_CHARS;
 
 /// Every API request (anything not an identity endpoint) comes here.
 pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
