@@ -101,6 +101,13 @@ pub enum Command {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// List a customer's subscriptions: offer, seats, status, term, commitment end, auto-renew
+    Subscriptions {
+        /// The customer's tenant id (a GUID)
+        customer_id: String,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
     /// Sign in with a device code (works on a jump host without a browser)
     Login(LoginArgs),
     /// Forget the cached sign-in

@@ -12,5 +12,6 @@ pub mod logging;
 pub mod output;
 pub mod run;
 pub mod sandbox;
+pub mod subscriptions;
 pub mod text;
 pub mod ui;

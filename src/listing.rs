@@ -1,4 +1,4 @@
-//! The listing commands (`customers`, `users`, `licenses`, `skus`): fetch through the client and
+//! The listing commands (`customers`, `users`, `licenses`, `skus`, `subscriptions`): fetch through the client and
 //! stream each page to stdout as it arrives.
 
 use crate::api::{
@@ -152,6 +152,25 @@ pub async fn run(
                 .map_err(failed("subscribed SKUs"))?;
             let mut listing = Listing::new(out, effective_format(output.output), width);
             listing.page(&items)?;
+            listing.finish()?;
+        }
+        Command::Subscriptions {
+            customer_id,
+            output,
+        } => {
+            let mut listing = Listing::new(out, effective_format(output.output), width);
+            let mut cursor = None;
+            loop {
+                let page = client
+                    .subscriptions_page(&ctx, customer_id, cursor.as_ref())
+                    .await
+                    .map_err(failed("subscriptions"))?;
+                listing.page(&page.items)?;
+                match page.next {
+                    Some(next) => cursor = Some(next),
+                    None => break,
+                }
+            }
             listing.finish()?;
         }
         _ => return Ok(false),

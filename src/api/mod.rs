@@ -1,11 +1,13 @@
 //! The Partner Center API layer: resources, errors, paging and the HTTP client.
 
 pub mod client;
+mod commerce;
 pub mod error;
 mod http;
 mod lenient;
 pub mod model;
 pub mod paging;
+pub mod subscription;
 pub mod token;
 
 pub use client::{
@@ -15,4 +17,5 @@ pub use client::{
 pub use error::{ApiError, ErrorDetail};
 pub use model::*;
 pub use paging::{Cursor, Page};
+pub use subscription::{CatalogSku, Offer, ProvisioningStatus, Subscription, SubscriptionStatus};
 pub use token::{NoToken, Secret, StaticToken, TokenProvider};

@@ -7,6 +7,8 @@
 mod api;
 mod catalog;
 mod clock;
+mod commerce;
+mod commerce_api;
 mod config;
 mod demo;
 mod faults;
