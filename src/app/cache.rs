@@ -9,6 +9,7 @@ use super::rows::{
     CustomerRow, LicenceRow, Mark, PLAN_COLUMNS, Row, SkuRow, UserRow, plan_cell, plan_haystack,
     plan_label, widen,
 };
+use super::subscription_rows::SubscriptionRow;
 use crate::api::{ApiError, Cursor, RetryNotice, ServicePlan};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -198,6 +199,7 @@ pub struct Cache {
     pub users: HashMap<Query, Entry<UserRow>>,
     pub licences: HashMap<Query, Entry<LicenceRow>>,
     pub skus: HashMap<Query, Entry<SkuRow>>,
+    pub subscriptions: HashMap<Query, Entry<SubscriptionRow>>,
 }
 
 /// Runs `$body` with `$e` bound to the `Option<&mut Entry<_>>` of `$query`.
@@ -220,6 +222,10 @@ macro_rules! with_entry_mut {
                 let $e = $cache.skus.entry($query.clone()).or_default();
                 $body
             }
+            Query::Subscriptions { .. } => {
+                let $e = $cache.subscriptions.entry($query.clone()).or_default();
+                $body
+            }
         }
     };
 }
@@ -240,6 +246,10 @@ macro_rules! with_entry {
                 None => $absent,
             },
             Query::Skus { .. } => match $cache.skus.get($query) {
+                Some($e) => $body,
+                None => $absent,
+            },
+            Query::Subscriptions { .. } => match $cache.subscriptions.get($query) {
                 Some($e) => $body,
                 None => $absent,
             },

@@ -15,6 +15,7 @@ pub(crate) mod nav;
 pub mod rows;
 pub mod signin;
 mod signin_task;
+pub mod subscription_rows;
 mod terminal;
 pub mod update;
 

@@ -47,6 +47,8 @@ pub enum Query {
     },
     /// A customer's subscribed SKUs.
     Skus { customer_id: Box<str> },
+    /// A customer's subscriptions, joined to its subscribed SKUs.
+    Subscriptions { customer_id: Box<str> },
 }
 
 impl Query {
@@ -74,6 +76,9 @@ pub enum ScreenKind {
         deleted: bool,
     },
     Skus {
+        customer: Crumb,
+    },
+    Subscriptions {
         customer: Crumb,
     },
     Licences {
@@ -108,6 +113,9 @@ impl ScreenKind {
             Self::Skus { customer } => Some(Query::Skus {
                 customer_id: customer.id.clone(),
             }),
+            Self::Subscriptions { customer } => Some(Query::Subscriptions {
+                customer_id: customer.id.clone(),
+            }),
             Self::Licences { customer, user } => Some(Query::Licences {
                 customer_id: customer.id.clone(),
                 user_id: user.id.clone(),
@@ -124,6 +132,7 @@ impl ScreenKind {
             Self::Users { deleted: false, .. } => "users",
             Self::Users { deleted: true, .. } => "deleted users",
             Self::Skus { .. } => "subscribed SKUs",
+            Self::Subscriptions { .. } => "subscriptions",
             Self::Licences { .. } => "licences",
             Self::Plans { .. } => "service plans",
             Self::Raw { .. } => "lines",
@@ -361,6 +370,7 @@ impl Model {
         self.screens.iter().rev().find_map(|s| match &s.kind {
             ScreenKind::Users { customer, .. }
             | ScreenKind::Skus { customer }
+            | ScreenKind::Subscriptions { customer }
             | ScreenKind::Licences { customer, .. } => Some(customer),
             _ => None,
         })

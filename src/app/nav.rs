@@ -218,6 +218,12 @@ pub fn open(model: &mut Model, fx: &mut Fx) {
                 },
             }
         }
+        ScreenKind::Subscriptions { .. } => {
+            // A subscription has nothing below it: Enter shows it whole, as `y` does.
+            drop(view);
+            super::actions::raw(model);
+            return;
+        }
         ScreenKind::Plans { .. } | ScreenKind::Raw { .. } => {
             drop(view);
             flash(
@@ -242,7 +248,10 @@ pub fn back(model: &mut Model, fx: &mut Fx) {
     pop(model, fx);
 }
 
-/// Tab / Shift-Tab among a customer's users, deleted users and subscribed SKUs.
+/// The tabs of a customer, in Tab order.
+const TAB_COUNT: usize = 4;
+
+/// Tab / Shift-Tab among a customer's users, deleted users, subscribed SKUs and subscriptions.
 pub fn tab(model: &mut Model, forward: bool, fx: &mut Fx) {
     let (customer, index) = match &model.top().kind {
         ScreenKind::Users {
@@ -254,19 +263,20 @@ pub fn tab(model: &mut Model, forward: bool, fx: &mut Fx) {
             deleted: true,
         } => (customer.clone(), 1),
         ScreenKind::Skus { customer } => (customer.clone(), 2),
+        ScreenKind::Subscriptions { customer } => (customer.clone(), 3),
         _ => {
             flash(
                 model,
-                "Tab switches between a customer's users, deleted users and subscribed SKUs",
+                "Tab switches between a customer's users, deleted users, subscribed SKUs and subscriptions",
                 Tone::Dim,
             );
             return;
         }
     };
     let next = if forward {
-        (index + 1) % 3
+        (index + 1) % TAB_COUNT
     } else {
-        (index + 2) % 3
+        (index + TAB_COUNT - 1) % TAB_COUNT
     };
     let kind = match next {
         0 => ScreenKind::Users {
@@ -277,7 +287,8 @@ pub fn tab(model: &mut Model, forward: bool, fx: &mut Fx) {
             customer,
             deleted: true,
         },
-        _ => ScreenKind::Skus { customer },
+        2 => ScreenKind::Skus { customer },
+        _ => ScreenKind::Subscriptions { customer },
     };
     pop(model, fx);
     push(model, kind, fx);

@@ -31,6 +31,10 @@ pub enum Mark {
     Deleted,
     /// More seats consumed than bought.
     OverConsumed,
+    /// A subscription that renews within 30 days while seats of its SKU sit unassigned.
+    Renewal,
+    /// A suspended or expired subscription.
+    Stopped,
 }
 
 /// A column of a pane.
@@ -46,7 +50,7 @@ pub struct Column {
     pub glyph: bool,
 }
 
-const fn col(header: &'static str, priority: u8, min: u16, max: u16) -> Column {
+pub(crate) const fn col(header: &'static str, priority: u8, min: u16, max: u16) -> Column {
     Column {
         header,
         priority,
@@ -68,7 +72,7 @@ const fn status(header: &'static str, priority: u8) -> Column {
     }
 }
 
-const fn num(header: &'static str, priority: u8) -> Column {
+pub(crate) const fn num(header: &'static str, priority: u8) -> Column {
     Column {
         header,
         priority,
@@ -86,14 +90,14 @@ pub struct Cell<'a> {
 }
 
 impl<'a> Cell<'a> {
-    fn plain(text: &'a str) -> Self {
+    pub(crate) fn plain(text: &'a str) -> Self {
         Self {
             text: Cow::Borrowed(text),
             tone: Tone::Normal,
         }
     }
 
-    fn owned(text: String, tone: Tone) -> Self {
+    pub(crate) fn owned(text: String, tone: Tone) -> Self {
         Self {
             text: Cow::Owned(text),
             tone,
@@ -117,7 +121,7 @@ pub trait Row: Clone + Send + 'static {
 }
 
 /// Replaces a field by its sanitised text, allocating only when something was removed.
-fn clean(field: &mut Option<Box<str>>) {
+pub(crate) fn clean(field: &mut Option<Box<str>>) {
     if let Some(text) = field
         && let Cow::Owned(clean) = sanitize(text)
     {
@@ -157,11 +161,11 @@ fn clean_plans(plans: &mut [ServicePlan]) {
     }
 }
 
-fn or_empty(field: &Option<Box<str>>) -> &str {
+pub(crate) fn or_empty(field: &Option<Box<str>>) -> &str {
     field.as_deref().unwrap_or("")
 }
 
-fn haystack(parts: &[&str]) -> SearchText {
+pub(crate) fn haystack(parts: &[&str]) -> SearchText {
     let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
     for part in parts.iter().filter(|p| !p.is_empty()) {
         if !out.is_empty() {

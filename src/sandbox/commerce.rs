@@ -167,7 +167,9 @@ pub(crate) fn subscriptions_of(
         let h = mix(&[key, k as u64, 0xC0]);
         let spec = sku.commerce.clone();
         let pieces = match (&spec, sku.total) {
-            (None, total) if total >= 12 && h % 3 == 0 => vec![total - total / 4, total / 4],
+            (None, total) if total >= 12 && h.is_multiple_of(3) => {
+                vec![total - total / 4, total / 4]
+            }
             (_, total) => vec![total],
         };
         for (piece, quantity) in pieces.into_iter().enumerate() {

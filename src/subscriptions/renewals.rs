@@ -185,7 +185,14 @@ mod tests {
             r#"{"id":"s1","offerName":"Microsoft 365 E3","status":"active","autoRenewEnabled":true,
                 "commitmentEndDate":"2026-12-07T00:00:00Z","quantity":40,"termDuration":"P1Y","billingCycle":"monthly"}"#,
         );
-        let rows = renewals("c1", &[s.clone()], &[by_id()], &skus(12), TODAY, 30);
+        let rows = renewals(
+            "c1",
+            std::slice::from_ref(&s),
+            &[by_id()],
+            &skus(12),
+            TODAY,
+            30,
+        );
         assert_eq!(rows.len(), 1);
         let r = &rows[0];
         assert_eq!(
@@ -194,7 +201,14 @@ mod tests {
         );
         assert_eq!(r.sku_id.as_deref(), Some(E3));
         // No spare seats, or a window that ends before the renewal: no flag / no row.
-        let full = renewals("c1", &[s.clone()], &[by_id()], &skus(0), TODAY, 30);
+        let full = renewals(
+            "c1",
+            std::slice::from_ref(&s),
+            &[by_id()],
+            &skus(0),
+            TODAY,
+            30,
+        );
         assert_eq!(full[0].flag, None);
         assert!(renewals("c1", &[s], &[by_id()], &skus(12), TODAY, 6).is_empty());
     }

@@ -22,6 +22,12 @@ pub fn lines(theme: &Theme) -> Vec<(String, String)> {
         format!("{attention} {deleted}"),
         "row marks: plans need attention / over-consumed; deleted user".into(),
     ));
+    let (renewal, _) = theme.mark(Mark::Renewal);
+    let (stopped, _) = theme.mark(Mark::Stopped);
+    out.push((
+        format!("{renewal} {stopped}"),
+        "subscriptions: renews within 30 days with unassigned seats; suspended or expired".into(),
+    ));
     out.push((
         format!(
             "{} {} {}",

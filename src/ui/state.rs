@@ -13,7 +13,8 @@ use std::time::Instant;
 /// The GDAP roles, any one of which lets the partner make this call (partner-center-api §10.4).
 pub fn gdap_roles(query: &Query) -> Option<&'static str> {
     match query {
-        Query::Customers { .. } => None,
+        // The partner's own commerce records: a Partner Center role (Admin agent), no GDAP.
+        Query::Customers { .. } | Query::Subscriptions { .. } => None,
         Query::Users { .. } => Some("Directory Reader, Global Reader or User Administrator"),
         Query::Licences { .. } => {
             Some("Directory Reader, Directory Writers, User Administrator or License Administrator")

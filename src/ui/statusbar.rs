@@ -235,6 +235,9 @@ fn hints(model: &Model, theme: &Theme) -> String {
             "/ filter",
             "? help",
         ],
+        ScreenKind::Subscriptions { .. } => {
+            &["Enter details", "h back", "Tab tabs", "/ filter", "? help"]
+        }
         ScreenKind::Plans { .. } => &["h back", "y raw JSON", "c copy id", "e export", "? help"],
         ScreenKind::Raw { .. } => &["j k scroll", "h back", "c copy id", "? help"],
     };

@@ -4,6 +4,7 @@
 
 pub mod fake_pc;
 pub mod signin;
+pub mod subs;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pcx::api::SubscribedSku;
