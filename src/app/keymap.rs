@@ -135,7 +135,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[code(KeyCode::Tab)],
         action: Action::NextTab,
         help: "next tab: users, deleted users, subscribed SKUs",
-        with_next: Some("next / previous tab: users, deleted users, subscribed SKUs"),
+        with_next: Some("next / previous tab: users, deleted users, SKUs, subscriptions"),
     },
     Binding {
         keys: &[code(KeyCode::BackTab)],
