@@ -158,19 +158,13 @@ pub async fn run(
             customer_id,
             output,
         } => {
+            // A customer has a handful of subscriptions: every page, then one write.
+            let items = client
+                .subscriptions(&ctx, customer_id)
+                .await
+                .map_err(failed("subscriptions"))?;
             let mut listing = Listing::new(out, effective_format(output.output), width);
-            let mut cursor = None;
-            loop {
-                let page = client
-                    .subscriptions_page(&ctx, customer_id, cursor.as_ref())
-                    .await
-                    .map_err(failed("subscriptions"))?;
-                listing.page(&page.items)?;
-                match page.next {
-                    Some(next) => cursor = Some(next),
-                    None => break,
-                }
-            }
+            listing.page(&items)?;
             listing.finish()?;
         }
         _ => return Ok(false),

@@ -5,7 +5,6 @@
 use super::client::{ApiClient, CallContext, check_guid};
 use super::error::ApiError;
 use super::model::Resource;
-use super::paging::{Cursor, Page};
 use super::subscription::{CatalogSku, Offer, ProvisioningStatus, Subscription};
 
 /// Catalog ids (`CFQ7TTC0LH18`, `0001`) and country codes go into paths and queries: only
@@ -28,27 +27,7 @@ pub fn check_catalog_id(what: &'static str, value: &str) -> Result<(), ApiError>
 }
 
 impl ApiClient {
-    /// One page of a customer's subscriptions; `cursor` continues from a previous page.
-    pub async fn subscriptions_page(
-        &self,
-        ctx: &CallContext,
-        customer_id: &str,
-        cursor: Option<&Cursor>,
-    ) -> Result<Page<Subscription>, ApiError> {
-        check_guid("customer id", customer_id)?;
-        match cursor {
-            Some(cursor) => {
-                self.get_page(ctx, cursor.path_and_query(), cursor.headers())
-                    .await
-            }
-            None => {
-                let path = format!("/v1/customers/{customer_id}/subscriptions");
-                self.get_page(ctx, &path, &[]).await
-            }
-        }
-    }
-
-    /// All of a customer's subscriptions (every page).
+    /// All of a customer's subscriptions (following `links.next` like every collection).
     pub async fn subscriptions(
         &self,
         ctx: &CallContext,
