@@ -46,6 +46,10 @@ pub struct GlobalArgs {
     /// Write a log to this file (level from PCX_LOG, e.g. debug or trace; tokens are never logged)
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
+    /// The snapshot store (SQLite) for scan, report, snapshots and diff [env: PCX_DB]
+    /// [default: pcx.sqlite in the data directory; in memory under --demo]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub db: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Deserialize)]
@@ -116,6 +120,86 @@ pub enum Command {
     Info,
     /// Serve a simulated Partner Center on loopback (for demos, tests and benchmarks)
     Sandbox(SandboxArgs),
+    /// Read the whole partner into a snapshot in the local store (throttle-aware; Ctrl-C to
+    /// stop, --resume to continue)
+    Scan(ScanArgs),
+    /// Partner-wide reports from a snapshot in the store (never the network)
+    Report {
+        #[command(subcommand)]
+        report: ReportKind,
+    },
+    /// List the snapshots in the store
+    Snapshots {
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// What changed between two snapshots [default: the two latest complete ones]
+    Diff {
+        /// The earlier snapshot id
+        before: Option<i64>,
+        /// The later snapshot id
+        after: Option<i64>,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ScanArgs {
+    /// Also read every user and every user's licences (both licence groups)
+    #[arg(long)]
+    pub users: bool,
+    /// Only this customer (tenant id); repeat for several
+    #[arg(long = "customer", value_name = "ID", conflicts_with = "search")]
+    pub customers: Vec<String>,
+    /// Only customers whose company name starts with PREFIX
+    #[arg(long, value_name = "PREFIX")]
+    pub search: Option<String>,
+    /// Continue the latest incomplete snapshot, skipping customers already stored (the scope
+    /// and --users come from the snapshot)
+    #[arg(long, conflicts_with_all = ["customers", "search"])]
+    pub resume: bool,
+    /// Requests in flight at most [default: the concurrency setting]
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+}
+
+/// A report and its options.
+#[derive(Debug, Subcommand)]
+pub enum ReportKind {
+    /// Seats per customer x SKU, flagged over-consumed, suspended, warning or unused
+    Seats {
+        /// Flag a SKU unused when at least N seats are free
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        unused: i64,
+        #[command(flatten)]
+        common: ReportArgs,
+    },
+    /// Every plan that needs attention (users' and SKUs') and every over-consumed SKU
+    Problems {
+        #[command(flatten)]
+        common: ReportArgs,
+    },
+    /// Every user holding a SKU or service plan (part number, name, service name or id)
+    WhoHas {
+        query: String,
+        #[command(flatten)]
+        common: ReportArgs,
+    },
+    /// Per customer: users, licensed users, SKUs, seats, problems; and a total
+    Totals {
+        #[command(flatten)]
+        common: ReportArgs,
+    },
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ReportArgs {
+    /// The snapshot to read [default: the latest complete one]
+    #[arg(long, value_name = "ID")]
+    pub snapshot: Option<i64>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -188,6 +272,10 @@ pub struct SandboxArgs {
     /// Lifetime of issued access tokens in seconds
     #[arg(long, default_value_t = 3600, value_name = "SECONDS")]
     pub token_ttl: u64,
+    /// Serve the partner as it stands N months later (seats, users, licences, statuses and
+    /// customers change deterministically)
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub month: u32,
 }
 
 /// A fault `pcx sandbox --fault-kinds` can inject.

@@ -76,6 +76,8 @@ pub struct Paths {
     pub default_config_file: PathBuf,
     /// Holds the login cache (directory 0700, files 0600).
     pub cache_dir: PathBuf,
+    /// Holds the snapshot store.
+    pub data_dir: PathBuf,
 }
 
 impl Paths {
@@ -85,6 +87,7 @@ impl Paths {
         Ok(Self {
             default_config_file: dirs.config_dir().join("config.toml"),
             cache_dir: dirs.cache_dir().to_path_buf(),
+            data_dir: dirs.data_dir().to_path_buf(),
         })
     }
 
@@ -93,6 +96,7 @@ impl Paths {
         Self {
             default_config_file: root.join("config").join("config.toml"),
             cache_dir: root.join("cache"),
+            data_dir: root.join("data"),
         }
     }
 
@@ -114,6 +118,8 @@ pub struct Settings {
     pub ascii: Setting<bool>,
     pub page_size: Setting<u32>,
     pub concurrency: Setting<usize>,
+    /// The snapshot store file.
+    pub db: Setting<PathBuf>,
     /// The config file that applies (the `--config` one or the default), whether or not it exists.
     pub config_file: PathBuf,
     /// Whether that file was found and read.
@@ -220,6 +226,13 @@ impl Settings {
         )?;
         let page_size = r.pick_number("PCX_PAGE_SIZE", "page_size", check_page_size)?;
         let concurrency = r.pick_number("PCX_CONCURRENCY", "concurrency", check_concurrency)?;
+        let db = r.pick(
+            global.db.as_ref().map(|p| p.to_string_lossy().into_owned()),
+            "--db",
+            "PCX_DB",
+            "db",
+            check_path,
+        )?;
         let ascii = match global.ascii {
             true => Some(Setting::new(true, Source::Flag("--ascii"))),
             false => file.get("ascii", RawValue::as_bool)?,
@@ -245,6 +258,7 @@ impl Settings {
             ascii: or_default(ascii, false),
             page_size: or_default(page_size, DEFAULT_PAGE_SIZE),
             concurrency: or_default(concurrency, DEFAULT_CONCURRENCY),
+            db: or_default(db, crate::store::default_path(&paths.data_dir)),
             config_file,
             config_file_loaded: file.loaded,
             log_file: global.log_file.clone(),
@@ -345,6 +359,7 @@ const KNOWN_KEYS: &[&str] = &[
     "ascii",
     "page_size",
     "concurrency",
+    "db",
 ];
 
 /// A config value as written, detached from the parsed document.
@@ -563,6 +578,13 @@ fn check_page_size(text: &str) -> Result<u32, String> {
             "expected a whole number from 1 to {MAX_PAGE_SIZE}, got {:?}",
             one_line(text)
         )),
+    }
+}
+
+fn check_path(text: &str) -> Result<PathBuf, String> {
+    match text.trim() {
+        "" => Err("expected a file path".into()),
+        path => Ok(PathBuf::from(path)),
     }
 }
 

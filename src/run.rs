@@ -25,6 +25,8 @@ pub enum RunError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Auth(#[from] AuthError),
+    #[error(transparent)]
+    Partner(#[from] crate::partner::PartnerError),
     #[error("{0}")]
     Other(String),
 }
@@ -32,7 +34,11 @@ pub enum RunError {
 impl RunError {
     /// Nothing to report (the reader of our output went away).
     pub fn is_silent(&self) -> bool {
-        matches!(self, Self::Listing(e) if e.is_broken_pipe())
+        match self {
+            Self::Listing(e) => e.is_broken_pipe(),
+            Self::Partner(e) => e.is_broken_pipe(),
+            _ => false,
+        }
     }
 }
 
@@ -84,6 +90,14 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
     let Some(command) = command else {
         return explore(&settings, client, demo.is_some()).await;
     };
+    let partner = crate::partner::Context {
+        settings: &settings,
+        client: &client,
+        demo: demo.is_some(),
+    };
+    if crate::partner::run(&partner, command).await? {
+        return Ok(());
+    }
     // Listings stream everything: the largest pages unless the operator chose a size.
     let page_size = match settings.page_size.is_explicit() {
         true => settings.page_size.value,

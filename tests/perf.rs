@@ -8,6 +8,7 @@
 //! Everything runs in one test, in a fixed order, so the memory figure is read before the
 //! other scenarios have grown the heap.
 
+mod perf_partner;
 mod tui_support;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
@@ -395,4 +396,9 @@ async fn benchmark() {
         scrolls.push(requests_scrolling().await as f64);
     }
     bench("requests_scroll_100_customers", median(scrolls), "requests");
+
+    let dir = std::env::temp_dir().join(format!("pcx-perf-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    perf_partner::run(&dir).await;
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -7,6 +7,7 @@ mod http;
 mod lenient;
 pub mod model;
 pub mod paging;
+pub mod status;
 pub mod subscription;
 pub mod token;
 

@@ -65,6 +65,14 @@ pub fn info(settings: &Settings, env: EnvLookup<'_>, out: &mut dyn Write) -> io:
     setting(out, "ascii", &settings.ascii, |v| v.to_string())?;
     setting(out, "page_size", &settings.page_size, |v| v.to_string())?;
     setting(out, "concurrency", &settings.concurrency, |v| v.to_string())?;
+    setting(out, "db", &settings.db, |v| {
+        let state = if v.exists() {
+            "present"
+        } else {
+            "not created yet"
+        };
+        format!("{} ({state})", v.display())
+    })?;
 
     writeln!(out, "\nSign-in")?;
     let source = token_source(settings, env);

@@ -164,6 +164,8 @@ pub struct SandboxConfig {
     pub device_code_ttl: Duration,
     /// `interval` a device-code client is told to poll at, in seconds.
     pub poll_interval_secs: u64,
+    /// Months after the start: the partner as it stands then (0 is as generated).
+    pub month: u32,
 }
 
 impl SandboxConfig {
@@ -179,6 +181,7 @@ impl SandboxConfig {
             token_ttl: Duration::from_secs(3600),
             device_code_ttl: Duration::from_secs(900),
             poll_interval_secs: 1,
+            month: 0,
         }
     }
 
@@ -221,6 +224,7 @@ impl SandboxConfig {
         config.strict_auth = args.strict_auth;
         config.approve_after = args.approve_after;
         config.token_ttl = Duration::from_secs(args.token_ttl);
+        config.month = args.month;
         config
     }
 }

@@ -7,7 +7,7 @@
 use super::catalog::{Catalog, catalog};
 use super::clock;
 use super::commerce::CommerceSpec;
-use super::hash::{IndexedIds, guid, str_key};
+use super::hash::{IndexedIds, guid, mix, str_key};
 use super::people::{NameStyle, Synthetic};
 use super::records::{
     Address, Contact, CustomerDetails, CustomerRec, Rule, Status, Subscription, UserRec, UserSlot,
@@ -16,7 +16,7 @@ use base64::Engine as _;
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use uuid::Uuid;
 
 const DEMO_JSON: &str = include_str!("../../assets/demo-partner.json");
@@ -59,6 +59,12 @@ struct CustomerSpec {
     users: Vec<UserSpec>,
     #[serde(default)]
     bulk: Option<BulkSpec>,
+    /// The month the customer joins the partner (`pcx sandbox --month N`).
+    #[serde(default)]
+    since_month: u32,
+    /// The month the customer leaves.
+    #[serde(default)]
+    until_month: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -194,19 +200,118 @@ struct NamedUser {
     licenses: Vec<(usize, Vec<(usize, Status)>)>,
 }
 
-/// The embedded demo partner. An error is a defect in the asset (a test parses it).
-pub(crate) fn demo_partner() -> Result<&'static DemoPartner, String> {
+/// The embedded demo partner as it stands `month` months on. An error is a defect in the
+/// asset (a test parses it). Each month is built once per process.
+pub(crate) fn demo_partner(month: u32) -> Result<&'static DemoPartner, String> {
     static DEMO: OnceLock<Result<DemoPartner, String>> = OnceLock::new();
-    DEMO.get_or_init(|| parse(DEMO_JSON, catalog()?))
-        .as_ref()
-        .map_err(Clone::clone)
+    static LATER: Mutex<BTreeMap<u32, &'static DemoPartner>> = Mutex::new(BTreeMap::new());
+    if month == 0 {
+        return DEMO
+            .get_or_init(|| parse(DEMO_JSON, catalog()?, 0))
+            .as_ref()
+            .map_err(Clone::clone);
+    }
+    let mut later = match LATER.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    if let Some(partner) = later.get(&month) {
+        return Ok(partner);
+    }
+    // Leaked on purpose: a handful of months at most per process, shared by every request.
+    let partner: &'static DemoPartner = Box::leak(Box::new(parse(DEMO_JSON, catalog()?, month)?));
+    later.insert(month, partner);
+    Ok(partner)
 }
 
-fn parse(text: &str, catalog: &'static Catalog) -> Result<DemoPartner, String> {
+/// The demo's changes by `month`, decided per customer and SKU from their ids, so every run
+/// sees the same: seats bought and cut, a user leaving or joining, a licence removed or added,
+/// a SKU's status changing, bulk users joining.
+fn at_month(spec: &mut CustomerSpec, month: u32) {
+    if month == 0 {
+        return;
+    }
+    let h = mix(&[str_key(&spec.id), u64::from(month), 0xD1FF]);
+    for (k, sku) in spec.skus.iter_mut().enumerate() {
+        let delta = match mix(&[h, k as u64]) % 5 {
+            0 => 2,
+            1 => -1,
+            _ => 0,
+        };
+        match (&mut sku.total, &mut sku.available) {
+            (Some(total), _) => *total = (*total + delta).max(0),
+            (None, Some(available)) => *available = (*available + delta).max(0),
+            _ => {}
+        }
+    }
+    let active: Vec<usize> = (0..spec.users.len())
+        .filter(|&u| spec.users[u].deleted.is_none())
+        .collect();
+    match h % 4 {
+        0 if active.len() >= 3 => {
+            if let Some(&last) = active.last() {
+                spec.users.remove(last);
+            }
+        }
+        1 => {
+            if let Some(&first) = active.first() {
+                let licenses = spec.users[first]
+                    .licenses
+                    .iter()
+                    .map(|l| match l {
+                        LicenseSpec::Sku(part) | LicenseSpec::Detailed { sku: part, .. } => {
+                            LicenseSpec::Sku(part.clone())
+                        }
+                    })
+                    .collect();
+                spec.users.push(UserSpec {
+                    first: "Jordan".into(),
+                    last: format!("Reyes {month}"),
+                    display: None,
+                    upn: format!("jordan.reyes{month}"),
+                    location: spec.users[first].location.clone(),
+                    deleted: None,
+                    synced: false,
+                    licenses,
+                });
+            }
+        }
+        2 => {
+            if let Some(user) = active.get(1).and_then(|&u| spec.users.get_mut(u)) {
+                if user.licenses.len() >= 2 {
+                    user.licenses.pop();
+                } else if let Some(extra) = spec.skus.iter().map(|s| s.sku.clone()).find(|part| {
+                    !user.licenses.iter().any(|l| matches!(l, LicenseSpec::Sku(p) | LicenseSpec::Detailed { sku: p, .. } if p == part))
+                }) {
+                    user.licenses.push(LicenseSpec::Sku(extra));
+                }
+            }
+        }
+        _ => {}
+    }
+    if (h >> 8).is_multiple_of(3)
+        && let Some(sku) = spec.skus.first_mut()
+    {
+        sku.status = match sku.status {
+            Status::Enabled => Status::Warning,
+            Status::Warning => Status::Enabled,
+            other => other,
+        };
+    }
+    if let Some(bulk) = spec.bulk.as_mut().filter(|_| (h >> 16).is_multiple_of(2)) {
+        bulk.count += 2 * month;
+    }
+}
+
+fn parse(text: &str, catalog: &'static Catalog, month: u32) -> Result<DemoPartner, String> {
     let file: DemoFile =
         serde_json::from_str(text).map_err(|e| format!("assets/demo-partner.json: {e}"))?;
     let mut customers = Vec::with_capacity(file.customers.len());
-    for spec in file.customers {
+    for mut spec in file.customers {
+        if spec.since_month > month || spec.until_month.is_some_and(|m| m <= month) {
+            continue;
+        }
+        at_month(&mut spec, month);
         let name = spec.name.clone();
         let customer =
             compile(spec, catalog).map_err(|e| format!("demo customer {name:?}: {e}"))?;
@@ -558,7 +663,7 @@ mod tests {
 
     #[test]
     fn embedded_demo_partner_parses() {
-        let demo = demo_partner().unwrap();
+        let demo = demo_partner(0).unwrap();
         assert!(demo.customer_count() >= 20);
     }
 
@@ -568,7 +673,7 @@ mod tests {
             "contact":{"firstName":"A","lastName":"B","email":"a@x.com"},
             "skus":[{"sku":"SPB","total":5}],
             "users":[{"first":"A","last":"B","upn":"a","licenses":["SPE_E5"]}]}]}"#;
-        let err = parse(text, catalog().unwrap()).unwrap_err();
+        let err = parse(text, catalog().unwrap(), 0).unwrap_err();
         assert!(err.contains("does not subscribe"), "{err}");
     }
 
@@ -579,7 +684,7 @@ mod tests {
             "skus":[{"sku":"SPB","available":0},{"sku":"POWER_BI_PRO","total":2}],
             "users":[{"first":"A","last":"B","upn":"a","licenses":["SPB","POWER_BI_PRO"]}],
             "bulk":{"count":10,"licenses":[{"sku":"SPB"},{"sku":"POWER_BI_PRO","every":5}]}}]}"#;
-        let demo = parse(text, catalog().unwrap()).unwrap();
+        let demo = parse(text, catalog().unwrap(), 0).unwrap();
         let subs = demo.subscriptions(0);
         assert_eq!((subs[0].consumed, subs[0].total), (11, 11));
         assert_eq!((subs[1].consumed, subs[1].total), (3, 2));

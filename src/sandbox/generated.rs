@@ -50,6 +50,9 @@ pub(crate) struct GeneratedPartner {
     users_per_customer: u32,
     seed: u64,
     catalog: &'static Catalog,
+    /// Months on (`pcx sandbox --month N`): the first N customers have left, N new ones have
+    /// joined, and seats, users, licences and statuses have moved (see `at_month`).
+    month: u32,
 }
 
 /// Customer i's company facts, computed from the seed.
@@ -73,6 +76,40 @@ impl GeneratedPartner {
             users_per_customer,
             seed,
             catalog,
+            month: 0,
+        }
+    }
+
+    /// The same partner `month` months on. Customer positions shift by `month`: the first
+    /// ones leave, as many join at the end; each change is decided from the seed, so the same
+    /// month always looks the same.
+    pub(crate) fn at_month(self, month: u32) -> Self {
+        Self { month, ..self }
+    }
+
+    /// The customer's identity index (stable across months) at position i.
+    fn real(&self, i: usize) -> u32 {
+        (i as u32).wrapping_add(self.month)
+    }
+
+    /// A change decision for customer i in this month (0 in month 0: nothing changes).
+    fn change(&self, i: usize, salt: &[u64]) -> Option<u64> {
+        if self.month == 0 {
+            return None;
+        }
+        let mut parts = vec![self.seed, u64::from(self.real(i)), u64::from(self.month)];
+        parts.extend_from_slice(salt);
+        Some(mix(&parts))
+    }
+
+    /// Active users of customer i: a user leaves here, one or two join there.
+    fn active(&self, i: usize) -> u32 {
+        let users = self.users_per_customer;
+        match self.change(i, &[0xA11]).map(|h| h % 5) {
+            Some(0) if users >= 2 => users - 1,
+            Some(1) => users + 1,
+            Some(2) => users + 2,
+            _ => users,
         }
     }
 
@@ -92,14 +129,14 @@ impl GeneratedPartner {
     }
 
     pub(crate) fn find_customer(&self, id: &Uuid) -> Option<usize> {
-        let i = self.customer_ids().index_of(id)?;
+        let i = self.customer_ids().index_of(id)?.checked_sub(self.month)?;
         (i < self.customers).then_some(i as usize)
     }
 
     pub(crate) fn customer(&self, i: usize) -> CustomerRec<'static> {
         let company = self.company(i);
         CustomerRec {
-            id: self.customer_ids().id(i as u32),
+            id: self.customer_ids().id(self.real(i)),
             name: Cow::Owned(company.name),
             domain: Cow::Owned(company.domain),
             relationship: if company.hash.is_multiple_of(20) {
@@ -151,7 +188,8 @@ impl GeneratedPartner {
     }
 
     fn company(&self, i: usize) -> Company {
-        let h = mix(&[self.seed, i as u64, 0xC0]);
+        let i = self.real(i);
+        let h = mix(&[self.seed, u64::from(i), 0xC0]);
         let roll = h % 100;
         let word = |salt: u64, n: usize| pick(mix(&[h, salt]), n);
         if roll < 5 {
@@ -203,13 +241,14 @@ impl GeneratedPartner {
 
     /// Customer i's users; `company` must be `self.company(i)`.
     fn people<'d>(&self, i: usize, company: &'d Company) -> Synthetic<'static, 'd> {
+        let real = u64::from(self.real(i));
         Synthetic {
-            ids: IndexedIds::new(mix(&[self.seed, i as u64, 0x05E7])),
-            key: mix(&[self.seed, i as u64, 0x9E]),
+            ids: IndexedIds::new(mix(&[self.seed, real, 0x05E7])),
+            key: mix(&[self.seed, real, 0x9E]),
             style: company.style,
             domain: &company.domain,
             location: Some(company.country.0),
-            active: self.users_per_customer,
+            active: self.active(i),
             deleted: (company.hash >> 32) as u32 % 3,
             synced: (company.hash >> 8) % 10 < 3,
         }
@@ -257,8 +296,14 @@ impl GeneratedPartner {
 
     /// Customer i's subscriptions and the rules saying which users hold them.
     pub(crate) fn subscriptions(&self, i: usize) -> (Vec<Subscription>, Vec<Rule>) {
-        let users = self.users_per_customer;
-        let h = mix(&[self.seed, i as u64, 0x5C]);
+        let users = self.active(i);
+        let h = mix(&[self.seed, u64::from(self.real(i)), 0x5C]);
+        // Seats bought (+2) or cut (-1) on subscription k this month.
+        let bought = |k: u64| match self.change(i, &[k, 0x5EA7]).map(|h| h % 6) {
+            Some(0) => 2,
+            Some(1) => -1,
+            _ => 0,
+        };
         let mut subs = Vec::new();
         let mut rules = Vec::new();
         let mut add = |sku: &'static CatalogSku,
@@ -267,6 +312,7 @@ impl GeneratedPartner {
                        status: Status,
                        exceptions: Vec<(usize, Status)>| {
             let consumed = i64::from(rule.count(users));
+            let slack = slack + bought(subs.len() as u64);
             rules.push(Rule {
                 subscription: subs.len(),
                 ..rule
@@ -286,10 +332,23 @@ impl GeneratedPartner {
             } else {
                 Status::Enabled
             };
-            let exceptions = match suite.plan_index("TEAMS1") {
+            let mut exceptions = match suite.plan_index("TEAMS1") {
                 Some(p) if h % 97 == 1 => vec![(p, Status::Suspended)],
                 _ => Vec::new(),
             };
+            // Now and then a plan of the suite turns Suspended or Warning this month.
+            if let Some(x) = self.change(i, &[0x57A7]).filter(|x| x % 4 == 0)
+                && !suite.plans.is_empty()
+            {
+                let plan = pick(x >> 8, suite.plans.len());
+                let status = if (x >> 20) % 2 == 0 {
+                    Status::Suspended
+                } else {
+                    Status::Warning
+                };
+                exceptions.retain(|(p, _)| *p != plan);
+                exceptions.push((plan, status));
+            }
             let rule = Rule {
                 subscription: 0,
                 start: 0,
@@ -303,9 +362,13 @@ impl GeneratedPartner {
             let Some(sku) = self.catalog.sku(part).filter(|_| a % 10 < 3) else {
                 continue;
             };
+            // This month the add-on moves to other users: licences removed and assigned.
+            let moved = self
+                .change(i, &[k as u64, 0x11C])
+                .is_some_and(|x| x % 4 == 0);
             let rule = Rule {
                 subscription: 0,
-                start: (a >> 8) as u32 % 4,
+                start: (a >> 8) as u32 % 4 + u32::from(moved),
                 every: 3 + (a >> 16) as u32 % 8,
                 limit: None,
             };

@@ -166,7 +166,7 @@ impl Sandbox {
                 format!("the sandbox serves loopback only, not {listen}"),
             ));
         }
-        let partner = Partner::load(&config.partner)
+        let partner = Partner::load(&config.partner, config.month)
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
         let listener = tokio::net::TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;

@@ -21,19 +21,18 @@ pub(crate) struct Scan<T> {
 }
 
 impl Partner {
-    pub(crate) fn load(source: &PartnerSource) -> Result<Self, String> {
+    /// The partner as it stands `month` months on.
+    pub(crate) fn load(source: &PartnerSource, month: u32) -> Result<Self, String> {
         Ok(match source {
-            PartnerSource::Demo => Self::Demo(demo_partner()?),
+            PartnerSource::Demo => Self::Demo(demo_partner(month)?),
             PartnerSource::Generated {
                 customers,
                 users_per_customer,
                 seed,
-            } => Self::Generated(GeneratedPartner::new(
-                *customers,
-                *users_per_customer,
-                *seed,
-                catalog()?,
-            )),
+            } => Self::Generated(
+                GeneratedPartner::new(*customers, *users_per_customer, *seed, catalog()?)
+                    .at_month(month),
+            ),
         })
     }
 

@@ -1,0 +1,229 @@
+//! `pcx diff A B`: what changed between two snapshots of a partner — customers added or gone,
+//! seats bought or cut, users joining or leaving, licences assigned or removed, plans whose
+//! status changed. Walks both snapshots side by side in key order, so memory stays flat.
+
+use super::names::sku_name;
+use super::{Cell, Column, Report, data, shown};
+use crate::store::{CustomerEntry, DiffCursor, SeatRow, Store, StoreError};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+const CHANGES: &[Column] = &[
+    super::col("kind", "CHANGE"),
+    data("customerId"),
+    super::col("companyName", "CUSTOMER"),
+    data("skuId"),
+    super::col("skuPartNumber", "SKU"),
+    data("skuName"),
+    data("totalBefore"),
+    data("totalAfter"),
+    data("consumedBefore"),
+    data("consumedAfter"),
+    data("userId"),
+    super::col("userPrincipalName", "USER"),
+    data("servicePlanId"),
+    super::col("serviceName", "PLAN"),
+    data("statusBefore"),
+    data("statusAfter"),
+    shown("BEFORE"),
+    shown("AFTER"),
+];
+
+/// Which snapshots to compare.
+#[derive(Clone, Copy, Debug)]
+pub struct DiffOptions {
+    pub before: i64,
+    pub after: i64,
+}
+
+/// One change, built field by field.
+struct Change {
+    cells: Vec<Cell>,
+}
+
+impl Change {
+    fn new(kind: &str, customer: &str, names: &HashMap<String, Option<String>>) -> Self {
+        let mut cells = vec![Cell::Null; CHANGES.len()];
+        cells[0] = Cell::Text(kind.to_string());
+        cells[1] = Cell::Text(customer.to_string());
+        cells[2] = Cell::text(names.get(customer).and_then(|n| n.as_deref()));
+        Self { cells }
+    }
+
+    fn sku(mut self, id: &str, part: Option<&str>) -> Self {
+        self.cells[3] = Cell::Text(id.to_string());
+        self.cells[4] = Cell::text(part);
+        self.cells[5] = Cell::text(sku_name(id));
+        self
+    }
+
+    fn seats(mut self, before: Option<&SeatRow>, after: Option<&SeatRow>) -> Self {
+        self.cells[6] = Cell::int(before.and_then(|s| s.total));
+        self.cells[7] = Cell::int(after.and_then(|s| s.total));
+        self.cells[8] = Cell::int(before.and_then(|s| s.consumed));
+        self.cells[9] = Cell::int(after.and_then(|s| s.consumed));
+        let side =
+            |s: Option<&SeatRow>| s.map(|s| format!("{}/{}", show(s.consumed), show(s.total)));
+        self.cells[16] = Cell::text(side(before).as_deref());
+        self.cells[17] = Cell::text(side(after).as_deref());
+        self
+    }
+
+    fn user(mut self, id: &str, upn: Option<&str>) -> Self {
+        self.cells[10] = Cell::Text(id.to_string());
+        self.cells[11] = Cell::text(upn);
+        self
+    }
+
+    fn plan(
+        mut self,
+        id: &str,
+        service: Option<&str>,
+        before: Option<&str>,
+        after: Option<&str>,
+    ) -> Self {
+        self.cells[12] = Cell::Text(id.to_string());
+        self.cells[13] = Cell::text(service);
+        self.cells[14] = Cell::text(before);
+        self.cells[15] = Cell::text(after);
+        self.cells[16] = Cell::text(before);
+        self.cells[17] = Cell::text(after);
+        self
+    }
+}
+
+fn show(n: Option<i64>) -> String {
+    n.map_or_else(|| "?".into(), |n| n.to_string())
+}
+
+/// The changes from snapshot `before` to snapshot `after`.
+pub fn diff(store: &Store, options: DiffOptions) -> Result<Report, StoreError> {
+    let DiffOptions {
+        before: a,
+        after: b,
+    } = options;
+    let mut report = Report::new(CHANGES);
+    report.omit_nulls = true;
+    let (list_a, list_b) = (store.customer_list(a)?, store.customer_list(b)?);
+    let mut names: HashMap<String, Option<String>> = HashMap::new();
+    let ok = |list: &[CustomerEntry]| -> HashSet<String> {
+        list.iter()
+            .filter(|c| c.2.is_none())
+            .map(|c| c.0.clone())
+            .collect()
+    };
+    let (ok_a, ok_b) = (ok(&list_a), ok(&list_b));
+    let ids_a: HashSet<&str> = list_a.iter().map(|c| c.0.as_str()).collect();
+    let ids_b: HashSet<&str> = list_b.iter().map(|c| c.0.as_str()).collect();
+    for (id, name, _) in list_a.iter().chain(&list_b) {
+        if name.is_some() || !names.contains_key(id) {
+            names.insert(id.clone(), name.clone());
+        }
+    }
+    for (id, _, _) in &list_b {
+        if !ids_a.contains(id.as_str()) {
+            report.push(Change::new("customer-added", id, &names).cells);
+        }
+    }
+    for (id, _, _) in &list_a {
+        if !ids_b.contains(id.as_str()) {
+            report.push(Change::new("customer-removed", id, &names).cells);
+        }
+    }
+    // Details only where both snapshots read the customer: a 403 this month is not "all gone".
+    let both: HashSet<String> = ok_a.intersection(&ok_b).cloned().collect();
+    seats(store, a, b, &both, &names, &mut report)?;
+    let mut upns: HashMap<(String, String), Option<String>> = HashMap::new();
+    store.walk_users(a, b, |step| {
+        let (kind, u) = match step {
+            DiffCursor::Before(u) => ("user-removed", u),
+            DiffCursor::After(u) => ("user-added", u),
+            DiffCursor::Both(_, u) => {
+                if both.contains(&u.customer_id) {
+                    upns.insert((u.customer_id, u.user_id), u.upn);
+                }
+                return Ok(());
+            }
+        };
+        if both.contains(&u.customer_id) {
+            let change =
+                Change::new(kind, &u.customer_id, &names).user(&u.user_id, u.upn.as_deref());
+            report.push(change.cells);
+        }
+        Ok(())
+    })?;
+    let upn = |c: &str, u: &str| upns.get(&(c.to_string(), u.to_string())).cloned().flatten();
+    store.walk_licences(a, b, |step| {
+        let (kind, l) = match step {
+            DiffCursor::Before(l) => ("licence-removed", l),
+            DiffCursor::After(l) => ("licence-assigned", l),
+            DiffCursor::Both(..) => return Ok(()),
+        };
+        if upns.contains_key(&(l.customer_id.clone(), l.user_id.clone())) {
+            let change = Change::new(kind, &l.customer_id, &names)
+                .sku(&l.sku_id, l.part_number.as_deref())
+                .user(&l.user_id, upn(&l.customer_id, &l.user_id).as_deref());
+            report.push(change.cells);
+        }
+        Ok(())
+    })?;
+    for skus in [true, false] {
+        store.walk_plans(a, b, skus, |step| {
+            let DiffCursor::Both(p, q) = step else {
+                return Ok(());
+            };
+            if p.status == q.status || !both.contains(&q.customer_id) {
+                return Ok(());
+            }
+            let mut change =
+                Change::new("plan-status-changed", &q.customer_id, &names).sku(&q.sku_id, None);
+            if !skus {
+                change = change.user(&q.user_id, upn(&q.customer_id, &q.user_id).as_deref());
+            }
+            let change = change.plan(
+                &q.plan_id,
+                q.service_name.as_deref(),
+                p.status.as_deref(),
+                q.status.as_deref(),
+            );
+            report.push(change.cells);
+            Ok(())
+        })?;
+    }
+    Ok(report)
+}
+
+/// Seats bought or cut (total) and assigned (consumed) per customer x SKU; SKUs that appear
+/// or disappear in a customer present both times.
+fn seats(
+    store: &Store,
+    a: i64,
+    b: i64,
+    both: &HashSet<String>,
+    names: &HashMap<String, Option<String>>,
+    report: &mut Report,
+) -> Result<(), StoreError> {
+    let index = |rows: Vec<SeatRow>| -> BTreeMap<(String, String), SeatRow> {
+        rows.into_iter()
+            .filter(|r| both.contains(&r.customer_id))
+            .map(|r| ((r.customer_id.clone(), r.sku_id.clone()), r))
+            .collect()
+    };
+    let (before, after) = (index(store.seats(a)?), index(store.seats(b)?));
+    let keys: std::collections::BTreeSet<&(String, String)> =
+        before.keys().chain(after.keys()).collect();
+    for key in keys {
+        let (p, q) = (before.get(key), after.get(key));
+        let kind = match (p, q) {
+            (Some(p), Some(q)) if p.total != q.total || p.consumed != q.consumed => "seats-changed",
+            (Some(_), Some(_)) => continue,
+            (Some(_), None) => "sku-removed",
+            (None, _) => "sku-added",
+        };
+        let part = q.or(p).and_then(|s| s.part_number.as_deref());
+        let change = Change::new(kind, &key.0, names)
+            .sku(&key.1, part)
+            .seats(p, q);
+        report.push(change.cells);
+    }
+    Ok(())
+}
