@@ -191,6 +191,15 @@ pub enum ReportKind {
         #[command(flatten)]
         common: ReportArgs,
     },
+    /// Subscriptions ending within DAYS, flagged reduce-before-renewal when they will renew
+    /// while seats of their SKU sit unassigned
+    Renewals {
+        /// The window, in days from the snapshot's day
+        #[arg(long, default_value_t = 30, value_name = "DAYS")]
+        within: u32,
+        #[command(flatten)]
+        common: ReportArgs,
+    },
 }
 
 #[derive(Debug, Args, Clone)]

@@ -28,9 +28,12 @@ fn not_found(description: &str) -> Reply {
 fn customer_subs(shared: &Shared, i: usize) -> (Uuid, Vec<CommerceSub>) {
     let customer = shared.partner.customer(i).map(|c| c.id).unwrap_or_default();
     let skus = shared.partner.subscriptions(i);
-    // The sandbox's clock is today's date; the data is laid out around the same day.
+    // The data is laid out around today; `--month N` runs the sandbox's clock N months on.
     let today = today();
-    (customer, subscriptions_of(customer, &skus, today, today))
+    let now = today
+        .checked_add(jiff::Span::new().months(i64::from(shared.month)))
+        .unwrap_or(today);
+    (customer, subscriptions_of(customer, &skus, today, now))
 }
 
 /// `GET /v1/customers/{id}/subscriptions` (one page: no customer has many).

@@ -77,6 +77,8 @@ pub(crate) struct Shared {
     faults: Faults,
     latency_ms: AtomicU64,
     limiter: Option<RateLimiter>,
+    /// Months the sandbox's clock runs ahead (`--month N`): subscriptions renew or expire.
+    month: u32,
     strict_auth: bool,
     identity: Identity,
     request_count: AtomicU64,
@@ -186,6 +188,7 @@ impl Sandbox {
             faults: Faults::new(config.faults),
             latency_ms: AtomicU64::new(config.latency_ms),
             limiter: config.rate_limit.map(RateLimiter::new),
+            month: config.month,
             strict_auth: config.strict_auth,
             identity: Identity::new(
                 config.approve_after,

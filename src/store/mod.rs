@@ -7,6 +7,7 @@ mod lock;
 mod read;
 mod records;
 mod schema;
+mod subscriptions;
 mod write;
 
 pub use lock::ScanLock;
@@ -14,8 +15,11 @@ pub use read::{
     CustomerEntry, DiffCursor, LicenceKey, PlanEntry, PlanKey, ProblemRow, SeatRow, SkuEntry,
     SnapshotInfo, TotalsRow, UserKey, WhoHasRow,
 };
-pub use records::{CustomerRecord, LicenceRecord, PlanRecord, SkuRecord, UserRecord};
+pub use records::{
+    CustomerRecord, LicenceRecord, PlanRecord, SkuRecord, SubscriptionRecord, UserRecord,
+};
 pub use schema::SCHEMA_VERSION;
+pub use subscriptions::StoredSubscription;
 pub use write::{NewSnapshot, ScanCounters};
 
 use rusqlite::{Connection, OpenFlags};
