@@ -1,9 +1,7 @@
-//! How subscriptions and renewal rows print in `pcx subscriptions` and `pcx report renewals`
-//! (table and CSV; JSON is the API's own object, or the renewal row as named in the issue).
-//! Days left count from today in UTC, read once per row.
+//! How subscriptions print in `pcx subscriptions` (table and CSV; JSON is the API's own
+//! object). Days left count from today in UTC.
 
 use super::dates::{self, days_between, shown, term_words, today_utc};
-use super::renewals::RenewalRow;
 use crate::api::Subscription;
 use crate::output::Rows;
 
@@ -109,88 +107,6 @@ impl Rows for Subscription {
             yes_no(self.auto_renew_enabled),
             shown(self.cancellation_allowed_until_date.as_deref()),
             text(&self.id),
-        ]]
-    }
-}
-
-impl Rows for RenewalRow {
-    const CSV_HEADER: &'static [&'static str] = &[
-        "customerId",
-        "subscriptionId",
-        "offerId",
-        "offerName",
-        "quantity",
-        "status",
-        "termDuration",
-        "billingCycle",
-        "commitmentEndDate",
-        "daysLeft",
-        "autoRenewEnabled",
-        "skuId",
-        "matchedBy",
-        "availableSeats",
-        "flag",
-    ];
-    const TABLE_HEADER: &'static [&'static str] = &[
-        "FLAG",
-        "CUSTOMER",
-        "OFFER",
-        "QTY",
-        "TERM",
-        "ENDS",
-        "DAYS",
-        "AUTO-RENEW",
-        "FREE SEATS",
-        "MATCHED BY",
-    ];
-    const TABLE_KEEP: &'static [usize] = &[1];
-
-    fn csv_rows(&self) -> Vec<Vec<String>> {
-        let t = |v: &Option<String>| v.clone().unwrap_or_default();
-        vec![vec![
-            self.customer_id.clone(),
-            self.subscription_id.clone(),
-            t(&self.offer_id),
-            t(&self.offer_name),
-            opt(self.quantity),
-            t(&self.status),
-            t(&self.term_duration),
-            t(&self.billing_cycle),
-            t(&self.commitment_end_date),
-            opt(self.days_left),
-            opt(self.auto_renew_enabled),
-            t(&self.sku_id),
-            opt(self.matched_by),
-            opt(self.available_seats),
-            opt(self.flag),
-        ]]
-    }
-
-    fn table_rows(&self) -> Vec<Vec<String>> {
-        let t = |v: &Option<String>| v.clone().unwrap_or_default();
-        let term = format!(
-            "{} {}",
-            term_words(&t(&self.term_duration)),
-            t(&self.billing_cycle)
-        );
-        vec![vec![
-            match self.flag {
-                Some(_) => "▲ reduce".into(),
-                None => String::new(),
-            },
-            self.customer_id.clone(),
-            t(&self.offer_name),
-            opt(self.quantity),
-            term.trim().to_string(),
-            shown(self.commitment_end_date.as_deref()),
-            opt(self.days_left),
-            yes_no(self.auto_renew_enabled),
-            opt(self.available_seats),
-            match self.matched_by {
-                Some("name") => "name (guess)".into(),
-                Some(by) => by.into(),
-                None => "unmatched".into(),
-            },
         ]]
     }
 }
