@@ -143,7 +143,7 @@ fn enter_shows_the_subscription_whole_and_y_c_e_work() {
         panic!("no export: {effects:?}");
     };
     assert_eq!(job.view, "subscriptions");
-    assert!(job.header.iter().any(|h| h == "Auto-renew"));
+    assert!(job.header.iter().any(|h| h == "Auto-renew") && job.header.iter().any(|h| h == "Free"));
     assert_eq!(job.rows.len(), 7);
 }
 

@@ -128,9 +128,9 @@ impl Row for SubscriptionRow {
         col("Status", 2, 6, 12),
         col("Term", 3, 8, 24),
         col("Ends", 1, 12, 22),
-        col("Auto-renew", 4, 10, 10),
+        col("Auto-renew", 5, 10, 10),
         col("Cancel until", 6, 10, 12),
-        col("Free seats", 5, 10, 16),
+        col("Free", 4, 4, 14),
         col("Subscription id", 7, 36, 36),
     ];
 
