@@ -135,8 +135,11 @@ pub async fn run(
         }
     };
     let concurrency = options.concurrency.max(1);
+    let counted = Arc::clone(&progress);
+    let resolver =
+        SkuResolver::new(client.clone()).with_request_observer(Arc::new(move || counted.request()));
     let scan = Arc::new_cyclic(|weak| Scan {
-        resolver: SkuResolver::new(client.clone()),
+        resolver,
         client,
         cap: AdaptiveCap::new(concurrency),
         budget: TenantBudget::new(options.tenant_budget),

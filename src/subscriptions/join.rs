@@ -45,12 +45,16 @@ enum Key {
 
 type Slot = Arc<OnceCell<Option<Box<str>>>>;
 
+/// Told of every request the resolver makes (the scan counts them).
+pub type RequestObserver = Arc<dyn Fn() + Send + Sync>;
+
 /// Resolves subscriptions to SKU ids, caching catalog and offer answers across customers.
 #[derive(Clone)]
 pub struct SkuResolver {
     client: ApiClient,
     country: Arc<str>,
     cache: Arc<Mutex<HashMap<Key, Slot>>>,
+    on_request: Option<RequestObserver>,
 }
 
 impl SkuResolver {
@@ -60,6 +64,19 @@ impl SkuResolver {
             client,
             country: "US".into(),
             cache: Arc::default(),
+            on_request: None,
+        }
+    }
+
+    /// Tells `observer` of each request it makes.
+    pub fn with_request_observer(mut self, observer: RequestObserver) -> Self {
+        self.on_request = Some(observer);
+        self
+    }
+
+    fn requesting(&self) {
+        if let Some(observer) = &self.on_request {
+            observer();
         }
     }
 
@@ -88,6 +105,7 @@ impl SkuResolver {
             return shared;
         }
         let sid = sub.id.as_deref()?;
+        self.requesting();
         match self.client.provisioning_status(ctx, customer_id, sid).await {
             Ok(status) => clean_id(status.data.sku_id.as_deref()),
             Err(e) => {
@@ -141,6 +159,7 @@ impl SkuResolver {
         product: &str,
         sku: &str,
     ) -> Result<Option<Box<str>>, ApiError> {
+        self.requesting();
         match self
             .client
             .catalog_sku(ctx, product, sku, &self.country)
@@ -158,6 +177,7 @@ impl SkuResolver {
     }
 
     async fn offer(&self, ctx: &CallContext, offer: &str) -> Result<Option<Box<str>>, ApiError> {
+        self.requesting();
         match self.client.offer(ctx, offer, &self.country).await {
             Ok(found) => Ok(clean_id(
                 found.data.product.as_ref().and_then(|p| p.id.as_deref()),
