@@ -45,14 +45,10 @@ pub(super) async fn run(ctx: &Context<'_>, args: &ScanArgs) -> Result<(), Partne
                 ))),
             };
         };
-        let options = ScanOptions {
-            with_users: info.with_users,
-            scope: Scope::from_text(&info.scope),
-            concurrency,
-            tenant_budget: scan::TENANT_BUDGET_PER_MINUTE,
-            page_size: MAX_PAGE_SIZE,
-        };
-        (info.id, options)
+        (
+            info.id,
+            options(info.with_users, Scope::from_text(&info.scope), concurrency),
+        )
     } else {
         let scope = match (&args.search, args.customers.as_slice()) {
             (Some(prefix), _) => Scope::Search(prefix.clone()),
@@ -64,14 +60,7 @@ pub(super) async fn run(ctx: &Context<'_>, args: &ScanArgs) -> Result<(), Partne
             with_users: args.users,
             scope: scope.to_text(),
         })?;
-        let options = ScanOptions {
-            with_users: args.users,
-            scope,
-            concurrency,
-            tenant_budget: scan::TENANT_BUDGET_PER_MINUTE,
-            page_size: MAX_PAGE_SIZE,
-        };
-        (id, options)
+        (id, options(args.users, scope, concurrency))
     };
     let progress = Arc::new(Progress::new());
     let (stop, cancel) = watch::channel(false);
@@ -92,6 +81,17 @@ pub(super) async fn run(ctx: &Context<'_>, args: &ScanArgs) -> Result<(), Partne
     signals.abort();
     display.stop().await;
     finish(end, snapshot, &progress)
+}
+
+/// A scan at Partner Center's limits: the largest pages, the per-tenant budget.
+fn options(with_users: bool, scope: Scope, concurrency: usize) -> ScanOptions {
+    ScanOptions {
+        with_users,
+        scope,
+        concurrency,
+        tenant_budget: scan::TENANT_BUDGET_PER_MINUTE,
+        page_size: MAX_PAGE_SIZE,
+    }
 }
 
 /// Closes the snapshot and prints the summary; an interruption or a stop is an error.
@@ -198,10 +198,9 @@ impl Display {
                     None,
                     indicatif::ProgressDrawTarget::stderr(),
                 );
-                let style = indicatif::ProgressStyle::with_template(
-                    "{bar:30} {pos}/{len} customers  {msg}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+                let style =
+                    indicatif::ProgressStyle::with_template("{bar:20} {pos}/{len} customers {msg}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
                 bar.set_style(style);
                 bar
             });
@@ -245,11 +244,11 @@ impl Display {
 
 fn line(v: &ProgressView) -> String {
     let mut text = format!(
-        "users {}/{}  requests {}  throttled {}  failed {}  in flight ≤{}",
+        "· users {}/{} · requests {} · 429s {} · failed {} · cap {}",
         v.users_done, v.users_seen, v.requests, v.throttled, v.failures, v.cap
     );
     if let Some(eta) = v.eta() {
-        text.push_str(&format!("  ETA {}s", eta.as_secs()));
+        text.push_str(&format!(" · ETA {}s", eta.as_secs()));
     }
     text
 }
@@ -291,13 +290,7 @@ pub(super) async fn fill_demo(
             with_users: true,
             scope: Scope::All.to_text(),
         })?;
-        let options = ScanOptions {
-            with_users: true,
-            scope: Scope::All,
-            concurrency: ctx.settings.concurrency.value.max(1),
-            tenant_budget: scan::TENANT_BUDGET_PER_MINUTE,
-            page_size: MAX_PAGE_SIZE,
-        };
+        let options = options(true, Scope::All, ctx.settings.concurrency.value.max(1));
         let progress = Arc::new(Progress::new());
         let (_stop, cancel) = watch::channel(false);
         let end = scan::run(

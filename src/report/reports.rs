@@ -3,7 +3,7 @@
 
 use super::names::{plan_name, sku_name};
 use super::{Cell, Column, Report, col, data};
-use crate::store::{PlanEntry, SeatRow, SkuEntry, SnapshotInfo, Store, StoreError};
+use crate::store::{HoldingRow, PlanEntry, SeatRow, SkuEntry, SnapshotInfo, Store, StoreError};
 use std::collections::HashMap;
 
 const SEATS: &[Column] = &[
@@ -88,26 +88,32 @@ const PROBLEMS: &[Column] = &[
     col("problem", "PROBLEM"),
 ];
 
+/// The columns problems and who-has share, from a holding row.
+fn holding_cells(r: HoldingRow) -> Vec<Cell> {
+    let plan = r.plan_id.as_deref();
+    vec![
+        Cell::Text(r.customer_id.clone()),
+        Cell::text(r.company_name.as_deref()),
+        Cell::text(r.user_id.as_deref()),
+        Cell::text(r.upn.as_deref()),
+        Cell::Text(r.sku_id.clone()),
+        Cell::text(r.part_number.as_deref()),
+        Cell::text(sku_name(&r.sku_id)),
+        Cell::text(plan),
+        Cell::text(r.service_name.as_deref()),
+        Cell::text(plan.and_then(plan_name)),
+        Cell::text(r.status.as_deref()),
+    ]
+}
+
 /// Every plan that needs attention (users' licences and subscribed SKUs) and every
 /// over-consumed SKU.
 pub fn problems(store: &Store, snapshot: i64) -> Result<Report, StoreError> {
     let mut report = Report::new(PROBLEMS);
     for p in store.problem_plans(snapshot)? {
-        let plan = p.plan_id.as_deref();
-        report.push(vec![
-            Cell::Text(p.customer_id),
-            Cell::text(p.company_name.as_deref()),
-            Cell::text(p.user_id.as_deref()),
-            Cell::text(p.upn.as_deref()),
-            Cell::Text(p.sku_id.clone()),
-            Cell::text(p.part_number.as_deref()),
-            Cell::text(sku_name(&p.sku_id)),
-            Cell::text(plan),
-            Cell::text(p.service_name.as_deref()),
-            Cell::text(plan.and_then(plan_name)),
-            Cell::text(p.status.as_deref()),
-            Cell::Text("plan-needs-attention".into()),
-        ]);
+        let mut row = holding_cells(p);
+        row.push(Cell::Text("plan-needs-attention".into()));
+        report.push(row);
     }
     for row in store.seats(snapshot)?.iter().filter(|r| over_consumed(r)) {
         report.push(vec![
@@ -128,19 +134,8 @@ pub fn problems(store: &Store, snapshot: i64) -> Result<Report, StoreError> {
     Ok(report)
 }
 
-const WHO_HAS: &[Column] = &[
-    data("customerId"),
-    col("companyName", "CUSTOMER"),
-    data("userId"),
-    col("userPrincipalName", "USER"),
-    data("skuId"),
-    col("skuPartNumber", "SKU"),
-    data("skuName"),
-    data("servicePlanId"),
-    col("serviceName", "PLAN"),
-    data("planName"),
-    col("capabilityStatus", "STATUS"),
-];
+/// Who-has shows the same fields as problems, without the problem.
+const WHO_HAS: &[Column] = PROBLEMS.split_at(PROBLEMS.len() - 1).0;
 
 /// Which SKU and plan ids a who-has query names: an id exactly, a part number or service
 /// name exactly, a SKU or plan name exactly (all ignoring case); when nothing matches
@@ -182,20 +177,7 @@ pub fn who_has(store: &Store, snapshot: i64, query: &str) -> Result<Report, Stor
     let (sku_ids, plan_ids) = matching_ids(query, &skus, &plans);
     let mut report = Report::new(WHO_HAS);
     for r in store.holders(snapshot, &sku_ids, &plan_ids)? {
-        let plan = r.plan_id.as_deref();
-        report.push(vec![
-            Cell::Text(r.customer_id),
-            Cell::text(r.company_name.as_deref()),
-            Cell::Text(r.user_id),
-            Cell::text(r.upn.as_deref()),
-            Cell::Text(r.sku_id.clone()),
-            Cell::text(r.part_number.as_deref()),
-            Cell::text(sku_name(&r.sku_id)),
-            Cell::text(plan),
-            Cell::text(r.service_name.as_deref()),
-            Cell::text(plan.and_then(plan_name)),
-            Cell::text(r.status.as_deref()),
-        ]);
+        report.push(holding_cells(r));
     }
     Ok(report)
 }

@@ -55,9 +55,10 @@ pub struct SeatRow {
     pub suspended: Option<i64>,
 }
 
-/// A plan that needs attention, in a user's licence (`user_id` set) or a subscribed SKU.
+/// A plan held by a user (`user_id` set) or by a subscribed SKU; for a who-has match on a
+/// SKU, the licence alone (no plan).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ProblemRow {
+pub struct HoldingRow {
     pub customer_id: String,
     pub company_name: Option<String>,
     pub user_id: Option<String>,
@@ -69,18 +70,18 @@ pub struct ProblemRow {
     pub status: Option<String>,
 }
 
-/// A user holding a licence (and, for a plan match, the plan).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct WhoHasRow {
-    pub customer_id: String,
-    pub company_name: Option<String>,
-    pub user_id: String,
-    pub upn: Option<String>,
-    pub sku_id: String,
-    pub part_number: Option<String>,
-    pub plan_id: Option<String>,
-    pub service_name: Option<String>,
-    pub status: Option<String>,
+fn holding(r: &Row<'_>) -> rusqlite::Result<HoldingRow> {
+    Ok(HoldingRow {
+        customer_id: r.get(0)?,
+        company_name: r.get(1)?,
+        user_id: r.get(2)?,
+        upn: r.get(3)?,
+        sku_id: r.get(4)?,
+        part_number: r.get(5)?,
+        plan_id: r.get(6)?,
+        service_name: r.get(7)?,
+        status: r.get(8)?,
+    })
 }
 
 /// Per customer figures for `report totals`.
@@ -231,20 +232,7 @@ impl Store {
     }
 
     /// Plans that need attention: in users' licences, then in subscribed SKUs.
-    pub fn problem_plans(&self, snapshot: i64) -> Result<Vec<ProblemRow>, StoreError> {
-        let map = |r: &Row<'_>| {
-            Ok(ProblemRow {
-                customer_id: r.get(0)?,
-                company_name: r.get(1)?,
-                user_id: r.get(2)?,
-                upn: r.get(3)?,
-                sku_id: r.get(4)?,
-                part_number: r.get(5)?,
-                plan_id: r.get(6)?,
-                service_name: r.get(7)?,
-                status: r.get(8)?,
-            })
-        };
+    pub fn problem_plans(&self, snapshot: i64) -> Result<Vec<HoldingRow>, StoreError> {
         let mut rows = self.rows(
             "SELECT p.customer_id, c.company_name, p.user_id, u.upn, p.sku_id, l.part_number, p.plan_id,
                     p.service_name, p.status
@@ -255,7 +243,7 @@ impl Store {
                   AND l.user_id = p.user_id AND l.sku_id = p.sku_id
              WHERE p.snapshot = ?1 AND p.attention = 1",
             params![snapshot],
-            map,
+            holding,
         )?;
         rows.extend(self.rows(
             "SELECT p.customer_id, c.company_name, NULL, NULL, p.sku_id, s.part_number, p.plan_id,
@@ -265,7 +253,7 @@ impl Store {
              LEFT JOIN skus s ON s.snapshot = p.snapshot AND s.customer_id = p.customer_id AND s.sku_id = p.sku_id
              WHERE p.snapshot = ?1 AND p.attention = 1",
             params![snapshot],
-            map,
+            holding,
         )?);
         Ok(rows)
     }
@@ -295,7 +283,7 @@ impl Store {
         snapshot: i64,
         sku_ids: &[String],
         plan_ids: &[String],
-    ) -> Result<Vec<WhoHasRow>, StoreError> {
+    ) -> Result<Vec<HoldingRow>, StoreError> {
         let list = |ids: &[String]| serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
         self.rows(
             "SELECT l.customer_id, c.company_name, l.user_id, u.upn, l.sku_id, l.part_number, NULL, NULL, NULL
@@ -314,19 +302,7 @@ impl Store {
              WHERE p.snapshot = ?1 AND p.plan_id IN (SELECT value FROM json_each(?3))
              ORDER BY 2, 1, 4, 6",
             params![snapshot, list(sku_ids), list(plan_ids)],
-            |r| {
-                Ok(WhoHasRow {
-                    customer_id: r.get(0)?,
-                    company_name: r.get(1)?,
-                    user_id: r.get(2)?,
-                    upn: r.get(3)?,
-                    sku_id: r.get(4)?,
-                    part_number: r.get(5)?,
-                    plan_id: r.get(6)?,
-                    service_name: r.get(7)?,
-                    status: r.get(8)?,
-                })
-            },
+            holding,
         )
     }
 

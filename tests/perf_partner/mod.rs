@@ -27,10 +27,8 @@ async fn scan_binary(customers: u32, users: u32, db: &Path) -> (u64, Duration, f
     let base = sandbox.base_url();
     let db = db.to_path_buf();
     let started = Instant::now();
-    // The child is reaped by wait4 (not Child::wait) to read its peak memory.
-    #[allow(clippy::zombie_processes)]
-    let rusage = tokio::task::spawn_blocking(move || {
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_pcx"))
+    let peak_kib = tokio::task::spawn_blocking(move || {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pcx"))
             .args([
                 "--base-url",
                 &base,
@@ -47,22 +45,28 @@ async fn scan_binary(customers: u32, users: u32, db: &Path) -> (u64, Duration, f
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        let mut status = 0;
-        // SAFETY: a zeroed rusage is a valid value for wait4 to fill in.
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-        // SAFETY: waits for our own child; `status` and `usage` outlive the call.
-        let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-        assert!(pid > 0 && status == 0, "pcx scan failed (status {status})");
-        usage
+        // VmHWM is the child's own peak (a fork's rusage would carry this fat test process's);
+        // it only grows, so the last reading before the exit is the peak.
+        let status = format!("/proc/{}/status", child.id());
+        let mut peak = 0u64;
+        loop {
+            if let Some(kib) = std::fs::read_to_string(&status).ok().and_then(|text| {
+                let line = text.lines().find(|l| l.starts_with("VmHWM:"))?;
+                line.split_whitespace().nth(1)?.parse::<u64>().ok()
+            }) {
+                peak = peak.max(kib);
+            }
+            if let Some(exit) = child.try_wait().unwrap() {
+                assert!(exit.success(), "pcx scan failed: {exit}");
+                return peak;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
     })
     .await
     .unwrap();
     let wall = started.elapsed();
-    (
-        sandbox.api_request_count(),
-        wall,
-        rusage.ru_maxrss as f64 / 1024.0,
-    )
+    (sandbox.api_request_count(), wall, peak_kib as f64 / 1024.0)
 }
 
 fn licences_in(db: &Path) -> f64 {
