@@ -151,6 +151,13 @@ pub enum ListCommand {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// List a customer's subscriptions: offer, seats, status, term, commitment end, auto-renew
+    Subscriptions {
+        /// The customer's tenant id (a GUID)
+        customer_id: String,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
 }
 
 #[derive(Debug, Args, Clone)]
@@ -197,6 +204,15 @@ pub enum ReportKind {
     },
     /// Per customer: users, licensed users, SKUs, seats, problems; and a total
     Totals {
+        #[command(flatten)]
+        common: ReportArgs,
+    },
+    /// Subscriptions ending within DAYS, flagged reduce-before-renewal when they will renew
+    /// while seats of their SKU sit unassigned
+    Renewals {
+        /// The window, in days from the snapshot's day
+        #[arg(long, default_value_t = 30, value_name = "DAYS")]
+        within: u32,
         #[command(flatten)]
         common: ReportArgs,
     },

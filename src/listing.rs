@@ -1,6 +1,6 @@
-//! The listing commands (`customers`, `users`, `licenses`, `skus`): fetch through the client and
-//! stream each page to stdout as it arrives. While they wait (no answer yet, a throttle, a retry)
-//! they say so in one line on stderr instead of going silent.
+//! The listing commands (`customers`, `users`, `licenses`, `skus`, `subscriptions`): fetch
+//! through the client and stream each page to stdout as it arrives. While they wait (no answer
+//! yet, a throttle, a retry) they say so in one line on stderr instead of going silent.
 
 use crate::api::access::{Call, no_access_advice};
 use crate::api::{
@@ -229,6 +229,18 @@ pub async fn run(
             let items = patiently(client.subscribed_skus(&ctx, customer_id, &groups), deadline)
                 .await
                 .map_err(failed(client, "subscribed SKUs", Call::Skus))?;
+            let mut listing = Listing::new(out, effective_format(output.output), width);
+            listing.page(&items)?;
+            listing.finish()?;
+        }
+        ListCommand::Subscriptions {
+            customer_id,
+            output,
+        } => {
+            // A customer has a handful of subscriptions: every page, then one write.
+            let items = patiently(client.subscriptions(&ctx, customer_id), deadline)
+                .await
+                .map_err(failed(client, "subscriptions", Call::Subscriptions))?;
             let mut listing = Listing::new(out, effective_format(output.output), width);
             listing.page(&items)?;
             listing.finish()?;

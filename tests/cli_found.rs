@@ -1,4 +1,4 @@
-//! The command line as issue 16 found it in use: usage errors pcx detects itself exit 2,
+//! The command line as an operator found it in use: usage errors pcx detects itself exit 2,
 //! `--demo` with `info` and `login` speaks of the demo, `pcx sandbox --help` lists only its own
 //! flags, and an unopenable log file is named by its absolute path.
 

@@ -1,4 +1,4 @@
-//! A hung token command is never left running (issue 16, item 6): pcx starts it in a process
+//! A hung token command is never left running: pcx starts it in a process
 //! group of its own and ends the whole group — the shell and what it started — when the
 //! command times out and when pcx exits; meanwhile the pane says pcx waits for the command.
 

@@ -1,4 +1,4 @@
-//! A request has a total deadline, retries included (issue 16, item 5): a stalled server or a
+//! A request has a total deadline, retries included: a stalled server or a
 //! long throttle ends in a clear error when the deadline comes, not after every attempt has
 //! timed out; the retry notices carry the attempt and when pcx gives up; the listing commands
 //! say on stderr that they wait.

@@ -1,4 +1,4 @@
-//! The explorer as issue 16 found it in use, driven through `update` with an injected clock and
+//! The explorer as an operator found it in use, driven through `update` with an injected clock and
 //! drawn on a buffer: `s` switches instead of stacking, the filter ranks and selects the best
 //! match, `e` exports the whole view, `r` cancels a stalled load, and the screens that read
 //! wrong. No terminal, no network, no sleeping.
@@ -30,6 +30,7 @@ fn kinds(d: &Driver) -> Vec<&'static str> {
             ScreenKind::Users { deleted: false, .. } => "users",
             ScreenKind::Users { deleted: true, .. } => "deleted",
             ScreenKind::Skus { .. } => "skus",
+            ScreenKind::Subscriptions { .. } => "subscriptions",
             ScreenKind::Licenses { .. } => "licences",
             ScreenKind::Plans { .. } => "plans",
             ScreenKind::Raw { .. } => "raw",
@@ -51,6 +52,7 @@ fn answer(d: &mut Driver, effects: &[Effect]) {
             Query::Skus { .. } => {
                 Payload::Skus(vec![sku(1, "Microsoft 365 E3", 10, 4, &["Enabled"])])
             }
+            Query::Subscriptions { .. } => Payload::Subscriptions(Vec::new()),
         };
         let more = d.send(done(&cmd, Ok(payload)));
         answer(d, &more);

@@ -244,7 +244,7 @@ impl ApiClient {
             .await
     }
 
-    fn url(&self, path: &str) -> Url {
+    pub(super) fn url(&self, path: &str) -> Url {
         let mut url = self.inner.base.clone();
         url.set_path(path);
         url
@@ -261,7 +261,7 @@ impl ApiClient {
         path_and_query(&url)
     }
 
-    async fn get_one<T: DeserializeOwned + Default>(
+    pub(super) async fn get_one<T: DeserializeOwned + Default>(
         &self,
         ctx: &CallContext,
         path_and_query: &str,
@@ -270,7 +270,7 @@ impl ApiClient {
         Resource::parse(&body).map_err(|e| bad_json(e, ctx))
     }
 
-    async fn get_page<T: DeserializeOwned + Default>(
+    pub(super) async fn get_page<T: DeserializeOwned + Default>(
         &self,
         ctx: &CallContext,
         path_and_query: &str,
@@ -281,7 +281,7 @@ impl ApiClient {
     }
 
     /// Every page of a collection that is small in practice (licences, subscribed SKUs).
-    async fn get_all<T: DeserializeOwned + Default>(
+    pub(super) async fn get_all<T: DeserializeOwned + Default>(
         &self,
         ctx: &CallContext,
         first: &str,

@@ -110,6 +110,7 @@ fn view_name(kind: &ScreenKind) -> &'static str {
         ScreenKind::Users { deleted: false, .. } => "users",
         ScreenKind::Users { deleted: true, .. } => "deleted-users",
         ScreenKind::Skus { .. } => "subscribed-skus",
+        ScreenKind::Subscriptions { .. } => "subscriptions",
         ScreenKind::Licenses { .. } => "licences",
         ScreenKind::Plans { .. } => "service-plans",
         ScreenKind::Raw { .. } => "raw",

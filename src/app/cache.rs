@@ -9,6 +9,7 @@ use super::rows::{
 };
 use crate::api::{ApiError, Cursor, RetryNotice, ServicePlan};
 use crate::fetch::records::SearchText;
+use crate::fetch::records::SubscriptionRow;
 use crate::fetch::{Query, RequestId};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -210,6 +211,7 @@ pub struct Cache {
     pub users: HashMap<Query, Entry<UserRow>>,
     pub licenses: HashMap<Query, Entry<LicenseRow>>,
     pub skus: HashMap<Query, Entry<SkuRow>>,
+    pub subscriptions: HashMap<Query, Entry<SubscriptionRow>>,
 }
 
 /// Runs `$body` with `$e` bound to the `Option<&mut Entry<_>>` of `$query`.
@@ -232,6 +234,10 @@ macro_rules! with_entry_mut {
                 let $e = $cache.skus.entry($query.clone()).or_default();
                 $body
             }
+            Query::Subscriptions { .. } => {
+                let $e = $cache.subscriptions.entry($query.clone()).or_default();
+                $body
+            }
         }
     };
 }
@@ -252,6 +258,10 @@ macro_rules! with_entry {
                 None => $absent,
             },
             Query::Skus { .. } => match $cache.skus.get($query) {
+                Some($e) => $body,
+                None => $absent,
+            },
+            Query::Subscriptions { .. } => match $cache.subscriptions.get($query) {
                 Some($e) => $body,
                 None => $absent,
             },

@@ -148,7 +148,7 @@ pub fn help_layout(
 /// in any theme).
 pub fn help_max_offset(size: (u16, u16)) -> usize {
     let (_, body, _) = bands(Rect::new(0, 0, size.0, size.1));
-    let legend = ["! x".to_string(), "+ ! x o".to_string()];
+    let legend = ["! x", "! x", "+ ! x o"].map(String::from);
     let (rect, _, rows) = help_layout(body, keymap::help_rows(true, legend));
     let shown = usize::from(rect.height.saturating_sub(2));
     rows.len().saturating_sub(shown)

@@ -285,6 +285,9 @@ fn apply_done(model: &mut Model, done: FetchDone) -> Applied {
         Query::Users { .. } => route!(users, Payload::Users(rows, next) => (rows, next)),
         Query::Licenses { .. } => route!(licenses, Payload::Licenses(rows) => (rows, None)),
         Query::Skus { .. } => route!(skus, Payload::Skus(rows) => (rows, None)),
+        Query::Subscriptions { .. } => {
+            route!(subscriptions, Payload::Subscriptions(rows) => (rows, None))
+        }
     }
 }
 

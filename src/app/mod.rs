@@ -18,6 +18,7 @@ pub mod rows;
 pub mod session;
 pub mod signin;
 mod signin_task;
+pub mod subscription_rows;
 mod terminal;
 pub mod update;
 

@@ -33,6 +33,9 @@ pub enum ScreenKind {
     Skus {
         customer: Crumb,
     },
+    Subscriptions {
+        customer: Crumb,
+    },
     Licenses {
         customer: Crumb,
         user: Crumb,
@@ -65,6 +68,9 @@ impl ScreenKind {
             Self::Skus { customer } => Some(Query::Skus {
                 customer_id: customer.id.clone(),
             }),
+            Self::Subscriptions { customer } => Some(Query::Subscriptions {
+                customer_id: customer.id.clone(),
+            }),
             Self::Licenses { customer, user } => Some(Query::Licenses {
                 customer_id: customer.id.clone(),
                 user_id: user.id.clone(),
@@ -80,6 +86,7 @@ impl ScreenKind {
             Self::Customers { .. } => Some("users"),
             Self::Users { .. } => Some("licences"),
             Self::Skus { .. } | Self::Licenses { .. } => Some("service plans"),
+            Self::Subscriptions { .. } => Some("details"),
             Self::Plans { .. } | Self::Raw { .. } => None,
         }
     }
@@ -91,6 +98,7 @@ impl ScreenKind {
             Self::Users { deleted: false, .. } => "users",
             Self::Users { deleted: true, .. } => "deleted users",
             Self::Skus { .. } => "subscribed SKUs",
+            Self::Subscriptions { .. } => "subscriptions",
             Self::Licenses { .. } => "licences",
             Self::Plans { .. } => "service plans",
             Self::Raw { .. } => "lines",
@@ -449,6 +457,7 @@ impl Model {
         self.screens.iter().rev().find_map(|s| match &s.kind {
             ScreenKind::Users { customer, .. }
             | ScreenKind::Skus { customer }
+            | ScreenKind::Subscriptions { customer }
             | ScreenKind::Licenses { customer, .. } => Some(customer),
             _ => None,
         })

@@ -176,6 +176,12 @@ pub fn open(model: &mut Model, fx: &mut Fx) {
                 },
             }
         }
+        ScreenKind::Subscriptions { .. } => {
+            // A subscription has nothing below it: Enter shows it whole, as `y` does.
+            drop(view);
+            super::actions::raw(model);
+            return;
+        }
         ScreenKind::Plans { .. } | ScreenKind::Raw { .. } => {
             drop(view);
             model.flash("nothing below this level: y shows the raw JSON", Tone::Dim);
@@ -196,7 +202,10 @@ pub fn back(model: &mut Model, fx: &mut Fx) {
     pop(model, fx);
 }
 
-/// Tab / Shift-Tab among a customer's users, deleted users and subscribed SKUs.
+/// The tabs of a customer, in Tab order.
+const TAB_COUNT: usize = 4;
+
+/// Tab / Shift-Tab among a customer's users, deleted users, subscribed SKUs and subscriptions.
 pub fn tab(model: &mut Model, forward: bool, fx: &mut Fx) {
     let (customer, index) = match &model.top().kind {
         ScreenKind::Users {
@@ -208,18 +217,19 @@ pub fn tab(model: &mut Model, forward: bool, fx: &mut Fx) {
             deleted: true,
         } => (customer.clone(), 1),
         ScreenKind::Skus { customer } => (customer.clone(), 2),
+        ScreenKind::Subscriptions { customer } => (customer.clone(), 3),
         _ => {
             model.flash(
-                "Tab switches between a customer's users, deleted users and subscribed SKUs",
+                "Tab switches between a customer's users, deleted users, subscribed SKUs and subscriptions",
                 Tone::Dim,
             );
             return;
         }
     };
     let next = if forward {
-        (index + 1) % 3
+        (index + 1) % TAB_COUNT
     } else {
-        (index + 2) % 3
+        (index + TAB_COUNT - 1) % TAB_COUNT
     };
     let kind = match next {
         0 => ScreenKind::Users {
@@ -230,7 +240,8 @@ pub fn tab(model: &mut Model, forward: bool, fx: &mut Fx) {
             customer,
             deleted: true,
         },
-        _ => ScreenKind::Skus { customer },
+        2 => ScreenKind::Skus { customer },
+        _ => ScreenKind::Subscriptions { customer },
     };
     pop(model, fx);
     push(model, kind, fx);

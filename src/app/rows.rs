@@ -31,6 +31,10 @@ pub enum Mark {
     Deleted,
     /// More seats consumed than bought.
     OverConsumed,
+    /// A subscription that renews within 30 days while seats of its SKU sit unassigned.
+    Renewal,
+    /// A suspended or expired subscription.
+    Stopped,
 }
 
 /// A column of a pane.
@@ -49,7 +53,7 @@ pub struct Column {
     pub middle: bool,
 }
 
-const fn col(header: &'static str, priority: u8, min: u16, max: u16) -> Column {
+pub(crate) const fn col(header: &'static str, priority: u8, min: u16, max: u16) -> Column {
     Column {
         header,
         priority,
@@ -75,7 +79,7 @@ const fn status(header: &'static str, priority: u8) -> Column {
     }
 }
 
-const fn num(header: &'static str, priority: u8) -> Column {
+pub(crate) const fn num(header: &'static str, priority: u8) -> Column {
     Column {
         header,
         priority,
@@ -102,14 +106,14 @@ pub struct Cell<'a> {
 }
 
 impl<'a> Cell<'a> {
-    fn plain(text: &'a str) -> Self {
+    pub(crate) fn plain(text: &'a str) -> Self {
         Self {
             text: Cow::Borrowed(text),
             tone: Tone::Normal,
         }
     }
 
-    fn owned(text: String, tone: Tone) -> Self {
+    pub(crate) fn owned(text: String, tone: Tone) -> Self {
         Self {
             text: Cow::Owned(text),
             tone,

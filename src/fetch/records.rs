@@ -2,6 +2,7 @@
 //! precomputed, built by the fetcher off the UI loop. Columns, cells and tones are the explorer's
 //! business (app::rows); nothing here knows of panes or performs I/O.
 
+pub use super::subscription_record::SubscriptionRow;
 use crate::api::{
     CapabilityStatus, Customer, CustomerUser, License, LicenseGroup, ProductSku, Relationship,
     Resource, ServicePlan, SubscribedSku, TargetType, UserDomainType, UserState,
@@ -103,7 +104,7 @@ pub fn without_suffix(field: &str) -> &str {
 }
 
 /// Replaces a field by its sanitised text, allocating only when something was removed.
-fn clean(field: &mut Option<Box<str>>) {
+pub(crate) fn clean(field: &mut Option<Box<str>>) {
     if let Some(text) = field
         && let Cow::Owned(clean) = sanitize(text)
     {
@@ -147,7 +148,7 @@ pub fn or_empty(field: &Option<Box<str>>) -> &str {
     field.as_deref().unwrap_or("")
 }
 
-fn haystack(parts: &[&str]) -> SearchText {
+pub(crate) fn haystack(parts: &[&str]) -> SearchText {
     SearchText::fields(parts)
 }
 

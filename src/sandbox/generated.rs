@@ -324,6 +324,7 @@ impl GeneratedPartner {
                 plan_exceptions: exceptions,
                 total: consumed + slack,
                 consumed,
+                commerce: None,
             });
         };
         if let Some(suite) = self.catalog.sku(SUITES[pick(h, SUITES.len())]) {

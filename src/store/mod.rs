@@ -7,6 +7,7 @@ mod lock;
 mod read;
 mod records;
 mod schema;
+mod subscriptions;
 mod write;
 
 pub use lock::ScanLock;
@@ -14,8 +15,11 @@ pub use read::{
     CustomerEntry, DiffCursor, HoldingRow, LicenseKey, PlanEntry, PlanKey, SeatRow, SkuEntry,
     SnapshotInfo, TotalsRow, UserKey,
 };
-pub use records::{CustomerRecord, LicenseRecord, PlanRecord, SkuRecord, UserRecord};
+pub use records::{
+    CustomerRecord, LicenseRecord, PlanRecord, SkuRecord, SubscriptionRecord, UserRecord,
+};
 pub use schema::SCHEMA_VERSION;
+pub use subscriptions::StoredSubscription;
 pub use write::{NewSnapshot, ScanCounters};
 
 use rusqlite::{Connection, OpenFlags};

@@ -13,8 +13,14 @@ use ratatui::widgets::{Block, Clear, Widget};
 pub fn lines(theme: &Theme) -> Vec<(String, String)> {
     let (attention, _) = theme.mark(Mark::Attention);
     let (deleted, _) = theme.mark(Mark::Deleted);
+    let (renewal, _) = theme.mark(Mark::Renewal);
+    let (stopped, _) = theme.mark(Mark::Stopped);
     let glyphs = [Tone::Ok, Tone::Warn, Tone::Bad, Tone::Dim].map(|t| theme.status_glyph(t));
-    let legend = [format!("{attention} {deleted}"), glyphs.join(" ")];
+    let legend = [
+        format!("{attention} {deleted}"),
+        format!("{renewal} {stopped}"),
+        glyphs.join(" "),
+    ];
     help_rows(theme.ascii, legend)
 }
 

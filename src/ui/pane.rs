@@ -14,7 +14,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 
-const TABS: [&str; 3] = ["Users", "Deleted users", "Subscribed SKUs"];
+const TABS: [&str; 4] = ["Users", "Deleted users", "Subscribed SKUs", "Subscriptions"];
 
 /// The block title of a screen.
 fn title<'a>(screen: &Screen, theme: &Theme, role: Role) -> Line<'a> {
@@ -22,6 +22,7 @@ fn title<'a>(screen: &Screen, theme: &Theme, role: Role) -> Line<'a> {
         ScreenKind::Users { deleted: false, .. } => Some(0),
         ScreenKind::Users { deleted: true, .. } => Some(1),
         ScreenKind::Skus { .. } => Some(2),
+        ScreenKind::Subscriptions { .. } => Some(3),
         _ => None,
     };
     if role == Role::Parent {
@@ -29,6 +30,7 @@ fn title<'a>(screen: &Screen, theme: &Theme, role: Role) -> Line<'a> {
             ScreenKind::Customers { .. } => "Customers",
             ScreenKind::Users { .. } => "Users",
             ScreenKind::Skus { .. } => "SKUs",
+            ScreenKind::Subscriptions { .. } => "Subscriptions",
             ScreenKind::Licenses { .. } => "Licences",
             ScreenKind::Plans { .. } => "Plans",
             ScreenKind::Raw { .. } => "JSON",

@@ -18,6 +18,7 @@ fn call_of(query: &Query) -> Call {
         Query::Users { .. } => Call::Users,
         Query::Licenses { .. } => Call::Licenses,
         Query::Skus { .. } => Call::Skus,
+        Query::Subscriptions { .. } => Call::Subscriptions,
     }
 }
 

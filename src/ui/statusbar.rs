@@ -294,6 +294,13 @@ fn hints(model: &Model, theme: &Theme) -> String {
             Action::Filter,
             Action::Help,
         ],
+        ScreenKind::Subscriptions { .. } => &[
+            Action::Open,
+            Action::Back,
+            Action::NextTab,
+            Action::Filter,
+            Action::Help,
+        ],
         ScreenKind::Plans { .. } => &[
             Action::Back,
             Action::Raw,

@@ -104,6 +104,10 @@ impl Theme {
             (Mark::Deleted, true) => ("x", Tone::Bad),
             (Mark::OverConsumed, false) => ("▲", Tone::Bad),
             (Mark::OverConsumed, true) => ("!", Tone::Bad),
+            (Mark::Renewal, false) => ("▲", Tone::Warn),
+            (Mark::Renewal, true) => ("^", Tone::Warn),
+            (Mark::Stopped, false) => ("✗", Tone::Bad),
+            (Mark::Stopped, true) => ("x", Tone::Bad),
         }
     }
 

@@ -221,14 +221,15 @@ pub fn readme_table() -> String {
 }
 
 /// The help's legend below the keys, after a blank line; the view puts the glyphs before each.
-pub const LEGEND: [&str; 2] = [
+pub const LEGEND: [&str; 3] = [
     "row marks: plans need attention / over-consumed; deleted user",
+    "subscriptions: renews within 30 days with unassigned seats; suspended or expired",
     "Enabled/Assigned; Warning or unknown; Suspended, LockedOut; off: Disabled, Deleted",
 ];
 
 /// The help overlay's lines, (keys, what they do): the keys, a blank line, then the legend with
 /// `legend_keys` (the glyphs, which the view knows) before each text.
-pub fn help_rows(ascii: bool, legend_keys: [String; 2]) -> Vec<(String, String)> {
+pub fn help_rows(ascii: bool, legend_keys: [String; 3]) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = help_lines(ascii)
         .into_iter()
         .map(|(k, h)| (k, h.to_string()))

@@ -88,7 +88,7 @@ pub const LIST: &[Binding] = &[
         Action::NextTab,
         "next tab: users, deleted users, subscribed SKUs",
     )
-    .paired("next / previous tab: users, deleted users, subscribed SKUs")
+    .paired("next / previous tab: users, deleted users, SKUs, subscriptions")
     .hint("tabs"),
     bind(&[code(KeyCode::BackTab)], Action::PrevTab, "previous tab"),
     bind(
