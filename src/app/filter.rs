@@ -4,7 +4,7 @@
 //! never copies rows: it keeps their indices.
 
 use super::cache::Table;
-use super::rank::{Tier, tier};
+use super::rank::{SCATTERED, Tier, tier};
 pub use crate::fetch::records::SearchText;
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
@@ -110,7 +110,9 @@ impl Filter {
         } else if same_rows && self.narrows_to(&query) {
             // Fuzzy atoms only get stricter as characters are appended: re-test the previous
             // matches instead of every row.
-            let previous = self.matches.drain(..).map(|(_, i)| i).collect();
+            let mut previous: Vec<u32> = self.matches.drain(..).map(|(_, i)| i).collect();
+            // Ties keep the list's order: re-rank the survivors in that order.
+            previous.sort_unstable();
             self.matches = ranked(previous, &pattern, table);
             self.applied = query;
             self.scan_new(&pattern, table);
@@ -142,7 +144,8 @@ impl Filter {
     }
 }
 
-/// The candidates that match every word of the pattern, with their tier, best first.
+/// The candidates (in list order) that match every word of the pattern, with their tier, best
+/// first and in list order within a tier: a bucket per tier, so no sort over 100,000 rows.
 fn ranked(candidates: Vec<u32>, pattern: &Pattern, table: &dyn Table) -> Vec<(Tier, u32)> {
     let needles: Vec<String> = pattern
         .atoms
@@ -152,23 +155,27 @@ fn ranked(candidates: Vec<u32>, pattern: &Pattern, table: &dyn Table) -> Vec<(Ti
     MATCHER.with(|matcher| {
         let mut matcher = matcher.borrow_mut();
         let mut buf = Vec::new();
-        let mut out: Vec<(Tier, u32)> = candidates
-            .into_iter()
-            .filter_map(|i| {
-                let hay = table.haystack(i as usize);
-                let matched = pattern
-                    .atoms
-                    .iter()
-                    .all(|atom| atom_matches(atom, &hay, &mut matcher, &mut buf));
-                if !matched {
-                    return None;
-                }
-                // The worst word decides: "nod pub" is as good as its weaker half.
-                let tier = needles.iter().map(|n| tier(n, &hay)).max().unwrap_or(0);
-                Some((tier, i))
-            })
-            .collect();
-        out.sort();
+        let mut buckets: [Vec<u32>; SCATTERED as usize + 1] = Default::default();
+        let found = candidates.into_iter().filter_map(|i| {
+            let hay = table.haystack(i as usize);
+            let matched = pattern
+                .atoms
+                .iter()
+                .all(|atom| atom_matches(atom, &hay, &mut matcher, &mut buf));
+            if !matched {
+                return None;
+            }
+            // The worst word decides: "nod pub" is as good as its weaker half.
+            let tier = needles.iter().map(|n| tier(n, &hay)).max().unwrap_or(0);
+            Some((tier.min(SCATTERED), i))
+        });
+        for (tier, i) in found {
+            buckets[usize::from(tier)].push(i);
+        }
+        let mut out = Vec::with_capacity(buckets.iter().map(Vec::len).sum());
+        for (tier, rows) in buckets.into_iter().enumerate() {
+            out.extend(rows.into_iter().map(|i| (tier as Tier, i)));
+        }
         out
     })
 }

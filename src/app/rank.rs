@@ -91,6 +91,18 @@ fn find(hay: &str, needle: &str, fold: bool) -> Option<usize> {
 }
 
 fn scattered(needle: &str, hay: &str, fold: bool) -> bool {
+    if needle.is_ascii() && hay.is_ascii() {
+        let mut wanted = needle.bytes();
+        let mut want = wanted.next();
+        for b in hay.bytes() {
+            match want {
+                None => return true,
+                Some(w) if w == b || (fold && w.eq_ignore_ascii_case(&b)) => want = wanted.next(),
+                Some(_) => {}
+            }
+        }
+        return want.is_none();
+    }
     let mut wanted = needle.chars().peekable();
     for c in hay.chars() {
         let Some(&want) = wanted.peek() else {
