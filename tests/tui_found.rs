@@ -84,7 +84,12 @@ fn s_switches_to_the_customers_skus_and_never_stacks() {
     assert_eq!(kinds(&d), ["customers", "skus", "plans", "raw"]);
     press(&mut d, key('s'));
     assert_eq!(kinds(&d), ["customers", "skus"]);
-    // From the users tab and from the raw JSON of a customer row.
+    // From the subscriptions and users tabs, and from the raw JSON of a customer row.
+    press(&mut d, code(KeyCode::Tab));
+    assert_eq!(kinds(&d), ["customers", "subscriptions"]);
+    press(&mut d, key('s'));
+    assert_eq!(kinds(&d), ["customers", "skus"]);
+    press(&mut d, code(KeyCode::Tab));
     press(&mut d, code(KeyCode::Tab));
     assert_eq!(kinds(&d), ["customers", "users"]);
     press(&mut d, key('s'));

@@ -251,16 +251,18 @@ pub fn tab(model: &mut Model, forward: bool, fx: &mut Fx) {
 /// customers list. It switches the customer's tab (as Tab does) wherever the operator is below
 /// it, so the stack never grows: one customer level, never a second one on top.
 pub fn skus(model: &mut Model, fx: &mut Fx) {
-    let level = model
-        .screens
-        .iter()
-        .position(|s| matches!(s.kind, ScreenKind::Users { .. } | ScreenKind::Skus { .. }));
+    let level = model.screens.iter().position(|s| {
+        matches!(
+            s.kind,
+            ScreenKind::Users { .. } | ScreenKind::Skus { .. } | ScreenKind::Subscriptions { .. }
+        )
+    });
     let (keep, customer) = match level {
         Some(index) => {
             let customer = match &model.screens[index].kind {
-                ScreenKind::Users { customer, .. } | ScreenKind::Skus { customer } => {
-                    Some(customer.clone())
-                }
+                ScreenKind::Users { customer, .. }
+                | ScreenKind::Skus { customer }
+                | ScreenKind::Subscriptions { customer } => Some(customer.clone()),
                 _ => None,
             };
             let on_skus = index + 1 == model.screens.len()
