@@ -17,6 +17,6 @@ pub use call::{CallContext, RetryNotice, RetryObserver, RetryPolicy};
 pub use client::{ApiClient, ClientConfig, CustomerQuery, CustomerSearch, UserQuery};
 pub use error::{ApiError, ErrorDetail};
 pub use model::*;
-pub use paging::{Cursor, Page};
+pub use paging::{Cursor, Link, LinkHeader, Links, Page};
 pub use subscription::{CatalogSku, Offer, ProvisioningStatus, Subscription, SubscriptionStatus};
 pub use token::{NoToken, Secret, StaticToken, TokenProvider};

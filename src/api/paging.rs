@@ -3,9 +3,9 @@
 //! printed by Debug.
 
 use super::lenient;
-use super::model::{Links, Resource};
-use serde::Deserialize;
+use super::model::Resource;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::fmt;
 use url::Url;
@@ -62,7 +62,7 @@ pub struct Cursor {
 
 impl Cursor {
     /// From `links.next`; `None` if the link has no usable uri.
-    pub fn from_link(link: super::model::Link) -> Option<Self> {
+    pub fn from_link(link: Link) -> Option<Self> {
         let uri = link.uri.as_deref()?.trim();
         let path_and_query = normalize_v1(uri)?;
         let headers = link
@@ -135,6 +135,83 @@ fn relative_v1(uri: &str) -> Option<String> {
     Some(format!("/v1/{rest}"))
 }
 
+/// A link in a resource or collection (`links.next` carries the continuation token header).
+#[derive(Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Link {
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub uri: Option<Box<str>>,
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub method: Option<Box<str>>,
+    #[serde(default, deserialize_with = "lenient::list")]
+    pub headers: Vec<LinkHeader>,
+}
+
+/// Header values can hold continuation tokens, so Debug shows only the keys.
+impl fmt::Debug for Link {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let keys: Vec<&str> = self
+            .headers
+            .iter()
+            .filter_map(|h| h.key.as_deref())
+            .collect();
+        f.debug_struct("Link")
+            .field("uri", &self.uri)
+            .field("method", &self.method)
+            .field("header_keys", &keys)
+            .finish()
+    }
+}
+
+/// One `{key, value}` header of a link.
+#[derive(Clone, Default, Deserialize, Serialize, PartialEq)]
+pub struct LinkHeader {
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub key: Option<Box<str>>,
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value: Option<Box<str>>,
+}
+
+/// `links` of a collection.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+pub struct Links {
+    #[serde(
+        rename = "self",
+        default,
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub self_link: Option<Link>,
+    #[serde(
+        default,
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub next: Option<Link>,
+    #[serde(
+        default,
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub previous: Option<Link>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,7 +249,7 @@ mod tests {
 
     #[test]
     fn cursor_debug_hides_the_token() {
-        let link: super::super::model::Link = serde_json::from_str(
+        let link: super::Link = serde_json::from_str(
             r#"{"uri":"/customers?seekOperation=Next","headers":[{"key":"MS-ContinuationToken","value":"s3cr3t/+=,"}]}"#,
         )
         .unwrap();

@@ -6,15 +6,13 @@
 
 use super::catalog::{Catalog, catalog};
 use super::clock;
-use super::commerce::CommerceSpec;
-use super::hash::{IndexedIds, guid, mix, str_key};
+use super::demo_spec::{CustomerSpec, DemoFile, LicenseSpec, UserSpec, at_month};
+use super::hash::{IndexedIds, guid, str_key};
 use super::people::{NameStyle, Synthetic};
 use super::records::{
-    Address, Contact, CustomerDetails, CustomerRec, PlanStatus, Rule, Subscription, UserRec,
-    UserSlot,
+    CustomerDetails, CustomerRec, PlanStatus, Rule, Subscription, UserRec, UserSlot,
 };
 use base64::Engine as _;
-use serde::Deserialize;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::{Mutex, OnceLock};
@@ -22,140 +20,6 @@ use uuid::Uuid;
 
 const DEMO_JSON: &str = include_str!("../../assets/demo-partner.json");
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct DemoFile {
-    #[serde(default, rename = "_about")]
-    _about: Option<String>,
-    customers: Vec<CustomerSpec>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct CustomerSpec {
-    id: String,
-    name: String,
-    domain: String,
-    #[serde(default)]
-    custom_domains: Vec<String>,
-    #[serde(default = "reseller")]
-    relationship: String,
-    #[serde(default = "yes")]
-    gdap: bool,
-    #[serde(default)]
-    dap: bool,
-    #[serde(default)]
-    address: Address,
-    contact: Contact,
-    #[serde(default = "en_us")]
-    culture: String,
-    #[serde(default)]
-    names: Option<String>,
-    /// What this customer shows an operator (for whoever edits the file).
-    #[serde(default, rename = "_story")]
-    _story: Option<String>,
-    #[serde(default)]
-    skus: Vec<SkuSpec>,
-    #[serde(default)]
-    users: Vec<UserSpec>,
-    #[serde(default)]
-    bulk: Option<BulkSpec>,
-    /// The month the customer joins the partner (`pcx sandbox --month N`).
-    #[serde(default)]
-    since_month: u32,
-    /// The month the customer leaves.
-    #[serde(default)]
-    until_month: Option<u32>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SkuSpec {
-    sku: String,
-    #[serde(default)]
-    total: Option<i64>,
-    #[serde(default)]
-    available: Option<i64>,
-    #[serde(default = "enabled")]
-    status: PlanStatus,
-    #[serde(default)]
-    plans: BTreeMap<String, PlanStatus>,
-    /// Pins the subscription behind this SKU (term, days to its end, auto-renew).
-    #[serde(default)]
-    commerce: Option<CommerceSpec>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct UserSpec {
-    first: String,
-    last: String,
-    #[serde(default)]
-    display: Option<String>,
-    upn: String,
-    #[serde(default)]
-    location: Option<String>,
-    #[serde(default)]
-    deleted: Option<String>,
-    #[serde(default)]
-    synced: bool,
-    #[serde(default)]
-    licenses: Vec<LicenseSpec>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum LicenseSpec {
-    Sku(String),
-    Detailed {
-        sku: String,
-        plans: BTreeMap<String, PlanStatus>,
-    },
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct BulkSpec {
-    count: u32,
-    #[serde(default)]
-    deleted: u32,
-    #[serde(default)]
-    location: Option<String>,
-    #[serde(default)]
-    synced: bool,
-    #[serde(default)]
-    licenses: Vec<RuleSpec>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RuleSpec {
-    sku: String,
-    #[serde(default = "one")]
-    every: u32,
-    #[serde(default)]
-    start: u32,
-    #[serde(default)]
-    limit: Option<u32>,
-}
-
-fn reseller() -> String {
-    "reseller".into()
-}
-fn yes() -> bool {
-    true
-}
-fn en_us() -> String {
-    "en-US".into()
-}
-fn enabled() -> PlanStatus {
-    PlanStatus::Enabled
-}
-fn one() -> u32 {
-    1
-}
-
-/// The demo partner, checked and ready to serve.
 #[derive(Debug)]
 pub(crate) struct DemoPartner {
     customers: Vec<DemoCustomer>,
@@ -223,85 +87,6 @@ pub(crate) fn demo_partner(month: u32) -> Result<&'static DemoPartner, String> {
     let partner: &'static DemoPartner = Box::leak(Box::new(parse(DEMO_JSON, catalog()?, month)?));
     later.insert(month, partner);
     Ok(partner)
-}
-
-/// The demo's changes by `month`, decided per customer and SKU from their ids, so every run
-/// sees the same: seats bought and cut, a user leaving or joining, a licence removed or added,
-/// a SKU's status changing, bulk users joining.
-fn at_month(spec: &mut CustomerSpec, month: u32) {
-    if month == 0 {
-        return;
-    }
-    let h = mix(&[str_key(&spec.id), u64::from(month), 0xD1FF]);
-    for (k, sku) in spec.skus.iter_mut().enumerate() {
-        let delta = match mix(&[h, k as u64]) % 5 {
-            0 => 2,
-            1 => -1,
-            _ => 0,
-        };
-        match (&mut sku.total, &mut sku.available) {
-            (Some(total), _) => *total = (*total + delta).max(0),
-            (None, Some(available)) => *available = (*available + delta).max(0),
-            _ => {}
-        }
-    }
-    let active: Vec<usize> = (0..spec.users.len())
-        .filter(|&u| spec.users[u].deleted.is_none())
-        .collect();
-    match h % 4 {
-        0 if active.len() >= 3 => {
-            if let Some(&last) = active.last() {
-                spec.users.remove(last);
-            }
-        }
-        1 => {
-            if let Some(&first) = active.first() {
-                let licenses = spec.users[first]
-                    .licenses
-                    .iter()
-                    .map(|l| match l {
-                        LicenseSpec::Sku(part) | LicenseSpec::Detailed { sku: part, .. } => {
-                            LicenseSpec::Sku(part.clone())
-                        }
-                    })
-                    .collect();
-                spec.users.push(UserSpec {
-                    first: "Jordan".into(),
-                    last: format!("Reyes {month}"),
-                    display: None,
-                    upn: format!("jordan.reyes{month}"),
-                    location: spec.users[first].location.clone(),
-                    deleted: None,
-                    synced: false,
-                    licenses,
-                });
-            }
-        }
-        2 => {
-            if let Some(user) = active.get(1).and_then(|&u| spec.users.get_mut(u)) {
-                if user.licenses.len() >= 2 {
-                    user.licenses.pop();
-                } else if let Some(extra) = spec.skus.iter().map(|s| s.sku.clone()).find(|part| {
-                    !user.licenses.iter().any(|l| matches!(l, LicenseSpec::Sku(p) | LicenseSpec::Detailed { sku: p, .. } if p == part))
-                }) {
-                    user.licenses.push(LicenseSpec::Sku(extra));
-                }
-            }
-        }
-        _ => {}
-    }
-    if (h >> 8).is_multiple_of(3)
-        && let Some(sku) = spec.skus.first_mut()
-    {
-        sku.status = match sku.status {
-            PlanStatus::Enabled => PlanStatus::Warning,
-            PlanStatus::Warning => PlanStatus::Enabled,
-            other => other,
-        };
-    }
-    if let Some(bulk) = spec.bulk.as_mut().filter(|_| (h >> 16).is_multiple_of(2)) {
-        bulk.count += 2 * month;
-    }
 }
 
 fn parse(text: &str, catalog: &'static Catalog, month: u32) -> Result<DemoPartner, String> {
