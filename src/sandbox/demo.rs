@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 const DEMO_JSON: &str = include_str!("../../assets/demo-partner.json");
 
+/// The demo partner, checked and ready to serve.
 #[derive(Debug)]
 pub(crate) struct DemoPartner {
     customers: Vec<DemoCustomer>,

@@ -141,8 +141,6 @@ fn one() -> u32 {
     1
 }
 
-/// The demo partner, checked and ready to serve.
-
 /// The demo's changes by `month`, decided per customer and SKU from their ids, so every run
 /// sees the same: seats bought and cut, a user leaving or joining, a licence removed or added,
 /// a SKU's status changing, bulk users joining.
