@@ -2,6 +2,8 @@
 //! view the generic list code (cursor, filter, view, export) reads. Answers are applied only
 //! when the entry is still waiting for that request id. No I/O, no screen state.
 
+use super::partner_view::SnapshotSummary;
+use super::report_pane::{ReportKind, ReportTable};
 use super::rows::{Cell, Column};
 use super::rows::{
     CustomerRow, LicenseRow, Mark, PLAN_COLUMNS, Row, SkuRow, UserRow, plan_cell, plan_haystack,
@@ -207,6 +209,19 @@ pub struct Cache {
     pub users: HashMap<Query, Entry<UserRow>>,
     pub licenses: HashMap<Query, Entry<LicenseRow>>,
     pub skus: HashMap<Query, Entry<SkuRow>>,
+    /// Report panes' data, read from the store.
+    pub reports: HashMap<ReportKind, ReportLoad>,
+    /// The latest complete snapshot of this partner, for the customer and user columns.
+    pub snapshot: Option<SnapshotSummary>,
+}
+
+/// A report pane's data and where its load stands.
+#[derive(Clone, Debug)]
+pub enum ReportLoad {
+    Loading(RequestId),
+    Ready(ReportTable),
+    /// Why the store could not answer (no snapshot yet, no store file, ...).
+    Failed(String),
 }
 
 /// Runs `$body` with `$e` bound to the `Option<&mut Entry<_>>` of `$query`.
@@ -261,6 +276,8 @@ pub enum PaneData<'a> {
     NotLoaded,
     Loading(Option<&'a Retry>),
     Failed(&'a ApiError),
+    /// Not from Partner Center: why a report could not be read from the store.
+    Unavailable(&'a str),
     Ready(Box<dyn Table + 'a>, ListInfo<'a>),
 }
 
@@ -283,7 +300,7 @@ fn view_of<'a, R: Row>(entry: &'a Entry<R>) -> PaneData<'a> {
     }
 }
 
-fn info<'a, R>(list: &'a List<R>, entry: &'a Entry<R>) -> ListInfo<'a> {
+pub(super) fn info<'a, R>(list: &'a List<R>, entry: &'a Entry<R>) -> ListInfo<'a> {
     ListInfo {
         more: list.next.is_some(),
         pending: list.pending.map(|(_, p)| p),
@@ -329,7 +346,30 @@ impl Cache {
         fn any<R>(entries: &HashMap<Query, Entry<R>>) -> bool {
             entries.values().any(|e| e.waiting_for().is_some())
         }
-        any(&self.customers) || any(&self.users) || any(&self.licenses) || any(&self.skus)
+        any(&self.customers)
+            || any(&self.users)
+            || any(&self.licenses)
+            || any(&self.skus)
+            || self
+                .reports
+                .values()
+                .any(|r| matches!(r, ReportLoad::Loading(_)))
+    }
+
+    /// A report pane's data.
+    pub fn report_view(&self, kind: &ReportKind) -> PaneData<'_> {
+        match self.reports.get(kind) {
+            None => PaneData::NotLoaded,
+            Some(ReportLoad::Loading(_)) => PaneData::Loading(None),
+            Some(ReportLoad::Failed(why)) => PaneData::Unavailable(why),
+            Some(ReportLoad::Ready(table)) => PaneData::Ready(
+                Box::new(table),
+                ListInfo {
+                    generation: table.generation,
+                    ..ListInfo::default()
+                },
+            ),
+        }
     }
 
     pub fn set_retry(&mut self, query: &Query, retry: Retry) {
@@ -433,7 +473,7 @@ pub fn sku_key(id: Option<&str>, index: usize) -> Cow<'_, str> {
 
 /// A list as the generic code reads it.
 pub trait Table {
-    fn columns(&self) -> &'static [Column];
+    fn columns(&self) -> &[Column];
     fn len(&self) -> usize;
     fn is_empty(&self) -> bool {
         self.len() == 0
@@ -446,6 +486,10 @@ pub trait Table {
     /// The widest cell of each column.
     fn widths(&self) -> &[u16];
     fn raw(&self, i: usize) -> Option<&serde_json::value::RawValue>;
+    /// The JSON `y` shows for row `i` (tables without the API's own JSON build it).
+    fn raw_text(&self, i: usize) -> Option<String> {
+        self.raw(i).map(|r| r.get().to_string())
+    }
     /// Where row `i` sits in the API's own order (tables that reorder say so).
     fn source_index(&self, i: usize) -> usize {
         i
@@ -454,8 +498,11 @@ pub trait Table {
 
 /// A borrowed table is a table (the cache hands out views of its lists).
 impl<T: Table + ?Sized> Table for &T {
-    fn columns(&self) -> &'static [Column] {
+    fn columns(&self) -> &[Column] {
         (**self).columns()
+    }
+    fn raw_text(&self, i: usize) -> Option<String> {
+        (**self).raw_text(i)
     }
     fn len(&self) -> usize {
         (**self).len()
@@ -487,7 +534,7 @@ impl<T: Table + ?Sized> Table for &T {
 }
 
 impl<R: Row> Table for List<R> {
-    fn columns(&self) -> &'static [Column] {
+    fn columns(&self) -> &[Column] {
         R::COLUMNS
     }
     fn len(&self) -> usize {
@@ -561,7 +608,7 @@ impl<'a> PlanTable<'a> {
 }
 
 impl Table for PlanTable<'_> {
-    fn columns(&self) -> &'static [Column] {
+    fn columns(&self) -> &[Column] {
         PLAN_COLUMNS
     }
     fn len(&self) -> usize {

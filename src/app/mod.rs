@@ -4,6 +4,7 @@
 
 pub(crate) mod actions;
 pub mod cache;
+pub mod command;
 pub mod effects;
 mod event_loop;
 pub mod filter;
@@ -13,16 +14,21 @@ pub(crate) mod loading;
 pub mod model;
 pub mod msg;
 pub(crate) mod nav;
+pub mod partner;
+pub mod partner_view;
+pub mod report_pane;
 pub mod rows;
 pub mod session;
 pub mod signin;
 mod signin_task;
+mod store_task;
 mod terminal;
 pub mod update;
 
 pub use event_loop::{ChannelEvents, RawTerminal, run_with};
 pub use model::Model;
 pub use session::SignInOptions;
+pub use store_task::StoreOptions;
 pub use terminal::run_terminal;
 
 use std::path::PathBuf;
@@ -52,6 +58,8 @@ pub struct UiOptions {
     pub signin: Option<SignInOptions>,
     /// The built-in demo: the status bar says "demo" instead of who is signed in.
     pub demo: bool,
+    /// The store `:scan` writes and the report panes read (default: in memory, the demo's).
+    pub store: StoreOptions,
 }
 
 impl Default for UiOptions {
@@ -65,6 +73,7 @@ impl Default for UiOptions {
             export_dir: PathBuf::from("."),
             signin: None,
             demo: false,
+            store: StoreOptions::default(),
         }
     }
 }

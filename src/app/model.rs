@@ -4,6 +4,9 @@
 
 pub use super::cache::Loadable;
 use super::cache::{Cache, PaneData, Table};
+use super::command::CommandLine;
+use super::report_pane::ReportKind;
+use crate::scan::ProgressView;
 use super::filter::Filter;
 use super::keymap::Mode;
 use super::rows::Tone;
@@ -43,6 +46,10 @@ pub enum ScreenKind {
         source: Query,
         sku: Crumb,
     },
+    /// A partner-wide report from the latest snapshot in the store.
+    Report {
+        kind: ReportKind,
+    },
     /// The exact JSON of one item, pretty-printed and sanitised line by line.
     Raw {
         title: Box<str>,
@@ -70,7 +77,7 @@ impl ScreenKind {
                 user_id: user.id.clone(),
             }),
             Self::Plans { source, .. } => Some(source.clone()),
-            Self::Raw { .. } => None,
+            Self::Raw { .. } | Self::Report { .. } => None,
         }
     }
 
@@ -80,6 +87,7 @@ impl ScreenKind {
             Self::Customers { .. } => Some("users"),
             Self::Users { .. } => Some("licences"),
             Self::Skus { .. } | Self::Licenses { .. } => Some("service plans"),
+            Self::Report { .. } => Some("the live place"),
             Self::Plans { .. } | Self::Raw { .. } => None,
         }
     }
@@ -94,6 +102,7 @@ impl ScreenKind {
             Self::Licenses { .. } => "licences",
             Self::Plans { .. } => "service plans",
             Self::Raw { .. } => "lines",
+            Self::Report { kind } => kind.noun(),
         }
     }
 }
@@ -126,6 +135,11 @@ impl Screen {
     pub fn view<'a>(&self, cache: &'a Cache) -> PaneData<'a> {
         match &self.kind {
             ScreenKind::Plans { source, sku } => cache.plans(source, &sku.id),
+            ScreenKind::Report { kind } => cache.report_view(kind),
+            ScreenKind::Customers { search } => super::partner_view::customers_view(cache, search),
+            ScreenKind::Users { customer, deleted } => {
+                super::partner_view::users_view(cache, &customer.id, *deleted)
+            }
             kind => match kind.query() {
                 Some(query) => cache.view(&query),
                 None => PaneData::NotLoaded,
@@ -263,6 +277,34 @@ impl Marks {
     }
 }
 
+/// A scan running in the background, as the status bar shows it.
+#[derive(Clone, Debug)]
+pub struct ScanState {
+    pub with_users: bool,
+    /// The latest figures (None until the first report).
+    pub progress: Option<ProgressView>,
+    pub stopping: bool,
+}
+
+impl ScanState {
+    pub fn starting(with_users: bool) -> Self {
+        Self {
+            with_users,
+            progress: None,
+            stopping: false,
+        }
+    }
+}
+
+/// The live licence loads of the users in view, started once the cursor rests.
+#[derive(Clone, Debug, Default)]
+pub struct RowPrefetch {
+    /// When the cursor will have rested long enough.
+    pub due: Option<Instant>,
+    /// Loads issued for rows that were in view, cancelled when they scroll out.
+    pub issued: Vec<(Query, RequestId)>,
+}
+
 /// Settings the update logic needs.
 #[derive(Clone, Debug)]
 pub struct ExplorerSettings {
@@ -307,6 +349,14 @@ pub struct Model {
     pub settings: ExplorerSettings,
     /// Who is signed in, and the "signed out" modal.
     pub signin: SignIn,
+    /// The `:` command line while it is open, and the lines run before.
+    pub command: Option<CommandLine>,
+    pub history: Vec<String>,
+    /// A background scan, while one runs.
+    pub scan: Option<ScanState>,
+    pub rows: RowPrefetch,
+    /// The status bar has said how to get snapshot columns (said once).
+    pub told_no_snapshot: bool,
     next_id: u64,
 }
 
@@ -328,6 +378,11 @@ impl Model {
             quit: false,
             settings: ExplorerSettings::default(),
             signin: SignIn::default(),
+            command: None,
+            history: Vec::new(),
+            scan: None,
+            rows: RowPrefetch::default(),
+            told_no_snapshot: false,
             next_id: 1,
         }
     }
@@ -359,7 +414,10 @@ impl Model {
         let spin = self.busy().then(|| last_tick + super::SPINNER_INTERVAL);
         let prefetch = self.prefetch.as_ref().map(|p| p.due);
         let countdown = self.signin.next_deadline(self.now);
-        [spin, prefetch, countdown].into_iter().flatten().min()
+        [spin, prefetch, countdown, self.rows.due]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// Who has the keyboard: the modal, the help, a prompt, a filter being typed, or the list.
@@ -368,6 +426,8 @@ impl Model {
             Mode::Modal
         } else if self.help {
             Mode::Help
+        } else if self.command.is_some() {
+            Mode::Command
         } else if self.search.is_some() {
             Mode::Prompt
         } else if self.top().filter.as_ref().is_some_and(|f| f.editing) {

@@ -61,6 +61,7 @@ fn step(current: usize, action: Action, last: usize, page: usize) -> usize {
 pub fn after_move(model: &mut Model, now: Instant, fx: &mut Fx) {
     loading::schedule_prefetch(model, now);
     loading::maybe_next_page(model, fx);
+    super::partner_view::schedule_rows(model, now, fx);
 }
 
 /// Re-applies the top screen's filter (typed text changed, or cleared) and keeps the selection.
@@ -120,6 +121,11 @@ pub fn push(model: &mut Model, kind: ScreenKind, fx: &mut Fx) {
     model.dirty = true;
 }
 
+/// Goes back one screen, whatever filter it keeps.
+pub fn back_one(model: &mut Model, fx: &mut Fx) {
+    pop(model, fx);
+}
+
 /// Pops the top screen (never the first), cancelling what only it was waiting for.
 fn pop(model: &mut Model, fx: &mut Fx) -> Option<Screen> {
     if model.screens.len() <= 1 {
@@ -169,6 +175,7 @@ pub fn open(model: &mut Model, fx: &mut Fx) {
                 },
             }
         }
+        ScreenKind::Report { .. } => return,
         ScreenKind::Plans { .. } | ScreenKind::Raw { .. } => {
             drop(view);
             model.flash("nothing below this level: y shows the raw JSON", Tone::Dim);
@@ -247,7 +254,15 @@ pub fn skus(model: &mut Model, fx: &mut Fx) {
         _ => model.current_customer().cloned(),
     };
     match customer {
-        Some(customer) => push(model, ScreenKind::Skus { customer }, fx),
+        Some(customer) => {
+            // The SKUs belong to the customer: their parent column is the customers list.
+            while model.screens.len() > 1
+                && !matches!(model.top().kind, ScreenKind::Customers { .. })
+            {
+                pop(model, fx);
+            }
+            push(model, ScreenKind::Skus { customer }, fx)
+        }
         None => model.flash("select a customer first", Tone::Dim),
     }
 }

@@ -30,6 +30,14 @@ pub fn lines(theme: &Theme) -> Vec<(String, String)> {
         ),
         LEGEND[1].into(),
     ));
+    out.push((String::new(), String::new()));
+    for (name, args, what) in crate::app::command::COMMANDS {
+        let keys = match args.is_empty() {
+            true => format!(":{name}"),
+            false => format!(":{name} {args}"),
+        };
+        out.push((keys, what.to_string()));
+    }
     out
 }
 

@@ -66,7 +66,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Optio
     let mut room = usize::from(area.width.saturating_sub(count_w + 3));
     let x = area.x + 1;
     let mut cursor = None;
-    let prompt = model.search.is_some() || screen.filter.as_ref().is_some_and(|f| f.editing);
+    let prompt = model.search.is_some()
+        || model.command.is_some()
+        || screen.filter.as_ref().is_some_and(|f| f.editing);
     let message = (!prompt).then(|| message(model, &view, theme));
     // The account takes what the message leaves: a problem keeps three fifths of the bar,
     // hints and progress give way down to two.
@@ -94,7 +96,17 @@ pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Optio
         }
         room = room.saturating_sub(label_w + 2);
     }
-    if let Some(input) = &model.search {
+    if let Some(line) = &model.command {
+        cursor = Some(draw_prompt(
+            buf,
+            area,
+            room,
+            ":",
+            &line.input,
+            Mode::Command,
+            theme,
+        ));
+    } else if let Some(input) = &model.search {
         let label = "search customers by name: ";
         let (end, _) = buf.set_stringn(x, area.y, label, room, theme.title());
         let value = sanitize(input.value());
@@ -207,7 +219,10 @@ fn message(model: &Model, view: &PaneData<'_>, theme: &Theme) -> (String, Tone) 
                 return (format!("{spinner} loading{ellipsis}"), Tone::Normal);
             }
         }
-        PaneData::Loading(_) | PaneData::NotLoaded => {}
+        PaneData::Loading(_) | PaneData::NotLoaded | PaneData::Unavailable(_) => {}
+    }
+    if let Some(scan) = &model.scan {
+        return (crate::app::partner::scan_line(scan), Tone::Normal);
     }
     if model.busy() && !matches!(view, PaneData::Loading(_)) {
         let ellipsis = if theme.ascii { "..." } else { "…" };
@@ -249,6 +264,14 @@ fn hints(model: &Model, theme: &Theme) -> String {
             Action::Help,
         ],
         ScreenKind::Raw { .. } => &[Action::Down, Action::Back, Action::Copy, Action::Help],
+        ScreenKind::Report { .. } => &[
+            Action::Open,
+            Action::Back,
+            Action::Filter,
+            Action::Sort,
+            Action::Export,
+            Action::Command,
+        ],
     };
     let items: Vec<String> = actions
         .iter()
@@ -271,11 +294,42 @@ fn hints(model: &Model, theme: &Theme) -> String {
 
 /// "· Enter keeps, Esc clears": what ends a prompt, from its key table.
 fn prompt_hints(mode: Mode, theme: &Theme) -> String {
-    let hint = |action| keymap::hint(mode, action, theme.ascii).unwrap_or_default();
-    format!(
-        "{}{}, {}",
-        theme.dot(),
-        hint(Action::Submit),
-        hint(Action::Cancel)
-    )
+    let hint = |action| keymap::hint(mode, action, theme.ascii);
+    let items: Vec<String> = [Action::Submit, Action::Cancel, Action::Complete]
+        .into_iter()
+        .filter_map(hint)
+        .collect();
+    format!("{}{}", theme.dot(), items.join(", "))
+}
+
+/// A one-line prompt (label, typed text, hints); returns where the text cursor goes.
+fn draw_prompt(
+    buf: &mut Buffer,
+    area: Rect,
+    room: usize,
+    label: &str,
+    input: &tui_input::Input,
+    mode: Mode,
+    theme: &Theme,
+) -> Position {
+    let x = area.x + 1;
+    let (end, _) = buf.set_stringn(x, area.y, label, room, theme.title());
+    let value = sanitize(input.value());
+    let (after, _) = buf.set_stringn(
+        end,
+        area.y,
+        &value,
+        room.saturating_sub(width(label)),
+        ratatui::style::Style::new(),
+    );
+    let hint = prompt_hints(mode, theme);
+    buf.set_stringn(
+        after,
+        area.y,
+        hint,
+        room.saturating_sub(usize::from(after - x)),
+        theme.dim(),
+    );
+    let at = end + before_cursor(input) as u16;
+    Position::new(at.min(area.x + area.width - 1), area.y)
 }
