@@ -220,8 +220,34 @@ pub struct Cache {
 pub enum ReportLoad {
     Loading(RequestId),
     Ready(ReportTable),
+    /// Read again (`r`, a scan ended): the rows stay on screen meanwhile.
+    Refreshing(RequestId, ReportTable),
     /// Why the store could not answer (no snapshot yet, no store file, ...).
     Failed(String),
+}
+
+impl ReportLoad {
+    pub fn table(&self) -> Option<&ReportTable> {
+        match self {
+            Self::Ready(t) | Self::Refreshing(_, t) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn table_mut(&mut self) -> Option<&mut ReportTable> {
+        match self {
+            Self::Ready(t) | Self::Refreshing(_, t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The read this entry waits for, if any.
+    pub fn waiting(&self) -> Option<RequestId> {
+        match self {
+            Self::Loading(id) | Self::Refreshing(id, _) => Some(*id),
+            _ => None,
+        }
+    }
 }
 
 /// Runs `$body` with `$e` bound to the `Option<&mut Entry<_>>` of `$query`.
@@ -350,10 +376,7 @@ impl Cache {
             || any(&self.users)
             || any(&self.licenses)
             || any(&self.skus)
-            || self
-                .reports
-                .values()
-                .any(|r| matches!(r, ReportLoad::Loading(_)))
+            || self.reports.values().any(|r| r.waiting().is_some())
     }
 
     /// A report pane's data.
@@ -366,6 +389,14 @@ impl Cache {
                 Box::new(table),
                 ListInfo {
                     generation: table.generation,
+                    ..ListInfo::default()
+                },
+            ),
+            Some(ReportLoad::Refreshing(_, table)) => PaneData::Ready(
+                Box::new(table),
+                ListInfo {
+                    generation: table.generation,
+                    pending: Some(Pending::Refresh),
                     ..ListInfo::default()
                 },
             ),

@@ -5,21 +5,49 @@
 use super::keymap::Action;
 use super::model::{Model, Screen, ScreenKind};
 use super::msg::{Effect, Fx};
+use super::nav;
 use super::report_pane::ReportKind;
 use super::rows::Tone;
-use super::nav;
 use tui_input::Input;
 
 /// Every command, with its arguments and what it does (`:help` and the README list these).
 pub const COMMANDS: &[(&str, &str, &str)] = &[
-    ("problems", "", "every plan needing attention and every over-consumed SKU"),
-    ("seats", "", "seats per customer and SKU: bought, used, free, flags"),
-    ("who-has", "QUERY", "users holding a SKU or service plan (name, part number, id)"),
-    ("totals", "", "per customer: users, licensed, SKUs, seats, problems"),
+    (
+        "problems",
+        "",
+        "every plan needing attention and every over-consumed SKU",
+    ),
+    (
+        "seats",
+        "",
+        "seats per customer and SKU: bought, used, free, flags",
+    ),
+    (
+        "who-has",
+        "QUERY",
+        "users holding a SKU or service plan (name, part number, id)",
+    ),
+    (
+        "totals",
+        "",
+        "per customer: users, licensed, SKUs, seats, problems",
+    ),
     ("snapshots", "", "the scans in the store"),
-    ("diff", "[A] [B]", "what changed between two snapshots (default: the latest two)"),
-    ("scan", "[users | stop]", "scan the partner in the background (users: every licence)"),
-    ("customer", "PREFIX", "jump to the first customer whose name starts with PREFIX"),
+    (
+        "diff",
+        "[A] [B]",
+        "what changed between two snapshots (default: the latest two)",
+    ),
+    (
+        "scan",
+        "[users | stop]",
+        "scan the partner in the background (users: every licence)",
+    ),
+    (
+        "customer",
+        "PREFIX",
+        "jump to the first customer whose name starts with PREFIX",
+    ),
     ("help", "", "the keys and these commands"),
     ("q", "", "quit"),
 ];
@@ -259,9 +287,8 @@ fn jump_to_customer(model: &mut Model, prefix: &str, fx: &mut Fx) {
     let found = {
         let screen = model.top();
         let view = screen.view(&model.cache);
-        view.table().and_then(|t| {
-            (0..t.len()).find(|&i| t.label(i).to_lowercase().starts_with(&wanted))
-        })
+        view.table()
+            .and_then(|t| (0..t.len()).find(|&i| t.label(i).to_lowercase().starts_with(&wanted)))
     };
     match found {
         Some(pos) => {
@@ -308,7 +335,11 @@ mod tests {
     #[test]
     fn tab_completes_to_the_common_prefix() {
         assert_eq!(complete("pro").as_deref(), Some("problems "));
-        assert_eq!(complete("s"), None, "seats, snapshots and scan share only the s");
+        assert_eq!(
+            complete("s"),
+            None,
+            "seats, snapshots and scan share only the s"
+        );
         assert_eq!(complete("sn").as_deref(), Some("snapshots "));
         assert_eq!(complete("scan u").as_deref(), Some("scan users "));
         assert_eq!(complete("zzz"), None);

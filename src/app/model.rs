@@ -5,13 +5,13 @@
 pub use super::cache::Loadable;
 use super::cache::{Cache, PaneData, Table};
 use super::command::CommandLine;
-use super::report_pane::ReportKind;
-use crate::scan::ProgressView;
 use super::filter::Filter;
 use super::keymap::Mode;
+use super::report_pane::ReportKind;
 use super::rows::Tone;
 use super::session::SignIn;
 pub use crate::fetch::{Query, RequestId};
+use crate::scan::ProgressView;
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 use tui_input::Input;

@@ -1,11 +1,11 @@
 //! What flows into `update` (messages) and out of it (effects). Plain data: no behaviour.
 
+use super::partner_view::SnapshotSummary;
+use super::report_pane::{ReportKind, ReportTable};
 use crate::api::RetryNotice;
 use crate::api::token::Identity;
 use crate::fetch::{FetchCmd, FetchDone};
 use crate::fetch::{Query, RequestId};
-use super::partner_view::SnapshotSummary;
-use super::report_pane::{ReportKind, ReportTable};
 use crate::scan::ProgressView;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
@@ -64,7 +64,10 @@ pub enum Msg {
     /// A background scan's figures so far.
     ScanProgress(ProgressView),
     /// A background scan ended: what to tell the operator, and whether it completed.
-    ScanEnded { text: String, complete: bool },
+    ScanEnded {
+        text: String,
+        complete: bool,
+    },
 }
 
 /// A side effect for the event loop to perform.
@@ -80,11 +83,16 @@ pub enum Effect {
         attempt: u64,
     },
     /// Read a report from the store, off the UI loop.
-    LoadReport { id: RequestId, kind: ReportKind },
+    LoadReport {
+        id: RequestId,
+        kind: ReportKind,
+    },
     /// Read the latest snapshot's figures for the lists.
     LoadSnapshot,
     /// Start (or resume) a background scan.
-    StartScan { with_users: bool },
+    StartScan {
+        with_users: bool,
+    },
     /// Interrupt the background scan (it stays resumable).
     StopScan,
 }

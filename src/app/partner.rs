@@ -15,10 +15,12 @@ use crate::scan::ProgressView;
 
 /// Asks the store for a report unless it is loaded or loading.
 pub(crate) fn load_report(model: &mut Model, kind: &ReportKind, fx: &mut Fx) {
-    if matches!(
-        model.cache.reports.get(kind),
-        Some(ReportLoad::Loading(_) | ReportLoad::Ready(_))
-    ) {
+    if model
+        .cache
+        .reports
+        .get(kind)
+        .is_some_and(|r| r.table().is_some() || r.waiting().is_some())
+    {
         return;
     }
     issue(model, kind, fx);
@@ -26,10 +28,13 @@ pub(crate) fn load_report(model: &mut Model, kind: &ReportKind, fx: &mut Fx) {
 
 fn issue(model: &mut Model, kind: &ReportKind, fx: &mut Fx) {
     let id = model.new_request_id();
-    model
-        .cache
-        .reports
-        .insert(kind.clone(), ReportLoad::Loading(id));
+    let load = match model.cache.reports.remove(kind) {
+        Some(ReportLoad::Ready(table) | ReportLoad::Refreshing(_, table)) => {
+            ReportLoad::Refreshing(id, table)
+        }
+        _ => ReportLoad::Loading(id),
+    };
+    model.cache.reports.insert(kind.clone(), load);
     fx.effects.push(Effect::LoadReport {
         id,
         kind: kind.clone(),
@@ -39,7 +44,13 @@ fn issue(model: &mut Model, kind: &ReportKind, fx: &mut Fx) {
 
 /// `r` on a report pane: read it again (the rows stay until the answer).
 pub(crate) fn refresh_report(model: &mut Model, kind: &ReportKind, fx: &mut Fx) {
-    if !matches!(model.cache.reports.get(kind), Some(ReportLoad::Loading(_))) {
+    if model
+        .cache
+        .reports
+        .get(kind)
+        .and_then(ReportLoad::waiting)
+        .is_none()
+    {
         issue(model, kind, fx);
     }
 }
@@ -51,14 +62,19 @@ pub fn on_report(
     kind: ReportKind,
     result: Result<ReportTable, String>,
 ) {
-    let Some(ReportLoad::Loading(waiting)) = model.cache.reports.get(&kind) else {
+    let Some(entry) = model.cache.reports.get(&kind) else {
         return;
     };
-    if *waiting != id {
+    if entry.waiting() != Some(id) {
         return;
     }
+    // A refresh keeps the operator's sort.
+    let sort = entry.table().and_then(|t| t.sort);
     let load = match result {
-        Ok(table) => ReportLoad::Ready(table),
+        Ok(mut table) => {
+            table.sort_by(sort);
+            ReportLoad::Ready(table)
+        }
         Err(why) => ReportLoad::Failed(why),
     };
     model.cache.reports.insert(kind.clone(), load);
@@ -88,11 +104,19 @@ fn refilter_reports(model: &mut Model, kind: &ReportKind) {
 /// `o` / `O` on a report pane.
 pub fn sort(model: &mut Model, reverse: bool) {
     let ScreenKind::Report { kind } = &model.top().kind else {
-        model.flash("o and O sort report panes (:problems, :seats, ...)", Tone::Dim);
+        model.flash(
+            "o and O sort report panes (:problems, :seats, ...)",
+            Tone::Dim,
+        );
         return;
     };
     let kind = kind.clone();
-    let Some(ReportLoad::Ready(table)) = model.cache.reports.get_mut(&kind) else {
+    let Some(table) = model
+        .cache
+        .reports
+        .get_mut(&kind)
+        .and_then(ReportLoad::table_mut)
+    else {
         return;
     };
     match reverse {
@@ -113,7 +137,7 @@ pub(crate) fn jump(model: &mut Model, fx: &mut Fx) {
         let ScreenKind::Report { kind } = &screen.kind else {
             return;
         };
-        let Some(ReportLoad::Ready(table)) = model.cache.reports.get(kind) else {
+        let Some(table) = model.cache.reports.get(kind).and_then(ReportLoad::table) else {
             return;
         };
         let len = super::cache::Table::len(table);
@@ -150,7 +174,14 @@ pub(crate) fn jump(model: &mut Model, fx: &mut Fx) {
         }
         None => {
             let sku = place.sku.as_ref().map(|(id, _)| id.clone());
-            push_selected(model, ScreenKind::Skus { customer: customer.clone() }, sku, fx);
+            push_selected(
+                model,
+                ScreenKind::Skus {
+                    customer: customer.clone(),
+                },
+                sku,
+                fx,
+            );
             Query::Skus {
                 customer_id: customer.id.clone(),
             }
@@ -251,4 +282,3 @@ pub fn scan_line(scan: &ScanState) -> String {
         }
     }
 }
-

@@ -117,6 +117,7 @@ pub fn customers_view<'a>(cache: &'a Cache, search: &Option<String>) -> PaneData
                     list,
                     snapshot,
                     cache,
+                    widths: spliced(list.widths(), 2, &[5, 8, 9, 8]),
                 }),
                 info(list, entry),
             ),
@@ -139,6 +140,7 @@ pub fn users_view<'a>(cache: &'a Cache, customer_id: &str, deleted: bool) -> Pan
                     list,
                     cache,
                     customer_id: customer_id.into(),
+                    widths: spliced(list.widths(), 2, &[SKUS_WIDTH]),
                 }),
                 info(list, entry),
             ),
@@ -148,10 +150,23 @@ pub fn users_view<'a>(cache: &'a Cache, customer_id: &str, deleted: bool) -> Pan
     }
 }
 
+/// How wide the SKUs column is laid out (a user's few part numbers).
+const SKUS_WIDTH: u16 = 28;
+
+/// The live list's column widths with the added columns' widths inserted at `at`.
+fn spliced(widths: &[u16], at: usize, added: &[u16]) -> Vec<u16> {
+    let at = at.min(widths.len());
+    let mut out = widths[..at].to_vec();
+    out.extend_from_slice(added);
+    out.extend_from_slice(&widths[at..]);
+    out
+}
+
 struct SnapshotCustomers<'a> {
     list: &'a List<CustomerRow>,
     snapshot: &'a SnapshotSummary,
     cache: &'a Cache,
+    widths: Vec<u16>,
 }
 
 impl SnapshotCustomers<'_> {
@@ -188,8 +203,10 @@ impl Table for SnapshotCustomers<'_> {
     }
     fn cell(&self, i: usize, column: usize) -> Cell<'_> {
         let own = |c| self.list.cell(i, c);
-        let figure = |f: fn(&CustomerFigures) -> String, tone: fn(&CustomerFigures) -> Tone| {
-            match self.figures(i) {
+        let figure =
+            |f: fn(&CustomerFigures) -> String, tone: fn(&CustomerFigures) -> Tone| match self
+                .figures(i)
+            {
                 Some(x) => Cell {
                     text: Cow::Owned(f(x)),
                     tone: tone(x),
@@ -198,8 +215,7 @@ impl Table for SnapshotCustomers<'_> {
                     text: Cow::Borrowed(""),
                     tone: Tone::Normal,
                 },
-            }
-        };
+            };
         let plain = |_: &CustomerFigures| Tone::Normal;
         match column {
             0 | 1 => own(column),
@@ -240,8 +256,7 @@ impl Table for SnapshotCustomers<'_> {
         }
     }
     fn widths(&self) -> &[u16] {
-        // Live widths for the list's own columns; the figures fit their minimum.
-        self.list.widths()
+        &self.widths
     }
 }
 
@@ -249,6 +264,7 @@ struct UsersWithSkus<'a> {
     list: &'a List<UserRow>,
     cache: &'a Cache,
     customer_id: Box<str>,
+    widths: Vec<u16>,
 }
 
 impl UsersWithSkus<'_> {
@@ -325,7 +341,7 @@ impl Table for UsersWithSkus<'_> {
         }
     }
     fn widths(&self) -> &[u16] {
-        self.list.widths()
+        &self.widths
     }
 }
 

@@ -136,9 +136,14 @@ fn pane_column(title: &'static str, numeric: bool, index: usize) -> Column {
     let status = matches!(title, "STATUS" | "BEFORE" | "AFTER");
     Column {
         header: title,
-        // Earlier columns matter more; they stay when the pane is narrow.
-        priority: index.min(200) as u8,
-        min: if numeric { 4 } else { 6 },
+        // Earlier columns matter more and stay when the pane is narrow; a status is the
+        // point of most reports and stays too, in full.
+        priority: if status { 1 } else { index.min(200) as u8 },
+        min: match (numeric, status) {
+            (true, _) => 4,
+            (false, true) => 9,
+            (false, false) => 6,
+        },
         max: if numeric { 9 } else { 44 },
         right: numeric,
         glyph: status,
@@ -230,6 +235,14 @@ impl ReportTable {
             Some((c, rev)) => Some((c, !rev)),
         };
         self.reorder();
+    }
+
+    /// Applies a sort kept from before a refresh.
+    pub fn sort_by(&mut self, sort: Option<(usize, bool)>) {
+        if sort.is_some_and(|(c, _)| c < self.shown.len()) && sort != self.sort {
+            self.sort = sort;
+            self.reorder();
+        }
     }
 
     fn reorder(&mut self) {

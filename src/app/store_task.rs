@@ -175,22 +175,25 @@ fn complete(store: &Store, partner: &PartnerKey) -> Result<Vec<SnapshotInfo>, St
 
 /// The snapshot a report reads: the latest complete one of this partner.
 fn latest(store: &Store, partner: &PartnerKey) -> Result<SnapshotInfo, StoreError> {
-    complete(store, partner)?
-        .pop()
-        .ok_or_else(|| {
-            StoreError::NotFound(
-                "no complete scan of this partner yet: :scan users makes one".into(),
-            )
-        })
+    complete(store, partner)?.pop().ok_or_else(|| {
+        StoreError::NotFound("no complete scan of this partner yet: :scan users makes one".into())
+    })
 }
 
-fn build(store: &Store, partner: &PartnerKey, kind: &ReportKind) -> Result<ReportTable, StoreError> {
+fn build(
+    store: &Store,
+    partner: &PartnerKey,
+    kind: &ReportKind,
+) -> Result<ReportTable, StoreError> {
     let source = |s: &SnapshotInfo| {
         let when = s.finished.as_deref().unwrap_or(&s.started);
         format!("snapshot {} of {when}", s.id)
     };
     let (built, label) = match kind {
-        ReportKind::Snapshots => (report::snapshots(&store.snapshots()?), "all snapshots".into()),
+        ReportKind::Snapshots => (
+            report::snapshots(&store.snapshots()?),
+            "all snapshots".into(),
+        ),
         ReportKind::Diff(a, b) => {
             let complete = complete(store, partner)?;
             let (a, b) = match (a, b) {
@@ -209,7 +212,13 @@ fn build(store: &Store, partner: &PartnerKey, kind: &ReportKind) -> Result<Repor
                     }
                 },
             };
-            let built = report::diff(store, DiffOptions { before: a, after: b })?;
+            let built = report::diff(
+                store,
+                DiffOptions {
+                    before: a,
+                    after: b,
+                },
+            )?;
             (built, format!("snapshot {a} to {b}"))
         }
         kind => {
@@ -312,7 +321,15 @@ async fn run_scan(
             }
         })
     };
-    let end = scan::run(client, options, store, snapshot, Arc::clone(&progress), cancel).await;
+    let end = scan::run(
+        client,
+        options,
+        store,
+        snapshot,
+        Arc::clone(&progress),
+        cancel,
+    )
+    .await;
     ticker.abort();
     let view = progress.view();
     let complete = !end.interrupted && end.error.is_none();
@@ -350,7 +367,10 @@ async fn run_scan(
             true,
         ),
         (_, None, Ok(Some(Err(e)))) => (format!("the scan could not be closed: {e}"), false),
-        _ => ("the store writer stopped unexpectedly (see the log file)".into(), false),
+        _ => (
+            "the store writer stopped unexpectedly (see the log file)".into(),
+            false,
+        ),
     }
 }
 

@@ -58,9 +58,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
         Msg::Report { id, kind, result } => partner::on_report(model, id, kind, result),
         Msg::Snapshot(result) => partner::on_snapshot(model, result),
         Msg::ScanProgress(view) => partner::on_scan_progress(model, view),
-        Msg::ScanEnded { text, complete } => {
-            partner::on_scan_ended(model, text, complete, &mut fx)
-        }
+        Msg::ScanEnded { text, complete } => partner::on_scan_ended(model, text, complete, &mut fx),
         Msg::SignInPrompt {
             attempt,
             user_code,

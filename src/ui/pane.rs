@@ -19,22 +19,22 @@ const TABS: [&str; 3] = ["Users", "Deleted users", "Subscribed SKUs"];
 /// What a title adds: a report's snapshot and sort, the customers' snapshot age.
 fn title_extra(screen: &Screen, model: &Model, theme: &Theme) -> Option<String> {
     match &screen.kind {
-        ScreenKind::Report { kind } => match model.cache.reports.get(kind) {
-            Some(ReportLoad::Ready(table)) => {
-                let mut text = table.source.clone();
-                if let Some(sort) = table.sort_label(theme.ascii) {
-                    text.push_str(theme.dot());
-                    text.push_str(&sort);
+        ScreenKind::Report { kind } => {
+            match model.cache.reports.get(kind).and_then(ReportLoad::table) {
+                Some(table) => {
+                    let mut text = table.source.clone();
+                    if let Some(sort) = table.sort_label(theme.ascii) {
+                        text.push_str(theme.dot());
+                        text.push_str(&sort);
+                    }
+                    Some(text)
                 }
-                Some(text)
+                _ => None,
             }
-            _ => None,
-        },
-        ScreenKind::Customers { .. } => model
-            .cache
-            .snapshot
-            .as_ref()
-            .map(|s| s.age_text(model.now)),
+        }
+        ScreenKind::Customers { .. } => {
+            model.cache.snapshot.as_ref().map(|s| s.age_text(model.now))
+        }
         _ => None,
     }
 }

@@ -146,10 +146,24 @@ pub const LIST: &[Binding] = &[
 /// Typing a `:` command.
 pub const COMMAND: &[Binding] = &[
     bind(&[code(KeyCode::Enter)], Action::Submit, "run the command").hint("runs"),
-    bind(&[code(KeyCode::Esc)], Action::Cancel, "close the command line").hint("closes"),
-    bind(&[code(KeyCode::Tab)], Action::Complete, "complete the command").hint("completes"),
+    bind(
+        &[code(KeyCode::Esc)],
+        Action::Cancel,
+        "close the command line",
+    )
+    .hint("closes"),
+    bind(
+        &[code(KeyCode::Tab)],
+        Action::Complete,
+        "complete the command",
+    )
+    .hint("completes"),
     bind(&[code(KeyCode::Up)], Action::Up, "older command (history)"),
-    bind(&[code(KeyCode::Down)], Action::Down, "newer command (history)"),
+    bind(
+        &[code(KeyCode::Down)],
+        Action::Down,
+        "newer command (history)",
+    ),
 ];
 
 /// Keys that edit any one-line prompt (the filter and the search take them after their own).
