@@ -118,6 +118,8 @@ pub fn push(model: &mut Model, kind: ScreenKind, fx: &mut Fx) {
         loading::load(model, &query, fx);
     }
     refilter(model);
+    // Users already loaded (the debounced preview) show their SKUs once the cursor rests.
+    super::partner_view::schedule_rows(model, model.now, fx);
     model.dirty = true;
 }
 
@@ -135,6 +137,7 @@ fn pop(model: &mut Model, fx: &mut Fx) -> Option<Screen> {
     if let Some(query) = screen.kind.query() {
         loading::release(model, &query, fx);
     }
+    super::partner_view::schedule_rows(model, model.now, fx);
     model.dirty = true;
     Some(screen)
 }
