@@ -381,13 +381,15 @@ fn the_snapshot_adds_customer_columns_and_marks_until_opened() {
     let mut d = Driver::new(120, 40);
     d.customers_loaded(customers(0..4), None);
     d.send(Msg::Snapshot(Ok(None)));
+    let bar = render(&d, 120, 40);
     assert!(
-        flash(&d).contains(":scan"),
-        "says once how to get the columns"
+        bar.contains("no scan of this partner yet: :scan"),
+        "says how to get the columns: {bar}"
     );
     d.press("j");
     d.send(Msg::Snapshot(Ok(None)));
-    assert!(d.model.flash.is_none(), "only once");
+    let bar = render(&d, 120, 40);
+    assert!(!bar.contains("no scan of this partner yet"), "only once");
     d.send(Msg::Snapshot(Ok(Some(summary(&[(1, 2), (2, 0)], &[])))));
     {
         let view = d.model.top().view(&d.model.cache);

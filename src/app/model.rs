@@ -357,6 +357,8 @@ pub struct Model {
     pub rows: RowPrefetch,
     /// The status bar has said how to get snapshot columns (said once).
     pub told_no_snapshot: bool,
+    /// It is saying it now (in place of the key hints, until the next key).
+    pub snapshot_hint: bool,
     next_id: u64,
 }
 
@@ -383,6 +385,7 @@ impl Model {
             scan: None,
             rows: RowPrefetch::default(),
             told_no_snapshot: false,
+            snapshot_hint: false,
             next_id: 1,
         }
     }

@@ -214,12 +214,10 @@ pub fn on_snapshot(model: &mut Model, result: Result<Option<SnapshotSummary>, St
         Ok(Some(summary)) => model.cache.snapshot = Some(summary),
         Ok(None) => {
             model.cache.snapshot = None;
+            // Said in place of the key hints, so it never hides a message of the operator's.
             if !model.told_no_snapshot {
                 model.told_no_snapshot = true;
-                model.flash(
-                    "no scan of this partner yet: :scan adds users, seats and problems columns",
-                    Tone::Dim,
-                );
+                model.snapshot_hint = true;
             }
         }
         Err(why) => model.flash(format!("cannot read the store: {why}"), Tone::Bad),
@@ -253,6 +251,10 @@ pub(crate) fn on_scan_ended(model: &mut Model, text: String, complete: bool, fx:
         }
     }
 }
+
+/// What the status bar says once when there is no snapshot.
+pub const NO_SNAPSHOT_HINT: &str =
+    "no scan of this partner yet: :scan adds users, seats and problems columns";
 
 /// The scan status for the status bar: "scan: 3/14 customers, 120 users, 250 requests".
 pub fn scan_line(scan: &ScanState) -> String {

@@ -110,7 +110,7 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
     if key.kind == KeyEventKind::Release {
         return;
     }
-    if model.flash.take().is_some() {
+    if model.flash.take().is_some() || std::mem::take(&mut model.snapshot_hint) {
         model.dirty = true;
     }
     let mode = model.mode();

@@ -224,6 +224,9 @@ fn message(model: &Model, view: &PaneData<'_>, theme: &Theme) -> (String, Tone) 
     if let Some(scan) = &model.scan {
         return (crate::app::partner::scan_line(scan), Tone::Normal);
     }
+    if model.snapshot_hint {
+        return (crate::app::partner::NO_SNAPSHOT_HINT.into(), Tone::Dim);
+    }
     if model.busy() && !matches!(view, PaneData::Loading(_)) {
         let ellipsis = if theme.ascii { "..." } else { "…" };
         return (format!("{spinner} loading{ellipsis}"), Tone::Dim);
