@@ -3,7 +3,8 @@
 //! when the entry is still waiting for that request id. No I/O, no screen state.
 
 use super::partner_view::SnapshotSummary;
-use super::report_pane::{ReportKind, ReportTable};
+use super::report_pane::ReportKind;
+pub use super::report_pane::ReportLoad;
 use super::rows::{Cell, Column};
 use super::rows::{
     CustomerRow, LicenseRow, Mark, PLAN_COLUMNS, Row, SkuRow, UserRow, plan_cell, plan_haystack,
@@ -215,41 +216,6 @@ pub struct Cache {
     pub snapshot: Option<SnapshotSummary>,
 }
 
-/// A report pane's data and where its load stands.
-#[derive(Clone, Debug)]
-pub enum ReportLoad {
-    Loading(RequestId),
-    Ready(ReportTable),
-    /// Read again (`r`, a scan ended): the rows stay on screen meanwhile.
-    Refreshing(RequestId, ReportTable),
-    /// Why the store could not answer (no snapshot yet, no store file, ...).
-    Failed(String),
-}
-
-impl ReportLoad {
-    pub fn table(&self) -> Option<&ReportTable> {
-        match self {
-            Self::Ready(t) | Self::Refreshing(_, t) => Some(t),
-            _ => None,
-        }
-    }
-
-    pub fn table_mut(&mut self) -> Option<&mut ReportTable> {
-        match self {
-            Self::Ready(t) | Self::Refreshing(_, t) => Some(t),
-            _ => None,
-        }
-    }
-
-    /// The read this entry waits for, if any.
-    pub fn waiting(&self) -> Option<RequestId> {
-        match self {
-            Self::Loading(id) | Self::Refreshing(id, _) => Some(*id),
-            _ => None,
-        }
-    }
-}
-
 /// Runs `$body` with `$e` bound to the `Option<&mut Entry<_>>` of `$query`.
 macro_rules! with_entry_mut {
     ($cache:expr, $query:expr, $e:ident => $body:expr) => {
@@ -377,30 +343,6 @@ impl Cache {
             || any(&self.licenses)
             || any(&self.skus)
             || self.reports.values().any(|r| r.waiting().is_some())
-    }
-
-    /// A report pane's data.
-    pub fn report_view(&self, kind: &ReportKind) -> PaneData<'_> {
-        match self.reports.get(kind) {
-            None => PaneData::NotLoaded,
-            Some(ReportLoad::Loading(_)) => PaneData::Loading(None),
-            Some(ReportLoad::Failed(why)) => PaneData::Unavailable(why),
-            Some(ReportLoad::Ready(table)) => PaneData::Ready(
-                Box::new(table),
-                ListInfo {
-                    generation: table.generation,
-                    ..ListInfo::default()
-                },
-            ),
-            Some(ReportLoad::Refreshing(_, table)) => PaneData::Ready(
-                Box::new(table),
-                ListInfo {
-                    generation: table.generation,
-                    pending: Some(Pending::Refresh),
-                    ..ListInfo::default()
-                },
-            ),
-        }
     }
 
     pub fn set_retry(&mut self, query: &Query, retry: Retry) {

@@ -6,7 +6,7 @@
 use super::cache::{Cache, List, Loadable, PaneData, Table, info};
 use super::model::{Model, Query, ScreenKind};
 use super::msg::{Effect, Fx};
-use super::rows::{Cell, Column, CustomerRow, Mark, Row, Tone, UserRow};
+use super::rows::{Cell, Column, CustomerRow, Mark, Row, Tone, UserRow, num};
 use crate::fetch::records::SearchText;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -57,17 +57,6 @@ impl SnapshotSummary {
 
 const C: &[Column] = <CustomerRow as Row>::COLUMNS;
 const U: &[Column] = <UserRow as Row>::COLUMNS;
-
-const fn num(header: &'static str, priority: u8) -> Column {
-    Column {
-        header,
-        priority,
-        min: 5,
-        max: 9,
-        right: true,
-        glyph: false,
-    }
-}
 
 /// The customers list with a snapshot: its columns and the figures after the domain.
 const CUSTOMER_COLUMNS: &[Column] = &[

@@ -3,8 +3,9 @@
 //! order (`o` the next column, `O` reversed) and the live place a row points at (Enter jumps
 //! there). Builds rows once when the report arrives; no I/O, no screen state.
 
-use super::cache::Table;
+use super::cache::{Cache, ListInfo, PaneData, Pending, Table};
 use super::rows::{Cell, Column, Mark, Tone};
+use crate::fetch::RequestId;
 use crate::fetch::records::SearchText;
 use crate::report::{self, Report};
 use std::borrow::Cow;
@@ -412,5 +413,61 @@ impl ReportTable {
             sku,
             plan_id: self.value(i, "servicePlanId").map(Into::into),
         })
+    }
+}
+
+/// A report pane's data and where its load stands.
+#[derive(Clone, Debug)]
+pub enum ReportLoad {
+    Loading(RequestId),
+    Ready(ReportTable),
+    /// Read again (`r`, a scan ended): the rows stay on screen meanwhile.
+    Refreshing(RequestId, ReportTable),
+    /// Why the store could not answer (no snapshot yet, no store file, ...).
+    Failed(String),
+}
+
+impl ReportLoad {
+    pub fn table(&self) -> Option<&ReportTable> {
+        match self {
+            Self::Ready(t) | Self::Refreshing(_, t) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn table_mut(&mut self) -> Option<&mut ReportTable> {
+        match self {
+            Self::Ready(t) | Self::Refreshing(_, t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The read this entry waits for, if any.
+    pub fn waiting(&self) -> Option<RequestId> {
+        match self {
+            Self::Loading(id) | Self::Refreshing(id, _) => Some(*id),
+            _ => None,
+        }
+    }
+}
+
+impl Cache {
+    /// A report pane's data.
+    pub fn report_view(&self, kind: &ReportKind) -> PaneData<'_> {
+        fn ready(table: &ReportTable, pending: Option<Pending>) -> PaneData<'_> {
+            let info = ListInfo {
+                generation: table.generation,
+                pending,
+                ..ListInfo::default()
+            };
+            PaneData::Ready(Box::new(table), info)
+        }
+        match self.reports.get(kind) {
+            None => PaneData::NotLoaded,
+            Some(ReportLoad::Loading(_)) => PaneData::Loading(None),
+            Some(ReportLoad::Failed(why)) => PaneData::Unavailable(why),
+            Some(ReportLoad::Ready(table)) => ready(table, None),
+            Some(ReportLoad::Refreshing(_, table)) => ready(table, Some(Pending::Refresh)),
+        }
     }
 }

@@ -70,7 +70,7 @@ const fn status(header: &'static str, priority: u8) -> Column {
     }
 }
 
-const fn num(header: &'static str, priority: u8) -> Column {
+pub const fn num(header: &'static str, priority: u8) -> Column {
     Column {
         header,
         priority,

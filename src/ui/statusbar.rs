@@ -108,45 +108,25 @@ pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Optio
         ));
     } else if let Some(input) = &model.search {
         let label = "search customers by name: ";
-        let (end, _) = buf.set_stringn(x, area.y, label, room, theme.title());
-        let value = sanitize(input.value());
-        let (after, _) = buf.set_stringn(
-            end,
-            area.y,
-            &value,
-            room.saturating_sub(width(label)),
-            ratatui::style::Style::new(),
-        );
-        let hint = prompt_hints(Mode::Prompt, theme);
-        buf.set_stringn(
-            after,
-            area.y,
-            hint,
-            room.saturating_sub(usize::from(after - x)),
-            theme.dim(),
-        );
-        let at = end + before_cursor(input) as u16;
-        cursor = Some(Position::new(at.min(area.x + area.width - 1), area.y));
+        cursor = Some(draw_prompt(
+            buf,
+            area,
+            room,
+            label,
+            input,
+            Mode::Prompt,
+            theme,
+        ));
     } else if let Some(filter) = screen.filter.as_ref().filter(|f| f.editing) {
-        let (end, _) = buf.set_stringn(x, area.y, "/", room, theme.title());
-        let value = sanitize(filter.query());
-        let (after, _) = buf.set_stringn(
-            end,
-            area.y,
-            &value,
-            room.saturating_sub(1),
-            ratatui::style::Style::new(),
-        );
-        let hint = prompt_hints(Mode::Filter, theme);
-        buf.set_stringn(
-            after,
-            area.y,
-            hint,
-            room.saturating_sub(usize::from(after - x)),
-            theme.dim(),
-        );
-        let at = end + before_cursor(&filter.input) as u16;
-        cursor = Some(Position::new(at.min(area.x + area.width - 1), area.y));
+        cursor = Some(draw_prompt(
+            buf,
+            area,
+            room,
+            "/",
+            &filter.input,
+            Mode::Filter,
+            theme,
+        ));
     } else if let Some((text, tone)) = message {
         buf.set_stringn(x, area.y, theme.fit(&text, room), room, theme.tone(tone));
     }
