@@ -595,3 +595,40 @@ fn the_report_pane_keeps_its_status_glyph_and_count() {
     assert_eq!(table.mark(2), Mark::OverConsumed);
     assert_eq!(table.mark(0), Mark::Attention);
 }
+
+/// The demo end to end, headless through the real event loop: `:scan users` in the background,
+/// `:problems` from the snapshot it wrote, a filter to Lamna, Enter down to the live plan and
+/// `h` back to the report.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_scan_problems_and_the_jump_to_the_live_plan() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let sandbox = start_sandbox(pcx::sandbox::SandboxConfig::demo()).await;
+    let api = client(&sandbox.base_url(), pcx::sandbox::DEMO_TOKEN);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let is_report = |m: &pcx::app::Model| matches!(m.top().kind, ScreenKind::Report { .. });
+    let steps = vec![
+        on(
+            |_, s| s.contains("Contoso") && s.contains(" of 27"),
+            ":scan users\n",
+        ),
+        on(|_, s| s.contains("scanned just now"), ":problems\n"),
+        on(
+            move |m, s| is_report(m) && s.contains("Suspended"),
+            "/Lamna\n\n",
+        ),
+        on(
+            |m, s| matches!(m.top().kind, ScreenKind::Plans { .. }) && s.contains("Suspended"),
+            "hhh",
+        ),
+        on(move |m, _| is_report(m), "q"),
+    ];
+    let seen = explore(&mut terminal, api, steps).await;
+    let plans = &seen.matched[3];
+    let crumb = plans.lines().next().unwrap_or_default();
+    assert!(
+        crumb.contains("Lamna"),
+        "the breadcrumb of a drill: {crumb}"
+    );
+    assert!(seen.model.quit);
+}
