@@ -3,12 +3,14 @@
 pub mod access;
 pub mod call;
 pub mod client;
+mod commerce;
 pub mod error;
 mod http;
 mod lenient;
 pub mod model;
 pub mod paging;
 pub mod status;
+pub mod subscription;
 pub mod token;
 
 pub use call::{CallContext, RetryNotice, RetryObserver, RetryPolicy};
@@ -16,4 +18,5 @@ pub use client::{ApiClient, ClientConfig, CustomerQuery, CustomerSearch, UserQue
 pub use error::{ApiError, ErrorDetail};
 pub use model::*;
 pub use paging::{Cursor, Page};
+pub use subscription::{CatalogSku, Offer, ProvisioningStatus, Subscription, SubscriptionStatus};
 pub use token::{NoToken, Secret, StaticToken, TokenProvider};

@@ -16,12 +16,14 @@ pub mod msg;
 pub(crate) mod nav;
 pub mod partner;
 pub mod partner_view;
+pub mod rank;
 pub mod report_pane;
 pub mod rows;
 pub mod session;
 pub mod signin;
 mod signin_task;
 mod store_task;
+pub mod subscription_rows;
 mod terminal;
 pub mod update;
 

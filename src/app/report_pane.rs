@@ -159,6 +159,7 @@ fn pane_column(title: &'static str, numeric: bool, index: usize) -> Column {
         max: if numeric { 9 } else { 44 },
         right: numeric,
         glyph: status,
+        middle: false,
     }
 }
 
