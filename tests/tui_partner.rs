@@ -294,6 +294,27 @@ fn enter_on_a_problem_drills_live_to_the_plan_and_h_walks_back() {
 }
 
 #[test]
+fn the_jump_loads_users_pages_until_its_user_is_there() {
+    let mut d = with_problems(120, 40);
+    line(&mut d, "");
+    let first = d.last_for(&users_query(1));
+    d.send(done(
+        &first,
+        Ok(Payload::Users(users(10..20), Some(cursor(1)))),
+    ));
+    let next = d.last_for(&users_query(1));
+    assert_ne!(
+        next.id, first.id,
+        "the user is not on the first page: the next one loads"
+    );
+    assert!(next.page.is_some());
+    d.send(done(&next, Ok(Payload::Users(users(0..5), None))));
+    let users_screen = &d.model.screens[2];
+    assert_eq!(users_screen.selected, 13, "user 3 is the 14th row loaded");
+    assert!(d.model.seeking.is_none());
+}
+
+#[test]
 fn enter_on_an_over_consumed_sku_opens_the_customers_skus() {
     let mut d = with_problems(120, 40);
     line(&mut d, "G");

@@ -375,6 +375,9 @@ pub struct Model {
     /// A background scan, while one runs.
     pub scan: Option<ScanState>,
     pub rows: RowPrefetch,
+    /// A jump from a report waits for this user to appear in this users list (pages load
+    /// until it does).
+    pub seeking: Option<(Query, Box<str>)>,
     /// The status bar has said how to get snapshot columns (said once).
     pub told_no_snapshot: bool,
     /// It is saying it now (in place of the key hints, until the next key).
@@ -409,6 +412,7 @@ impl Model {
             history: Vec::new(),
             scan: None,
             rows: RowPrefetch::default(),
+            seeking: None,
             told_no_snapshot: false,
             snapshot_hint: false,
             export: None,

@@ -157,7 +157,9 @@ pub(crate) fn jump(model: &mut Model, fx: &mut Fx) {
                 customer: customer.clone(),
                 deleted: false,
             };
+            model.seeking = Some((users_query(&customer.id), user_id.clone()));
             push_selected(model, users, Some(user_id.clone()), fx);
+            seek_user(model, &users_query(&customer.id), fx);
             let licences = ScreenKind::Licenses {
                 customer: customer.clone(),
                 user: Crumb {
@@ -196,6 +198,53 @@ pub(crate) fn jump(model: &mut Model, fx: &mut Fx) {
             },
         };
         push_selected(model, plans, Some(plan.clone()), fx);
+    }
+}
+
+fn users_query(customer_id: &str) -> Query {
+    Query::Users {
+        customer_id: customer_id.into(),
+        deleted: false,
+    }
+}
+
+/// A jump's user is not among the users loaded so far: load the next page, until it is found
+/// or the list ends (then the selection stays where it is).
+pub(crate) fn seek_user(model: &mut Model, query: &Query, fx: &mut Fx) {
+    let Some((wanted, user_id)) = model.seeking.clone() else {
+        return;
+    };
+    if wanted != *query {
+        return;
+    }
+    if !model.shows(query) {
+        model.seeking = None;
+        return;
+    }
+    let found = match model.cache.users.get(query).map(|e| &e.load) {
+        Some(super::cache::Loadable::Ready(list)) => list
+            .rows
+            .iter()
+            .any(|r| r.res.data.id.as_deref() == Some(&*user_id)),
+        _ => return,
+    };
+    let status = model.cache.status(query);
+    match (found, status) {
+        (
+            false,
+            super::cache::LoadStatus::Ready {
+                more: true,
+                pending: None,
+                ..
+            },
+        ) => super::loading::next_page(model, query, fx),
+        (
+            false,
+            super::cache::LoadStatus::Ready {
+                pending: Some(_), ..
+            },
+        ) => {}
+        _ => model.seeking = None,
     }
 }
 

@@ -59,6 +59,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             if current {
                 signin::after_fetch(model, &query, &mut fx);
                 if matches!(query, crate::fetch::Query::Users { .. }) {
+                    partner::seek_user(model, &query, &mut fx);
                     partner_view::schedule_rows(model, now, &mut fx);
                 }
             }
