@@ -192,6 +192,16 @@ async fn explore(settings: &Settings, client: ApiClient, demo: bool) -> Result<(
             .to_string(),
     };
     let defaults = crate::app::UiOptions::default();
+    // The same store and partner as `pcx scan` and `pcx report` (in memory for the demo).
+    let partner = crate::partner::Context {
+        settings,
+        client: &client,
+        demo,
+    };
+    let store = crate::app::StoreOptions {
+        location: partner.location(),
+        partner: partner.partner(),
+    };
     let options = crate::app::UiOptions {
         // NO_COLOR and --color never are already folded into the setting.
         color: settings.color.value != ColorChoice::Never,
@@ -206,6 +216,7 @@ async fn explore(settings: &Settings, client: ApiClient, demo: bool) -> Result<(
         // The demo's token is accepted as is: nothing to sign in to.
         signin: (!demo).then(|| sign_in_options(settings)),
         demo,
+        store,
         ..defaults
     };
     crate::app::run_terminal(client, options)

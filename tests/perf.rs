@@ -383,8 +383,18 @@ async fn benchmark() {
     }
     bench("requests_scroll_100_customers", median(scrolls), "requests");
 
+    perf_partner::explorer::run();
+
     let dir = std::env::temp_dir().join(format!("pcx-perf-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     perf_partner::run(&dir).await;
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The explorer's partner-wide figures alone (they are also part of `benchmark`):
+/// `cargo test --release --test perf explorer_partner -- --ignored --nocapture`
+#[test]
+#[ignore = "a benchmark: cargo test --release --test perf -- --ignored --nocapture"]
+fn explorer_partner() {
+    perf_partner::explorer::run();
 }

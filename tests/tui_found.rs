@@ -33,6 +33,7 @@ fn kinds(d: &Driver) -> Vec<&'static str> {
             ScreenKind::Subscriptions { .. } => "subscriptions",
             ScreenKind::Licenses { .. } => "licences",
             ScreenKind::Plans { .. } => "plans",
+            ScreenKind::Report { .. } => "report",
             ScreenKind::Raw { .. } => "raw",
         })
         .collect()

@@ -32,7 +32,7 @@ pub fn raw(model: &mut Model) {
             .cache
             .sku_row_raw(source, &sku.id)
             .and_then(|raw| plan_json(raw.get(), id.as_deref(), table.source_index(row))),
-        _ => table.raw(row).map(|r| r.get().to_string()),
+        _ => table.raw_text(row),
     };
     drop(view);
     let Some(text) = text else {
@@ -105,6 +105,7 @@ pub fn copy(model: &mut Model, fx: &mut Fx) {
 /// The name of a view in an export's file name.
 fn view_name(kind: &ScreenKind) -> &'static str {
     match kind {
+        ScreenKind::Report { kind } => kind.view_name(),
         ScreenKind::Customers { search: None } => "customers",
         ScreenKind::Customers { search: Some(_) } => "customers-search",
         ScreenKind::Users { deleted: false, .. } => "users",

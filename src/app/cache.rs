@@ -2,6 +2,9 @@
 //! view the generic list code (cursor, filter, view, export) reads. Answers are applied only
 //! when the entry is still waiting for that request id. No I/O, no screen state.
 
+use super::partner_view::SnapshotSummary;
+use super::report_pane::ReportKind;
+pub use super::report_pane::ReportLoad;
 use super::rows::{Cell, Column};
 use super::rows::{
     CustomerRow, LicenseRow, Mark, PLAN_COLUMNS, Row, SkuRow, UserRow, plan_cell, plan_haystack,
@@ -211,6 +214,10 @@ pub struct Cache {
     pub users: HashMap<Query, Entry<UserRow>>,
     pub licenses: HashMap<Query, Entry<LicenseRow>>,
     pub skus: HashMap<Query, Entry<SkuRow>>,
+    /// Report panes' data, read from the store.
+    pub reports: HashMap<ReportKind, ReportLoad>,
+    /// The latest complete snapshot of this partner, for the customer and user columns.
+    pub snapshot: Option<SnapshotSummary>,
     pub subscriptions: HashMap<Query, Entry<SubscriptionRow>>,
 }
 
@@ -274,6 +281,8 @@ pub enum PaneData<'a> {
     NotLoaded,
     Loading(Option<&'a Retry>),
     Failed(&'a ApiError),
+    /// Not from Partner Center: why a report could not be read from the store.
+    Unavailable(&'a str),
     Ready(Box<dyn Table + 'a>, ListInfo<'a>),
 }
 
@@ -296,7 +305,7 @@ fn view_of<'a, R: Row>(entry: &'a Entry<R>) -> PaneData<'a> {
     }
 }
 
-fn info<'a, R>(list: &'a List<R>, entry: &'a Entry<R>) -> ListInfo<'a> {
+pub(super) fn info<'a, R>(list: &'a List<R>, entry: &'a Entry<R>) -> ListInfo<'a> {
     ListInfo {
         more: list.next.is_some(),
         pending: list.pending.map(|(_, p)| p),
@@ -349,7 +358,11 @@ impl Cache {
         fn any<R>(entries: &HashMap<Query, Entry<R>>) -> bool {
             entries.values().any(|e| e.waiting_for().is_some())
         }
-        any(&self.customers) || any(&self.users) || any(&self.licenses) || any(&self.skus)
+        any(&self.customers)
+            || any(&self.users)
+            || any(&self.licenses)
+            || any(&self.skus)
+            || self.reports.values().any(|r| r.waiting().is_some())
     }
 
     pub fn set_retry(&mut self, query: &Query, retry: Retry) {
@@ -453,7 +466,7 @@ pub fn sku_key(id: Option<&str>, index: usize) -> Cow<'_, str> {
 
 /// A list as the generic code reads it.
 pub trait Table {
-    fn columns(&self) -> &'static [Column];
+    fn columns(&self) -> &[Column];
     fn len(&self) -> usize;
     fn is_empty(&self) -> bool {
         self.len() == 0
@@ -466,6 +479,10 @@ pub trait Table {
     /// The widest cell of each column.
     fn widths(&self) -> &[u16];
     fn raw(&self, i: usize) -> Option<&serde_json::value::RawValue>;
+    /// The JSON `y` shows for row `i` (tables without the API's own JSON build it).
+    fn raw_text(&self, i: usize) -> Option<String> {
+        self.raw(i).map(|r| r.get().to_string())
+    }
     /// Where row `i` sits in the API's own order (tables that reorder say so).
     fn source_index(&self, i: usize) -> usize {
         i
@@ -474,8 +491,11 @@ pub trait Table {
 
 /// A borrowed table is a table (the cache hands out views of its lists).
 impl<T: Table + ?Sized> Table for &T {
-    fn columns(&self) -> &'static [Column] {
+    fn columns(&self) -> &[Column] {
         (**self).columns()
+    }
+    fn raw_text(&self, i: usize) -> Option<String> {
+        (**self).raw_text(i)
     }
     fn len(&self) -> usize {
         (**self).len()
@@ -507,7 +527,7 @@ impl<T: Table + ?Sized> Table for &T {
 }
 
 impl<R: Row> Table for List<R> {
-    fn columns(&self) -> &'static [Column] {
+    fn columns(&self) -> &[Column] {
         R::COLUMNS
     }
     fn len(&self) -> usize {
@@ -581,7 +601,7 @@ impl<'a> PlanTable<'a> {
 }
 
 impl Table for PlanTable<'_> {
-    fn columns(&self) -> &'static [Column] {
+    fn columns(&self) -> &[Column] {
         PLAN_COLUMNS
     }
     fn len(&self) -> usize {

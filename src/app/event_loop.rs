@@ -10,6 +10,7 @@ use super::model::Model;
 use super::msg::{Effect, Msg};
 use super::session::SignIn;
 use super::signin_task::SignInRunner;
+use super::store_task::StoreTask;
 use super::{AppError, FRAME_INTERVAL, UiOptions, update};
 use crate::api::ApiClient;
 use crate::fetch::{FetchEvent, FetchInput, Fetcher, FetcherConfig};
@@ -158,17 +159,25 @@ where
     };
     // The identity is read from the client's token provider: in memory, no I/O.
     let identity = client.clone();
-    let fetcher = Fetcher::spawn(client, config, report_tx);
+    let fetcher = Fetcher::spawn(client.clone(), config, report_tx);
     let (edge_tx, mut edge_rx) = mpsc::unbounded_channel();
     let login = options
         .signin
         .as_ref()
         .and_then(|s| s.login.clone().map(|login| (login, s.poll)));
+    let store = StoreTask::new(
+        options.store.clone(),
+        client.clone(),
+        options.concurrency.max(1),
+        crate::api::client::MAX_PAGE_SIZE,
+        edge_tx.clone(),
+    );
     let mut edge = Edge {
         fetcher: &fetcher,
         options: &options,
         tmux: std::env::var_os("TMUX").is_some(),
         signin: SignInRunner::new(login, edge_tx),
+        store,
     };
     let mut first = Vec::new();
     if model.signin.tracks_identity() {
@@ -315,6 +324,7 @@ struct Edge<'a> {
     options: &'a UiOptions,
     tmux: bool,
     signin: SignInRunner,
+    store: StoreTask,
 }
 
 impl Edge<'_> {
@@ -359,6 +369,10 @@ impl Edge<'_> {
                         followups.push(Msg::Exported(result));
                     }
                     Effect::StartSignIn { attempt } => self.signin.start(attempt),
+                    Effect::LoadReport { id, kind } => self.store.report(id, kind),
+                    Effect::LoadSnapshot => self.store.snapshot(),
+                    Effect::StartScan { with_users } => self.store.scan(with_users),
+                    Effect::StopScan => self.store.stop(),
                 }
             }
             queue = Vec::new();

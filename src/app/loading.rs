@@ -69,7 +69,7 @@ pub fn refresh_top(model: &mut Model, fx: &mut Fx) {
     }
 }
 
-fn next_page(model: &mut Model, query: &Query, fx: &mut Fx) {
+pub(crate) fn next_page(model: &mut Model, query: &Query, fx: &mut Fx) {
     if let Some(cursor) = model.cache.next_cursor(query) {
         let id = issue(model, query, Some(cursor), fx);
         model

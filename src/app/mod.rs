@@ -4,6 +4,7 @@
 
 pub(crate) mod actions;
 pub mod cache;
+pub mod command;
 pub mod effects;
 mod event_loop;
 pub mod filter;
@@ -13,11 +14,15 @@ pub(crate) mod loading;
 pub mod model;
 pub mod msg;
 pub(crate) mod nav;
+pub mod partner;
+pub mod partner_view;
 pub mod rank;
+pub mod report_pane;
 pub mod rows;
 pub mod session;
 pub mod signin;
 mod signin_task;
+mod store_task;
 pub mod subscription_rows;
 mod terminal;
 pub mod update;
@@ -25,6 +30,7 @@ pub mod update;
 pub use event_loop::{ChannelEvents, RawTerminal, run_with};
 pub use model::Model;
 pub use session::SignInOptions;
+pub use store_task::StoreOptions;
 pub use terminal::run_terminal;
 
 use std::path::PathBuf;
@@ -54,6 +60,8 @@ pub struct UiOptions {
     pub signin: Option<SignInOptions>,
     /// The built-in demo: the status bar says "demo" instead of who is signed in.
     pub demo: bool,
+    /// The store `:scan` writes and the report panes read (default: in memory, the demo's).
+    pub store: StoreOptions,
 }
 
 impl Default for UiOptions {
@@ -67,6 +75,7 @@ impl Default for UiOptions {
             export_dir: PathBuf::from("."),
             signin: None,
             demo: false,
+            store: StoreOptions::default(),
         }
     }
 }

@@ -4,11 +4,14 @@
 
 pub use super::cache::Loadable;
 use super::cache::{Cache, PaneData, Table};
+use super::command::CommandLine;
 use super::filter::Filter;
 use super::keymap::Mode;
+use super::report_pane::ReportKind;
 use super::rows::Tone;
 use super::session::SignIn;
 pub use crate::fetch::{Query, RequestId};
+use crate::scan::ProgressView;
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant, SystemTime};
 use tui_input::Input;
@@ -46,6 +49,10 @@ pub enum ScreenKind {
         source: Query,
         sku: Crumb,
     },
+    /// A partner-wide report from the latest snapshot in the store.
+    Report {
+        kind: ReportKind,
+    },
     /// The exact JSON of one item, pretty-printed and sanitised line by line.
     Raw {
         title: Box<str>,
@@ -76,7 +83,7 @@ impl ScreenKind {
                 user_id: user.id.clone(),
             }),
             Self::Plans { source, .. } => Some(source.clone()),
-            Self::Raw { .. } => None,
+            Self::Raw { .. } | Self::Report { .. } => None,
         }
     }
 
@@ -86,6 +93,7 @@ impl ScreenKind {
             Self::Customers { .. } => Some("users"),
             Self::Users { .. } => Some("licences"),
             Self::Skus { .. } | Self::Licenses { .. } => Some("service plans"),
+            Self::Report { .. } => Some("the live place"),
             Self::Subscriptions { .. } => Some("details"),
             Self::Plans { .. } | Self::Raw { .. } => None,
         }
@@ -102,6 +110,7 @@ impl ScreenKind {
             Self::Licenses { .. } => "licences",
             Self::Plans { .. } => "service plans",
             Self::Raw { .. } => "lines",
+            Self::Report { kind } => kind.noun(),
         }
     }
 }
@@ -134,6 +143,11 @@ impl Screen {
     pub fn view<'a>(&self, cache: &'a Cache) -> PaneData<'a> {
         match &self.kind {
             ScreenKind::Plans { source, sku } => cache.plans(source, &sku.id),
+            ScreenKind::Report { kind } => cache.report_view(kind),
+            ScreenKind::Customers { search } => super::partner_view::customers_view(cache, search),
+            ScreenKind::Users { customer, deleted } => {
+                super::partner_view::users_view(cache, &customer.id, *deleted)
+            }
             kind => match kind.query() {
                 Some(query) => cache.view(&query),
                 None => PaneData::NotLoaded,
@@ -280,6 +294,34 @@ impl Marks {
     }
 }
 
+/// A scan running in the background, as the status bar shows it.
+#[derive(Clone, Debug)]
+pub struct ScanState {
+    pub with_users: bool,
+    /// The latest figures (None until the first report).
+    pub progress: Option<ProgressView>,
+    pub stopping: bool,
+}
+
+impl ScanState {
+    pub fn starting(with_users: bool) -> Self {
+        Self {
+            with_users,
+            progress: None,
+            stopping: false,
+        }
+    }
+}
+
+/// The live licence loads of the users in view, started once the cursor rests.
+#[derive(Clone, Debug, Default)]
+pub struct RowPrefetch {
+    /// When the cursor will have rested long enough.
+    pub due: Option<Instant>,
+    /// Loads issued for rows that were in view, cancelled when they scroll out.
+    pub issued: Vec<(Query, RequestId)>,
+}
+
 /// Settings the update logic needs.
 #[derive(Clone, Debug)]
 pub struct ExplorerSettings {
@@ -327,6 +369,19 @@ pub struct Model {
     pub settings: ExplorerSettings,
     /// Who is signed in, and the "signed out" modal.
     pub signin: SignIn,
+    /// The `:` command line while it is open, and the lines run before.
+    pub command: Option<CommandLine>,
+    pub history: Vec<String>,
+    /// A background scan, while one runs.
+    pub scan: Option<ScanState>,
+    pub rows: RowPrefetch,
+    /// A jump from a report waits for this user to appear in this users list (pages load
+    /// until it does).
+    pub seeking: Option<(Query, Box<str>)>,
+    /// The status bar has said how to get snapshot columns (said once).
+    pub told_no_snapshot: bool,
+    /// It is saying it now (in place of the key hints, until the next key).
+    pub snapshot_hint: bool,
     /// The wall clock at one instant, so the view can tell whether a token's expiry has
     /// passed without reading the clock itself; None in tests that do not care.
     pub wall: Option<(Instant, SystemTime)>,
@@ -353,6 +408,13 @@ impl Model {
             quit: false,
             settings: ExplorerSettings::default(),
             signin: SignIn::default(),
+            command: None,
+            history: Vec::new(),
+            scan: None,
+            rows: RowPrefetch::default(),
+            seeking: None,
+            told_no_snapshot: false,
+            snapshot_hint: false,
             export: None,
             wall: None,
             next_id: 1,
@@ -393,7 +455,7 @@ impl Model {
             .and_then(|i| i.expires_at)
             .and_then(|at| self.instant_of(at))
             .filter(|at| *at > self.now);
-        [spin, prefetch, countdown, expiry]
+        [spin, prefetch, countdown, expiry, self.rows.due]
             .into_iter()
             .flatten()
             .min()
@@ -422,6 +484,8 @@ impl Model {
             Mode::Modal
         } else if self.help {
             Mode::Help
+        } else if self.command.is_some() {
+            Mode::Command
         } else if self.search.is_some() {
             Mode::Prompt
         } else if self.top().filter.as_ref().is_some_and(|f| f.editing) {

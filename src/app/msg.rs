@@ -1,9 +1,12 @@
 //! What flows into `update` (messages) and out of it (effects). Plain data: no behaviour.
 
+use super::partner_view::SnapshotSummary;
+use super::report_pane::{ReportKind, ReportTable};
 use crate::api::RetryNotice;
 use crate::api::token::Identity;
 use crate::fetch::{FetchCmd, FetchDone};
 use crate::fetch::{Query, RequestId};
+use crate::scan::ProgressView;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -49,6 +52,22 @@ pub enum Msg {
     },
     /// Who the token provider's current token speaks for (read by the loop after fetches).
     Identity(Option<Identity>),
+    /// A report read from the store (or why it could not be).
+    Report {
+        id: RequestId,
+        kind: ReportKind,
+        result: Result<ReportTable, String>,
+    },
+    /// The latest complete snapshot of the partner (None: there is none yet), or why the
+    /// store could not be read.
+    Snapshot(Result<Option<SnapshotSummary>, String>),
+    /// A background scan's figures so far.
+    ScanProgress(ProgressView),
+    /// A background scan ended: what to tell the operator, and whether it completed.
+    ScanEnded {
+        text: String,
+        complete: bool,
+    },
 }
 
 /// A side effect for the event loop to perform.
@@ -63,6 +82,19 @@ pub enum Effect {
     StartSignIn {
         attempt: u64,
     },
+    /// Read a report from the store, off the UI loop.
+    LoadReport {
+        id: RequestId,
+        kind: ReportKind,
+    },
+    /// Read the latest snapshot's figures for the lists.
+    LoadSnapshot,
+    /// Start (or resume) a background scan.
+    StartScan {
+        with_users: bool,
+    },
+    /// Interrupt the background scan (it stays resumable).
+    StopScan,
 }
 
 /// A view as a table, to be written to a CSV file.

@@ -66,6 +66,7 @@ fn step(current: usize, action: Action, last: usize, page: usize) -> usize {
 pub fn after_move(model: &mut Model, now: Instant, fx: &mut Fx) {
     loading::schedule_prefetch(model, now);
     loading::maybe_next_page(model, fx);
+    super::partner_view::schedule_rows(model, now, fx);
 }
 
 /// Re-applies the top screen's filter (typed text changed, or cleared) and keeps the selection.
@@ -124,7 +125,14 @@ pub fn push(model: &mut Model, kind: ScreenKind, fx: &mut Fx) {
         loading::load(model, &query, fx);
     }
     refilter(model);
+    // Users already loaded (the debounced preview) show their SKUs once the cursor rests.
+    super::partner_view::schedule_rows(model, model.now, fx);
     model.dirty = true;
+}
+
+/// Goes back one screen, whatever filter it keeps.
+pub fn back_one(model: &mut Model, fx: &mut Fx) {
+    pop(model, fx);
 }
 
 /// Pops the top screen (never the first), cancelling what only it was waiting for.
@@ -136,6 +144,7 @@ fn pop(model: &mut Model, fx: &mut Fx) -> Option<Screen> {
     if let Some(query) = screen.kind.query() {
         loading::release(model, &query, fx);
     }
+    super::partner_view::schedule_rows(model, model.now, fx);
     model.dirty = true;
     Some(screen)
 }
@@ -176,6 +185,7 @@ pub fn open(model: &mut Model, fx: &mut Fx) {
                 },
             }
         }
+        ScreenKind::Report { .. } => return,
         ScreenKind::Subscriptions { .. } => {
             // A subscription has nothing below it: Enter shows it whole, as `y` does.
             drop(view);

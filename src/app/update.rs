@@ -6,7 +6,7 @@ use super::keymap::{self, Action, Mode};
 use super::model::{Flash, Model, ScreenKind};
 use super::msg::{Effect, Fx, Msg};
 use super::rows::Tone;
-use super::{actions, loading, nav, signin};
+use super::{actions, command, loading, nav, partner, partner_view, signin};
 use crossterm::event::{KeyEvent, KeyEventKind};
 use std::time::Instant;
 use tui_input::{Input, InputRequest};
@@ -18,6 +18,7 @@ pub fn start(model: &mut Model, now: Instant) -> Vec<Effect> {
     if let Some(query) = model.top().kind.query() {
         loading::load(model, &query, &mut fx);
     }
+    fx.effects.push(Effect::LoadSnapshot);
     model.dirty = true;
     fx.effects
 }
@@ -57,8 +58,16 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             loading::on_fetched(model, done, now, &mut fx);
             if current {
                 signin::after_fetch(model, &query, &mut fx);
+                if matches!(query, crate::fetch::Query::Users { .. }) {
+                    partner::seek_user(model, &query, &mut fx);
+                    partner_view::schedule_rows(model, now, &mut fx);
+                }
             }
         }
+        Msg::Report { id, kind, result } => partner::on_report(model, id, kind, result),
+        Msg::Snapshot(result) => partner::on_snapshot(model, result),
+        Msg::ScanProgress(view) => partner::on_scan_progress(model, view),
+        Msg::ScanEnded { text, complete } => partner::on_scan_ended(model, text, complete, &mut fx),
         Msg::SignInPrompt {
             attempt,
             user_code,
@@ -103,6 +112,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
         }
     }
     loading::fire_prefetch(model, now, &mut fx);
+    partner_view::fire_rows(model, now, &mut fx);
     fx.effects
 }
 
@@ -126,7 +136,7 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
     if key.kind == KeyEventKind::Release {
         return;
     }
-    if model.flash.take().is_some() {
+    if model.flash.take().is_some() || std::mem::take(&mut model.snapshot_hint) {
         model.dirty = true;
     }
     let mode = model.mode();
@@ -156,6 +166,7 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
         Mode::Help => help_action(model, action),
         Mode::Prompt => search_action(model, action, now, fx),
         Mode::Filter => filter_action(model, action, now, fx),
+        Mode::Command => command::action(model, action, fx),
         Mode::List => act(model, action, now, fx),
     }
 }
@@ -174,6 +185,9 @@ pub(crate) fn act(model: &mut Model, action: Action, now: Instant, fx: &mut Fx) 
             nav::move_cursor(model, action);
             nav::after_move(model, now, fx);
         }
+        Action::Open if matches!(model.top().kind, ScreenKind::Report { .. }) => {
+            partner::jump(model, fx)
+        }
         Action::Open => nav::open(model, fx),
         Action::Back => nav::back(model, fx),
         Action::NextTab => nav::tab(model, true, fx),
@@ -184,14 +198,28 @@ pub(crate) fn act(model: &mut Model, action: Action, now: Instant, fx: &mut Fx) 
         Action::Raw => actions::raw(model),
         Action::Copy => actions::copy(model, fx),
         Action::Export => actions::export(model, fx),
-        Action::Refresh => loading::refresh_top(model, fx),
+        Action::Refresh => match &model.top().kind {
+            ScreenKind::Report { kind } => {
+                let kind = kind.clone();
+                partner::refresh_report(model, &kind, fx)
+            }
+            _ => loading::refresh_top(model, fx),
+        },
+        Action::Command => command::open(model),
+        Action::Sort => partner::sort(model, false),
+        Action::Reverse => partner::sort(model, true),
         Action::SignIn => signin::sign_in(model, fx),
         Action::Help => {
             model.help = true;
             model.dirty = true;
         }
         Action::Quit => model.quit = true,
-        Action::Submit | Action::Cancel | Action::Edit(_) | Action::Close | Action::CopyCode => {}
+        Action::Submit
+        | Action::Cancel
+        | Action::Edit(_)
+        | Action::Close
+        | Action::CopyCode
+        | Action::Complete => {}
     }
 }
 
@@ -243,7 +271,12 @@ fn start_search(model: &mut Model) {
 fn on_paste(model: &mut Model, text: &str, now: Instant) {
     let clean = crate::text::sanitize(text);
     let chars = clean.trim().chars().map(InputRequest::InsertChar);
-    if let Some(input) = model.search.as_mut() {
+    if let Some(line) = model.command.as_mut() {
+        for request in chars {
+            line.input.handle(request);
+        }
+        model.dirty = true;
+    } else if let Some(input) = model.search.as_mut() {
         for request in chars {
             input.handle(request);
         }

@@ -47,7 +47,7 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
-    fn location(&self) -> Location {
+    pub fn location(&self) -> Location {
         let db = &self.settings.db;
         match self.demo && !matches!(db.source, Source::Flag(_)) {
             true => Location::Memory,
@@ -56,7 +56,7 @@ impl Context<'_> {
     }
 
     /// The partner this run speaks to: the API root and the signed-in tenant.
-    fn partner(&self) -> PartnerKey {
+    pub fn partner(&self) -> PartnerKey {
         if self.demo {
             return PartnerKey {
                 base_url: "demo".into(),

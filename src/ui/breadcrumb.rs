@@ -43,6 +43,7 @@ pub fn crumbs(model: &Model) -> Vec<String> {
             ScreenKind::Licenses { user, .. } => out.push(user.name.to_string()),
             ScreenKind::Plans { sku, .. } => out.push(sku.name.to_string()),
             ScreenKind::Raw { .. } => out.push("raw JSON".into()),
+            ScreenKind::Report { kind } => out.push(kind.title()),
         }
     }
     out

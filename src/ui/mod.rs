@@ -96,7 +96,8 @@ pub fn draw(
 /// How many parent columns stand beside a focused screen of this kind at this width.
 pub fn max_parents(kind: &ScreenKind, width: u16) -> usize {
     match kind {
-        ScreenKind::Raw { .. } => 0,
+        // A raw view and a report (wide rows across customers) take the whole width.
+        ScreenKind::Raw { .. } | ScreenKind::Report { .. } => 0,
         _ if width < layout::WIDE => 0,
         ScreenKind::Skus { .. } if width < layout::SEATS_WIDE => 1,
         _ => layout::MAX_PARENTS,

@@ -5,7 +5,7 @@
 use super::state::{BACK_HINT, Waiting, empty_line, failure_lines, loading_line};
 use super::theme::Theme;
 use super::widgets::{Role, draw_message, draw_table};
-use crate::app::cache::{PaneData, Table};
+use crate::app::cache::{PaneData, ReportLoad, Table};
 use crate::app::model::{Model, Screen, ScreenKind};
 use crate::app::rows::{Mark, Tone};
 use ratatui::buffer::Buffer;
@@ -16,8 +16,31 @@ use ratatui::widgets::{Block, Widget};
 
 const TABS: [&str; 4] = ["Users", "Deleted users", "Subscribed SKUs", "Subscriptions"];
 
+/// What a title adds: a report's snapshot and sort, the customers' snapshot age.
+fn title_extra(screen: &Screen, model: &Model, theme: &Theme) -> Option<String> {
+    match &screen.kind {
+        ScreenKind::Report { kind } => {
+            match model.cache.reports.get(kind).and_then(ReportLoad::table) {
+                Some(table) => {
+                    let mut text = table.source.clone();
+                    if let Some(sort) = table.sort_label(theme.ascii) {
+                        text.push_str(theme.dot());
+                        text.push_str(&sort);
+                    }
+                    Some(text)
+                }
+                _ => None,
+            }
+        }
+        ScreenKind::Customers { .. } => {
+            model.cache.snapshot.as_ref().map(|s| s.age_text(model.now))
+        }
+        _ => None,
+    }
+}
+
 /// The block title of a screen.
-fn title<'a>(screen: &Screen, theme: &Theme, role: Role) -> Line<'a> {
+fn title<'a>(screen: &Screen, model: &Model, theme: &Theme, role: Role) -> Line<'a> {
     let tab = match &screen.kind {
         ScreenKind::Users { deleted: false, .. } => Some(0),
         ScreenKind::Users { deleted: true, .. } => Some(1),
@@ -34,6 +57,7 @@ fn title<'a>(screen: &Screen, theme: &Theme, role: Role) -> Line<'a> {
             ScreenKind::Licenses { .. } => "Licences",
             ScreenKind::Plans { .. } => "Plans",
             ScreenKind::Raw { .. } => "JSON",
+            ScreenKind::Report { .. } => "Report",
         };
         return Line::from(format!(" {text} "));
     }
@@ -67,9 +91,13 @@ fn title<'a>(screen: &Screen, theme: &Theme, role: Role) -> Line<'a> {
                 ScreenKind::Licenses { user, .. } => format!("Licences of {}", user.name),
                 ScreenKind::Plans { sku, .. } => format!("Service plans of {}", sku.name),
                 ScreenKind::Raw { title, .. } => format!("Raw JSON of {title}"),
+                ScreenKind::Report { kind } => kind.title(),
                 _ => String::new(),
             };
             spans.push(Span::styled(text, theme.title()));
+            if let Some(extra) = title_extra(screen, model, theme) {
+                spans.push(Span::styled(format!("{}{extra}", theme.dot()), theme.dim()));
+            }
         }
     }
     if let Some(filter) = &screen.filter
@@ -96,7 +124,7 @@ pub fn draw(
     let block = Block::bordered()
         .border_set(theme.border_set())
         .border_style(theme.border(role == Role::Focused))
-        .title(title(screen, theme, role));
+        .title(title(screen, model, theme, role));
     let inner = block.inner(area);
     block.render(area, buf);
     if let ScreenKind::Raw { lines, .. } = &screen.kind {
@@ -119,6 +147,10 @@ pub fn draw(
             let spinner = theme.spinner(model.spinner);
             let line = loading_line(noun, &waiting, model.now, spinner, theme);
             draw_message(buf, inner, &[line], theme);
+        }
+        PaneData::Unavailable(why) => {
+            let lines = [(crate::text::sanitize(why).into_owned(), Tone::Warn)];
+            draw_message(buf, inner, &lines, theme);
         }
         PaneData::Failed(error) => {
             let mut lines = super::signin::signed_out_lines(model, error, theme)

@@ -118,7 +118,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Optio
     let mut room = usize::from(area.width.saturating_sub(count_w + 3));
     let x = area.x + 1;
     let mut cursor = None;
-    let prompt = model.search.is_some() || screen.filter.as_ref().is_some_and(|f| f.editing);
+    let prompt = model.search.is_some()
+        || model.command.is_some()
+        || screen.filter.as_ref().is_some_and(|f| f.editing);
     let message = (!prompt).then(|| message(model, &view, theme));
     // The account takes what the message leaves: a problem keeps three fifths of the bar,
     // hints and progress give way down to two.
@@ -151,7 +153,15 @@ pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Optio
         .flash
         .as_ref()
         .map(|f| format!("{}{}", theme.dot(), sanitize(&f.text)));
-    if let Some(input) = &model.search {
+    if let Some(line) = &model.command {
+        let hint = prompt_hints(Mode::Command, theme);
+        let prompt = Prompt {
+            label: ":",
+            input: &line.input,
+            hint: &hint,
+        };
+        cursor = Some(prompt.draw(buf, Rect::new(x, area.y, room as u16, 1), theme));
+    } else if let Some(input) = &model.search {
         let hint = said.unwrap_or_else(|| prompt_hints(Mode::Prompt, theme));
         let prompt = Prompt {
             label: "search customers by name: ",
@@ -260,7 +270,13 @@ fn message(model: &Model, view: &PaneData<'_>, theme: &Theme) -> (String, Tone) 
                 return (format!("{spinner} loading{ellipsis}"), Tone::Normal);
             }
         }
-        PaneData::Loading(_) | PaneData::NotLoaded => {}
+        PaneData::Loading(_) | PaneData::NotLoaded | PaneData::Unavailable(_) => {}
+    }
+    if let Some(scan) = &model.scan {
+        return (crate::app::partner::scan_line(scan), Tone::Normal);
+    }
+    if model.snapshot_hint {
+        return (crate::app::partner::NO_SNAPSHOT_HINT.into(), Tone::Dim);
     }
     if model.busy() && !matches!(view, PaneData::Loading(_)) {
         let ellipsis = if theme.ascii { "..." } else { "…" };
@@ -309,6 +325,14 @@ fn hints(model: &Model, theme: &Theme) -> String {
             Action::Help,
         ],
         ScreenKind::Raw { .. } => &[Action::Down, Action::Back, Action::Copy, Action::Help],
+        ScreenKind::Report { .. } => &[
+            Action::Open,
+            Action::Back,
+            Action::Filter,
+            Action::Sort,
+            Action::Export,
+            Action::Command,
+        ],
     };
     let items: Vec<String> = actions
         .iter()
@@ -331,11 +355,10 @@ fn hints(model: &Model, theme: &Theme) -> String {
 
 /// "· Enter keeps, Esc clears": what ends a prompt, from its key table.
 fn prompt_hints(mode: Mode, theme: &Theme) -> String {
-    let hint = |action| keymap::hint(mode, action, theme.ascii).unwrap_or_default();
-    format!(
-        "{}{}, {}",
-        theme.dot(),
-        hint(Action::Submit),
-        hint(Action::Cancel)
-    )
+    let hint = |action| keymap::hint(mode, action, theme.ascii);
+    let items: Vec<String> = [Action::Submit, Action::Cancel, Action::Complete]
+        .into_iter()
+        .filter_map(hint)
+        .collect();
+    format!("{}{}", theme.dot(), items.join(", "))
 }

@@ -2,6 +2,8 @@
 //! (the real `pcx` binary against the sandbox with 20 ms latency per request), report and diff
 //! times over large synthetic stores, and the store's size per licence. Prints `bench` lines.
 
+pub mod explorer;
+
 use pcx::cli::OutputFormat;
 use pcx::report::{self, DiffOptions};
 use pcx::sandbox::SandboxConfig;

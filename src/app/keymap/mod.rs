@@ -5,7 +5,7 @@
 mod tables;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-pub use tables::{EDITING, FILTER, GLOBAL, HELP, LIST, MODAL, PROMPT};
+pub use tables::{COMMAND, EDITING, FILTER, GLOBAL, HELP, LIST, MODAL, PROMPT};
 use tui_input::InputRequest;
 
 /// Who has the keyboard.
@@ -21,15 +21,18 @@ pub enum Mode {
     Help,
     /// The "signed out" sign-in modal.
     Modal,
+    /// Typing a `:` command.
+    Command,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 5] = [
+    pub const ALL: [Mode; 6] = [
         Mode::List,
         Mode::Filter,
         Mode::Prompt,
         Mode::Help,
         Mode::Modal,
+        Mode::Command,
     ];
 }
 
@@ -58,6 +61,14 @@ pub enum Action {
     SignIn,
     Help,
     Quit,
+    /// Open the `:` command line.
+    Command,
+    /// A report pane: sort by the next column.
+    Sort,
+    /// A report pane: reverse the order.
+    Reverse,
+    /// The command line: complete the word.
+    Complete,
     /// A prompt: keep or run what was typed.
     Submit,
     /// A prompt: drop what was typed.
@@ -110,6 +121,7 @@ pub fn table(mode: Mode) -> impl Iterator<Item = &'static Binding> {
         Mode::Prompt => (PROMPT, EDITING),
         Mode::Help => (HELP, &[]),
         Mode::Modal => (MODAL, &[]),
+        Mode::Command => (COMMAND, EDITING),
     };
     own.iter().chain(editing)
 }
@@ -125,7 +137,7 @@ pub fn action(mode: Mode, event: &KeyEvent) -> Option<Action> {
         .or(table(mode).find_map(bound))
         .or(match (mode, key) {
             (
-                Mode::Filter | Mode::Prompt,
+                Mode::Filter | Mode::Prompt | Mode::Command,
                 Key {
                     code: KeyCode::Char(c),
                     ctrl: false,
@@ -236,6 +248,14 @@ pub fn help_rows(ascii: bool, legend_keys: [String; 3]) -> Vec<(String, String)>
         .collect();
     out.push((String::new(), String::new()));
     out.extend(legend_keys.into_iter().zip(LEGEND.map(String::from)));
+    out.push((String::new(), String::new()));
+    for (name, args, what) in crate::app::command::COMMANDS {
+        let keys = match args.is_empty() {
+            true => format!(":{name}"),
+            false => format!(":{name} {args}"),
+        };
+        out.push((keys, what.to_string()));
+    }
     out
 }
 

@@ -129,8 +129,41 @@ pub const LIST: &[Binding] = &[
         "sign in again here (device code) when signed out",
     )
     .hint("sign in"),
+    bind(
+        &[k(':')],
+        Action::Command,
+        "command line: :problems, :seats, :who-has X, :scan, ...",
+    )
+    .hint("commands"),
+    bind(&[k('o')], Action::Sort, "report: sort by the next column")
+        .hint("sort")
+        .paired("report: sort by the next column / reverse"),
+    bind(&[k('O')], Action::Reverse, "report: reverse the order"),
     bind(&[k('?')], Action::Help, "help").hint("help"),
     bind(&[k('q'), ctrl('c')], Action::Quit, "quit").hint("quit"),
+];
+
+/// Typing a `:` command.
+pub const COMMAND: &[Binding] = &[
+    bind(&[code(KeyCode::Enter)], Action::Submit, "run the command").hint("runs"),
+    bind(
+        &[code(KeyCode::Esc)],
+        Action::Cancel,
+        "close the command line",
+    )
+    .hint("closes"),
+    bind(
+        &[code(KeyCode::Tab)],
+        Action::Complete,
+        "complete the command",
+    )
+    .hint("completes"),
+    bind(&[code(KeyCode::Up)], Action::Up, "older command (history)"),
+    bind(
+        &[code(KeyCode::Down)],
+        Action::Down,
+        "newer command (history)",
+    ),
 ];
 
 /// Keys that edit any one-line prompt (the filter and the search take them after their own).
