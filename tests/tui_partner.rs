@@ -119,11 +119,13 @@ fn with_problems(w: u16, h: u16) -> Driver {
 
 #[test]
 fn each_command_does_its_thing() {
-    let cases: [(&str, Option<ReportKind>); 6] = [
+    let cases: [(&str, Option<ReportKind>); 8] = [
         ("problems", Some(ReportKind::Problems)),
         ("seats", Some(ReportKind::Seats)),
         ("who-has SPE_E5", Some(ReportKind::WhoHas("SPE_E5".into()))),
         ("totals", Some(ReportKind::Totals)),
+        ("renewals", Some(ReportKind::Renewals(30))),
+        ("renewals 7", Some(ReportKind::Renewals(7))),
         ("snapshots", Some(ReportKind::Snapshots)),
         ("diff 1 2", Some(ReportKind::Diff(Some(1), Some(2)))),
     ];
@@ -652,4 +654,34 @@ async fn the_demo_scan_problems_and_the_jump_to_the_live_plan() {
         "the breadcrumb of a drill: {crumb}"
     );
     assert!(seen.model.quit);
+}
+
+/// `:renewals 7` on the demo after a scan: the pane lists the subscriptions ending within a week
+/// and flags Contoso's E5, which renews with seats unassigned.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_renewals_pane_flags_the_subscription_to_cut() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let sandbox = start_sandbox(pcx::sandbox::SandboxConfig::demo()).await;
+    let api = client(&sandbox.base_url(), pcx::sandbox::DEMO_TOKEN);
+    let mut terminal = Terminal::new(TestBackend::new(160, 40)).unwrap();
+    let is_report = |m: &pcx::app::Model| matches!(m.top().kind, ScreenKind::Report { .. });
+    let steps = vec![
+        on(
+            |_, s| s.contains("Contoso") && s.contains(" of 27"),
+            ":scan\n",
+        ),
+        on(|_, s| s.contains("scanned just now"), ":renewals 7\n"),
+        on(move |m, s| is_report(m) && s.contains("reduce"), "q"),
+    ];
+    let seen = explore(&mut terminal, api, steps).await;
+    let pane = &seen.matched[2];
+    assert!(pane.contains("Renewals within 7 days"), "{pane}");
+    let flagged: Vec<&str> = pane.lines().filter(|l| l.contains("reduce")).collect();
+    assert!(
+        flagged.iter().any(|l| l.contains("Contoso Ltd.")
+            && l.contains("Microsoft 365 E5")
+            && l.contains(" 12 ")),
+        "Contoso's E5 with 12 seats free is flagged: {flagged:?}\n{pane}"
+    );
 }

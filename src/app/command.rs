@@ -32,6 +32,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "",
         "per customer: users, licensed, SKUs, seats, problems",
     ),
+    (
+        "renewals",
+        "[DAYS]",
+        "subscriptions ending within DAYS (30) and whether to cut seats first",
+    ),
     ("snapshots", "", "the scans in the store"),
     (
         "diff",
@@ -89,6 +94,14 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "seats" => none(Command::Report(ReportKind::Seats)),
         "totals" => none(Command::Report(ReportKind::Totals)),
         "snapshots" => none(Command::Report(ReportKind::Snapshots)),
+        "renewals" => match rest.as_slice() {
+            [] => Ok(Command::Report(ReportKind::Renewals(RENEWAL_DAYS))),
+            [days] => match days.parse::<u32>() {
+                Ok(days) => Ok(Command::Report(ReportKind::Renewals(days))),
+                Err(_) => Err(":renewals takes a number of days: :renewals 7".into()),
+            },
+            _ => Err(":renewals takes a number of days: :renewals 7".into()),
+        },
         "who-has" | "whohas" => match rest.as_slice() {
             [] => Err(":who-has needs a SKU or plan: :who-has SPE_E5".into()),
             words => Ok(Command::Report(ReportKind::WhoHas(words.join(" ")))),
@@ -120,6 +133,9 @@ pub fn parse(line: &str) -> Result<Command, String> {
         }),
     }
 }
+
+/// The window `:renewals` looks at without a number (as `pcx report renewals`).
+const RENEWAL_DAYS: u32 = 30;
 
 /// The command closest to a mistyped word.
 pub fn nearest(word: &str) -> Option<&'static str> {

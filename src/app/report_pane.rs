@@ -17,6 +17,8 @@ pub enum ReportKind {
     Seats,
     WhoHas(String),
     Totals,
+    /// Subscriptions ending within this many days.
+    Renewals(u32),
     Snapshots,
     /// Snapshots before and after (default: the two latest complete ones).
     Diff(Option<i64>, Option<i64>),
@@ -30,6 +32,7 @@ impl ReportKind {
             Self::Seats => "Seats".into(),
             Self::WhoHas(q) => format!("Who has \"{}\"", crate::text::sanitize(q)),
             Self::Totals => "Totals".into(),
+            Self::Renewals(days) => format!("Renewals within {days} days"),
             Self::Snapshots => "Snapshots".into(),
             Self::Diff(..) => "Changes".into(),
         }
@@ -42,6 +45,7 @@ impl ReportKind {
             Self::Seats => "seats",
             Self::WhoHas(_) => "who-has",
             Self::Totals => "totals",
+            Self::Renewals(_) => "renewals",
             Self::Snapshots => "snapshots",
             Self::Diff(..) => "diff",
         }
@@ -54,6 +58,7 @@ impl ReportKind {
             Self::Seats => "SKUs",
             Self::WhoHas(_) => "holders",
             Self::Totals => "customers",
+            Self::Renewals(_) => "subscriptions",
             Self::Snapshots => "snapshots",
             Self::Diff(..) => "changes",
         }

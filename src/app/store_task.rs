@@ -227,6 +227,9 @@ fn build(
                 ReportKind::Problems => report::problems(store, snapshot.id)?,
                 ReportKind::Seats => report::seats(store, snapshot.id, 1)?,
                 ReportKind::WhoHas(q) => report::who_has(store, snapshot.id, q)?,
+                ReportKind::Renewals(days) => {
+                    report::renewals(store, snapshot.id, i64::from(*days))?
+                }
                 _ => report::totals(store, snapshot.id)?,
             };
             (built, source(&snapshot))
