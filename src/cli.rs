@@ -28,7 +28,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
     /// Command that prints an access token, e.g. `az account get-access-token --resource
-    /// https://api.partnercenter.microsoft.com --query accessToken -o tsv` [env: PCX_TOKEN_COMMAND]
+    /// https://api.partnercenter.microsoft.com --tenant YOUR_PARTNER_TENANT --query accessToken
+    /// -o tsv` [env: PCX_TOKEN_COMMAND]
     #[arg(long, global = true, value_name = "CMD")]
     pub token_command: Option<String>,
     /// Configuration file (TOML) instead of the default one

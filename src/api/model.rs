@@ -70,18 +70,6 @@ open_enum!(
     }
 );
 
-impl CapabilityStatus {
-    /// What this status means for the operator (`api::status` decides).
-    pub fn health(&self) -> super::status::PlanHealth {
-        super::status::plan_health(self.as_str())
-    }
-
-    /// Working as intended: the plan or SKU serves its users.
-    pub fn is_healthy(&self) -> bool {
-        self.health() == super::status::PlanHealth::Healthy
-    }
-}
-
 open_enum!(
     /// `relationshipToPartner` of a customer.
     Relationship {
@@ -437,21 +425,6 @@ pub struct ServicePlan {
     pub target_type: Option<TargetType>,
 }
 
-impl ServicePlan {
-    /// Healthy, needing attention (also a plan with no status) or off on purpose.
-    pub fn health(&self) -> super::status::PlanHealth {
-        super::status::health_of(
-            self.capability_status
-                .as_ref()
-                .map(CapabilityStatus::as_str),
-        )
-    }
-
-    pub fn needs_attention(&self) -> bool {
-        self.health().needs_attention()
-    }
-}
-
 /// A licence assigned to a user: a SKU and its service plans.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -542,23 +515,5 @@ impl SubscribedSku {
     pub fn seats_left(&self) -> Option<i64> {
         self.available_units
             .or_else(|| Some(self.total_units? - self.consumed_units?))
-    }
-
-    /// The SKU's own status with its seats in use (`api::status::sku_health`).
-    pub fn health(&self) -> super::status::PlanHealth {
-        super::status::sku_health(
-            self.capability_status
-                .as_ref()
-                .map(CapabilityStatus::as_str),
-            self.consumed_units,
-        )
-    }
-
-    /// Over-consumed seats, the SKU's own status (a SKU switched off while seats are in use
-    /// counts), or one of its plans needs attention.
-    pub fn needs_attention(&self) -> bool {
-        self.is_over_consumed()
-            || self.health().needs_attention()
-            || self.service_plans.iter().any(ServicePlan::needs_attention)
     }
 }

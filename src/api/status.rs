@@ -2,6 +2,8 @@
 //! attention, or switched off on purpose / retired. The explorer's rows and marks, the listing
 //! commands' `!` and the reports all classify through here. Knows nothing of drawing.
 
+use super::model::{CapabilityStatus, ServicePlan, SubscribedSku};
+
 /// How a service plan or SKU status reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PlanHealth {
@@ -49,6 +51,54 @@ pub fn sku_health(status: Option<&str>, consumed_units: Option<i64>) -> PlanHeal
 impl PlanHealth {
     pub fn needs_attention(self) -> bool {
         self == Self::NeedsAttention
+    }
+}
+
+// The model's own questions, answered here so the rule stays in this one file.
+
+impl CapabilityStatus {
+    pub fn health(&self) -> PlanHealth {
+        plan_health(self.as_str())
+    }
+
+    /// Working as intended: the plan or SKU serves its users.
+    pub fn is_healthy(&self) -> bool {
+        self.health() == PlanHealth::Healthy
+    }
+}
+
+impl ServicePlan {
+    /// Healthy, needing attention (also a plan with no status) or off on purpose.
+    pub fn health(&self) -> PlanHealth {
+        health_of(
+            self.capability_status
+                .as_ref()
+                .map(CapabilityStatus::as_str),
+        )
+    }
+
+    pub fn needs_attention(&self) -> bool {
+        self.health().needs_attention()
+    }
+}
+
+impl SubscribedSku {
+    /// The SKU's own status with its seats in use (`sku_health`).
+    pub fn health(&self) -> PlanHealth {
+        sku_health(
+            self.capability_status
+                .as_ref()
+                .map(CapabilityStatus::as_str),
+            self.consumed_units,
+        )
+    }
+
+    /// Over-consumed seats, the SKU's own status (a SKU switched off while seats are in use
+    /// counts), or one of its plans needs attention.
+    pub fn needs_attention(&self) -> bool {
+        self.is_over_consumed()
+            || self.health().needs_attention()
+            || self.service_plans.iter().any(ServicePlan::needs_attention)
     }
 }
 

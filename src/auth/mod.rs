@@ -65,7 +65,9 @@ impl<T: RefreshingSource> TokenProvider for T {
 
 /// The environment variable holding a ready access token (highest priority).
 pub const ACCESS_TOKEN_VAR: &str = "PCX_ACCESS_TOKEN";
-pub const AZ_TOKEN_COMMAND: &str = "az account get-access-token --resource https://api.partnercenter.microsoft.com --query accessToken -o tsv";
+/// The Azure CLI recipe (after `az login --tenant YOUR_PARTNER_TENANT --allow-no-subscriptions`):
+/// `--tenant` makes the token come from the partner tenant, not the CLI's default one.
+pub const AZ_TOKEN_COMMAND: &str = "az account get-access-token --resource https://api.partnercenter.microsoft.com --tenant YOUR_PARTNER_TENANT --query accessToken -o tsv";
 
 /// Why signing in or getting a token failed. Never holds a token.
 #[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
