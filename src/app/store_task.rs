@@ -11,8 +11,7 @@ use crate::fetch::RequestId;
 use crate::report::{self, DiffOptions};
 use crate::scan::{self, Progress, ScanOptions, Scope};
 use crate::store::{
-    DiffCursor, Location, NewSnapshot, PartnerKey, ScanCounters, ScanLock, SnapshotInfo, Store,
-    StoreError,
+    DiffCursor, Location, NewSnapshot, PartnerKey, ScanLock, SnapshotInfo, Store, StoreError,
 };
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -336,10 +335,7 @@ async fn run_scan(
     ticker.abort();
     let view = progress.view();
     let complete = !end.interrupted && end.error.is_none();
-    let counters = ScanCounters {
-        requests: view.requests,
-        throttled: view.throttled,
-    };
+    let counters = view.counters();
     let shared = Arc::clone(shared);
     let closed = tokio::task::spawn_blocking(move || {
         let mut store = end.store?;

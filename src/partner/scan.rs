@@ -6,7 +6,7 @@ use super::{Context, PartnerError};
 use crate::api::{ApiClient, ClientConfig, Secret, StaticToken, client::MAX_PAGE_SIZE};
 use crate::cli::ScanArgs;
 use crate::scan::{self, Progress, ProgressView, ScanEnd, ScanOptions, Scope};
-use crate::store::{NewSnapshot, ScanCounters, ScanLock, Store};
+use crate::store::{NewSnapshot, ScanLock, Store};
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::time::Duration;
@@ -98,10 +98,7 @@ fn options(with_users: bool, scope: Scope, concurrency: usize) -> ScanOptions {
 fn finish(end: ScanEnd, snapshot: i64, progress: &Progress) -> Result<(), PartnerError> {
     let view = progress.view();
     let complete = !end.interrupted && end.error.is_none();
-    let counters = ScanCounters {
-        requests: view.requests,
-        throttled: view.throttled,
-    };
+    let counters = view.counters();
     let mut closed = None;
     if let Some(mut store) = end.store {
         // A store that failed to write may fail here too; the first error is the one to show.
@@ -309,10 +306,7 @@ pub(super) async fn fill_demo(
             return Err(PartnerError::Other("the demo scan lost its store".into()));
         };
         let view = progress.view();
-        let counters = ScanCounters {
-            requests: view.requests,
-            throttled: view.throttled,
-        };
+        let counters = view.counters();
         done.finish_snapshot(snapshot, counters, true)?;
         store = done;
     }

@@ -45,6 +45,16 @@ pub struct ProgressView {
 }
 
 impl ProgressView {
+    /// What the snapshot records of the scan's traffic.
+    pub fn counters(&self) -> crate::store::ScanCounters {
+        crate::store::ScanCounters {
+            requests: self.requests,
+            throttled: self.throttled,
+        }
+    }
+}
+
+impl ProgressView {
     /// Time left, from the pace of customers done so far.
     pub fn eta(&self) -> Option<Duration> {
         let todo = self.customers_total.saturating_sub(self.customers_skipped);
