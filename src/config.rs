@@ -121,6 +121,8 @@ pub struct Settings {
     pub locale: Setting<Option<String>>,
     pub color: Setting<ColorChoice>,
     pub ascii: Setting<bool>,
+    /// Privacy mode: pseudonyms instead of names and ids on screen and in output.
+    pub privacy: Setting<bool>,
     pub page_size: Setting<u32>,
     pub concurrency: Setting<usize>,
     /// The snapshot store file.
@@ -242,6 +244,10 @@ impl Settings {
             true => Some(Setting::new(true, Source::Flag("--ascii"))),
             false => file.get("ascii", RawValue::as_bool)?,
         };
+        let privacy = match global.privacy {
+            true => Some(Setting::new(true, Source::Flag("--privacy"))),
+            false => file.get("privacy", RawValue::as_bool)?,
+        };
         let color = match global.color {
             Some(choice) => Some(Setting::new(choice, Source::Flag("--color"))),
             // no-color.org: a config file or flag overrides NO_COLOR, so it ranks below the file.
@@ -261,6 +267,7 @@ impl Settings {
             locale: optional(locale),
             color: or_default(color, ColorChoice::Auto),
             ascii: or_default(ascii, false),
+            privacy: or_default(privacy, false),
             page_size: or_default(page_size, DEFAULT_PAGE_SIZE),
             concurrency: or_default(concurrency, DEFAULT_CONCURRENCY),
             db: or_default(db, crate::store::default_path(&paths.data_dir)),
@@ -362,6 +369,7 @@ const KNOWN_KEYS: &[&str] = &[
     "locale",
     "color",
     "ascii",
+    "privacy",
     "page_size",
     "concurrency",
     "db",

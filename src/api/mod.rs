@@ -8,6 +8,7 @@ mod http;
 mod lenient;
 pub mod model;
 pub mod paging;
+pub mod reqlog;
 pub mod status;
 pub mod token;
 
@@ -16,4 +17,5 @@ pub use client::{ApiClient, ClientConfig, CustomerQuery, CustomerSearch, UserQue
 pub use error::{ApiError, ErrorDetail};
 pub use model::*;
 pub use paging::{Cursor, Page};
+pub use reqlog::{LogEntry, RequestLog};
 pub use token::{NoToken, Secret, StaticToken, TokenProvider};

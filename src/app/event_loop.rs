@@ -156,6 +156,9 @@ where
     };
     // The identity is read from the client's token provider: in memory, no I/O.
     let identity = client.clone();
+    let log = client.request_log().clone();
+    model.names = client.pseudonyms().cloned();
+    model.privacy = options.privacy && model.names.is_some();
     let fetcher = Fetcher::spawn(client, config, report_tx);
     let (edge_tx, mut edge_rx) = mpsc::unbounded_channel();
     let login = options
@@ -167,6 +170,7 @@ where
         options: &options,
         tmux: std::env::var_os("TMUX").is_some(),
         signin: SignInRunner::new(login, edge_tx),
+        log,
     };
     let mut first = Vec::new();
     if model.signin.tracks_identity() {
@@ -313,6 +317,7 @@ struct Edge<'a> {
     options: &'a UiOptions,
     tmux: bool,
     signin: SignInRunner,
+    log: crate::api::RequestLog,
 }
 
 impl Edge<'_> {
@@ -352,6 +357,10 @@ impl Edge<'_> {
                         followups.push(Msg::Exported(result));
                     }
                     Effect::StartSignIn { attempt } => self.signin.start(attempt),
+                    Effect::ReadLog { focus } => followups.push(Msg::Log {
+                        entries: self.log.newest_first(),
+                        focus,
+                    }),
                 }
             }
             queue = Vec::new();

@@ -4,6 +4,7 @@
 
 pub(crate) mod actions;
 pub mod cache;
+pub mod command;
 pub mod effects;
 mod event_loop;
 pub mod filter;
@@ -13,6 +14,7 @@ pub(crate) mod loading;
 pub mod model;
 pub mod msg;
 pub(crate) mod nav;
+pub mod reqlog;
 pub mod rows;
 pub mod session;
 pub mod signin;
@@ -52,6 +54,8 @@ pub struct UiOptions {
     pub signin: Option<SignInOptions>,
     /// The built-in demo: the status bar says "demo" instead of who is signed in.
     pub demo: bool,
+    /// Start in privacy mode (pseudonyms instead of names and ids).
+    pub privacy: bool,
 }
 
 impl Default for UiOptions {
@@ -65,6 +69,7 @@ impl Default for UiOptions {
             export_dir: PathBuf::from("."),
             signin: None,
             demo: false,
+            privacy: false,
         }
     }
 }

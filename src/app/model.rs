@@ -307,6 +307,14 @@ pub struct Model {
     pub settings: ExplorerSettings,
     /// Who is signed in, and the "signed out" modal.
     pub signin: SignIn,
+    /// The `:` command line being typed.
+    pub command: Option<Input>,
+    /// The request log screen, when open.
+    pub log: Option<super::reqlog::LogView>,
+    /// Privacy mode: names and ids are shown as pseudonyms (filters still match real values).
+    pub privacy: bool,
+    /// The pseudonyms the client learns from its answers; None: privacy mode is unavailable.
+    pub names: Option<crate::privacy::Pseudonyms>,
     next_id: u64,
 }
 
@@ -328,6 +336,10 @@ impl Model {
             quit: false,
             settings: ExplorerSettings::default(),
             signin: SignIn::default(),
+            command: None,
+            log: None,
+            privacy: false,
+            names: None,
             next_id: 1,
         }
     }
@@ -368,6 +380,10 @@ impl Model {
             Mode::Modal
         } else if self.help {
             Mode::Help
+        } else if self.command.is_some() {
+            Mode::Command
+        } else if self.log.is_some() {
+            Mode::Log
         } else if self.search.is_some() {
             Mode::Prompt
         } else if self.top().filter.as_ref().is_some_and(|f| f.editing) {
@@ -396,6 +412,19 @@ impl Model {
             tone,
         });
         self.dirty = true;
+    }
+
+    /// The pseudonyms to show text through, when privacy mode is on.
+    pub fn private_names(&self) -> Option<crate::privacy::Pseudonyms> {
+        self.names.clone().filter(|_| self.privacy)
+    }
+
+    /// Text as a person may see it: through the pseudonyms in privacy mode.
+    pub fn shown<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        match self.names.as_ref().filter(|_| self.privacy) {
+            Some(names) => names.apply(text),
+            None => std::borrow::Cow::Borrowed(text),
+        }
     }
 
     /// The customer the top screens are about, if any.

@@ -49,6 +49,11 @@ pub enum Msg {
     },
     /// Who the token provider's current token speaks for (read by the loop after fetches).
     Identity(Option<Identity>),
+    /// The request log's entries, newest first; open on the newest of correlation id `focus`.
+    Log {
+        entries: Vec<std::sync::Arc<crate::api::LogEntry>>,
+        focus: Option<String>,
+    },
 }
 
 /// A side effect for the event loop to perform.
@@ -62,6 +67,10 @@ pub enum Effect {
     /// Start device-code sign-in `attempt` (abandoning any earlier one).
     StartSignIn {
         attempt: u64,
+    },
+    /// Read the client's request log and answer with `Msg::Log`.
+    ReadLog {
+        focus: Option<String>,
     },
 }
 

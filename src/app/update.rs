@@ -6,7 +6,7 @@ use super::keymap::{self, Action, Mode};
 use super::model::{Flash, Model, ScreenKind};
 use super::msg::{Effect, Fx, Msg};
 use super::rows::Tone;
-use super::{actions, loading, nav, signin};
+use super::{actions, command, loading, nav, reqlog, signin};
 use crossterm::event::{KeyEvent, KeyEventKind};
 use std::time::Instant;
 use tui_input::{Input, InputRequest};
@@ -62,6 +62,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
         }
         Msg::SignInFailed { attempt, message } => signin::on_failed(model, attempt, message),
         Msg::Identity(identity) => signin::on_identity(model, identity),
+        Msg::Log { entries, focus } => reqlog::show(model, entries, focus),
         Msg::Retrying { id, query, notice } => loading::on_retrying(model, id, &query, notice, now),
         Msg::Copied(result) => {
             model.flash = Some(match result {
@@ -94,6 +95,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
         }
     }
     loading::fire_prefetch(model, now, &mut fx);
+    command::private_effects(model, &mut fx.effects);
     fx.effects
 }
 
@@ -117,6 +119,8 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
         Mode::Help => help_action(model, action),
         Mode::Prompt => search_action(model, action, now, fx),
         Mode::Filter => filter_action(model, action, now, fx),
+        Mode::Command => command::action(model, action, fx),
+        Mode::Log => reqlog::action(model, action, fx),
         Mode::List => act(model, action, now, fx),
     }
 }
@@ -152,6 +156,7 @@ pub(crate) fn act(model: &mut Model, action: Action, now: Instant, fx: &mut Fx) 
             model.dirty = true;
         }
         Action::Quit => model.quit = true,
+        Action::Command => command::start(model),
         Action::Submit | Action::Cancel | Action::Edit(_) | Action::Close | Action::CopyCode => {}
     }
 }
@@ -204,7 +209,12 @@ fn start_search(model: &mut Model) {
 fn on_paste(model: &mut Model, text: &str, now: Instant, fx: &mut Fx) {
     let clean = crate::text::sanitize(text);
     let chars = clean.trim().chars().map(InputRequest::InsertChar);
-    if let Some(input) = model.search.as_mut() {
+    if let Some(input) = model.command.as_mut() {
+        for request in chars {
+            input.handle(request);
+        }
+        model.dirty = true;
+    } else if let Some(input) = model.search.as_mut() {
         for request in chars {
             input.handle(request);
         }

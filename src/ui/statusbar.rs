@@ -62,11 +62,18 @@ pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Optio
         }
         _ => String::new(),
     };
+    let count = match (model.privacy, count.is_empty()) {
+        (false, _) => count,
+        (true, true) => "private".to_string(),
+        (true, false) => format!("private{}{count}", theme.dot()),
+    };
     let count_w = width(&count) as u16;
     let mut room = usize::from(area.width.saturating_sub(count_w + 3));
     let x = area.x + 1;
     let mut cursor = None;
-    let prompt = model.search.is_some() || screen.filter.as_ref().is_some_and(|f| f.editing);
+    let prompt = model.search.is_some()
+        || model.command.is_some()
+        || screen.filter.as_ref().is_some_and(|f| f.editing);
     let message = (!prompt).then(|| message(model, &view, theme));
     // The account takes what the message leaves: a problem keeps three fifths of the bar,
     // hints and progress give way down to two.
@@ -94,7 +101,27 @@ pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Optio
         }
         room = room.saturating_sub(label_w + 2);
     }
-    if let Some(input) = &model.search {
+    if let Some(input) = &model.command {
+        let (end, _) = buf.set_stringn(x, area.y, ":", room, theme.title());
+        let value = sanitize(input.value());
+        let (after, _) = buf.set_stringn(
+            end,
+            area.y,
+            &value,
+            room.saturating_sub(1),
+            ratatui::style::Style::new(),
+        );
+        let hint = prompt_hints(Mode::Command, theme);
+        buf.set_stringn(
+            after,
+            area.y,
+            hint,
+            room.saturating_sub(usize::from(after - x)),
+            theme.dim(),
+        );
+        let at = end + before_cursor(input) as u16;
+        cursor = Some(Position::new(at.min(area.x + area.width - 1), area.y));
+    } else if let Some(input) = &model.search {
         let label = "search customers by name: ";
         let (end, _) = buf.set_stringn(x, area.y, label, room, theme.title());
         let value = sanitize(input.value());
@@ -217,6 +244,13 @@ fn message(model: &Model, view: &PaneData<'_>, theme: &Theme) -> (String, Tone) 
 }
 
 fn hints(model: &Model, theme: &Theme) -> String {
+    if model.log.is_some() {
+        let items: Vec<String> = [Action::Open, Action::Copy, Action::Back]
+            .iter()
+            .filter_map(|&a| keymap::hint(Mode::Log, a, theme.ascii))
+            .collect();
+        return items.join(theme.dot());
+    }
     let kind = &model.top().kind;
     let actions: &[Action] = match kind {
         ScreenKind::Customers { .. } => &[

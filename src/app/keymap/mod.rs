@@ -5,7 +5,7 @@
 mod tables;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-pub use tables::{EDITING, FILTER, GLOBAL, HELP, LIST, MODAL, PROMPT};
+pub use tables::{COMMAND, EDITING, FILTER, GLOBAL, HELP, LIST, LOG, MODAL, PROMPT};
 use tui_input::InputRequest;
 
 /// Who has the keyboard.
@@ -21,15 +21,21 @@ pub enum Mode {
     Help,
     /// The "signed out" sign-in modal.
     Modal,
+    /// Typing a `:` command.
+    Command,
+    /// The request log (its list, or one request whole).
+    Log,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 5] = [
+    pub const ALL: [Mode; 7] = [
         Mode::List,
         Mode::Filter,
         Mode::Prompt,
         Mode::Help,
         Mode::Modal,
+        Mode::Command,
+        Mode::Log,
     ];
 }
 
@@ -68,6 +74,8 @@ pub enum Action {
     Close,
     /// The modal: copy the device code.
     CopyCode,
+    /// Open the `:` command line.
+    Command,
 }
 
 /// A key as the table names it.
@@ -110,6 +118,8 @@ pub fn table(mode: Mode) -> impl Iterator<Item = &'static Binding> {
         Mode::Prompt => (PROMPT, EDITING),
         Mode::Help => (HELP, &[]),
         Mode::Modal => (MODAL, &[]),
+        Mode::Command => (COMMAND, EDITING),
+        Mode::Log => (LOG, &[]),
     };
     own.iter().chain(editing)
 }
@@ -125,7 +135,7 @@ pub fn action(mode: Mode, event: &KeyEvent) -> Option<Action> {
         .or(table(mode).find_map(bound))
         .or(match (mode, key) {
             (
-                Mode::Filter | Mode::Prompt,
+                Mode::Filter | Mode::Prompt | Mode::Command,
                 Key {
                     code: KeyCode::Char(c),
                     ctrl: false,

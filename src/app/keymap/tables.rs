@@ -129,6 +129,11 @@ pub const LIST: &[Binding] = &[
         "sign in again here (device code) when signed out",
     )
     .hint("sign in"),
+    bind(
+        &[k(':')],
+        Action::Command,
+        "command line: :log (the request log), :privacy (pseudonyms on / off)",
+    ),
     bind(&[k('?')], Action::Help, "help").hint("help"),
     bind(&[k('q'), ctrl('c')], Action::Quit, "quit").hint("quit"),
 ];
@@ -191,6 +196,44 @@ pub const FILTER: &[Binding] = &[
 pub const PROMPT: &[Binding] = &[
     bind(&[code(KeyCode::Enter)], Action::Submit, "search").hint("searches"),
     bind(&[code(KeyCode::Esc)], Action::Cancel, "cancel").hint("cancels"),
+];
+
+/// Typing a `:` command.
+pub const COMMAND: &[Binding] = &[
+    bind(&[code(KeyCode::Enter)], Action::Submit, "run the command").hint("runs"),
+    bind(&[code(KeyCode::Esc)], Action::Cancel, "cancel").hint("cancels"),
+];
+
+/// The request log: its list, or one request opened whole.
+pub const LOG: &[Binding] = &[
+    bind(&[code(KeyCode::Up), k('k')], Action::Up, "up"),
+    bind(&[code(KeyCode::Down), k('j')], Action::Down, "down"),
+    bind(
+        &[code(KeyCode::PageUp), ctrl('b')],
+        Action::PageUp,
+        "page up",
+    ),
+    bind(
+        &[code(KeyCode::PageDown), ctrl('f')],
+        Action::PageDown,
+        "page down",
+    ),
+    bind(&[code(KeyCode::Home), k('g')], Action::Top, "first"),
+    bind(&[code(KeyCode::End), k('G')], Action::Bottom, "last"),
+    bind(
+        &[code(KeyCode::Enter), k('l'), code(KeyCode::Right)],
+        Action::Open,
+        "show the request whole",
+    )
+    .hint("whole"),
+    bind(
+        &[k('c')],
+        Action::Copy,
+        "copy as curl (token from $PCX_TOKEN)",
+    )
+    .hint("copy as curl"),
+    bind(BACK_KEYS, Action::Back, "back").hint("back"),
+    bind(&[k('q')], Action::Close, "close the log"),
 ];
 
 /// The help overlay.
