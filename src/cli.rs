@@ -84,6 +84,8 @@ pub enum Command {
     /// Show the version, paths, effective settings and sign-in state (never a token)
     Info,
     /// Serve a simulated Partner Center on loopback (for demos, tests and benchmarks)
+    // Its own --help: the explorer's global flags (--demo, --ascii, ...) mean nothing to it.
+    #[command(disable_help_flag = true)]
     Sandbox(SandboxArgs),
 }
 
@@ -160,6 +162,13 @@ pub enum ListCommand {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// List a customer's subscriptions: offer, seats, status, term, commitment end, auto-renew
+    Subscriptions {
+        /// The customer's tenant id (a GUID)
+        customer_id: String,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
 }
 
 #[derive(Debug, Args, Clone)]
@@ -206,6 +215,15 @@ pub enum ReportKind {
     },
     /// Per customer: users, licensed users, SKUs, seats, problems; and a total
     Totals {
+        #[command(flatten)]
+        common: ReportArgs,
+    },
+    /// Subscriptions ending within DAYS, flagged reduce-before-renewal when they will renew
+    /// while seats of their SKU sit unassigned
+    Renewals {
+        /// The window, in days from the snapshot's day
+        #[arg(long, default_value_t = 30, value_name = "DAYS")]
+        within: u32,
         #[command(flatten)]
         common: ReportArgs,
     },
@@ -258,6 +276,9 @@ pub struct LoginArgs {
 
 #[derive(Debug, Args, Clone)]
 pub struct SandboxArgs {
+    /// Print help
+    #[arg(short, long)]
+    pub help: bool,
     /// Loopback address to listen on
     #[arg(long, default_value = "127.0.0.1:8400", value_name = "ADDR")]
     pub listen: String,
@@ -304,4 +325,17 @@ pub struct SandboxArgs {
     /// customers change deterministically)
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub month: u32,
+}
+
+/// `pcx sandbox --help`: the sandbox's own flags only (clap would list every global flag too).
+pub fn sandbox_help() -> String {
+    let command = SandboxArgs::augment_args(
+        clap::Command::new("pcx sandbox")
+            .about("Serve a simulated Partner Center on loopback (for demos, tests and benchmarks)")
+            .disable_help_flag(true),
+    );
+    command
+        .bin_name("pcx sandbox")
+        .render_long_help()
+        .to_string()
 }

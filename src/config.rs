@@ -18,6 +18,9 @@ pub const DEFAULT_TENANT: &str = "organizations";
 pub const DEFAULT_CLIENT_ID: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
 pub const DEFAULT_CONCURRENCY: usize = 4;
+/// The longest one request may take, retries included, in seconds (`request_deadline`).
+pub const DEFAULT_REQUEST_DEADLINE: u64 = 90;
+const REQUEST_DEADLINE_RANGE: std::ops::RangeInclusive<u64> = 5..=900;
 const MAX_CONCURRENCY: usize = 64;
 /// The file name of the login cache inside the cache directory.
 pub const LOGIN_CACHE_FILE: &str = "login.json";
@@ -127,6 +130,8 @@ pub struct Settings {
     pub concurrency: Setting<usize>,
     /// The snapshot store file.
     pub db: Setting<PathBuf>,
+    /// Seconds one request may take in all, retries included.
+    pub request_deadline: Setting<u64>,
     /// The config file that applies (the `--config` one or the default), whether or not it exists.
     pub config_file: PathBuf,
     /// Whether that file was found and read.
@@ -240,6 +245,11 @@ impl Settings {
             "db",
             check_path,
         )?;
+        let request_deadline = r.pick_number(
+            "PCX_REQUEST_DEADLINE",
+            "request_deadline",
+            check_request_deadline,
+        )?;
         let ascii = match global.ascii {
             true => Some(Setting::new(true, Source::Flag("--ascii"))),
             false => file.get("ascii", RawValue::as_bool)?,
@@ -271,6 +281,7 @@ impl Settings {
             page_size: or_default(page_size, DEFAULT_PAGE_SIZE),
             concurrency: or_default(concurrency, DEFAULT_CONCURRENCY),
             db: or_default(db, crate::store::default_path(&paths.data_dir)),
+            request_deadline: or_default(request_deadline, DEFAULT_REQUEST_DEADLINE),
             config_file,
             config_file_loaded: file.loaded,
             log_file: global.log_file.clone(),
@@ -373,6 +384,7 @@ const KNOWN_KEYS: &[&str] = &[
     "page_size",
     "concurrency",
     "db",
+    "request_deadline",
 ];
 
 /// A config value as written, detached from the parsed document.
@@ -618,6 +630,18 @@ where
         Ok(n) if n >= T::from(1) && n <= max => Ok(n),
         _ => Err(format!(
             "expected a whole number from 1 to {max}, got {:?}",
+            one_line(text)
+        )),
+    }
+}
+
+fn check_request_deadline(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(n) if REQUEST_DEADLINE_RANGE.contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected seconds from {} to {}, got {:?}",
+            REQUEST_DEADLINE_RANGE.start(),
+            REQUEST_DEADLINE_RANGE.end(),
             one_line(text)
         )),
     }

@@ -17,5 +17,6 @@ pub mod run;
 pub mod sandbox;
 pub mod scan;
 pub mod store;
+pub mod subscriptions;
 pub mod text;
 pub mod ui;

@@ -1,14 +1,17 @@
-//! The listing commands (`customers`, `users`, `licenses`, `skus`): fetch through the client and
-//! stream each page to stdout as it arrives.
+//! The listing commands (`customers`, `users`, `licenses`, `skus`, `subscriptions`): fetch
+//! through the client and stream each page to stdout as it arrives. While they wait (no answer
+//! yet, a throttle, a retry) they say so in one line on stderr instead of going silent.
 
 use crate::api::access::{Call, no_access_advice};
 use crate::api::{
     ApiClient, ApiError, CallContext, Cursor, CustomerQuery, CustomerSearch, LicenseGroup, Page,
-    UserQuery, client::MAX_PAGE_SIZE,
+    RetryNotice, UserQuery, client::MAX_PAGE_SIZE,
 };
 use crate::cli::{GroupArg, ListCommand, OutputFormat};
 use crate::output::{Listable, Listing};
 use std::io::{self, IsTerminal, Write};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// Why a listing failed.
 #[derive(Debug, thiserror::Error)]
@@ -96,6 +99,42 @@ where
     Ok(listing.finish()?)
 }
 
+/// How long a call may go unanswered before the listing says it is waiting.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// "waiting 20 s for Partner Center (throttled (HTTP 429); attempt 2 of 4)…"
+pub fn waiting_line(notice: &RetryNotice) -> String {
+    if notice.for_token {
+        return format!(
+            "waiting for {} to give a token…",
+            crate::text::sanitize(&notice.reason)
+        );
+    }
+    let secs = notice.wait.as_secs() + u64::from(notice.wait.subsec_nanos() > 0);
+    format!(
+        "waiting {secs} s for Partner Center ({}; attempt {} of {}, giving up in {} s at most)…",
+        crate::text::sanitize(&notice.reason),
+        notice.next_attempt,
+        notice.max_attempts,
+        notice.gives_up_in.as_secs()
+    )
+}
+
+/// Awaits a call; if it has no answer after a while, says so once on stderr (a stalled
+/// server must not look like a hung pcx).
+async fn patiently<T>(call: impl Future<Output = T>, deadline: Duration) -> T {
+    let mut call = std::pin::pin!(call);
+    tokio::select! {
+        out = &mut call => return out,
+        () = tokio::time::sleep(PATIENCE) => eprintln!(
+            "pcx: waiting for Partner Center: no answer for {} s yet (giving up after {} s at most)…",
+            PATIENCE.as_secs(),
+            deadline.as_secs()
+        ),
+    }
+    call.await
+}
+
 fn groups(args: &[GroupArg]) -> Vec<LicenseGroup> {
     args.iter()
         .map(|g| match g {
@@ -112,7 +151,10 @@ pub async fn run(
     page_size: u32,
     out: impl Write,
 ) -> Result<(), ListingError> {
-    let ctx = CallContext::new();
+    let ctx = CallContext::new().with_retry_observer(Arc::new(|notice: RetryNotice| {
+        eprintln!("pcx: {}", waiting_line(&notice));
+    }));
+    let deadline = client.deadline();
     let width = table_width();
     let page_size = page_size.clamp(1, MAX_PAGE_SIZE);
     match command {
@@ -134,7 +176,9 @@ pub async fn run(
             write_pages(
                 listing,
                 failed(client, "customers", Call::Customers),
-                |cursor| async move { client.customers_page(ctx, query, cursor.as_ref()).await },
+                |cursor| async move {
+                    patiently(client.customers_page(ctx, query, cursor.as_ref()), deadline).await
+                },
             )
             .await?;
         }
@@ -153,9 +197,8 @@ pub async fn run(
                 listing,
                 failed(client, "users", Call::Users),
                 |cursor| async move {
-                    client
-                        .users_page(ctx, customer_id, query, cursor.as_ref())
-                        .await
+                    let page = client.users_page(ctx, customer_id, query, cursor.as_ref());
+                    patiently(page, deadline).await
                 },
             )
             .await?;
@@ -166,10 +209,13 @@ pub async fn run(
             groups: group_args,
             output,
         } => {
-            let items = client
-                .user_licenses(&ctx, customer_id, user_id, &groups(group_args))
-                .await
-                .map_err(failed(client, "licences", Call::Licenses))?;
+            let groups = groups(group_args);
+            let items = patiently(
+                client.user_licenses(&ctx, customer_id, user_id, &groups),
+                deadline,
+            )
+            .await
+            .map_err(failed(client, "licences", Call::Licenses))?;
             let mut listing = Listing::new(out, effective_format(output.output), width);
             listing.page(&items)?;
             listing.finish()?;
@@ -179,10 +225,22 @@ pub async fn run(
             groups: group_args,
             output,
         } => {
-            let items = client
-                .subscribed_skus(&ctx, customer_id, &groups(group_args))
+            let groups = groups(group_args);
+            let items = patiently(client.subscribed_skus(&ctx, customer_id, &groups), deadline)
                 .await
                 .map_err(failed(client, "subscribed SKUs", Call::Skus))?;
+            let mut listing = Listing::new(out, effective_format(output.output), width);
+            listing.page(&items)?;
+            listing.finish()?;
+        }
+        ListCommand::Subscriptions {
+            customer_id,
+            output,
+        } => {
+            // A customer has a handful of subscriptions: every page, then one write.
+            let items = patiently(client.subscriptions(&ctx, customer_id), deadline)
+                .await
+                .map_err(failed(client, "subscriptions", Call::Subscriptions))?;
             let mut listing = Listing::new(out, effective_format(output.output), width);
             listing.page(&items)?;
             listing.finish()?;

@@ -302,25 +302,17 @@ impl Listable for CustomerUser {
             text(&self.first_name),
             text(&self.last_name),
             text(&self.usage_location),
-            self.state
-                .as_ref()
-                .map(|s| s.to_string())
-                .unwrap_or_default(),
+            self.state_word(),
             text(&self.soft_deletion_time),
             text(&self.last_directory_sync_time),
         ]]
     }
 
     fn table_rows(&self) -> Vec<Vec<String>> {
-        let state = match (&self.state, self.is_deleted()) {
-            (_, true) => "deleted".to_string(),
-            (Some(s), false) => s.to_string(),
-            (None, false) => String::new(),
-        };
         vec![vec![
             text(&self.user_principal_name),
             text(&self.display_name),
-            state,
+            self.state_with_day(),
             text(&self.usage_location),
             text(&self.id),
         ]]

@@ -27,6 +27,12 @@ pub enum RunError {
     Auth(#[from] AuthError),
     #[error(transparent)]
     Partner(#[from] crate::partner::PartnerError),
+    /// Stopped by a signal; the exit status to report (128 + the signal's number).
+    #[error("stopped by a signal")]
+    Signal(u8),
+    /// The command does not apply here (e.g. `pcx --demo login`).
+    #[error("{0}")]
+    Usage(String),
     #[error("{0}")]
     Other(String),
 }
@@ -40,6 +46,26 @@ impl RunError {
             _ => false,
         }
     }
+
+    /// A mistake on the command line that pcx found itself (clap finds the others): exit 2,
+    /// like clap's own usage errors, so scripts can tell "you called me wrong" from "it failed".
+    pub fn is_usage(&self) -> bool {
+        match self {
+            Self::Listing(ListingError::Api { source, .. }) | Self::Api(source) => {
+                matches!(source, ApiError::InvalidId { .. })
+            }
+            Self::Sandbox(e) => matches!(
+                e,
+                SandboxError::BadAddress(_)
+                    | SandboxError::NotLoopback(_)
+                    | SandboxError::BadFaultRate(_)
+                    | SandboxError::BadRateLimit
+            ),
+            Self::Config(ConfigError::Value { origin, .. }) => origin.starts_with("flag "),
+            Self::Usage(_) => true,
+            _ => false,
+        }
+    }
 }
 
 /// A command that needs the API client.
@@ -50,7 +76,16 @@ enum Job<'a> {
 
 pub async fn run(cli: Cli) -> Result<(), RunError> {
     let env = process_env;
+    if cli.global.demo
+        && let Some(text) = demo_account_command(cli.command.as_ref())
+    {
+        return text;
+    }
     let job = match &cli.command {
+        Some(Command::Sandbox(args)) if args.help => {
+            print!("{}", crate::cli::sandbox_help());
+            return Ok(());
+        }
         Some(Command::Sandbox(args)) => return Ok(sandbox::serve(args).await?),
         Some(Command::Login(args)) => {
             let settings = Settings::load(&cli.global, Some(args), &env)?;
@@ -91,6 +126,7 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
     };
     let mut config = ClientConfig::new(base_url);
     config.locale = settings.locale.value.clone();
+    config.deadline = std::time::Duration::from_secs(settings.request_deadline.value);
     let privacy = settings.privacy.value;
     // The explorer learns names even with privacy off, so turning it on hides them at once.
     if privacy || job.is_none() {
@@ -138,6 +174,37 @@ fn private_error(error: RunError, names: &crate::privacy::Pseudonyms) -> RunErro
     RunError::Other(names.apply(&error.to_string()).into_owned())
 }
 
+/// `login`, `logout` and `info` under `--demo`: the demo has no account, so they speak of the
+/// demo instead of the real sign-in (and never contact the real sign-in service).
+fn demo_account_command(command: Option<&Command>) -> Option<Result<(), RunError>> {
+    match command? {
+        Command::Info => {
+            let text = demo_info();
+            Some(
+                std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())
+                    .map_err(|e| RunError::Other(format!("cannot write: {e}"))),
+            )
+        }
+        Command::Login(_) | Command::Logout(_) => Some(Err(RunError::Usage(
+            "--demo needs no sign-in: the demo runs on pcx's own sandbox with a built-in token \
+             (run `pcx login` without --demo to sign in to Partner Center)"
+                .into(),
+        ))),
+        _ => None,
+    }
+}
+
+/// What `pcx --demo info` prints.
+pub fn demo_info() -> String {
+    format!(
+        "pcx {}\n\nDemo\n  partner      the built-in demo partner (27 customers), served by pcx's own sandbox\n  \
+         base URL     a random loopback port (http://127.0.0.1:PORT), chosen when the demo starts\n  \
+         sign-in      none needed: the demo uses a built-in token; nothing is read from or written to disk\n\n\
+         Run `pcx info` without --demo for the real settings, paths and sign-in.\n",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
 /// The interactive explorer (no command given).
 async fn explore(settings: &Settings, client: ApiClient, demo: bool) -> Result<(), RunError> {
     use crate::cli::ColorChoice;
@@ -153,7 +220,8 @@ async fn explore(settings: &Settings, client: ApiClient, demo: bool) -> Result<(
     let options = crate::app::UiOptions {
         // NO_COLOR and --color never are already folded into the setting.
         color: settings.color.value != ColorChoice::Never,
-        ascii: settings.ascii.value,
+        // A terminal whose locale is not UTF-8 (LANG=C) would show the box drawing as garbage.
+        ascii: settings.ascii.value || !locale_is_utf8(&process_env),
         title,
         page_size: match settings.page_size.is_explicit() {
             true => settings.page_size.value,
@@ -169,6 +237,19 @@ async fn explore(settings: &Settings, client: ApiClient, demo: bool) -> Result<(
     crate::app::run_terminal(client, options)
         .await
         .map_err(|e| RunError::Other(e.to_string()))
+}
+
+/// Whether the locale says UTF-8: the first of LC_ALL, LC_CTYPE and LANG that is set decides,
+/// as in C's setlocale. None set says nothing, and modern terminals are UTF-8: then yes.
+pub fn locale_is_utf8(env: &dyn Fn(&str) -> Option<String>) -> bool {
+    let Some(locale) = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .into_iter()
+        .find_map(|var| env(var).filter(|v| !v.is_empty()))
+    else {
+        return true;
+    };
+    let lower = locale.to_ascii_lowercase();
+    lower.contains("utf-8") || lower.contains("utf8")
 }
 
 /// How the explorer signs in again when Partner Center refuses the token: a device code into
@@ -193,4 +274,38 @@ pub async fn start_demo() -> Result<Sandbox, SandboxError> {
     Sandbox::start(SandboxConfig::demo(), addr)
         .await
         .map_err(|source| SandboxError::Start { addr, source })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::locale_is_utf8;
+
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |k: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == k)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn a_locale_that_is_not_utf8_means_ascii() {
+        assert!(!locale_is_utf8(&env(&[("LANG", "C")])));
+        assert!(!locale_is_utf8(&env(&[("LANG", "POSIX")])));
+        assert!(!locale_is_utf8(&env(&[
+            ("LANG", "en_US.UTF-8"),
+            ("LC_ALL", "C")
+        ])));
+        assert!(locale_is_utf8(&env(&[("LANG", "C.UTF-8")])));
+        assert!(locale_is_utf8(&env(&[
+            ("LC_CTYPE", "de_DE.utf8"),
+            ("LANG", "C")
+        ])));
+        assert!(locale_is_utf8(&env(&[
+            ("LC_ALL", ""),
+            ("LANG", "en_GB.UTF-8")
+        ])));
+        assert!(locale_is_utf8(&env(&[])));
+    }
 }

@@ -105,6 +105,47 @@ pub fn csv_cell(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// Splits text into pieces of at most `max` columns, at spaces where possible.
+pub fn wrap(text: &str, max: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    if max == 0 {
+        return out;
+    }
+    let mut line = String::new();
+    let mut used = 0;
+    for word in text.split(' ') {
+        let w = width(word);
+        if used > 0 && used + 1 + w <= max {
+            line.push(' ');
+            line.push_str(word);
+            used += 1 + w;
+            continue;
+        }
+        if used == 0 && w <= max {
+            line.push_str(word);
+            used = w;
+            continue;
+        }
+        if used > 0 {
+            out.push(std::mem::take(&mut line));
+            used = 0;
+        }
+        for c in word.chars() {
+            let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if used + cw > max && used > 0 {
+                out.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            line.push(c);
+            used += cw;
+        }
+    }
+    if !line.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

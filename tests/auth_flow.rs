@@ -329,3 +329,28 @@ async fn debug_output_of_cached_sign_ins_hides_tokens() {
         assert!(!debug.contains(&secret));
     }
 }
+
+#[tokio::test]
+async fn a_failed_renewal_leaves_the_identity_the_cache_holds_now() {
+    let idp = Idp::start(IdpConfig::default()).await;
+    let dir = TempDir::new("test");
+    login(&idp, &dir, CLIENT).await.0.unwrap();
+    let listing = listing_settings(&idp.url(), &dir);
+    let tokens: Arc<dyn TokenProvider> = Arc::new(cache_provider(&listing));
+    list(&client(&idp, tokens.clone())).await.unwrap();
+    let before = tokens.identity().unwrap().expires_at.unwrap();
+    assert!(before > SystemTime::now());
+    // The saved sign-in has expired meanwhile (as another pcx saved it), and its renewal is
+    // refused: the status bar must then read the expiry the cache holds, not the old one.
+    let file = listing.login_cache_file();
+    let mut cache = auth::cache::load(&file).unwrap();
+    let mut entry = cache.select(&auth::filter(&listing)).unwrap().clone();
+    entry.expires_at = 1_000;
+    entry.issued_at = 0;
+    cache.upsert(entry);
+    auth::cache::save(&file, &cache).unwrap();
+    idp.revoke_refresh_tokens();
+    list(&client(&idp, tokens.clone())).await.unwrap_err();
+    let after = tokens.identity().unwrap().expires_at.unwrap();
+    assert_eq!(after, SystemTime::UNIX_EPOCH + Duration::from_secs(1_000));
+}

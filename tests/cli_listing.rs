@@ -148,7 +148,8 @@ async fn refusals_happen_before_any_request_and_usage_errors_exit_2() {
         &[("PCX_ACCESS_TOKEN", "tok")],
     )
     .await;
-    assert_eq!(out.status.code(), Some(1));
+    // A usage error pcx finds itself exits 2, like clap's own.
+    assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("must be a GUID"));
 
     let out = pcx(

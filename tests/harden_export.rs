@@ -20,6 +20,8 @@ fn job(rows: usize) -> ExportJob {
         rows: (0..rows)
             .map(|i| vec![format!("User {i}"), "=1+1".into()])
             .collect(),
+        noun: "users".into(),
+        total: rows,
     }
 }
 
@@ -150,13 +152,13 @@ async fn the_explorer_reports_each_export_and_each_failure() {
         step("customers", move |_, s| loaded(s), "e"),
         step(
             "the first export",
-            |_, s| status_bar(s).contains("exported to"),
+            |_, s| status_bar(s).contains("exported "),
             "je",
         )
         .then(move |_, s| first.lock().unwrap().push(flat(status_bar(s)))),
         step(
             "the second export",
-            |m, s| m.top().selected == 1 && status_bar(s).contains("exported to"),
+            |m, s| m.top().selected == 1 && status_bar(s).contains("exported "),
             "q",
         )
         .then(move |_, s| second.lock().unwrap().push(flat(status_bar(s)))),
@@ -175,10 +177,13 @@ async fn the_explorer_reports_each_export_and_each_failure() {
     assert_eq!(files.len(), 2, "two exports, two files: {files:?}");
     let reported = reported.lock().unwrap().clone();
     for (file, said) in files.iter().zip(&reported) {
-        let path = dir.0.join(file).display().to_string();
+        // The file's name, then its absolute directory.
+        let (name, parent) = (file.to_string(), dir.0.display().to_string());
         assert!(
-            reported.iter().any(|r| r.contains(&path)),
-            "{path} reported in {reported:?}"
+            reported
+                .iter()
+                .any(|r| r.contains(&format!("{name} in {parent}"))),
+            "{name} in {parent} reported in {reported:?}"
         );
         assert!(said.contains(&dir.0.display().to_string()), "{said}");
         assert!(

@@ -144,7 +144,7 @@ async fn a_429_storm_longer_than_the_retries_says_throttled_and_r_recovers() {
     assert!(
         seen.frames
             .iter()
-            .any(|f| f.contains("throttled (HTTP 429): retrying in 1 s (attempt 2)")),
+            .any(|f| f.contains("throttled (HTTP 429): retrying in 1 s (attempt 2 of ")),
         "the countdown was shown while waiting"
     );
 }

@@ -232,8 +232,10 @@ proptest! {
         texts in prop::collection::vec(hostile_text(), 1..24),
         odd in any_json(),
         odd_at in 0usize..97,
-        width in 20u16..160,
-        height in 6u16..50,
+        // From the smallest size the explorer takes keys at (below it, only "terminal too
+        // small" shows and keys do nothing).
+        width in 40u16..160,
+        height in 10u16..50,
     ) {
         let items = items(&texts, &odd, odd_at);
         let customers: Vec<CustomerRow> = items.customers.iter().map(|v| CustomerRow::new(parse(v))).collect();

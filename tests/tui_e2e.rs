@@ -308,13 +308,13 @@ async fn copy_and_export_report_in_the_status_bar() {
     let steps = vec![
         on(|_, s| s.contains("Contoso Ltd."), "c"),
         on(
-            |_, s| s.contains("copied a1111429-e9ce-48d5-ace2-e5f8dea72bac"),
+            |_, s| s.contains("sent a1111429-e9ce-48d5-ace2-e5f8dea72bac"),
             "\n",
         ),
         on(|_, s| s.contains("MeganB@contoso.com"), "\n"),
         on(|_, s| s.contains("Microsoft 365 E5"), "\n"),
         on(|m, s| top_is_plans(m) && s.contains("Assigned"), "e"),
-        on(|_, s| s.contains("exported to"), "q"),
+        on(|_, s| s.contains("exported "), "q"),
     ];
     let Seen { frames, .. } =
         run_script(&mut terminal, api, options, steps, Duration::from_secs(60)).await;

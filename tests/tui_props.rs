@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::subs::subscription;
 use common::*;
 use crossterm::event::KeyCode;
 use pcx::app::model::Query;
@@ -70,6 +71,21 @@ fn payload(query: &Query, rows: u8, more: bool, page: u32) -> Payload {
         Query::Skus { .. } => Payload::Skus(
             (0..n.min(6))
                 .map(|i| sku(i, &format!("SKU {i}"), 5, i64::from(i), &["Enabled"]))
+                .collect(),
+        ),
+        Query::Subscriptions { .. } => Payload::Subscriptions(
+            (0..n.min(6))
+                .map(|i| {
+                    let status = ["active", "suspended", "Weird\u{1b}"][i as usize % 3];
+                    subscription(
+                        i,
+                        &format!("Offer {i}"),
+                        status,
+                        i64::from(i) * 9 - 3,
+                        i % 2 == 0,
+                        2,
+                    )
+                })
                 .collect(),
         ),
     }

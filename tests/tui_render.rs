@@ -239,13 +239,17 @@ fn a_throttled_load_counts_down() {
         query: cmd.query.clone(),
         notice: RetryNotice {
             next_attempt: 2,
+            max_attempts: 4,
             wait: Duration::from_secs(12),
+            gives_up_in: Duration::from_secs(80),
             reason: "throttled (HTTP 429)".into(),
+            for_token: false,
         },
     });
     let screen = text(&render(&d, 80, 24, &theme));
     assert!(
-        screen.contains("throttled (HTTP 429): retrying in 12 s (attempt 2)"),
+        screen
+            .contains("throttled (HTTP 429): retrying in 12 s (attempt 2 of 4; gives up in 80 s)"),
         "{screen}"
     );
     d.advance(Duration::from_millis(4500));

@@ -13,6 +13,8 @@ pub enum Call {
     Licenses,
     /// A customer's subscribed SKUs.
     Skus,
+    /// A customer's subscriptions (commerce data: partner-level, like the customer list).
+    Subscriptions,
 }
 
 /// The Partner Center roles that can read the customer list.
@@ -22,7 +24,7 @@ pub const PARTNER_CENTER_ROLES: &str = "Admin agent, Sales agent or Helpdesk age
 /// role names: "Directory Readers" is plural); None for partner-level calls.
 pub fn gdap_roles(call: Call) -> Option<&'static str> {
     match call {
-        Call::Customers => None,
+        Call::Customers | Call::Subscriptions => None,
         Call::Users => Some("Directory Readers, Global Reader or User Administrator"),
         Call::Licenses => Some(
             "Directory Readers, Directory Writers, User Administrator or License Administrator",

@@ -34,9 +34,16 @@ impl Default for RetryPolicy {
 pub struct RetryNotice {
     /// The attempt that will follow the wait (2 for the first retry).
     pub next_attempt: u32,
+    /// Attempts at most, the first included.
+    pub max_attempts: u32,
     pub wait: Duration,
-    /// Why: "throttled (HTTP 429)", "HTTP 503", "timeout", "connection dropped".
+    /// When the request gives up if no attempt succeeds (its deadline), from now.
+    pub gives_up_in: Duration,
+    /// Why: "throttled (HTTP 429)", "HTTP 503", "timeout", "connection dropped"; or what pcx
+    /// waits for before it can send at all ("the token command") when `for_token` is set.
     pub reason: String,
+    /// Not a retry: pcx is still waiting for a token (a slow token command, a renewal).
+    pub for_token: bool,
 }
 
 pub type RetryObserver = Arc<dyn Fn(RetryNotice) + Send + Sync>;

@@ -21,9 +21,14 @@ use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
+/// The longest customer search (a company name's or domain's start) pcx sends; the service
+/// refuses longer filter values with a 400 that a retry cannot fix.
+pub const MAX_SEARCH_CHARS: usize = 256;
 /// Partner Center's page size limit for customers and users.
 pub const MAX_PAGE_SIZE: u32 = 500;
 pub const DEFAULT_BASE_URL: &str = "https://api.partnercenter.microsoft.com";
+/// A token that takes longer than this to arrive is reported as a wait.
+const TOKEN_PATIENCE: Duration = Duration::from_millis(500);
 
 /// Settings of a client.
 #[derive(Clone, Debug)]
@@ -32,7 +37,11 @@ pub struct ClientConfig {
     pub locale: Option<String>,
     pub retry: RetryPolicy,
     pub connect_timeout: Duration,
+    /// The longest one attempt may take (connect, headers and body).
     pub request_timeout: Duration,
+    /// The longest one request may take in all, retries and their waits included: an operator
+    /// waits this long at most before hearing that it failed.
+    pub deadline: Duration,
     /// Bodies larger than this are refused: no real page comes close.
     pub max_body_bytes: usize,
     /// Where every request is recorded (shared with whoever shows it).
@@ -47,8 +56,10 @@ impl ClientConfig {
             base_url: base_url.into(),
             locale: None,
             retry: RetryPolicy::default(),
-            connect_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(60),
+            // Short: a host that does not even accept the connection will not get better.
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(30),
+            deadline: Duration::from_secs(90),
             max_body_bytes: 32 * 1024 * 1024,
             log: RequestLog::new(),
             names: None,
@@ -131,6 +142,11 @@ impl ApiClient {
     /// This client's request log.
     pub fn request_log(&self) -> &RequestLog {
         &self.inner.config.log
+    }
+
+    /// The longest one request may take, retries included.
+    pub fn deadline(&self) -> Duration {
+        self.inner.config.deadline
     }
 
     /// Who the token provider's current token speaks for (in memory; never blocks).
@@ -245,7 +261,7 @@ impl ApiClient {
             .await
     }
 
-    fn url(&self, path: &str) -> Url {
+    pub(super) fn url(&self, path: &str) -> Url {
         let mut url = self.inner.base.clone();
         url.set_path(path);
         url
@@ -262,7 +278,7 @@ impl ApiClient {
         path_and_query(&url)
     }
 
-    async fn get_one<T: DeserializeOwned + Default>(
+    pub(super) async fn get_one<T: DeserializeOwned + Default>(
         &self,
         ctx: &CallContext,
         path_and_query: &str,
@@ -271,7 +287,7 @@ impl ApiClient {
         Resource::parse(&body).map_err(|e| bad_json(e, ctx))
     }
 
-    async fn get_page<T: DeserializeOwned + Default>(
+    pub(super) async fn get_page<T: DeserializeOwned + Default>(
         &self,
         ctx: &CallContext,
         path_and_query: &str,
@@ -282,7 +298,7 @@ impl ApiClient {
     }
 
     /// Every page of a collection that is small in practice (licences, subscribed SKUs).
-    async fn get_all<T: DeserializeOwned + Default>(
+    pub(super) async fn get_all<T: DeserializeOwned + Default>(
         &self,
         ctx: &CallContext,
         first: &str,
@@ -317,11 +333,19 @@ impl ApiClient {
         let request_id = Uuid::new_v4();
         let correlation_id = ctx.correlation_id.to_string();
         let policy = &inner.config.retry;
+        let started = tokio::time::Instant::now();
+        let deadline = started + inner.config.deadline;
         let mut attempt = 1;
         let mut refreshed = false;
         let mut record = Record::start(&url, request_id, &correlation_id);
         loop {
-            let token = inner.tokens.token(refreshed).await?;
+            let token = self.token(ctx, refreshed, attempt).await?;
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            if left.is_zero() {
+                let error = gave_up(started, &correlation_id);
+                record.finish(&inner.config.log, Some(&error));
+                return Err(error);
+            }
             let headers = request_headers(
                 token.expose(),
                 request_id,
@@ -332,8 +356,15 @@ impl ApiClient {
             tracing::debug!(path = %url.path(), %request_id, %correlation_id, attempt, "GET");
             record.entry.request_headers = logged_headers(&headers);
             record.entry.attempts = attempt;
+            let timeout = inner.config.request_timeout.min(left);
             let outcome = self
-                .attempt(url.clone(), headers, &correlation_id, &mut record.entry)
+                .attempt(
+                    url.clone(),
+                    headers,
+                    &correlation_id,
+                    timeout,
+                    &mut record.entry,
+                )
                 .await;
             let error = match outcome {
                 Ok(body) => {
@@ -373,11 +404,24 @@ impl ApiClient {
                 tracing::warn!(%correlation_id, attempt, %error, "giving up");
                 return give_up(record, error);
             }
+            if tokio::time::Instant::now() + wait >= deadline {
+                tracing::warn!(%correlation_id, attempt, %error, "giving up: the request's deadline would pass");
+                return give_up(
+                    record,
+                    match error {
+                        ApiError::Timeout { .. } => gave_up(started, &correlation_id),
+                        other => other,
+                    },
+                );
+            }
             attempt += 1;
             let notice = RetryNotice {
                 next_attempt: attempt,
+                max_attempts: policy.max_attempts,
                 wait,
+                gives_up_in: deadline.saturating_duration_since(tokio::time::Instant::now()),
                 reason: retry_reason(&error),
+                for_token: false,
             };
             tracing::info!(%correlation_id, %request_id, wait_ms = wait.as_millis() as u64, reason = %notice.reason, "retrying");
             record.entry.waits.push(format!(
@@ -393,11 +437,39 @@ impl ApiClient {
         }
     }
 
+    /// A token; if it takes a moment (a token command, a renewal), the observer hears what
+    /// pcx waits for, so a pane can say so instead of "loading…".
+    async fn token(
+        &self,
+        ctx: &CallContext,
+        refresh: bool,
+        attempt: u32,
+    ) -> Result<super::token::Secret, ApiError> {
+        let tokens = &self.inner.tokens;
+        let mut call = std::pin::pin!(tokens.token(refresh));
+        tokio::select! {
+            token = &mut call => return token,
+            () = tokio::time::sleep(TOKEN_PATIENCE) => {}
+        }
+        if let Some(observer) = &ctx.on_retry {
+            observer(RetryNotice {
+                next_attempt: attempt,
+                max_attempts: self.inner.config.retry.max_attempts,
+                wait: Duration::ZERO,
+                gives_up_in: Duration::ZERO,
+                reason: tokens.waits_for().to_string(),
+                for_token: true,
+            });
+        }
+        call.await
+    }
+
     async fn attempt(
         &self,
         url: Url,
         headers: HeaderMap,
         correlation_id: &str,
+        timeout: Duration,
         entry: &mut LogEntry,
     ) -> Result<String, ApiError> {
         let inner = &self.inner;
@@ -409,9 +481,10 @@ impl ApiClient {
             .http
             .get(url)
             .headers(headers)
+            .timeout(timeout)
             .send()
             .await
-            .map_err(|e| transport_error(e, inner.config.request_timeout, cid()))?;
+            .map_err(|e| transport_error(e, timeout, cid()))?;
         let status = response.status();
         entry.status = Some(status.as_u16());
         entry.response_headers = logged_headers(response.headers());
@@ -424,7 +497,7 @@ impl ApiClient {
         let body = read_body(
             response,
             inner.config.max_body_bytes,
-            inner.config.request_timeout,
+            timeout,
             correlation_id,
         )
         .await;
@@ -493,5 +566,13 @@ impl Record {
         self.entry.duration = self.started.elapsed();
         self.entry.error = error.map(|e| crate::text::sanitize(&e.to_string()).into_owned());
         log.push(self.entry);
+    }
+}
+
+/// The request used up its deadline without an answer.
+fn gave_up(started: tokio::time::Instant, correlation_id: &str) -> ApiError {
+    ApiError::Timeout {
+        after: Duration::from_secs(started.elapsed().as_secs_f64().round() as u64),
+        correlation_id: Some(correlation_id.to_string()),
     }
 }

@@ -3,6 +3,7 @@
 pub mod access;
 pub mod call;
 pub mod client;
+mod commerce;
 pub mod error;
 mod http;
 mod lenient;
@@ -10,6 +11,7 @@ pub mod model;
 pub mod paging;
 pub mod reqlog;
 pub mod status;
+pub mod subscription;
 pub mod token;
 
 pub use call::{CallContext, RetryNotice, RetryObserver, RetryPolicy};
@@ -18,4 +20,5 @@ pub use error::{ApiError, ErrorDetail};
 pub use model::*;
 pub use paging::{Cursor, Page};
 pub use reqlog::{LogEntry, RequestLog};
+pub use subscription::{CatalogSku, Offer, ProvisioningStatus, Subscription, SubscriptionStatus};
 pub use token::{NoToken, Secret, StaticToken, TokenProvider};

@@ -339,6 +339,30 @@ impl CustomerUser {
     pub fn is_deleted(&self) -> bool {
         self.state == Some(UserState::Inactive) || self.soft_deletion_time.is_some()
     }
+
+    /// The state in one word wherever pcx shows it (table, CSV, explorer): a soft-deleted user
+    /// is "deleted", whatever `state` the API used for it ("inactive"). JSON keeps the API's.
+    pub fn state_word(&self) -> String {
+        match (&self.state, self.is_deleted()) {
+            (_, true) => "deleted".into(),
+            (Some(s), false) => s.to_string(),
+            (None, false) => String::new(),
+        }
+    }
+
+    /// The state with the day of deletion: "deleted 2026-11-10" (the day is what an operator
+    /// needs against the 30-day window; CSV and JSON keep the full time).
+    pub fn state_with_day(&self) -> String {
+        let day = self
+            .soft_deletion_time
+            .as_deref()
+            .and_then(|t| t.get(..10))
+            .filter(|d| d.as_bytes().get(4) == Some(&b'-'));
+        match (self.is_deleted(), day) {
+            (true, Some(day)) => format!("deleted {day}"),
+            _ => self.state_word(),
+        }
+    }
 }
 
 /// The SKU of a licence or a subscribed SKU.

@@ -79,6 +79,11 @@ pub trait TokenProvider: Send + Sync {
     fn refused_advice(&self) -> Option<&'static str> {
         None
     }
+
+    /// What a slow `token` call is waiting for, in words ("the token command").
+    fn waits_for(&self) -> &'static str {
+        "a token"
+    }
 }
 
 /// A fixed token (from `PCX_ACCESS_TOKEN`, or the demo).

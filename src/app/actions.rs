@@ -2,8 +2,8 @@
 //! Builds screens and effects from the model; the clipboard and file writes happen in the
 //! event loop (`effects`), never here.
 
-use super::cache::Table;
-use super::model::{Model, Screen, ScreenKind};
+use super::cache::{LoadStatus, Table};
+use super::model::{Model, Query, Screen, ScreenKind};
 use super::msg::{Effect, ExportJob, Fx};
 use super::rows::Tone;
 use serde_json::Value;
@@ -110,6 +110,7 @@ fn view_name(kind: &ScreenKind) -> &'static str {
         ScreenKind::Users { deleted: false, .. } => "users",
         ScreenKind::Users { deleted: true, .. } => "deleted-users",
         ScreenKind::Skus { .. } => "subscribed-skus",
+        ScreenKind::Subscriptions { .. } => "subscriptions",
         ScreenKind::Licenses { .. } => "licences",
         ScreenKind::Plans { .. } => "service-plans",
         ScreenKind::Raw { .. } => "raw",
@@ -133,12 +134,27 @@ pub fn export_job(screen: &Screen, table: &dyn Table) -> ExportJob {
         view: view_name(&screen.kind).to_string(),
         header,
         rows,
+        noun: screen.kind.noun().to_string(),
+        total: table.len(),
     }
 }
 
-/// `e`: exports the current view.
+/// `e`: exports the current view: the whole list, so a paged list first loads its remaining
+/// pages (the status bar counts them; Esc cancels) and is written once the last one is in.
 pub fn export(model: &mut Model, fx: &mut Fx) {
     let screen = model.top();
+    let query = screen.kind.query();
+    let unloaded = query.as_ref().is_some_and(|q| {
+        q.is_paged()
+            && !matches!(screen.kind, ScreenKind::Raw { .. })
+            && matches!(model.cache.status(q), LoadStatus::Ready { more: true, .. })
+    });
+    if let Some(query) = query.filter(|_| unloaded) {
+        model.export = Some(query.clone());
+        model.dirty = true;
+        super::loading::continue_export(model, &query, fx);
+        return;
+    }
     let view = screen.view(&model.cache);
     match view.table() {
         Some(table) if !matches!(screen.kind, ScreenKind::Raw { .. }) => {
@@ -149,5 +165,23 @@ pub fn export(model: &mut Model, fx: &mut Fx) {
             drop(view);
             model.flash("nothing to export here: open a loaded list", Tone::Dim);
         }
+    }
+}
+
+/// Writes the export a list was loading for, from the topmost screen that shows it.
+pub fn finish_export(model: &mut Model, query: &Query, fx: &mut Fx) {
+    model.export = None;
+    let Some(screen) = model
+        .screens
+        .iter()
+        .rev()
+        .find(|s| s.kind.query().as_ref() == Some(query))
+    else {
+        return;
+    };
+    let view = screen.view(&model.cache);
+    if let Some(table) = view.table() {
+        let job = export_job(screen, table);
+        fx.effects.push(Effect::Export(job));
     }
 }

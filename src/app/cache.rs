@@ -9,6 +9,7 @@ use super::rows::{
 };
 use crate::api::{ApiError, Cursor, RetryNotice, ServicePlan};
 use crate::fetch::records::SearchText;
+use crate::fetch::records::SubscriptionRow;
 use crate::fetch::{Query, RequestId};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -74,6 +75,8 @@ pub struct Retry {
 pub struct Entry<R> {
     pub load: Loadable<List<R>>,
     pub retry: Option<Retry>,
+    /// When the request it waits for was asked for (the "no answer for 12 s" countdown).
+    pub asked: Option<Instant>,
 }
 
 impl<R> Default for Entry<R> {
@@ -81,6 +84,7 @@ impl<R> Default for Entry<R> {
         Self {
             load: Loadable::NotLoaded,
             retry: None,
+            asked: None,
         }
     }
 }
@@ -207,6 +211,7 @@ pub struct Cache {
     pub users: HashMap<Query, Entry<UserRow>>,
     pub licenses: HashMap<Query, Entry<LicenseRow>>,
     pub skus: HashMap<Query, Entry<SkuRow>>,
+    pub subscriptions: HashMap<Query, Entry<SubscriptionRow>>,
 }
 
 /// Runs `$body` with `$e` bound to the `Option<&mut Entry<_>>` of `$query`.
@@ -229,6 +234,10 @@ macro_rules! with_entry_mut {
                 let $e = $cache.skus.entry($query.clone()).or_default();
                 $body
             }
+            Query::Subscriptions { .. } => {
+                let $e = $cache.subscriptions.entry($query.clone()).or_default();
+                $body
+            }
         }
     };
 }
@@ -249,6 +258,10 @@ macro_rules! with_entry {
                 None => $absent,
             },
             Query::Skus { .. } => match $cache.skus.get($query) {
+                Some($e) => $body,
+                None => $absent,
+            },
+            Query::Subscriptions { .. } => match $cache.subscriptions.get($query) {
                 Some($e) => $body,
                 None => $absent,
             },
@@ -298,21 +311,23 @@ impl Cache {
         with_entry!(self, query, e => e.status(), LoadStatus::NotLoaded)
     }
 
-    pub fn begin_load(&mut self, query: &Query, id: RequestId) {
+    pub fn begin_load(&mut self, query: &Query, id: RequestId, now: Instant) {
         with_entry_mut!(self, query, e => {
             e.load = Loadable::Loading(id);
             e.retry = None;
+            e.asked = Some(now);
         })
     }
 
     /// Marks a loaded list as waiting for a next page or a refresh.
-    pub fn begin_pending(&mut self, query: &Query, id: RequestId, kind: Pending) {
+    pub fn begin_pending(&mut self, query: &Query, id: RequestId, kind: Pending, now: Instant) {
         with_entry_mut!(self, query, e => {
             if let Loadable::Ready(list) = &mut e.load {
                 list.pending = Some((id, kind));
                 list.problem = None;
             }
             e.retry = None;
+            e.asked = Some(now);
         })
     }
 
@@ -322,6 +337,11 @@ impl Cache {
 
     pub fn waiting_for(&self, query: &Query) -> Option<RequestId> {
         with_entry!(self, query, e => e.waiting_for(), None)
+    }
+
+    /// Since when the request `query` waits for was asked for.
+    pub fn waiting_since(&self, query: &Query) -> Option<Instant> {
+        with_entry!(self, query, e => e.waiting_for().and(e.asked), None)
     }
 
     /// Whether any request is outstanding: the one record of what is in flight.
@@ -585,11 +605,9 @@ impl Table for PlanTable<'_> {
             },
         }
     }
-    fn mark(&self, i: usize) -> Mark {
-        match self.get(i) {
-            Some(p) if p.needs_attention() => Mark::Attention,
-            _ => Mark::None,
-        }
+    fn mark(&self, _i: usize) -> Mark {
+        // The status column's own glyph says it: a second ▲ before it would read "▲ ▲ Warning".
+        Mark::None
     }
     fn widths(&self) -> &[u16] {
         &self.widths

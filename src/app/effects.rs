@@ -1,5 +1,5 @@
-//! The edge effects the event loop performs for `update`: the OSC 52 clipboard sequence (with
-//! tmux passthrough) and the CSV export (temp file then rename, never overwriting). Pure
+//! The edge effects the event loop performs for `update`: the OSC 52 clipboard sequence (plain,
+//! and also tmux passthrough inside tmux) and the CSV export (temp file then rename, never overwriting). Pure
 //! builders plus the one file write; no model access.
 
 use super::msg::ExportJob;
@@ -7,13 +7,16 @@ use base64::Engine;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The OSC 52 sequence that puts `text` on the clipboard; wrapped for tmux when `tmux` is set
-/// (tmux passes it to the outer terminal only inside a DCS with every ESC doubled).
+/// The OSC 52 sequence that puts `text` on the clipboard. Inside tmux it is sent twice: plain,
+/// which tmux itself takes and forwards with `set -g set-clipboard on`, and wrapped in tmux's
+/// passthrough (a DCS with every ESC doubled), which reaches the outer terminal when
+/// `allow-passthrough` is on. tmux's defaults drop the wrapped one, so the plain one must be there.
 pub fn osc52(text: &str, tmux: bool) -> String {
     let payload = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
     let sequence = format!("\x1b]52;c;{payload}\x1b\\");
     if tmux {
-        format!("\x1bPtmux;{}\x1b\\", sequence.replace('\x1b', "\x1b\x1b"))
+        let wrapped = format!("\x1bPtmux;{}\x1b\\", sequence.replace('\x1b', "\x1b\x1b"));
+        format!("{sequence}{wrapped}")
     } else {
         sequence
     }
@@ -40,7 +43,9 @@ pub fn csv_text(job: &ExportJob) -> String {
 /// Writes the job to `dir/pcx-<view>-<stamp>.csv` (a suffix if that exists) through a temp file
 /// and a rename that never replaces an existing file; a failure leaves no partial file.
 pub fn write_export(dir: &Path, job: &ExportJob, stamp: &str) -> Result<PathBuf, ExportError> {
-    let dir_text = crate::text::sanitize(&dir.display().to_string()).into_owned();
+    // The absolute path: "cannot write in ." does not say where the operator was.
+    let shown = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let dir_text = crate::text::sanitize(&shown.display().to_string()).into_owned();
     let write_err = |source| ExportError::Write {
         dir: dir_text.clone(),
         source,
@@ -125,16 +130,29 @@ mod tests {
                 vec!["Alice, A.".into(), "=cmd()".into()],
                 vec!["Bob \"B\"".into(), "ok".into()],
             ],
+            noun: "users".into(),
+            total: 2,
         }
     }
 
     #[test]
     fn osc52_plain_and_through_tmux() {
         assert_eq!(osc52("abc", false), "\x1b]52;c;YWJj\x1b\\");
+        // Inside tmux: the plain sequence (tmux forwards it with set-clipboard on), then the
+        // passthrough-wrapped one (for allow-passthrough on).
         assert_eq!(
             osc52("abc", true),
-            "\x1bPtmux;\x1b\x1b]52;c;YWJj\x1b\x1b\\\x1b\\"
+            "\x1b]52;c;YWJj\x1b\\\x1bPtmux;\x1b\x1b]52;c;YWJj\x1b\x1b\\\x1b\\"
         );
+    }
+
+    #[test]
+    fn a_failed_export_names_the_absolute_directory() {
+        let missing = std::path::Path::new("no-such-dir-for-pcx-export");
+        let err = write_export(missing, &job(), "20250101-000000").unwrap_err();
+        let cwd = std::env::current_dir().unwrap();
+        let want = format!("cannot write in {}:", cwd.join(missing).display());
+        assert!(err.to_string().starts_with(&want), "{err}");
     }
 
     #[test]

@@ -145,6 +145,8 @@ where
     let size = terminal.get_frame().area();
     let start = Instant::now();
     let mut model = Model::new((size.width, size.height), start);
+    model.settings.deadline = client.deadline();
+    model.wall = Some((start, std::time::SystemTime::now()));
     model.signin = SignIn::from_options(options.signin.as_ref(), options.demo);
     let theme = Theme::new(options.color, options.ascii);
     let (report_tx, mut reports) = mpsc::unbounded_channel();
@@ -352,7 +354,12 @@ impl Edge<'_> {
                     Effect::Export(job) => {
                         // The full path, so the operator knows where "the current directory" was.
                         let result = write_export(&self.options.export_dir, &job, &timestamp_now())
-                            .map(|path| std::path::absolute(&path).unwrap_or(path))
+                            .map(|path| super::msg::Exported {
+                                path: std::path::absolute(&path).unwrap_or(path),
+                                rows: job.rows.len(),
+                                total: job.total,
+                                noun: job.noun.clone(),
+                            })
                             .map_err(|e| e.to_string());
                         followups.push(Msg::Exported(result));
                     }

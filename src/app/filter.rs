@@ -1,8 +1,10 @@
 //! The `/` filter of a list: the text being typed (tui-input) and the rows it matches (fuzzy,
-//! nucleo-matcher), kept in the list's order. It narrows the previous result when the query
-//! grows and scans only new rows when a page arrives. It never reorders or copies rows.
+//! nucleo-matcher, smart case), best match first (`rank`), ties in the list's order. It narrows
+//! the previous result when the query grows and scans only new rows when a page arrives. It
+//! never copies rows: it keeps their indices.
 
 use super::cache::Table;
+use super::rank::{SCATTERED, Tier, tier};
 pub use crate::fetch::records::SearchText;
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
@@ -20,8 +22,11 @@ pub struct Filter {
     pub input: Input,
     /// The prompt has the keyboard; Enter keeps the filter, Esc clears it.
     pub editing: bool,
-    /// Table indices of the matching rows, ascending; meaningful when `applied` is not empty.
-    matches: Vec<u32>,
+    /// The matching rows, best first: (tier, table index), sorted; meaningful when `applied`
+    /// is not empty.
+    matches: Vec<(Tier, u32)>,
+    /// Select the best match as the query changes and rows arrive, until the cursor moves.
+    pub follow_best: bool,
     /// The query `matches` reflects.
     applied: String,
     /// How many table rows `matches` has considered.
@@ -34,6 +39,7 @@ impl Filter {
     pub fn new() -> Self {
         Self {
             editing: true,
+            follow_best: true,
             ..Self::default()
         }
     }
@@ -66,7 +72,7 @@ impl Filter {
     /// The table index of the `pos`-th visible row.
     pub fn row_at(&self, pos: usize) -> Option<usize> {
         if self.is_active() {
-            self.matches.get(pos).map(|&i| i as usize)
+            self.matches.get(pos).map(|&(_, i)| i as usize)
         } else {
             Some(pos)
         }
@@ -75,7 +81,7 @@ impl Filter {
     /// The visible position of table row `index`, if it is shown.
     pub fn position_of(&self, index: usize) -> Option<usize> {
         if self.is_active() {
-            self.matches.binary_search(&(index as u32)).ok()
+            self.matches.iter().position(|&(_, i)| i as usize == index)
         } else {
             Some(index)
         }
@@ -83,7 +89,7 @@ impl Filter {
 
     /// Brings the matches up to date with the typed query and the table's rows.
     pub fn sync(&mut self, table: &dyn Table, generation: u32) {
-        let query = self.input.value().to_string();
+        let query = super::rank::effective_query(self.input.value());
         let len = table.len();
         if query.trim().is_empty() {
             self.applied = query;
@@ -104,8 +110,10 @@ impl Filter {
         } else if same_rows && self.narrows_to(&query) {
             // Fuzzy atoms only get stricter as characters are appended: re-test the previous
             // matches instead of every row.
-            let previous = std::mem::take(&mut self.matches);
-            self.matches = retain(previous, &pattern, table);
+            let mut previous: Vec<u32> = self.matches.drain(..).map(|(_, i)| i).collect();
+            // Ties keep the list's order: re-rank the survivors in that order.
+            previous.sort_unstable();
+            self.matches = ranked(previous, &pattern, table);
             self.applied = query;
             self.scan_new(&pattern, table);
         } else {
@@ -127,30 +135,52 @@ impl Filter {
         let len = table.len();
         if self.scanned < len {
             let fresh = (self.scanned..len).map(|i| i as u32).collect();
-            let mut found = retain(fresh, pattern, table);
+            let mut found = ranked(fresh, pattern, table);
             self.matches.append(&mut found);
+            // Both halves are sorted: the stable sort merges them in one pass.
+            self.matches.sort();
         }
         self.scanned = len;
     }
 }
 
-fn retain(candidates: Vec<u32>, pattern: &Pattern, table: &dyn Table) -> Vec<u32> {
+/// The candidates (in list order) that match every word of the pattern, with their tier, best
+/// first and in list order within a tier: a bucket per tier, so no sort over 100,000 rows.
+fn ranked(candidates: Vec<u32>, pattern: &Pattern, table: &dyn Table) -> Vec<(Tier, u32)> {
+    let needles: Vec<String> = pattern
+        .atoms
+        .iter()
+        .map(|a| a.needle_text().to_string())
+        .collect();
     MATCHER.with(|matcher| {
         let mut matcher = matcher.borrow_mut();
         let mut buf = Vec::new();
-        let mut out = candidates;
-        out.retain(|&i| {
+        let mut buckets: [Vec<u32>; SCATTERED as usize + 1] = Default::default();
+        let found = candidates.into_iter().filter_map(|i| {
             let hay = table.haystack(i as usize);
-            pattern
+            let matched = pattern
                 .atoms
                 .iter()
-                .all(|atom| atom_matches(atom, &hay, &mut matcher, &mut buf))
+                .all(|atom| atom_matches(atom, &hay, &mut matcher, &mut buf));
+            if !matched {
+                return None;
+            }
+            // The worst word decides: "nod pub" is as good as its weaker half.
+            let tier = needles.iter().map(|n| tier(n, &hay)).max().unwrap_or(0);
+            Some((tier.min(SCATTERED), i))
         });
+        for (tier, i) in found {
+            buckets[usize::from(tier)].push(i);
+        }
+        let mut out = Vec::with_capacity(buckets.iter().map(Vec::len).sum());
+        for (tier, rows) in buckets.into_iter().enumerate() {
+            out.extend(rows.into_iter().map(|i| (tier as Tier, i)));
+        }
         out
     })
 }
 
-/// Whether a fuzzy atom matches at all. The list keeps its order, so no score is needed: for an
+/// Whether a fuzzy atom matches at all (`rank` orders the matches, cheaply): for an
 /// ASCII query that is a (smart-case) subsequence test over the text, or over its folded form
 /// when the text is not ASCII (an ASCII byte never matches inside a multi-byte character), much
 /// cheaper than scoring; anything else goes through nucleo.

@@ -29,31 +29,34 @@ pub fn load(model: &mut Model, query: &Query, fx: &mut Fx) {
     match model.cache.status(query) {
         LoadStatus::NotLoaded | LoadStatus::Failed => {
             let id = issue(model, query, None, fx);
-            model.cache.begin_load(query, id);
+            model.cache.begin_load(query, id, model.now);
         }
         LoadStatus::Loading(_) | LoadStatus::Ready { .. } => {}
     }
 }
 
-/// `r`: reloads a list (its rows stay until the answer), or retries what failed.
+/// `r`: reloads a list (its rows stay until the answer), or retries what failed, or gives up
+/// on a load still under way (stalled, or waiting out a retry) and asks again at once.
 pub fn refresh(model: &mut Model, query: &Query, fx: &mut Fx) {
     match model.cache.status(query) {
         LoadStatus::NotLoaded | LoadStatus::Failed => load(model, query, fx),
-        LoadStatus::Loading(_) => {}
+        LoadStatus::Loading(id) => {
+            cancel(model, query, id, fx);
+            load(model, query, fx);
+        }
         LoadStatus::Ready {
             problem: Some(Pending::NextPage),
             pending: None,
             ..
         } => next_page(model, query, fx),
         LoadStatus::Ready { pending, .. } => {
-            if let Some((id, kind)) = pending {
-                if kind == Pending::Refresh {
-                    return;
-                }
+            if let Some((id, _)) = pending {
                 cancel(model, query, id, fx);
             }
             let id = issue(model, query, None, fx);
-            model.cache.begin_pending(query, id, Pending::Refresh);
+            model
+                .cache
+                .begin_pending(query, id, Pending::Refresh, model.now);
         }
     }
 }
@@ -69,7 +72,9 @@ pub fn refresh_top(model: &mut Model, fx: &mut Fx) {
 fn next_page(model: &mut Model, query: &Query, fx: &mut Fx) {
     if let Some(cursor) = model.cache.next_cursor(query) {
         let id = issue(model, query, Some(cursor), fx);
-        model.cache.begin_pending(query, id, Pending::NextPage);
+        model
+            .cache
+            .begin_pending(query, id, Pending::NextPage, model.now);
     }
 }
 
@@ -78,10 +83,13 @@ fn cancel(model: &mut Model, query: &Query, id: RequestId, fx: &mut Fx) {
     fx.effects.push(Effect::Cancel(id));
 }
 
-/// After a screen was left: cancels what no remaining screen waits for.
+/// After a screen was left: cancels what no remaining screen waits for (an export of it too).
 pub fn release(model: &mut Model, query: &Query, fx: &mut Fx) {
     if model.shows(query) {
         return;
+    }
+    if model.export.as_ref() == Some(query) {
+        model.export = None;
     }
     if let Some(id) = model.cache.waiting_for(query) {
         cancel(model, query, id, fx);
@@ -110,6 +118,11 @@ pub fn maybe_next_page(model: &mut Model, fx: &mut Fx) {
         return;
     };
     let visible = screen.visible_len(len);
+    if visible == 0 && screen.filter_active() {
+        // Nothing matches among the loaded rows: fetching every page to look further is what
+        // `S` (the server's search) is for; the pane says so.
+        return;
+    }
     let ahead = model.settings.lookahead.max(model.page_rows());
     if screen.selected + ahead >= visible {
         next_page(model, &query, fx);
@@ -216,6 +229,37 @@ pub fn on_fetched(model: &mut Model, done: FetchDone, now: Instant, fx: &mut Fx)
     {
         maybe_next_page(model, fx);
     }
+    if model.export.as_ref() == Some(&query) {
+        continue_export(model, &query, fx);
+    }
+}
+
+/// The next step of an export waiting for a list's pages: the next page, the file once the
+/// last page is in, or a stop (said in the status bar) when a page failed.
+pub fn continue_export(model: &mut Model, query: &Query, fx: &mut Fx) {
+    match model.cache.status(query) {
+        LoadStatus::Ready {
+            problem: Some(_), ..
+        }
+        | LoadStatus::Failed => {
+            model.export = None;
+            model.flash(
+                "export stopped: loading the rest of the list failed; r retries, then e exports",
+                Tone::Bad,
+            );
+        }
+        LoadStatus::Ready {
+            more: true,
+            pending: None,
+            ..
+        } => next_page(model, query, fx),
+        LoadStatus::Ready {
+            more: false,
+            pending: None,
+            ..
+        } => super::actions::finish_export(model, query, fx),
+        _ => {}
+    }
 }
 
 fn apply_done(model: &mut Model, done: FetchDone) -> Applied {
@@ -241,6 +285,9 @@ fn apply_done(model: &mut Model, done: FetchDone) -> Applied {
         Query::Users { .. } => route!(users, Payload::Users(rows, next) => (rows, next)),
         Query::Licenses { .. } => route!(licenses, Payload::Licenses(rows) => (rows, None)),
         Query::Skus { .. } => route!(skus, Payload::Skus(rows) => (rows, None)),
+        Query::Subscriptions { .. } => {
+            route!(subscriptions, Payload::Subscriptions(rows) => (rows, None))
+        }
     }
 }
 

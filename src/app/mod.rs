@@ -14,11 +14,13 @@ pub(crate) mod loading;
 pub mod model;
 pub mod msg;
 pub(crate) mod nav;
+pub mod rank;
 pub mod reqlog;
 pub mod rows;
 pub mod session;
 pub mod signin;
 mod signin_task;
+pub mod subscription_rows;
 mod terminal;
 pub mod update;
 

@@ -10,7 +10,7 @@ use super::rows::Tone;
 use super::session::SignIn;
 pub use crate::fetch::{Query, RequestId};
 use std::collections::{HashMap, HashSet};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 use tui_input::Input;
 
 /// An item opened on the way down: shown in the breadcrumb, used to build queries.
@@ -31,6 +31,9 @@ pub enum ScreenKind {
         deleted: bool,
     },
     Skus {
+        customer: Crumb,
+    },
+    Subscriptions {
         customer: Crumb,
     },
     Licenses {
@@ -65,6 +68,9 @@ impl ScreenKind {
             Self::Skus { customer } => Some(Query::Skus {
                 customer_id: customer.id.clone(),
             }),
+            Self::Subscriptions { customer } => Some(Query::Subscriptions {
+                customer_id: customer.id.clone(),
+            }),
             Self::Licenses { customer, user } => Some(Query::Licenses {
                 customer_id: customer.id.clone(),
                 user_id: user.id.clone(),
@@ -80,6 +86,7 @@ impl ScreenKind {
             Self::Customers { .. } => Some("users"),
             Self::Users { .. } => Some("licences"),
             Self::Skus { .. } | Self::Licenses { .. } => Some("service plans"),
+            Self::Subscriptions { .. } => Some("details"),
             Self::Plans { .. } | Self::Raw { .. } => None,
         }
     }
@@ -91,6 +98,7 @@ impl ScreenKind {
             Self::Users { deleted: false, .. } => "users",
             Self::Users { deleted: true, .. } => "deleted users",
             Self::Skus { .. } => "subscribed SKUs",
+            Self::Subscriptions { .. } => "subscriptions",
             Self::Licenses { .. } => "licences",
             Self::Plans { .. } => "service plans",
             Self::Raw { .. } => "lines",
@@ -175,9 +183,18 @@ impl Screen {
         self.offset = self.offset.min(len.saturating_sub(rows));
     }
 
-    /// Finds the remembered row again after the rows or the filter changed.
+    /// Finds the remembered row again after the rows or the filter changed; while a filter
+    /// follows its best match, that match (the first row) is selected instead.
     pub fn reselect(&mut self, table: &dyn Table, rows: usize) {
         let len = self.visible_len(table.len());
+        if self.filter_active() && self.filter.as_ref().is_some_and(|f| f.follow_best) {
+            self.selected = 0;
+            self.offset = 0;
+            self.selected_id = self
+                .selected_row(table.len())
+                .and_then(|r| table.id(r))
+                .map(Into::into);
+        }
         if let Some(id) = self.selected_id.clone() {
             let here = self
                 .selected_row(table.len())
@@ -201,7 +218,7 @@ impl Screen {
     }
 }
 
-/// A short message in the status bar until the next key ("copied …", "exported to …").
+/// A short message in the status bar until the next key ("sent … by OSC 52", "exported 309 users to …").
 #[derive(Clone, Debug, PartialEq)]
 pub struct Flash {
     pub text: String,
@@ -271,6 +288,8 @@ pub struct ExplorerSettings {
     /// Load the next page when the cursor is this many rows from the end of what is loaded
     /// (at least; a screenful counts too).
     pub lookahead: usize,
+    /// How long the client tries one request, retries included (for the countdown).
+    pub deadline: Duration,
 }
 
 impl Default for ExplorerSettings {
@@ -278,6 +297,7 @@ impl Default for ExplorerSettings {
         Self {
             debounce: Duration::from_millis(150),
             lookahead: 20,
+            deadline: Duration::from_secs(90),
         }
     }
 }
@@ -315,6 +335,11 @@ pub struct Model {
     pub privacy: bool,
     /// The pseudonyms the client learns from its answers; None: privacy mode is unavailable.
     pub names: Option<crate::privacy::Pseudonyms>,
+    /// The wall clock at one instant, so the view can tell whether a token's expiry has
+    /// passed without reading the clock itself; None in tests that do not care.
+    pub wall: Option<(Instant, SystemTime)>,
+    /// An `e` export waiting for the rest of this list's pages (Esc or `e` cancels it).
+    pub export: Option<Query>,
     next_id: u64,
 }
 
@@ -340,6 +365,8 @@ impl Model {
             log: None,
             privacy: false,
             names: None,
+            export: None,
+            wall: None,
             next_id: 1,
         }
     }
@@ -371,7 +398,34 @@ impl Model {
         let spin = self.busy().then(|| last_tick + super::SPINNER_INTERVAL);
         let prefetch = self.prefetch.as_ref().map(|p| p.due);
         let countdown = self.signin.next_deadline(self.now);
-        [spin, prefetch, countdown].into_iter().flatten().min()
+        // One frame when the token's expiry passes, so the status bar says "expired".
+        let expiry = self
+            .signin
+            .identity()
+            .and_then(|i| i.expires_at)
+            .and_then(|at| self.instant_of(at))
+            .filter(|at| *at > self.now);
+        [spin, prefetch, countdown, expiry]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
+    /// The wall-clock time at the model's `now`.
+    pub fn wall_now(&self) -> Option<SystemTime> {
+        let (base, wall) = self.wall?;
+        Some(wall + self.now.saturating_duration_since(base))
+    }
+
+    /// The instant a wall-clock time falls on (None before the base or without one).
+    fn instant_of(&self, at: SystemTime) -> Option<Instant> {
+        let (base, wall) = self.wall?;
+        Some(base + at.duration_since(wall).ok()?)
+    }
+
+    /// Since when the request `query`'s pane waits for was asked for.
+    pub fn waiting_since(&self, query: &Query) -> Option<Instant> {
+        self.cache.waiting_since(query)
     }
 
     /// Who has the keyboard: the modal, the help, a prompt, a filter being typed, or the list.
@@ -432,6 +486,7 @@ impl Model {
         self.screens.iter().rev().find_map(|s| match &s.kind {
             ScreenKind::Users { customer, .. }
             | ScreenKind::Skus { customer }
+            | ScreenKind::Subscriptions { customer }
             | ScreenKind::Licenses { customer, .. } => Some(customer),
             _ => None,
         })

@@ -28,8 +28,8 @@ pub enum Msg {
     },
     /// An OSC 52 copy was written (the id) or could not be (why).
     Copied(Result<String, String>),
-    /// An export was written (where) or not (why).
-    Exported(Result<PathBuf, String>),
+    /// An export was written (where, how many rows) or not (why).
+    Exported(Result<Exported, String>),
     /// Sign-in `attempt` has a code for the operator to enter at `verification_uri`.
     SignInPrompt {
         attempt: u64,
@@ -81,6 +81,19 @@ pub struct ExportJob {
     pub view: String,
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    /// What the rows are ("users"), for the status bar.
+    pub noun: String,
+    /// Rows in the whole list; more than `rows.len()` when a filter hid some.
+    pub total: usize,
+}
+
+/// A written export, as the status bar reports it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exported {
+    pub path: PathBuf,
+    pub rows: usize,
+    pub total: usize,
+    pub noun: String,
 }
 
 /// Effects collected during one update, and the correlation id of the user action behind them.

@@ -19,7 +19,8 @@ pub fn move_cursor(model: &mut Model, action: Action) {
     };
     if let ScreenKind::Raw { lines, .. } = &screen.kind {
         let height = super::layout::raw_height(model.size).max(1);
-        let max = lines.len().saturating_sub(height);
+        let rows = super::layout::raw_row_count(lines, super::layout::raw_width(model.size));
+        let max = rows.saturating_sub(height);
         let before = screen.offset;
         screen.offset = step(screen.offset, action, max, height);
         model.dirty |= before != screen.offset;
@@ -34,6 +35,10 @@ pub fn move_cursor(model: &mut Model, action: Action) {
         return;
     }
     let before = screen.selected;
+    if let Some(filter) = &mut screen.filter {
+        // The operator chose a row: arriving pages no longer move the selection to the best.
+        filter.follow_best = false;
+    }
     screen.selected = step(screen.selected.min(len - 1), action, len - 1, rows);
     if let Some(row) = screen.selected_row(table.len()) {
         screen.selected_id = table.id(row).map(Into::into);
@@ -93,10 +98,12 @@ pub fn clamp_all(model: &mut Model) {
         .min(super::layout::help_max_offset(model.size));
     let rows = model.page_rows();
     let raw_rows = super::layout::raw_height(model.size).max(1);
+    let raw_width = super::layout::raw_width(model.size);
     let Model { screens, cache, .. } = model;
     for screen in screens.iter_mut() {
         if let ScreenKind::Raw { lines, .. } = &screen.kind {
-            screen.offset = screen.offset.min(lines.len().saturating_sub(raw_rows));
+            let total = super::layout::raw_row_count(lines, raw_width);
+            screen.offset = screen.offset.min(total.saturating_sub(raw_rows));
             continue;
         }
         let view = screen.view(cache);
@@ -169,6 +176,12 @@ pub fn open(model: &mut Model, fx: &mut Fx) {
                 },
             }
         }
+        ScreenKind::Subscriptions { .. } => {
+            // A subscription has nothing below it: Enter shows it whole, as `y` does.
+            drop(view);
+            super::actions::raw(model);
+            return;
+        }
         ScreenKind::Plans { .. } | ScreenKind::Raw { .. } => {
             drop(view);
             model.flash("nothing below this level: y shows the raw JSON", Tone::Dim);
@@ -189,7 +202,10 @@ pub fn back(model: &mut Model, fx: &mut Fx) {
     pop(model, fx);
 }
 
-/// Tab / Shift-Tab among a customer's users, deleted users and subscribed SKUs.
+/// The tabs of a customer, in Tab order.
+const TAB_COUNT: usize = 4;
+
+/// Tab / Shift-Tab among a customer's users, deleted users, subscribed SKUs and subscriptions.
 pub fn tab(model: &mut Model, forward: bool, fx: &mut Fx) {
     let (customer, index) = match &model.top().kind {
         ScreenKind::Users {
@@ -201,18 +217,19 @@ pub fn tab(model: &mut Model, forward: bool, fx: &mut Fx) {
             deleted: true,
         } => (customer.clone(), 1),
         ScreenKind::Skus { customer } => (customer.clone(), 2),
+        ScreenKind::Subscriptions { customer } => (customer.clone(), 3),
         _ => {
             model.flash(
-                "Tab switches between a customer's users, deleted users and subscribed SKUs",
+                "Tab switches between a customer's users, deleted users, subscribed SKUs and subscriptions",
                 Tone::Dim,
             );
             return;
         }
     };
     let next = if forward {
-        (index + 1) % 3
+        (index + 1) % TAB_COUNT
     } else {
-        (index + 2) % 3
+        (index + TAB_COUNT - 1) % TAB_COUNT
     };
     let kind = match next {
         0 => ScreenKind::Users {
@@ -223,33 +240,73 @@ pub fn tab(model: &mut Model, forward: bool, fx: &mut Fx) {
             customer,
             deleted: true,
         },
-        _ => ScreenKind::Skus { customer },
+        2 => ScreenKind::Skus { customer },
+        _ => ScreenKind::Subscriptions { customer },
     };
     pop(model, fx);
     push(model, kind, fx);
 }
 
-/// `s`: the subscribed SKUs of the selected (or current) customer.
+/// `s`: the subscribed SKUs of the customer in the stack, or of the selected customer on the
+/// customers list. It switches the customer's tab (as Tab does) wherever the operator is below
+/// it, so the stack never grows: one customer level, never a second one on top.
 pub fn skus(model: &mut Model, fx: &mut Fx) {
-    let customer = match &model.top().kind {
-        ScreenKind::Customers { .. } => {
-            let screen = model.top();
-            let view = screen.view(&model.cache);
-            view.table().and_then(|table| {
-                let row = screen.selected_row(table.len())?;
-                Some(Crumb {
-                    id: table.id(row).unwrap_or("").into(),
-                    name: table.label(row).into(),
-                })
-            })
+    let level = model.screens.iter().position(|s| {
+        matches!(
+            s.kind,
+            ScreenKind::Users { .. } | ScreenKind::Skus { .. } | ScreenKind::Subscriptions { .. }
+        )
+    });
+    let (keep, customer) = match level {
+        Some(index) => {
+            let customer = match &model.screens[index].kind {
+                ScreenKind::Users { customer, .. }
+                | ScreenKind::Skus { customer }
+                | ScreenKind::Subscriptions { customer } => Some(customer.clone()),
+                _ => None,
+            };
+            let on_skus = index + 1 == model.screens.len()
+                && matches!(model.screens[index].kind, ScreenKind::Skus { .. });
+            if on_skus {
+                return;
+            }
+            (index, customer)
         }
-        ScreenKind::Skus { .. } => return,
-        _ => model.current_customer().cloned(),
+        None => {
+            // The customers list, or the raw JSON of one of its rows above it.
+            let base = model
+                .screens
+                .iter()
+                .rposition(|s| !matches!(s.kind, ScreenKind::Raw { .. }))
+                .unwrap_or(0);
+            (base + 1, selected_customer(model, base))
+        }
     };
-    match customer {
-        Some(customer) => push(model, ScreenKind::Skus { customer }, fx),
-        None => model.flash("select a customer first", Tone::Dim),
+    let Some(customer) = customer else {
+        model.flash("select a customer first", Tone::Dim);
+        return;
+    };
+    while model.screens.len() > keep.max(1) {
+        if pop(model, fx).is_none() {
+            break;
+        }
     }
+    push(model, ScreenKind::Skus { customer }, fx);
+}
+
+/// The selected row of the customers list at `index`, as a crumb.
+fn selected_customer(model: &Model, index: usize) -> Option<Crumb> {
+    let screen = model.screens.get(index)?;
+    if !matches!(screen.kind, ScreenKind::Customers { .. }) {
+        return None;
+    }
+    let view = screen.view(&model.cache);
+    let table = view.table()?;
+    let row = screen.selected_row(table.len())?;
+    Some(Crumb {
+        id: table.id(row).unwrap_or("").into(),
+        name: table.label(row).into(),
+    })
 }
 
 /// `S` then Enter: customers whose company name starts with `prefix` (server-side); an empty

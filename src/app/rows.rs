@@ -31,6 +31,10 @@ pub enum Mark {
     Deleted,
     /// More seats consumed than bought.
     OverConsumed,
+    /// A subscription that renews within 30 days while seats of its SKU sit unassigned.
+    Renewal,
+    /// A suspended or expired subscription.
+    Stopped,
 }
 
 /// A column of a pane.
@@ -44,9 +48,12 @@ pub struct Column {
     pub right: bool,
     /// A capability status: drawn with its glyph before the text.
     pub glyph: bool,
+    /// Cut in the middle when too long, keeping the end: names that share a long start
+    /// ("Information Protection and Governance Analytics - Premium/Standard") stay apart.
+    pub middle: bool,
 }
 
-const fn col(header: &'static str, priority: u8, min: u16, max: u16) -> Column {
+pub(crate) const fn col(header: &'static str, priority: u8, min: u16, max: u16) -> Column {
     Column {
         header,
         priority,
@@ -54,6 +61,7 @@ const fn col(header: &'static str, priority: u8, min: u16, max: u16) -> Column {
         max,
         right: false,
         glyph: false,
+        middle: false,
     }
 }
 
@@ -67,10 +75,11 @@ const fn status(header: &'static str, priority: u8) -> Column {
         max: 40,
         right: false,
         glyph: true,
+        middle: false,
     }
 }
 
-const fn num(header: &'static str, priority: u8) -> Column {
+pub(crate) const fn num(header: &'static str, priority: u8) -> Column {
     Column {
         header,
         priority,
@@ -78,6 +87,15 @@ const fn num(header: &'static str, priority: u8) -> Column {
         max: 9,
         right: true,
         glyph: false,
+        middle: false,
+    }
+}
+
+/// A name column cut in the middle (see `Column::middle`).
+const fn name(header: &'static str, priority: u8, min: u16, max: u16) -> Column {
+    Column {
+        middle: true,
+        ..col(header, priority, min, max)
     }
 }
 
@@ -88,14 +106,14 @@ pub struct Cell<'a> {
 }
 
 impl<'a> Cell<'a> {
-    fn plain(text: &'a str) -> Self {
+    pub(crate) fn plain(text: &'a str) -> Self {
         Self {
             text: Cow::Borrowed(text),
             tone: Tone::Normal,
         }
     }
 
-    fn owned(text: String, tone: Tone) -> Self {
+    pub(crate) fn owned(text: String, tone: Tone) -> Self {
         Self {
             text: Cow::Owned(text),
             tone,
@@ -184,7 +202,7 @@ impl Row for UserRow {
     const COLUMNS: &'static [Column] = &[
         col("Display name", 1, 10, 32),
         col("User principal name", 0, 16, 48),
-        col("State", 2, 7, 9),
+        col("State", 2, 7, 18),
         col("Location", 3, 8, 8),
         col("User id", 4, 36, 36),
     ];
@@ -203,7 +221,7 @@ impl Row for UserRow {
             0 => Cell::plain(or_empty(&u.display_name)),
             1 => Cell::plain(or_empty(&u.user_principal_name)),
             2 if u.is_deleted() => Cell {
-                text: Cow::Borrowed("deleted"),
+                text: Cow::Owned(u.state_with_day()),
                 tone: Tone::Bad,
             },
             2 => Cell::plain(u.state.as_ref().map_or("", |s| s.as_str())),
@@ -250,7 +268,7 @@ fn plans_summary(plans: &[ServicePlan]) -> Cell<'static> {
 
 impl Row for LicenseRow {
     const COLUMNS: &'static [Column] = &[
-        col("SKU", 0, 14, 44),
+        name("SKU", 0, 14, 44),
         col("Part number", 2, 8, 28),
         col("Service plans", 1, 8, 26),
         col("Group", 3, 6, 6),
@@ -302,10 +320,11 @@ fn count(n: Option<i64>) -> String {
 
 impl Row for SkuRow {
     const COLUMNS: &'static [Column] = &[
-        col("SKU", 0, 14, 40),
+        // Seats left first when room is short: "consumed" alone says nothing.
+        name("SKU", 0, 14, 40),
         num("Total", 3),
-        num("Consumed", 1),
-        num("Available", 4),
+        num("Consumed", 4),
+        num("Available", 1),
         num("Warning", 5),
         num("Suspended", 6),
         status("Status", 2),
@@ -375,7 +394,7 @@ impl Row for SkuRow {
 /// Service plan columns (plans live inside licence and SKU rows, not in their own list).
 pub const PLAN_COLUMNS: &[Column] = &[
     status("Status", 0),
-    col("Service plan", 1, 14, 48),
+    name("Service plan", 1, 14, 48),
     col("Service name", 2, 10, 30),
     col("Target", 3, 6, 6),
     col("Plan id", 4, 36, 36),

@@ -189,8 +189,14 @@ pub fn reason_of(error: &ApiError) -> String {
         }
         other => {
             let text = other.to_string();
-            match text.strip_prefix("signed out: ") {
+            let text = match text.strip_prefix("signed out: ") {
                 Some(rest) => rest.to_string(),
+                None => text,
+            };
+            // The explorer says itself how to sign in again (here, or for this token source):
+            // "Run `pcx login`" beside "signing in again here" would contradict it.
+            match text.split_once(". Run `pcx login`") {
+                Some((reason, _)) => reason.to_string(),
                 None => text,
             }
         }

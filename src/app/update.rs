@@ -28,7 +28,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
     let mut fx = Fx::new();
     match msg {
         Msg::Key(key) => on_key(model, key, now, &mut fx),
-        Msg::Paste(text) => on_paste(model, &text, now, &mut fx),
+        Msg::Paste(text) => on_paste(model, &text, now),
         Msg::Resize(width, height) => {
             model.size = (width, height);
             nav::clamp_all(model);
@@ -40,6 +40,14 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
                 model.dirty = true;
             }
             if model.signin.visible && model.signin.remaining(now).is_some() {
+                model.dirty = true;
+            }
+            // The token's expiry passed (pcx woke for it): the status bar now says "expired".
+            let expiry = model.signin.identity().and_then(|i| i.expires_at);
+            if expiry
+                .zip(model.wall_now())
+                .is_some_and(|(at, wall)| wall >= at)
+            {
                 model.dirty = true;
             }
         }
@@ -66,8 +74,12 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
         Msg::Retrying { id, query, notice } => loading::on_retrying(model, id, &query, notice, now),
         Msg::Copied(result) => {
             model.flash = Some(match result {
+                // pcx cannot know whether the terminal took it: say what was sent, and the
+                // one tmux setting that makes it arrive.
                 Ok(id) => Flash {
-                    text: format!("copied {id}"),
+                    text: format!(
+                        "sent {id} to the clipboard by OSC 52 (in tmux: set -g set-clipboard on)"
+                    ),
                     tone: Tone::Ok,
                 },
                 Err(why) => Flash {
@@ -79,11 +91,8 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
         }
         Msg::Exported(result) => {
             model.flash = Some(match result {
-                Ok(path) => Flash {
-                    text: format!(
-                        "exported to {}",
-                        crate::text::sanitize(&path.display().to_string())
-                    ),
+                Ok(done) => Flash {
+                    text: exported_text(&done),
                     tone: Tone::Ok,
                 },
                 Err(why) => Flash {
@@ -99,6 +108,22 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
     fx.effects
 }
 
+/// "exported 309 users to pcx-users-….csv in /home/op", saying when a filter left rows out.
+/// The file name before its directory: a narrow status bar cuts the end, and the name is what
+/// the operator looks for.
+fn exported_text(done: &super::msg::Exported) -> String {
+    let shown = |p: Option<&std::path::Path>| {
+        crate::text::sanitize(&p.map(|p| p.display().to_string()).unwrap_or_default()).into_owned()
+    };
+    let name = shown(done.path.file_name().map(std::path::Path::new));
+    let dir = shown(done.path.parent());
+    let what = match done.rows < done.total {
+        true => format!("{} of {} {} (filtered)", done.rows, done.total, done.noun),
+        false => format!("{} {}", done.rows, done.noun),
+    };
+    format!("exported {what} to {name} in {dir}")
+}
+
 fn on_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
     if key.kind == KeyEventKind::Release {
         return;
@@ -112,6 +137,20 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
     };
     if action == Action::Quit {
         model.quit = true;
+        return;
+    }
+    let (w, h) = model.size;
+    if super::layout::too_small(ratatui::layout::Rect::new(0, 0, w, h)) {
+        // Only "terminal too small" is on screen: a key must not act unseen (q still quits).
+        return;
+    }
+    if mode == Mode::List
+        && model.export.is_some()
+        && matches!(action, Action::Back | Action::Export)
+    {
+        // The pages already asked for still arrive and stay loaded; only the file is dropped.
+        model.export = None;
+        model.flash("export cancelled: nothing written", Tone::Dim);
         return;
     }
     match mode {
@@ -206,7 +245,7 @@ fn start_search(model: &mut Model) {
 
 /// Pasted text goes into an open prompt as one line; with no prompt it is ignored, so a paste
 /// can never run commands.
-fn on_paste(model: &mut Model, text: &str, now: Instant, fx: &mut Fx) {
+fn on_paste(model: &mut Model, text: &str, now: Instant) {
     let clean = crate::text::sanitize(text);
     let chars = clean.trim().chars().map(InputRequest::InsertChar);
     if let Some(input) = model.command.as_mut() {
@@ -223,9 +262,16 @@ fn on_paste(model: &mut Model, text: &str, now: Instant, fx: &mut Fx) {
         for request in chars {
             filter.edit(request);
         }
+        filter.follow_best = true;
         nav::refilter(model);
-        nav::after_move(model, now, fx);
+        after_edit(model, now);
     }
+}
+
+/// After the filter's text changed: the best match is selected (`refilter`), its users are
+/// prefetched; no page is fetched, so typing that matches nothing does not pull in the list.
+fn after_edit(model: &mut Model, now: Instant) {
+    super::loading::schedule_prefetch(model, now);
 }
 
 fn filter_action(model: &mut Model, action: Action, now: Instant, fx: &mut Fx) {
@@ -249,14 +295,14 @@ fn filter_action(model: &mut Model, action: Action, now: Instant, fx: &mut Fx) {
             nav::after_move(model, now, fx);
         }
         Action::Edit(request) => {
-            let changed = model
-                .top_mut()
-                .filter
-                .as_mut()
-                .is_some_and(|f| f.edit(request));
+            let changed = model.top_mut().filter.as_mut().is_some_and(|f| {
+                let changed = f.edit(request);
+                f.follow_best |= changed;
+                changed
+            });
             if changed {
                 nav::refilter(model);
-                nav::after_move(model, now, fx);
+                after_edit(model, now);
             }
         }
         _ => return,
@@ -270,9 +316,24 @@ fn search_action(model: &mut Model, action: Action, now: Instant, fx: &mut Fx) {
         Action::Submit => {
             let prefix = model
                 .search
-                .take()
+                .as_ref()
                 .map(|i| i.value().trim().to_string())
                 .unwrap_or_default();
+            let max = crate::api::client::MAX_SEARCH_CHARS;
+            let typed = prefix.chars().count();
+            if typed > max {
+                // Partner Center would answer 400, which `r` cannot fix: say the limit now and
+                // keep the prompt (and the text) for shortening.
+                model.flash(
+                    format!(
+                        "at most {max} characters ({typed} typed): the start of the company \
+                         name is enough"
+                    ),
+                    Tone::Warn,
+                );
+                return;
+            }
+            model.search = None;
             nav::search_customers(model, prefix, now, fx);
         }
         Action::Edit(request) => {

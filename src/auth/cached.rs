@@ -99,7 +99,16 @@ impl LoginCacheToken {
             current.entry = Some(entry);
             return Ok(token);
         }
-        let refreshed = self.refresh(&entry, now).await?;
+        let refreshed = match self.refresh(&entry, now).await {
+            Ok(refreshed) => refreshed,
+            Err(e) => {
+                // What the cache holds now (perhaps an expired sign-in, perhaps another user's),
+                // not the identity from before: the status bar must not keep a stale one.
+                self.identity.set(Some(identity_of(&entry)));
+                current.entry = Some(entry);
+                return Err(e);
+            }
+        };
         let token = refreshed.access_token.clone();
         self.identity.set(Some(identity_of(&refreshed)));
         current.entry = Some(refreshed);
@@ -197,7 +206,7 @@ impl RefreshingSource for LoginCacheToken {
         &self.identity
     }
 
-    fn source(&self) -> super::TokenSource {
+    fn token_source(&self) -> super::TokenSource {
         super::TokenSource::LoginCache
     }
 }

@@ -69,27 +69,36 @@ impl CommandToken {
 
     async fn run(&self) -> Result<Secret, AuthError> {
         let started = std::time::Instant::now();
-        let mut child = shell(&self.command);
-        child
+        let mut command = shell(&self.command);
+        command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
-        let output = child.output();
-        let output = match tokio::time::timeout(self.timeout, output).await {
+        // Its own process group, so a timeout or pcx's exit ends everything it started.
+        #[cfg(unix)]
+        command.process_group(0);
+        let not_started = |e: std::io::Error| {
+            AuthError::TokenCommand(format!("the token command could not be started: {e}"))
+        };
+        let child = command.spawn().map_err(not_started)?;
+        let group = child.id().map(super::children::Group::new);
+        let output = match tokio::time::timeout(self.timeout, child.wait_with_output()).await {
             Err(_) => {
+                if let Some(group) = &group {
+                    group.kill();
+                }
                 return Err(AuthError::TokenCommand(format!(
-                    "the token command did not finish within {} s",
+                    "the token command did not finish within {} s; pcx ended it",
                     self.timeout.as_secs()
                 )));
             }
-            Ok(Err(e)) => {
-                return Err(AuthError::TokenCommand(format!(
-                    "the token command could not be started: {e}"
-                )));
-            }
+            Ok(Err(e)) => return Err(not_started(e)),
             Ok(Ok(output)) => output,
         };
+        if let Some(group) = group {
+            group.finished();
+        }
         let stdout = String::from_utf8_lossy(&output.stdout);
         let token = extract_token(&stdout);
         if !output.status.success() {
@@ -122,7 +131,7 @@ impl RefreshingSource for CommandToken {
         &self.identity
     }
 
-    fn source(&self) -> super::TokenSource {
+    fn token_source(&self) -> super::TokenSource {
         super::TokenSource::Command
     }
 }

@@ -78,6 +78,9 @@ pub fn info(settings: &Settings, env: EnvLookup<'_>, out: &mut dyn Write) -> io:
         };
         format!("{} ({state})", v.display())
     })?;
+    setting(out, "request_deadline", &settings.request_deadline, |v| {
+        format!("{v} s")
+    })?;
 
     writeln!(out, "\nSign-in")?;
     let source = token_source(settings, env);

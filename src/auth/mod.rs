@@ -5,6 +5,7 @@
 mod aadsts;
 pub mod cache;
 mod cached;
+pub mod children;
 mod claims;
 mod command;
 mod device;
@@ -34,7 +35,7 @@ trait RefreshingSource: Send + Sync {
     fn fetch(&self, refresh: bool) -> impl Future<Output = Result<Secret, AuthError>> + Send;
     fn identity_cell(&self) -> &claims::IdentityCell;
     /// Where its tokens come from, for the advice when they are refused.
-    fn source(&self) -> TokenSource;
+    fn token_source(&self) -> TokenSource;
 }
 
 impl<T: RefreshingSource> TokenProvider for T {
@@ -51,7 +52,14 @@ impl<T: RefreshingSource> TokenProvider for T {
     }
 
     fn refused_advice(&self) -> Option<&'static str> {
-        Some(refused_advice(&self.source()))
+        Some(refused_advice(&self.token_source()))
+    }
+
+    fn waits_for(&self) -> &'static str {
+        match self.token_source() {
+            TokenSource::Command => "the token command",
+            TokenSource::LoginCache | TokenSource::EnvToken => "a token",
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod query;
 pub mod records;
+mod subscription_record;
 
 pub use query::{Query, RequestId};
 
@@ -12,7 +13,8 @@ use crate::api::{
     ApiClient, ApiError, CallContext, Cursor, CustomerQuery, CustomerSearch, LicenseGroup,
     RetryNotice, UserQuery,
 };
-use records::{CustomerRow, LicenseRow, SkuRow, UserRow};
+use crate::subscriptions::SkuResolver;
+use records::{CustomerRow, LicenseRow, SkuRow, SubscriptionRow, UserRow};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
@@ -37,6 +39,7 @@ pub enum Payload {
     Users(Vec<UserRow>, Option<Cursor>),
     Licenses(Vec<LicenseRow>),
     Skus(Vec<SkuRow>),
+    Subscriptions(Vec<SubscriptionRow>),
 }
 
 impl fmt::Debug for Payload {
@@ -46,6 +49,7 @@ impl fmt::Debug for Payload {
             Self::Users(r, next) => ("users", r.len(), next.is_some()),
             Self::Licenses(r) => ("licences", r.len(), false),
             Self::Skus(r) => ("skus", r.len(), false),
+            Self::Subscriptions(r) => ("subscriptions", r.len(), false),
         };
         write!(f, "{kind}({n} rows, more: {more})")
     }
@@ -134,13 +138,15 @@ async fn run(
     out: mpsc::UnboundedSender<FetchEvent>,
 ) {
     let permits = Arc::new(Semaphore::new(config.concurrency.max(1)));
+    // Catalog and offer answers are the same for every customer: one resolver for the session.
+    let resolver = SkuResolver::new(client.clone());
     let mut jobs: JoinSet<JobOutput> = JoinSet::new();
     let mut flights: HashMap<Key, Flight> = HashMap::new();
     loop {
         tokio::select! {
             command = input.recv() => match command {
                 None => return,
-                Some(FetchInput::Fetch(cmd)) => start(&client, config, cmd, &permits, &out, &mut jobs, &mut flights),
+                Some(FetchInput::Fetch(cmd)) => start(&client, &resolver, config, cmd, &permits, &out, &mut jobs, &mut flights),
                 Some(FetchInput::Cancel(id)) => cancel(&mut flights, id),
             },
             Some(joined) = jobs.join_next_with_id(), if !jobs.is_empty() => {
@@ -150,8 +156,10 @@ async fn run(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn start(
     client: &ApiClient,
+    resolver: &SkuResolver,
     config: FetcherConfig,
     cmd: FetchCmd,
     permits: &Arc<Semaphore>,
@@ -167,13 +175,14 @@ fn start(
     }
     let id = cmd.id;
     let client = client.clone();
+    let resolver = resolver.clone();
     let permits = permits.clone();
     let out = out.clone();
     let job_key = key.clone();
     let abort = jobs.spawn(async move {
         // Closed only when the fetcher is dropped, and then this task is aborted too.
         let _permit = permits.acquire_owned().await;
-        let result = fetch(&client, config, &cmd, out).await;
+        let result = fetch(&client, &resolver, config, &cmd, out).await;
         (job_key, result)
     });
     flights.insert(
@@ -254,6 +263,7 @@ fn finish(
 
 async fn fetch(
     client: &ApiClient,
+    resolver: &SkuResolver,
     config: FetcherConfig,
     cmd: &FetchCmd,
     out: mpsc::UnboundedSender<FetchEvent>,
@@ -312,5 +322,37 @@ async fn fetch(
             let items = client.subscribed_skus(&ctx, customer_id, &groups).await?;
             Ok(Payload::Skus(items.into_iter().map(SkuRow::new).collect()))
         }
+        Query::Subscriptions { customer_id } => {
+            let rows = subscription_rows(client, resolver, &ctx, customer_id).await?;
+            Ok(Payload::Subscriptions(rows))
+        }
     }
+}
+
+/// A customer's subscriptions with their SKU join and renewal assessment. Seats come from the
+/// subscribed SKUs; where the partner may not read those (no GDAP role), the subscriptions
+/// still show, without seat counts.
+async fn subscription_rows(
+    client: &ApiClient,
+    resolver: &SkuResolver,
+    ctx: &CallContext,
+    customer_id: &str,
+) -> Result<Vec<SubscriptionRow>, ApiError> {
+    let subs = client.subscriptions(ctx, customer_id).await?;
+    let groups = [LicenseGroup::Group1, LicenseGroup::Group2];
+    let skus = match client.subscribed_skus(ctx, customer_id, &groups).await {
+        Ok(skus) => skus,
+        Err(e @ (ApiError::NoAccess(_) | ApiError::NotFound(_))) => {
+            tracing::info!(error = %e, "subscriptions without seat counts");
+            Vec::new()
+        }
+        Err(e) => return Err(e),
+    };
+    let matches = resolver.resolve_all(ctx, customer_id, &subs, &skus).await;
+    let today = crate::subscriptions::dates::today_utc();
+    Ok(subs
+        .into_iter()
+        .zip(matches)
+        .map(|(sub, sku)| SubscriptionRow::new(sub, sku, &skus, today))
+        .collect())
 }

@@ -29,6 +29,8 @@ pub enum Query {
     },
     /// A customer's subscribed SKUs.
     Skus { customer_id: Box<str> },
+    /// A customer's subscriptions, joined to its subscribed SKUs.
+    Subscriptions { customer_id: Box<str> },
 }
 
 impl Query {

@@ -2,6 +2,7 @@
 //! precomputed, built by the fetcher off the UI loop. Columns, cells and tones are the explorer's
 //! business (app::rows); nothing here knows of panes or performs I/O.
 
+pub use super::subscription_record::SubscriptionRow;
 use crate::api::{
     CapabilityStatus, Customer, CustomerUser, License, LicenseGroup, ProductSku, Relationship,
     Resource, ServicePlan, SubscribedSku, TargetType, UserDomainType, UserState,
@@ -16,19 +17,54 @@ use std::borrow::Cow;
 pub struct SearchText {
     text: Box<str>,
     folded: Option<Box<str>>,
+    /// Bytes of the first field (the name) in `text` and in `folded`: it ranks first.
+    primary: u32,
+    primary_folded: u32,
+}
+
+fn fold(text: &str) -> String {
+    nucleo_matcher::chars::graphemes(text)
+        .map(|c| nucleo_matcher::chars::to_lower_case(nucleo_matcher::chars::normalize(c)))
+        .collect()
 }
 
 impl SearchText {
+    /// One field: all of it is the name.
     pub fn new(text: String) -> Self {
-        let folded = (!text.is_ascii()).then(|| {
-            nucleo_matcher::chars::graphemes(&text)
-                .map(|c| nucleo_matcher::chars::to_lower_case(nucleo_matcher::chars::normalize(c)))
-                .collect::<String>()
-                .into_boxed_str()
-        });
+        let primary = text.len();
+        Self::with_primary(text, primary)
+    }
+
+    /// The non-empty fields joined by spaces; the first one is the name, the one ranked first.
+    /// The shared `.onmicrosoft.com` ending is left out: it would match every customer.
+    pub fn fields(parts: &[&str]) -> Self {
+        let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+        let mut primary = None;
+        for part in parts.iter().map(|p| without_suffix(p)) {
+            if part.is_empty() {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(part);
+            primary.get_or_insert(out.len());
+        }
+        let primary = primary.unwrap_or(0);
+        Self::with_primary(out, primary)
+    }
+
+    fn with_primary(text: String, primary: usize) -> Self {
+        let folded = (!text.is_ascii()).then(|| fold(&text).into_boxed_str());
+        let primary_folded = match &folded {
+            Some(_) => fold(text.get(..primary).unwrap_or(&text)).len(),
+            None => primary,
+        };
         Self {
             text: text.into_boxed_str(),
             folded,
+            primary: primary as u32,
+            primary_folded: primary_folded as u32,
         }
     }
 
@@ -40,10 +76,35 @@ impl SearchText {
     pub fn folded(&self) -> Option<&str> {
         self.folded.as_deref()
     }
+
+    /// The text to compare a query with, and the length of its name: the folded form for a
+    /// case-ignoring query on non-ASCII text, else the text itself.
+    pub fn compare_form(&self, fold: bool) -> (&str, usize) {
+        match (&self.folded, fold) {
+            (Some(folded), true) => (folded, self.primary_folded as usize),
+            _ => (&self.text, self.primary as usize),
+        }
+    }
+}
+
+/// The ending every customer's initial domain shares: matching it would match every row.
+pub const SHARED_SUFFIX: &str = ".onmicrosoft.com";
+
+/// A field of a row without the shared suffix.
+pub fn without_suffix(field: &str) -> &str {
+    let n = field.len();
+    if n > SHARED_SUFFIX.len()
+        && field.is_char_boundary(n - SHARED_SUFFIX.len())
+        && field[n - SHARED_SUFFIX.len()..].eq_ignore_ascii_case(SHARED_SUFFIX)
+    {
+        &field[..n - SHARED_SUFFIX.len()]
+    } else {
+        field
+    }
 }
 
 /// Replaces a field by its sanitised text, allocating only when something was removed.
-fn clean(field: &mut Option<Box<str>>) {
+pub(crate) fn clean(field: &mut Option<Box<str>>) {
     if let Some(text) = field
         && let Cow::Owned(clean) = sanitize(text)
     {
@@ -87,15 +148,8 @@ pub fn or_empty(field: &Option<Box<str>>) -> &str {
     field.as_deref().unwrap_or("")
 }
 
-fn haystack(parts: &[&str]) -> SearchText {
-    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
-    for part in parts.iter().filter(|p| !p.is_empty()) {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(part);
-    }
-    SearchText::new(out)
+pub(crate) fn haystack(parts: &[&str]) -> SearchText {
+    SearchText::fields(parts)
 }
 
 /// A customer row.

@@ -106,7 +106,8 @@ pub async fn run(ctx: &Context<'_>, command: &PartnerCommand) -> Result<(), Part
                 ReportKind::Seats { common, .. }
                 | ReportKind::Problems { common }
                 | ReportKind::WhoHas { common, .. }
-                | ReportKind::Totals { common } => (common, 1),
+                | ReportKind::Totals { common }
+                | ReportKind::Renewals { common, .. } => (common, 1),
             };
             let store = ctx.reading_store(months).await?;
             let snapshot = store.pick_snapshot(common.snapshot, Some(&ctx.partner()))?;
@@ -168,6 +169,9 @@ fn build_report(store: &Store, kind: &ReportKind, snapshot: i64) -> Result<Repor
         ReportKind::Problems { .. } => report::problems(store, snapshot),
         ReportKind::WhoHas { query, .. } => report::who_has(store, snapshot, query),
         ReportKind::Totals { .. } => report::totals(store, snapshot),
+        ReportKind::Renewals { within, .. } => {
+            report::renewals(store, snapshot, i64::from(*within))
+        }
     }
 }
 

@@ -103,34 +103,7 @@ pub fn diff(store: &Store, options: DiffOptions) -> Result<Report, StoreError> {
     } = options;
     let mut report = Report::new(CHANGES);
     report.omit_nulls = true;
-    let (list_a, list_b) = (store.customer_list(a)?, store.customer_list(b)?);
-    let mut names: HashMap<String, Option<String>> = HashMap::new();
-    let ok = |list: &[CustomerEntry]| -> HashSet<String> {
-        list.iter()
-            .filter(|c| c.2.is_none())
-            .map(|c| c.0.clone())
-            .collect()
-    };
-    let (ok_a, ok_b) = (ok(&list_a), ok(&list_b));
-    let ids_a: HashSet<&str> = list_a.iter().map(|c| c.0.as_str()).collect();
-    let ids_b: HashSet<&str> = list_b.iter().map(|c| c.0.as_str()).collect();
-    for (id, name, _) in list_a.iter().chain(&list_b) {
-        if name.is_some() || !names.contains_key(id) {
-            names.insert(id.clone(), name.clone());
-        }
-    }
-    for (id, _, _) in &list_b {
-        if !ids_a.contains(id.as_str()) {
-            report.push(Change::new("customer-added", id, &names).cells);
-        }
-    }
-    for (id, _, _) in &list_a {
-        if !ids_b.contains(id.as_str()) {
-            report.push(Change::new("customer-removed", id, &names).cells);
-        }
-    }
-    // Details only where both snapshots read the customer: a 403 this month is not "all gone".
-    let both: HashSet<String> = ok_a.intersection(&ok_b).cloned().collect();
+    let (names, both) = customers(store, a, b, &mut report)?;
     seats(store, a, b, &both, &names, &mut report)?;
     let mut upns: HashMap<(String, String), Option<String>> = HashMap::new();
     store.walk_users(a, b, |step| {
@@ -192,6 +165,45 @@ pub fn diff(store: &Store, options: DiffOptions) -> Result<Report, StoreError> {
     Ok(report)
 }
 
+type Names = HashMap<String, Option<String>>;
+
+/// Customers added and gone; returns every customer's name and the customers both snapshots
+/// read (details are compared only there: a 403 this month is not "every user gone").
+fn customers(
+    store: &Store,
+    a: i64,
+    b: i64,
+    report: &mut Report,
+) -> Result<(Names, HashSet<String>), StoreError> {
+    let (list_a, list_b) = (store.customer_list(a)?, store.customer_list(b)?);
+    let mut names: Names = HashMap::new();
+    for (id, name, _) in list_a.iter().chain(&list_b) {
+        if name.is_some() || !names.contains_key(id) {
+            names.insert(id.clone(), name.clone());
+        }
+    }
+    let ids =
+        |list: &[CustomerEntry]| -> HashSet<String> { list.iter().map(|c| c.0.clone()).collect() };
+    let (ids_a, ids_b) = (ids(&list_a), ids(&list_b));
+    for (id, _, _) in list_b.iter().filter(|c| !ids_a.contains(&c.0)) {
+        report.push(Change::new("customer-added", id, &names).cells);
+    }
+    for (id, _, _) in list_a.iter().filter(|c| !ids_b.contains(&c.0)) {
+        report.push(Change::new("customer-removed", id, &names).cells);
+    }
+    let read = |list: &[CustomerEntry]| -> HashSet<String> {
+        list.iter()
+            .filter(|c| c.2.is_none())
+            .map(|c| c.0.clone())
+            .collect()
+    };
+    let both = read(&list_a)
+        .intersection(&read(&list_b))
+        .cloned()
+        .collect();
+    Ok((names, both))
+}
+
 /// Seats bought or cut (total) and assigned (consumed) per customer x SKU; SKUs that appear
 /// or disappear in a customer present both times.
 fn seats(
@@ -199,7 +211,7 @@ fn seats(
     a: i64,
     b: i64,
     both: &HashSet<String>,
-    names: &HashMap<String, Option<String>>,
+    names: &Names,
     report: &mut Report,
 ) -> Result<(), StoreError> {
     let index = |rows: Vec<SeatRow>| -> BTreeMap<(String, String), SeatRow> {

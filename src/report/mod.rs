@@ -4,9 +4,11 @@
 
 mod diff;
 pub mod names;
+mod renewals;
 mod reports;
 
 pub use diff::{DiffOptions, diff};
+pub use renewals::renewals;
 pub use reports::{problems, seats, snapshots, totals, who_has};
 
 use crate::cli::OutputFormat;

@@ -3,6 +3,7 @@
 //! request passes latency, then the fault decision, then auth and throttling, then the route.
 
 use super::Shared;
+use super::commerce_api;
 use super::partner::Scan;
 use super::records::{Assignment, CustomerFilter, SearchField};
 use super::reply::Reply;
@@ -22,7 +23,7 @@ use uuid::Uuid;
 pub(crate) const DEFAULT_PAGE_SIZE: u32 = 100;
 pub(crate) const MAX_PAGE_SIZE: u32 = 500;
 const CONTINUATION: &str = "MS-ContinuationToken";
-const MAX_FILTER_VALUE: usize = 256;
+const MAX_FILTER_VALUE: usize = crate::api::client::MAX_SEARCH_CHARS;
 
 /// Every API request (anything not an identity endpoint) comes here.
 pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
@@ -71,6 +72,11 @@ enum Route<'a> {
     User(&'a str, &'a str),
     Licenses(&'a str, &'a str),
     SubscribedSkus(&'a str),
+    Subscriptions(&'a str),
+    Subscription(&'a str, &'a str),
+    ProvisioningStatus(&'a str, &'a str),
+    CatalogSku(&'a str, &'a str),
+    Offer(&'a str),
 }
 
 impl<'a> Route<'a> {
@@ -88,6 +94,17 @@ impl<'a> Route<'a> {
                 Self::Licenses(id, uid)
             }
             [c, id, s] if is(c, "customers") && is(s, "subscribedskus") => Self::SubscribedSkus(id),
+            [c, id, s] if is(c, "customers") && is(s, "subscriptions") => Self::Subscriptions(id),
+            [c, id, s, sid] if is(c, "customers") && is(s, "subscriptions") => {
+                Self::Subscription(id, sid)
+            }
+            [c, id, s, sid, p]
+                if is(c, "customers") && is(s, "subscriptions") && is(p, "provisioningstatus") =>
+            {
+                Self::ProvisioningStatus(id, sid)
+            }
+            [p, pid, s, sid] if is(p, "products") && is(s, "skus") => Self::CatalogSku(pid, sid),
+            [o, oid] if is(o, "offers") => Self::Offer(oid),
             _ => return None,
         })
     }
@@ -95,12 +112,15 @@ impl<'a> Route<'a> {
     /// Throttling is per tenant: the customer in the path, or the partner itself.
     fn tenant(&self) -> Cow<'a, str> {
         match self {
-            Self::Customers => Cow::Borrowed("partner"),
+            Self::Customers | Self::CatalogSku(..) | Self::Offer(_) => Cow::Borrowed("partner"),
             Self::Customer(id)
             | Self::Users(id)
             | Self::User(id, _)
             | Self::Licenses(id, _)
-            | Self::SubscribedSkus(id) => Cow::Owned(id.to_ascii_lowercase()),
+            | Self::SubscribedSkus(id)
+            | Self::Subscriptions(id)
+            | Self::Subscription(id, _)
+            | Self::ProvisioningStatus(id, _) => Cow::Owned(id.to_ascii_lowercase()),
         }
     }
 }
@@ -135,6 +155,20 @@ fn answer(shared: &Shared, parts: &Parts) -> Reply {
         Route::User(id, uid) => get_user(shared, id, uid),
         Route::Licenses(id, uid) => licenses(shared, id, uid, &query),
         Route::SubscribedSkus(id) => subscribed_skus(shared, id, &query),
+        // Subscriptions are the partner's own commerce records: no GDAP role needed.
+        Route::Subscriptions(id) => {
+            customer_index(shared, id).and_then(|i| commerce_api::list(shared, i))
+        }
+        Route::Subscription(id, sid) => {
+            customer_index(shared, id).and_then(|i| commerce_api::one(shared, i, sid))
+        }
+        Route::ProvisioningStatus(id, sid) => {
+            customer_index(shared, id).and_then(|i| commerce_api::provisioning(shared, i, sid))
+        }
+        Route::CatalogSku(product, sku) => {
+            commerce_api::catalog_sku(product, sku, query.get("country"))
+        }
+        Route::Offer(offer) => commerce_api::offer(offer, query.get("country")),
     };
     result.unwrap_or_else(|reply| reply)
 }

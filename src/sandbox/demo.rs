@@ -6,6 +6,7 @@
 
 use super::catalog::{Catalog, catalog};
 use super::clock;
+use super::commerce::CommerceSpec;
 use super::hash::{IndexedIds, guid, mix, str_key};
 use super::people::{NameStyle, Synthetic};
 use super::records::{
@@ -79,6 +80,9 @@ struct SkuSpec {
     status: PlanStatus,
     #[serde(default)]
     plans: BTreeMap<String, PlanStatus>,
+    /// Pins the subscription behind this SKU (term, days to its end, auto-renew).
+    #[serde(default)]
+    commerce: Option<CommerceSpec>,
 }
 
 #[derive(Deserialize)]
@@ -347,6 +351,7 @@ fn compile(spec: CustomerSpec, catalog: &'static Catalog) -> Result<DemoCustomer
             plan_exceptions,
             total: 0,
             consumed: 0,
+            commerce: sku.commerce.clone(),
         });
     }
     let subscription_of = |part: &str| {

@@ -324,6 +324,7 @@ impl GeneratedPartner {
                 plan_exceptions: exceptions,
                 total: consumed + slack,
                 consumed,
+                commerce: None,
             });
         };
         if let Some(suite) = self.catalog.sku(SUITES[pick(h, SUITES.len())]) {
@@ -446,6 +447,33 @@ mod tests {
             assert_ne!(a.customer(i).id, c.customer(i).id);
         }
         assert_eq!(a.find_customer(&c.customer(3).id), None);
+    }
+
+    #[test]
+    fn a_later_month_shifts_customers_and_keeps_seats_consistent() {
+        let now = GeneratedPartner::new(40, 37, 3, catalog().unwrap());
+        let later = now.at_month(1);
+        // The first customer left, the others keep their ids, one joined at the end.
+        assert_eq!(later.find_customer(&now.customer(0).id), None);
+        assert_eq!(later.customer(0).id, now.customer(1).id);
+        assert_eq!(later.find_customer(&later.customer(39).id), Some(39));
+        assert_eq!(now.find_customer(&later.customer(39).id), None);
+        let users: Vec<usize> = (0..39).map(|i| later.user_count(i, false)).collect();
+        assert!(
+            users.iter().any(|&n| n != 37),
+            "users joined or left somewhere"
+        );
+        for i in 0..40 {
+            let (subs, _) = later.subscriptions(i);
+            let mut held = vec![0i64; subs.len()];
+            for user in &later.users(i, false, 0, usize::MAX).0 {
+                for k in later.held(i, user) {
+                    held[k] += 1;
+                }
+            }
+            let consumed: Vec<i64> = subs.iter().map(|s| s.consumed).collect();
+            assert_eq!(held, consumed, "customer {i} in month 1");
+        }
     }
 
     #[test]

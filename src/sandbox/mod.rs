@@ -7,6 +7,8 @@
 mod api;
 mod catalog;
 mod clock;
+mod commerce;
+mod commerce_api;
 mod config;
 mod demo;
 mod entra;
@@ -79,6 +81,8 @@ pub(crate) struct Shared {
     faults: Faults,
     latency_ms: AtomicU64,
     limiter: Option<RateLimiter>,
+    /// Months the sandbox's clock runs ahead (`--month N`): subscriptions renew or expire.
+    month: u32,
     strict_auth: bool,
     partner_role: bool,
     /// Absolute next-page links on this root instead of relative ones (tests).
@@ -191,6 +195,7 @@ impl Sandbox {
             faults: Faults::new(config.faults),
             latency_ms: AtomicU64::new(config.latency_ms),
             limiter: config.rate_limit.map(RateLimiter::new),
+            month: config.month,
             strict_auth: config.strict_auth,
             partner_role: config.partner_role,
             next_link_root: Mutex::new(None),

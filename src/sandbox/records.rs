@@ -135,6 +135,8 @@ pub(crate) struct Subscription {
     pub total: i64,
     /// Seats assigned to users (may exceed `total`).
     pub consumed: i64,
+    /// How the demo file pins the subscription behind it (terms, renewal); None: derived.
+    pub commerce: Option<super::commerce::CommerceSpec>,
 }
 
 impl Subscription {

@@ -1,7 +1,10 @@
 //! From Partner Center resources to the store's rows, keeping each item's raw JSON.
 
-use crate::api::{Customer, CustomerUser, License, Resource, ServicePlan, SubscribedSku};
-use crate::store::{LicenseRecord, PlanRecord, SkuRecord, UserRecord};
+use crate::api::{
+    Customer, CustomerUser, License, Resource, ServicePlan, SubscribedSku, Subscription,
+};
+use crate::store::{LicenseRecord, PlanRecord, SkuRecord, SubscriptionRecord, UserRecord};
+use crate::subscriptions::SkuMatch;
 
 fn text(value: &Option<Box<str>>) -> Option<String> {
     value.as_deref().map(str::to_string)
@@ -65,5 +68,27 @@ pub(crate) fn license(item: &Resource<License>) -> Option<LicenseRecord> {
         part_number: text(&product.sku_part_number),
         raw: item.raw.get().to_string(),
         plans: plans(&item.data.service_plans),
+    })
+}
+
+/// A subscription and the SKU the join found for it; `None` without an id.
+pub(crate) fn subscription(
+    item: &Resource<Subscription>,
+    found: Option<SkuMatch>,
+) -> Option<SubscriptionRecord> {
+    let s = &item.data;
+    Some(SubscriptionRecord {
+        subscription_id: s.id.as_deref()?.to_ascii_lowercase(),
+        offer_id: text(&s.offer_id),
+        offer_name: Some(s.label().to_string()),
+        quantity: s.quantity,
+        status: s.status.as_ref().map(|x| x.as_str().to_string()),
+        term_duration: text(&s.term_duration),
+        billing_cycle: text(&s.billing_cycle),
+        commitment_end_date: text(&s.commitment_end_date),
+        auto_renew: s.auto_renew_enabled,
+        sku_id: found.as_ref().map(|m| m.sku_id.to_string()),
+        matched_by: found.map(|m| m.by.as_str().to_string()),
+        raw: item.raw.get().to_string(),
     })
 }

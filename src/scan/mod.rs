@@ -1,5 +1,5 @@
-//! `pcx scan`'s engine: walks the partner (customers, their subscribed SKUs, with users every
-//! user's licences) through the shared `ApiClient`, under a scheduler that respects Partner
+//! `pcx scan`'s engine: walks the partner (customers, their subscribed SKUs and subscriptions,
+//! with users every user's licences) through the shared `ApiClient`, under a scheduler that respects Partner
 //! Center's throttling, and streams one record per customer to a writer thread that stores it
 //! in one transaction. Knows nothing of the terminal: progress is counters, the caller shows
 //! them. Must not import the app or the UI.
@@ -14,6 +14,7 @@ pub use progress::{Failure, Progress, ProgressView};
 
 use crate::api::{ApiClient, ApiError, Cursor, CustomerQuery, CustomerSearch};
 use crate::store::{CustomerRecord, Store, StoreError};
+use crate::subscriptions::SkuResolver;
 use std::collections::HashSet;
 use std::sync::{Arc, Weak};
 use tokio::sync::{Semaphore, mpsc, watch};
@@ -104,6 +105,8 @@ pub(crate) struct Target {
 /// Shared by every task of one scan.
 pub(crate) struct Scan {
     client: ApiClient,
+    /// Ties subscriptions to SKUs; catalog answers are shared by every customer of the scan.
+    resolver: SkuResolver,
     options: ScanOptions,
     cap: AdaptiveCap,
     budget: TenantBudget,
@@ -132,7 +135,11 @@ pub async fn run(
         }
     };
     let concurrency = options.concurrency.max(1);
+    let counted = Arc::clone(&progress);
+    let resolver =
+        SkuResolver::new(client.clone()).with_request_observer(Arc::new(move || counted.request()));
     let scan = Arc::new_cyclic(|weak| Scan {
+        resolver,
         client,
         cap: AdaptiveCap::new(concurrency),
         budget: TenantBudget::new(options.tenant_budget),

@@ -1,11 +1,12 @@
-//! One customer's part of a scan: its subscribed SKUs and, with users, every user's licences
+//! One customer's part of a scan: its subscribed SKUs, its subscriptions (joined to those SKUs)
+//! and, with users, every user's licences
 //! (both licence groups), each request through the scheduler. The result is one record for one
 //! store transaction; a customer that cannot be read becomes a record with its reason.
 
 use super::convert;
 use super::{Scan, ScanError, Target};
-use crate::api::{ApiError, CallContext, Cursor, LicenseGroup, UserQuery};
-use crate::store::{CustomerRecord, UserRecord};
+use crate::api::{ApiError, CallContext, Cursor, LicenseGroup, Resource, SubscribedSku, UserQuery};
+use crate::store::{CustomerRecord, SubscriptionRecord, UserRecord};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::task::JoinSet;
@@ -129,10 +130,44 @@ impl Scan {
             })
             .await?;
         record.skus = skus.iter().filter_map(convert::sku).collect();
+        record.subscriptions = self.subscriptions(id, &skus).await?;
         if self.options.with_users {
             record.users = self.users(id).await?;
         }
         Ok(())
+    }
+
+    /// A customer's subscriptions, each tied to the subscribed SKU it feeds. A partner whose
+    /// account may not read them (403) still gets the customer's seats stored.
+    async fn subscriptions(
+        &self,
+        id: &str,
+        skus: &[Resource<SubscribedSku>],
+    ) -> Result<Vec<SubscriptionRecord>, ApiError> {
+        let client = &self.client;
+        let subs = match self
+            .call(
+                id,
+                |ctx| async move { client.subscriptions(&ctx, id).await },
+            )
+            .await
+        {
+            Ok(subs) => subs,
+            Err(e @ ApiError::NoAccess(_)) => {
+                tracing::warn!(customer = id, error = %e, "subscriptions not readable");
+                return Ok(Vec::new());
+            }
+            Err(e) => return Err(e),
+        };
+        let matches = self
+            .resolver
+            .resolve_all(&self.context(id), id, &subs, skus)
+            .await;
+        Ok(subs
+            .iter()
+            .zip(matches)
+            .filter_map(|(sub, found)| convert::subscription(sub, found))
+            .collect())
     }
 
     /// Every active user of a customer with its licences; licences load in parallel under the cap.

@@ -7,6 +7,7 @@ mod lock;
 mod read;
 mod records;
 mod schema;
+mod subscriptions;
 mod write;
 
 pub use lock::ScanLock;
@@ -14,8 +15,11 @@ pub use read::{
     CustomerEntry, DiffCursor, HoldingRow, LicenseKey, PlanEntry, PlanKey, SeatRow, SkuEntry,
     SnapshotInfo, TotalsRow, UserKey,
 };
-pub use records::{CustomerRecord, LicenseRecord, PlanRecord, SkuRecord, UserRecord};
+pub use records::{
+    CustomerRecord, LicenseRecord, PlanRecord, SkuRecord, SubscriptionRecord, UserRecord,
+};
 pub use schema::SCHEMA_VERSION;
+pub use subscriptions::StoredSubscription;
 pub use write::{NewSnapshot, ScanCounters};
 
 use rusqlite::{Connection, OpenFlags};
@@ -197,4 +201,28 @@ pub(crate) fn write_error(location: &Location, source: rusqlite::Error) -> Store
 /// The default store file inside the platform's data directory.
 pub fn default_path(data_dir: &Path) -> PathBuf {
     data_dir.join("pcx.sqlite")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(code: std::ffi::c_int) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None)
+    }
+
+    #[test]
+    fn a_full_disk_or_a_read_only_file_is_named_plainly() {
+        let location = Location::File(PathBuf::from("/srv/pcx/store.sqlite"));
+        let full = write_error(&location, failure(rusqlite::ffi::SQLITE_FULL)).to_string();
+        assert_eq!(
+            full,
+            "cannot write to the store /srv/pcx/store.sqlite: the disk is full"
+        );
+        let read_only = write_error(&location, failure(rusqlite::ffi::SQLITE_READONLY)).to_string();
+        assert!(
+            read_only.ends_with("store.sqlite: the file is read-only"),
+            "{read_only}"
+        );
+    }
 }

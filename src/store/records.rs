@@ -13,6 +13,7 @@ pub struct CustomerRecord {
     pub failure: Option<String>,
     pub skus: Vec<SkuRecord>,
     pub users: Vec<UserRecord>,
+    pub subscriptions: Vec<SubscriptionRecord>,
 }
 
 /// A subscribed SKU with its seat counts and tenant-level plans.
@@ -56,4 +57,22 @@ pub struct LicenseRecord {
     pub part_number: Option<String>,
     pub raw: String,
     pub plans: Vec<PlanRecord>,
+}
+
+/// A subscription, with the subscribed SKU the scan tied it to (`matched_by` `id` or `name`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SubscriptionRecord {
+    pub subscription_id: String,
+    pub offer_id: Option<String>,
+    pub offer_name: Option<String>,
+    pub quantity: Option<i64>,
+    pub status: Option<String>,
+    pub term_duration: Option<String>,
+    pub billing_cycle: Option<String>,
+    /// As Partner Center sent it.
+    pub commitment_end_date: Option<String>,
+    pub auto_renew: Option<bool>,
+    pub sku_id: Option<String>,
+    pub matched_by: Option<String>,
+    pub raw: String,
 }

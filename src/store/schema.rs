@@ -5,7 +5,7 @@ use super::{Location, StoreError, write_error};
 use rusqlite::Connection;
 
 /// The schema this pcx writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Migration `i` brings a store from version `i` to `i + 1`. New tables (subscriptions, say)
 /// are a new entry here, never an edit of an old one.
@@ -90,6 +90,26 @@ const MIGRATIONS: &[&str] = &[
     -- The problems report reads only the few plans that need attention.
     CREATE INDEX user_plans_attention ON user_plans (snapshot) WHERE attention = 1;
     ",
+    // 1 -> 2: each customer's subscriptions, with the subscribed SKU the scan joined them to.
+    "
+    CREATE TABLE subscriptions (
+        snapshot INTEGER NOT NULL,
+        customer_id TEXT NOT NULL,
+        subscription_id TEXT NOT NULL,
+        offer_id TEXT,
+        offer_name TEXT,
+        quantity INTEGER,
+        status TEXT,
+        term_duration TEXT,
+        billing_cycle TEXT,
+        commitment_end_date TEXT,
+        auto_renew INTEGER,
+        sku_id TEXT,
+        matched_by TEXT,
+        raw TEXT NOT NULL,
+        PRIMARY KEY (snapshot, customer_id, subscription_id)
+    ) WITHOUT ROWID;
+    ",
 ];
 
 /// Checks the version and applies the migrations this store lacks.
@@ -134,5 +154,33 @@ mod tests {
     #[test]
     fn every_version_has_its_migration() {
         assert_eq!(MIGRATIONS.len() as i64, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn a_version_1_store_gains_subscriptions_and_keeps_its_rows() {
+        let path = std::env::temp_dir().join(format!("pcx-v1-{}.sqlite", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.execute_batch(
+                "INSERT INTO customers VALUES (1, 'c1', 'Contoso', NULL, NULL, '{}');
+                 PRAGMA user_version = 1;",
+            )
+            .unwrap();
+        }
+        let store = super::super::Store::open(&Location::File(path.clone())).unwrap();
+        assert!(store.subscriptions(1).unwrap().is_empty());
+        drop(store);
+        let conn = Connection::open(&path).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        let kept: i64 = conn
+            .query_row("SELECT COUNT(*) FROM customers", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!((version, kept), (SCHEMA_VERSION, 1));
+        drop(conn);
+        let _ = std::fs::remove_file(&path);
     }
 }

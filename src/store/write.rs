@@ -31,6 +31,7 @@ const TABLES: &[&str] = &[
     "users",
     "licences",
     "user_plans",
+    "subscriptions",
 ];
 
 fn now() -> String {
@@ -165,6 +166,7 @@ fn write_rows(tx: &Transaction<'_>, snapshot: i64, c: &CustomerRecord) -> rusqli
         "INSERT OR REPLACE INTO user_plans (snapshot, customer_id, user_id, sku_id, plan_id, service_name, status, attention)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
+    super::subscriptions::write(tx, snapshot, c)?;
     for u in &c.users {
         user.execute(params![
             snapshot,

@@ -36,6 +36,10 @@ pub fn crumbs(model: &Model) -> Vec<String> {
                 push_customer(&mut out, &customer.name);
                 out.push("subscribed SKUs".into());
             }
+            ScreenKind::Subscriptions { customer } => {
+                push_customer(&mut out, &customer.name);
+                out.push("subscriptions".into());
+            }
             ScreenKind::Licenses { user, .. } => out.push(user.name.to_string()),
             ScreenKind::Plans { sku, .. } => out.push(sku.name.to_string()),
             ScreenKind::Raw { .. } => out.push("raw JSON".into()),

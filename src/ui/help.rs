@@ -2,43 +2,30 @@
 //! status glyphs. Closed by ?, Esc, q or h (handled in update).
 
 use super::theme::Theme;
-use crate::app::keymap::{LEGEND, help_lines};
-use crate::app::layout::help_frame;
+use crate::app::keymap::help_rows;
+use crate::app::layout::help_layout;
 use crate::app::rows::{Mark, Tone};
-use crate::text::width;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Block, Clear, Widget};
 
-/// The overlay's lines: (keys, what they do).
+/// The overlay's lines: (keys, what they do), the legend with this theme's glyphs.
 pub fn lines(theme: &Theme) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = help_lines(theme.ascii)
-        .into_iter()
-        .map(|(k, h)| (k, h.to_string()))
-        .collect();
-    out.push((String::new(), String::new()));
     let (attention, _) = theme.mark(Mark::Attention);
     let (deleted, _) = theme.mark(Mark::Deleted);
-    out.push((format!("{attention} {deleted}"), LEGEND[0].into()));
-    out.push((
-        format!(
-            "{} {} {} {}",
-            theme.status_glyph(Tone::Ok),
-            theme.status_glyph(Tone::Warn),
-            theme.status_glyph(Tone::Bad),
-            theme.status_glyph(Tone::Dim)
-        ),
-        LEGEND[1].into(),
-    ));
-    out
+    let (renewal, _) = theme.mark(Mark::Renewal);
+    let (stopped, _) = theme.mark(Mark::Stopped);
+    let glyphs = [Tone::Ok, Tone::Warn, Tone::Bad, Tone::Dim].map(|t| theme.status_glyph(t));
+    let legend = [
+        format!("{attention} {deleted}"),
+        format!("{renewal} {stopped}"),
+        glyphs.join(" "),
+    ];
+    help_rows(theme.ascii, legend)
 }
 
 pub fn draw(buf: &mut Buffer, area: Rect, theme: &Theme, offset: usize) {
-    let lines = lines(theme);
-    let key_w = lines.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
-    let text_w = lines.iter().map(|(_, t)| width(t)).max().unwrap_or(0);
-    let want_w = (key_w + text_w + 6) as u16;
-    let rect = help_frame(area, lines.len(), want_w);
+    let (rect, key_w, lines) = help_layout(area, lines(theme));
     Clear.render(rect, buf);
     let block = Block::bordered()
         .border_set(theme.border_set())

@@ -40,13 +40,13 @@ pub fn draw(
 ) -> Option<ratatui::layout::Position> {
     if layout::too_small(area) {
         let text = format!(
-            "terminal too small: need {}x{}, have {}x{}",
+            "terminal too small: need {}x{}, have {}x{} (q quits)",
             layout::MIN_WIDTH,
             layout::MIN_HEIGHT,
             area.width,
             area.height
         );
-        for (i, line) in widgets::wrap(&text, usize::from(area.width))
+        for (i, line) in crate::text::wrap(&text, usize::from(area.width))
             .iter()
             .enumerate()
         {

@@ -2,7 +2,7 @@
 //! users / SKUs), holding the list, or its loading / empty / error state, or the raw JSON.
 //! Reads the model only.
 
-use super::state::{empty_line, failure_lines, loading_line};
+use super::state::{BACK_HINT, Waiting, empty_line, failure_lines, loading_line};
 use super::theme::Theme;
 use super::widgets::{Role, draw_message, draw_table};
 use crate::app::cache::{PaneData, Table};
@@ -14,7 +14,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 
-const TABS: [&str; 3] = ["Users", "Deleted users", "Subscribed SKUs"];
+const TABS: [&str; 4] = ["Users", "Deleted users", "Subscribed SKUs", "Subscriptions"];
 
 /// The block title of a screen.
 fn title<'a>(screen: &Screen, theme: &Theme, role: Role) -> Line<'a> {
@@ -22,6 +22,7 @@ fn title<'a>(screen: &Screen, theme: &Theme, role: Role) -> Line<'a> {
         ScreenKind::Users { deleted: false, .. } => Some(0),
         ScreenKind::Users { deleted: true, .. } => Some(1),
         ScreenKind::Skus { .. } => Some(2),
+        ScreenKind::Subscriptions { .. } => Some(3),
         _ => None,
     };
     if role == Role::Parent {
@@ -29,6 +30,7 @@ fn title<'a>(screen: &Screen, theme: &Theme, role: Role) -> Line<'a> {
             ScreenKind::Customers { .. } => "Customers",
             ScreenKind::Users { .. } => "Users",
             ScreenKind::Skus { .. } => "SKUs",
+            ScreenKind::Subscriptions { .. } => "Subscriptions",
             ScreenKind::Licenses { .. } => "Licences",
             ScreenKind::Plans { .. } => "Plans",
             ScreenKind::Raw { .. } => "JSON",
@@ -109,25 +111,46 @@ pub fn draw(
             draw_message(buf, inner, &lines, theme);
         }
         PaneData::Loading(retry) => {
-            let line = loading_line(noun, retry, model.now, theme.spinner(model.spinner), theme);
+            let waiting = Waiting {
+                retry,
+                since: query.as_ref().and_then(|q| model.waiting_since(q)),
+                deadline: model.settings.deadline,
+            };
+            let spinner = theme.spinner(model.spinner);
+            let line = loading_line(noun, &waiting, model.now, spinner, theme);
             draw_message(buf, inner, &[line], theme);
         }
         PaneData::Failed(error) => {
-            let lines = super::signin::signed_out_lines(model, error, theme)
+            let mut lines = super::signin::signed_out_lines(model, error, theme)
                 .unwrap_or_else(|| failure_lines(error, query.as_ref(), theme));
+            if std::ptr::eq(screen, &model.screens[0]) {
+                lines.retain(|(text, _)| text != BACK_HINT);
+            }
             draw_message(buf, inner, &lines, theme);
         }
-        PaneData::Ready(table, _) => {
+        PaneData::Ready(table, info) => {
             if table.is_empty() {
                 draw_message(buf, inner, &[(empty_line(&screen.kind), Tone::Dim)], theme);
             } else if screen.visible_len(table.len()) == 0 {
                 let query = screen.filter.as_ref().map_or("", |f| f.query());
-                let text = format!(
-                    "no match for \"{}\" among {} loaded {noun}: Esc clears the filter",
-                    crate::text::sanitize(query),
-                    table.len()
-                );
-                draw_message(buf, inner, &[(text, Tone::Dim)], theme);
+                let mut lines = vec![(
+                    format!(
+                        "no match for \"{}\" among {} loaded {noun}: Esc clears the filter",
+                        crate::text::sanitize(query),
+                        table.len()
+                    ),
+                    Tone::Dim,
+                )];
+                if info.more {
+                    let more = match screen.kind {
+                        ScreenKind::Customers { .. } => format!(
+                            "more {noun} are on the server: S searches them all by company name"
+                        ),
+                        _ => format!("more {noun} are on the server: Esc, then End loads them"),
+                    };
+                    lines.push((more, Tone::Dim));
+                }
+                draw_message(buf, inner, &lines, theme);
             } else {
                 let marks = |t: &dyn Table, i: usize| mark(model, screen, t, i);
                 draw_table(buf, inner, table.as_ref(), screen, theme, role, &marks);
@@ -154,15 +177,13 @@ fn mark(model: &Model, screen: &Screen, table: &dyn Table, i: usize) -> Mark {
     if learnt { Mark::Attention } else { Mark::None }
 }
 
-fn draw_raw(buf: &mut Buffer, area: Rect, lines: &[Box<str>], offset: usize, theme: &Theme) {
+fn draw_raw(buf: &mut Buffer, area: Rect, lines: &[Box<str>], offset: usize, _theme: &Theme) {
     let max = usize::from(area.width.saturating_sub(1));
-    for (row, line) in lines
-        .iter()
+    for (row, piece) in crate::app::layout::raw_rows(lines, max)
         .skip(offset)
         .take(usize::from(area.height))
         .enumerate()
     {
-        let text = theme.fit(line, max);
-        buf.set_stringn(area.x + 1, area.y + row as u16, text, max, Style::new());
+        buf.set_stringn(area.x + 1, area.y + row as u16, piece, max, Style::new());
     }
 }

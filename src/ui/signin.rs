@@ -4,7 +4,6 @@
 //! model only; every API or identity-platform string is sanitised again before it is drawn.
 
 use super::theme::Theme;
-use super::widgets::wrap;
 use crate::api::ApiError;
 use crate::api::token::Identity;
 use crate::app::keymap::{self, Action, Mode};
@@ -12,6 +11,7 @@ use crate::app::model::Model;
 use crate::app::rows::Tone;
 use crate::app::session::{Account, Flow, Renewal, advice, reason_of, whole_seconds};
 use crate::auth::{self, format_utc};
+use crate::text::wrap;
 use crate::text::{sanitize, width};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -111,7 +111,7 @@ pub fn signed_out_lines(
     if let Some(id) = error.correlation_id() {
         lines.push((format!("correlation id: {}", sanitize(id)), Tone::Dim));
     }
-    lines.push(("h goes back; other panes keep working".into(), Tone::Dim));
+    lines.push((super::state::BACK_HINT.into(), Tone::Dim));
     Some(lines)
 }
 
@@ -121,7 +121,13 @@ pub fn status_line(model: &Model, error: &ApiError, theme: &Theme) -> Option<Str
         return None;
     }
     let dot = theme.dot();
+    let running = matches!(model.signin.flow, Flow::Starting | Flow::Waiting { .. });
     Some(match model.signin.renewal {
+        // A sign-in under way is not offered again: the window (or the bar) shows its code.
+        Renewal::InPlace if running => format!(
+            "signed out{dot}signing in again{dot}{} retries",
+            list_key(Action::Refresh, theme)
+        ),
         Renewal::InPlace => format!(
             "signed out{dot}{} signs in again{dot}{} retries",
             list_key(Action::SignIn, theme),
@@ -172,9 +178,14 @@ pub struct AccountLabel {
     pub forms: Vec<String>,
 }
 
-/// `14:05 UTC` from an expiry (tokens live about an hour, so the time is enough).
-fn until(identity: &Identity) -> Option<String> {
-    let text = format_utc(identity.expires_at?);
+/// `until 14:05 UTC` from an expiry (tokens live about an hour, so the time is enough), or
+/// `expired` once the model's clock has passed it.
+fn until(identity: &Identity, now: Option<std::time::SystemTime>) -> Option<String> {
+    let expires_at = identity.expires_at?;
+    if now.is_some_and(|now| now >= expires_at) {
+        return Some("expired".into());
+    }
+    let text = format_utc(expires_at);
     Some(format!("until {} UTC", text.get(11..16)?))
 }
 
@@ -206,7 +217,7 @@ pub fn account_label(model: &Model, theme: &Theme) -> Option<AccountLabel> {
             let dot = theme.dot();
             let user = sanitize(identity.user.as_deref().unwrap_or("unknown user")).into_owned();
             let tenant = identity.tenant.as_deref().map(|t| short_tenant(t, theme));
-            let until = until(identity);
+            let until = until(identity, model.wall_now());
             let mut forms = Vec::new();
             if let (Some(tenant), Some(until)) = (&tenant, &until) {
                 forms.push(format!("{user}{dot}tenant {tenant}{dot}{until}"));
@@ -276,11 +287,16 @@ fn pieces(model: &Model, theme: &Theme, compact: bool) -> Vec<Piece> {
                 theme.title(),
             ));
             let left = whole_seconds(model.signin.remaining(model.now).unwrap_or_default());
-            let clock = format!("{}:{:02}", left / 60, left % 60);
+            // "14 min 52 s left", never "14:52", which reads as a time of day next to "until
+            // 15:56 UTC".
+            let clock = match left / 60 {
+                0 => format!("{} s", left % 60),
+                m => format!("{m} min {} s", left % 60),
+            };
             if compact {
                 let validity = match left {
                     0 => "expired".to_string(),
-                    _ => format!("valid {clock}"),
+                    _ => format!("{clock} left"),
                 };
                 out.push(Piece::Text(
                     format!(
@@ -294,7 +310,7 @@ fn pieces(model: &Model, theme: &Theme, compact: bool) -> Vec<Piece> {
             }
             let validity = match left {
                 0 => "The code has expired.".to_string(),
-                _ => format!("The code is valid for {clock}."),
+                _ => format!("The code is valid for {clock} more."),
             };
             out.push(Piece::Blank);
             out.push(Piece::Text(

@@ -9,7 +9,7 @@ use crate::app::cache::Retry;
 use crate::app::model::{Query, ScreenKind};
 use crate::app::rows::Tone;
 use crate::text::sanitize;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// The call behind a query, as far as access is concerned (`api::access` says what a 403 means).
 fn call_of(query: &Query) -> Call {
@@ -18,6 +18,7 @@ fn call_of(query: &Query) -> Call {
         Query::Users { .. } => Call::Users,
         Query::Licenses { .. } => Call::Licenses,
         Query::Skus { .. } => Call::Skus,
+        Query::Subscriptions { .. } => Call::Subscriptions,
     }
 }
 
@@ -85,42 +86,92 @@ pub fn failure_lines(
     if let Some(id) = error.correlation_id() {
         lines.push((format!("correlation id: {}", sanitize(id)), Tone::Dim));
     }
-    lines.push(("h goes back; other panes keep working".into(), Tone::Dim));
+    lines.push((BACK_HINT.into(), Tone::Dim));
     lines
 }
 
-/// "loading users…", or the retry under way ("throttled (HTTP 429): retrying in 12 s").
+/// The last line of a failed pane below the first screen; the first has nowhere to go back to.
+pub const BACK_HINT: &str = "h goes back; other panes keep working";
+
+/// How a load stands, for its line: the retry under way, since when it waits, the deadline.
+pub struct Waiting<'a> {
+    pub retry: Option<&'a Retry>,
+    /// When the request was asked for.
+    pub since: Option<Instant>,
+    /// How long the client tries in all.
+    pub deadline: Duration,
+}
+
+/// After this long without an answer, the line counts the seconds.
+const PATIENCE: Duration = Duration::from_secs(3);
+
+fn whole_secs(d: Duration) -> u64 {
+    d.as_secs() + u64::from(d.subsec_nanos() > 0)
+}
+
+/// "loading users…"; once it takes a while, how long so far and when pcx gives up; during a
+/// retry, the real countdown and the attempt ("timeout: retrying in 2 s (attempt 2 of 4;
+/// gives up in 58 s)"), then that attempt's own wait.
 pub fn loading_line(
     noun: &str,
-    retry: Option<&Retry>,
+    waiting: &Waiting<'_>,
     now: Instant,
     spinner: &str,
     theme: &Theme,
 ) -> (String, Tone) {
     let ellipsis = if theme.ascii { "..." } else { "…" };
-    match retry {
-        Some(retry) => {
-            let left = retry
-                .notice
-                .wait
-                .saturating_sub(now.saturating_duration_since(retry.since));
-            let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
-            let reason = sanitize(&retry.notice.reason).into_owned();
-            let tone = if reason.starts_with("throttled") {
-                Tone::Warn
-            } else {
-                Tone::Normal
-            };
-            (
-                format!(
-                    "{spinner} {reason}: retrying in {secs} s (attempt {})",
-                    retry.notice.next_attempt
-                ),
-                tone,
-            )
+    let Some(retry) = waiting.retry else {
+        let elapsed = waiting
+            .since
+            .map(|t| now.saturating_duration_since(t))
+            .unwrap_or_default();
+        if elapsed < PATIENCE {
+            return (format!("{spinner} loading {noun}{ellipsis}"), Tone::Normal);
         }
-        None => (format!("{spinner} loading {noun}{ellipsis}"), Tone::Normal),
+        let left = waiting.deadline.saturating_sub(elapsed);
+        return (
+            format!(
+                "{spinner} loading {noun}{ellipsis} no answer for {} s (gives up in {} s; r asks again)",
+                elapsed.as_secs(),
+                whole_secs(left)
+            ),
+            Tone::Warn,
+        );
+    };
+    let notice = &retry.notice;
+    let since_notice = now.saturating_duration_since(retry.since);
+    if notice.for_token {
+        let waited = since_notice.as_secs();
+        let text = format!(
+            "{spinner} waiting for {} to give a token: {waited} s so far{ellipsis}",
+            sanitize(&notice.reason)
+        );
+        return (text, Tone::Warn);
     }
+    let gives_up = whole_secs(notice.gives_up_in.saturating_sub(since_notice));
+    let reason = sanitize(&notice.reason).into_owned();
+    let tone = if reason.starts_with("throttled") {
+        Tone::Warn
+    } else {
+        Tone::Normal
+    };
+    let attempt = format!("attempt {} of {}", notice.next_attempt, notice.max_attempts);
+    let left = notice.wait.saturating_sub(since_notice);
+    if !left.is_zero() {
+        let text = format!(
+            "{spinner} {reason}: retrying in {} s ({attempt}; gives up in {gives_up} s)",
+            whole_secs(left)
+        );
+        return (text, tone);
+    }
+    let waited = since_notice.saturating_sub(notice.wait);
+    (
+        format!(
+            "{spinner} {attempt} after {reason}: no answer for {} s (gives up in {gives_up} s; r asks again)",
+            waited.as_secs()
+        ),
+        tone,
+    )
 }
 
 /// What an empty list says.

@@ -3,7 +3,7 @@
 //! the row count (`120 of 120+`).
 
 use super::signin::{AccountLabel, account_label};
-use super::state::loading_line;
+use super::state::{Waiting, loading_line};
 use super::theme::Theme;
 use crate::api::ApiError;
 use crate::app::cache::{PaneData, Pending};
@@ -45,6 +45,58 @@ fn with_correlation(text: String, error: &ApiError, theme: &Theme) -> String {
 fn before_cursor(input: &tui_input::Input) -> usize {
     let typed: String = input.value().chars().take(input.cursor()).collect();
     width(&sanitize(&typed))
+}
+
+/// A one-line prompt: its label, the typed text scrolled so the cursor's end is always in view,
+/// and a hint when there is room for it.
+struct Prompt<'a> {
+    label: &'a str,
+    input: &'a tui_input::Input,
+    hint: &'a str,
+}
+
+impl Prompt<'_> {
+    /// Draws it in `area` (one row); returns where the text cursor goes.
+    fn draw(&self, buf: &mut Buffer, area: Rect, theme: &Theme) -> Position {
+        let room = usize::from(area.width);
+        let (end, _) = buf.set_stringn(area.x, area.y, self.label, room, theme.title());
+        // The hint (or a message about the prompt) keeps up to half of what the label leaves.
+        let after_label = room.saturating_sub(width(self.label));
+        let value_room = after_label
+            .saturating_sub(width(self.hint))
+            .max(after_label / 2)
+            .max(1);
+        let value = sanitize(self.input.value());
+        let cursor = before_cursor(self.input);
+        // Scroll so the cursor stays on the last column at most: the end of long input shows.
+        let scroll = (cursor + 1).saturating_sub(value_room);
+        let shown = skip_columns(&value, scroll);
+        let lead = width(&value[..value.len() - shown.len()]);
+        let (after, _) =
+            buf.set_stringn(end, area.y, shown, value_room, ratatui::style::Style::new());
+        let used = usize::from(after - area.x);
+        buf.set_stringn(
+            after,
+            area.y,
+            self.hint,
+            room.saturating_sub(used),
+            theme.dim(),
+        );
+        let at = end + (cursor.saturating_sub(lead)) as u16;
+        Position::new(at.min(area.x + area.width.saturating_sub(1)), area.y)
+    }
+}
+
+/// The text after its first `columns` display columns (a wide character is skipped whole).
+fn skip_columns(text: &str, columns: usize) -> &str {
+    let mut skipped = 0;
+    for (i, c) in text.char_indices() {
+        if skipped >= columns {
+            return &text[i..];
+        }
+        skipped += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+    }
+    ""
 }
 
 /// Draws the bar; returns where the text cursor goes while a prompt is open.
@@ -101,67 +153,35 @@ pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Optio
         }
         room = room.saturating_sub(label_w + 2);
     }
+    // A message about the prompt (a search too long) stands where its hint would.
+    let said = model
+        .flash
+        .as_ref()
+        .map(|f| format!("{}{}", theme.dot(), sanitize(&f.text)));
     if let Some(input) = &model.command {
-        let (end, _) = buf.set_stringn(x, area.y, ":", room, theme.title());
-        let value = sanitize(input.value());
-        let (after, _) = buf.set_stringn(
-            end,
-            area.y,
-            &value,
-            room.saturating_sub(1),
-            ratatui::style::Style::new(),
-        );
-        let hint = prompt_hints(Mode::Command, theme);
-        buf.set_stringn(
-            after,
-            area.y,
-            hint,
-            room.saturating_sub(usize::from(after - x)),
-            theme.dim(),
-        );
-        let at = end + before_cursor(input) as u16;
-        cursor = Some(Position::new(at.min(area.x + area.width - 1), area.y));
+        let hint = said.unwrap_or_else(|| prompt_hints(Mode::Command, theme));
+        let prompt = Prompt {
+            label: ":",
+            input,
+            hint: &hint,
+        };
+        cursor = Some(prompt.draw(buf, Rect::new(x, area.y, room as u16, 1), theme));
     } else if let Some(input) = &model.search {
-        let label = "search customers by name: ";
-        let (end, _) = buf.set_stringn(x, area.y, label, room, theme.title());
-        let value = sanitize(input.value());
-        let (after, _) = buf.set_stringn(
-            end,
-            area.y,
-            &value,
-            room.saturating_sub(width(label)),
-            ratatui::style::Style::new(),
-        );
-        let hint = prompt_hints(Mode::Prompt, theme);
-        buf.set_stringn(
-            after,
-            area.y,
-            hint,
-            room.saturating_sub(usize::from(after - x)),
-            theme.dim(),
-        );
-        let at = end + before_cursor(input) as u16;
-        cursor = Some(Position::new(at.min(area.x + area.width - 1), area.y));
+        let hint = said.unwrap_or_else(|| prompt_hints(Mode::Prompt, theme));
+        let prompt = Prompt {
+            label: "search customers by name: ",
+            input,
+            hint: &hint,
+        };
+        cursor = Some(prompt.draw(buf, Rect::new(x, area.y, room as u16, 1), theme));
     } else if let Some(filter) = screen.filter.as_ref().filter(|f| f.editing) {
-        let (end, _) = buf.set_stringn(x, area.y, "/", room, theme.title());
-        let value = sanitize(filter.query());
-        let (after, _) = buf.set_stringn(
-            end,
-            area.y,
-            &value,
-            room.saturating_sub(1),
-            ratatui::style::Style::new(),
-        );
-        let hint = prompt_hints(Mode::Filter, theme);
-        buf.set_stringn(
-            after,
-            area.y,
-            hint,
-            room.saturating_sub(usize::from(after - x)),
-            theme.dim(),
-        );
-        let at = end + before_cursor(&filter.input) as u16;
-        cursor = Some(Position::new(at.min(area.x + area.width - 1), area.y));
+        let hint = said.unwrap_or_else(|| prompt_hints(Mode::Filter, theme));
+        let prompt = Prompt {
+            label: "/",
+            input: &filter.input,
+            hint: &hint,
+        };
+        cursor = Some(prompt.draw(buf, Rect::new(x, area.y, room as u16, 1), theme));
     } else if let Some((text, tone)) = message {
         buf.set_stringn(x, area.y, theme.fit(&text, room), room, theme.tone(tone));
     }
@@ -205,6 +225,22 @@ fn message(model: &Model, view: &PaneData<'_>, theme: &Theme) -> (String, Tone) 
     if let Some(line) = super::signin::pending_line(model, theme) {
         return line;
     }
+    if let Some(query) = &model.export {
+        let loaded = match model.cache.status(query) {
+            crate::app::cache::LoadStatus::Ready { len, .. } => len,
+            _ => 0,
+        };
+        let ellipsis = if theme.ascii { "..." } else { "…" };
+        let noun = model.top().kind.noun();
+        let dot = theme.dot();
+        return (
+            format!(
+                "{} exporting: loading all {noun}, {loaded} so far{ellipsis}{dot}Esc cancels",
+                theme.spinner(model.spinner)
+            ),
+            Tone::Normal,
+        );
+    }
     let spinner = theme.spinner(model.spinner);
     match view {
         PaneData::Failed(error) => {
@@ -227,7 +263,12 @@ fn message(model: &Model, view: &PaneData<'_>, theme: &Theme) -> (String, Tone) 
                 return (with_correlation(text, error, theme), Tone::Bad);
             }
             if let Some(retry) = info.retry {
-                return loading_line("more", Some(retry), model.now, spinner, theme);
+                let waiting = Waiting {
+                    retry: Some(retry),
+                    since: None,
+                    deadline: model.settings.deadline,
+                };
+                return loading_line("more", &waiting, model.now, spinner, theme);
             }
             if info.pending.is_some() {
                 let ellipsis = if theme.ascii { "..." } else { "…" };
@@ -272,6 +313,13 @@ fn hints(model: &Model, theme: &Theme) -> String {
             Action::Open,
             Action::Back,
             Action::Raw,
+            Action::Filter,
+            Action::Help,
+        ],
+        ScreenKind::Subscriptions { .. } => &[
+            Action::Open,
+            Action::Back,
+            Action::NextTab,
             Action::Filter,
             Action::Help,
         ],

@@ -118,6 +118,10 @@ impl Theme {
             (Mark::Deleted, true) => ("x", Tone::Bad),
             (Mark::OverConsumed, false) => ("▲", Tone::Bad),
             (Mark::OverConsumed, true) => ("!", Tone::Bad),
+            (Mark::Renewal, false) => ("▲", Tone::Warn),
+            (Mark::Renewal, true) => ("^", Tone::Warn),
+            (Mark::Stopped, false) => ("✗", Tone::Bad),
+            (Mark::Stopped, true) => ("x", Tone::Bad),
         }
     }
 
@@ -153,6 +157,30 @@ impl Theme {
     }
 
     /// Cuts text to `max` columns, marking the cut (`…`, or `~` in ASCII).
+    /// `text` in at most `max` columns, cut in the middle ("Information Protection…Premium")
+    /// so two long names with the same start stay distinguishable.
+    pub fn fit_middle<'a>(&self, text: &'a str, max: usize) -> std::borrow::Cow<'a, str> {
+        if crate::text::width(text) <= max || max < 12 {
+            return self.fit(text, max);
+        }
+        let ellipsis = if self.ascii { "~" } else { "…" };
+        let tail_w = (max - 1) * 2 / 5;
+        let head = crate::text::truncate_to_width(text, max - tail_w);
+        let head = head.trim_end_matches('…');
+        let mut tail: Vec<char> = Vec::new();
+        let mut used = 0;
+        for c in text.chars().rev() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if used + w > tail_w {
+                break;
+            }
+            used += w;
+            tail.push(c);
+        }
+        let tail: String = tail.into_iter().rev().collect();
+        std::borrow::Cow::Owned(format!("{head}{ellipsis}{}", tail.trim_start()))
+    }
+
     pub fn fit<'a>(&self, text: &'a str, max: usize) -> std::borrow::Cow<'a, str> {
         // Pseudonyms first: a cut real name would still show its beginning.
         if let Some(names) = &self.names

@@ -6,7 +6,7 @@ use super::theme::Theme;
 use crate::app::cache::Table;
 use crate::app::model::Screen;
 use crate::app::rows::{Column, Mark, Tone};
-use crate::text::width;
+use crate::text::{width, wrap};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -198,7 +198,9 @@ fn draw_cells(
         } else {
             ""
         };
-        let text = if glyph.is_empty() {
+        let text = if glyph.is_empty() && col.middle {
+            theme.fit_middle(&cell.text, max)
+        } else if glyph.is_empty() {
             theme.fit(&cell.text, max)
         } else {
             std::borrow::Cow::Owned(
@@ -233,47 +235,6 @@ pub fn draw_message(buf: &mut Buffer, area: Rect, lines: &[(String, Tone)], them
             y += 1;
         }
     }
-}
-
-/// Splits text into pieces of at most `max` columns, at spaces where possible.
-pub fn wrap(text: &str, max: usize) -> Vec<String> {
-    let mut out = Vec::new();
-    if max == 0 {
-        return out;
-    }
-    let mut line = String::new();
-    let mut used = 0;
-    for word in text.split(' ') {
-        let w = width(word);
-        if used > 0 && used + 1 + w <= max {
-            line.push(' ');
-            line.push_str(word);
-            used += 1 + w;
-            continue;
-        }
-        if used == 0 && w <= max {
-            line.push_str(word);
-            used = w;
-            continue;
-        }
-        if used > 0 {
-            out.push(std::mem::take(&mut line));
-            used = 0;
-        }
-        for c in word.chars() {
-            let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-            if used + cw > max && used > 0 {
-                out.push(std::mem::take(&mut line));
-                used = 0;
-            }
-            line.push(c);
-            used += cw;
-        }
-    }
-    if !line.is_empty() {
-        out.push(line);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod sandbox;
 pub mod screen;
 pub mod script_server;
 pub mod signin;
+pub mod subs;
 pub mod temp;
 pub mod truth;
 

@@ -219,6 +219,15 @@ impl Driver {
     }
 }
 
+/// The label of the top screen's selected row.
+pub fn selected_label(d: &Driver) -> String {
+    let screen = d.model.top();
+    let view = screen.view(&d.model.cache);
+    let table = view.table().expect("a loaded list");
+    let row = screen.selected_row(table.len()).expect("a selected row");
+    table.label(row).to_string()
+}
+
 pub fn users_query(i: u32) -> Query {
     Query::Users {
         customer_id: guid(1, i).into(),

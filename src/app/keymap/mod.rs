@@ -231,14 +231,22 @@ pub fn readme_table() -> String {
 }
 
 /// The help's legend below the keys, after a blank line; the view puts the glyphs before each.
-pub const LEGEND: [&str; 2] = [
+pub const LEGEND: [&str; 3] = [
     "row marks: plans need attention / over-consumed; deleted user",
+    "subscriptions: renews within 30 days with unassigned seats; suspended or expired",
     "Enabled/Assigned; Warning or unknown; Suspended, LockedOut; off: Disabled, Deleted",
 ];
 
-/// Lines in the help overlay: the keys, a blank line and the legend.
-pub fn help_line_count() -> usize {
-    help_lines(false).len() + 1 + LEGEND.len()
+/// The help overlay's lines, (keys, what they do): the keys, a blank line, then the legend with
+/// `legend_keys` (the glyphs, which the view knows) before each text.
+pub fn help_rows(ascii: bool, legend_keys: [String; 3]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = help_lines(ascii)
+        .into_iter()
+        .map(|(k, h)| (k, h.to_string()))
+        .collect();
+    out.push((String::new(), String::new()));
+    out.extend(legend_keys.into_iter().zip(LEGEND.map(String::from)));
+    out
 }
 
 #[cfg(test)]

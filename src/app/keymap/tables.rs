@@ -88,13 +88,13 @@ pub const LIST: &[Binding] = &[
         Action::NextTab,
         "next tab: users, deleted users, subscribed SKUs",
     )
-    .paired("next / previous tab: users, deleted users, subscribed SKUs")
+    .paired("next / previous tab: users, deleted users, SKUs, subscriptions")
     .hint("tabs"),
     bind(&[code(KeyCode::BackTab)], Action::PrevTab, "previous tab"),
     bind(
         &[k('/')],
         Action::Filter,
-        "filter the list (fuzzy; Enter keeps, Esc clears)",
+        "filter: letters in order, name before domain, best match first and selected; lower case ignores case, a capital matches exactly (Enter keeps, Esc clears)",
     )
     .hint("filter"),
     bind(
@@ -110,17 +110,17 @@ pub const LIST: &[Binding] = &[
     )
     .hint("SKUs"),
     bind(&[k('y')], Action::Raw, "raw JSON of the selected item").hint("raw"),
-    bind(&[k('c')], Action::Copy, "copy the selected id (OSC 52)").hint("copy id"),
+    bind(&[k('c')], Action::Copy, "copy the selected id (OSC 52; in tmux: set -g set-clipboard on)").hint("copy id"),
     bind(
         &[k('e')],
         Action::Export,
-        "export the view to CSV (current directory)",
+        "export the whole view to CSV (loads all pages first; current directory)",
     )
     .hint("export"),
     bind(
         &[k('r')],
         Action::Refresh,
-        "refresh / retry the current pane",
+        "refresh / retry the current pane, or ask again now when it stalls",
     )
     .hint("refresh"),
     bind(

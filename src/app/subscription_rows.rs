@@ -1,0 +1,141 @@
+//! The columns of a customer's Subscriptions tab (shown and exported) and the marks of its rows:
+//! a subscription renewing soon with seats unassigned, a suspended or expired one. No I/O.
+
+use super::filter::SearchText;
+use super::rows::{Cell, Column, Mark, Row, Tone, col, num, or_empty};
+use crate::api::SubscriptionStatus;
+use crate::fetch::records::SubscriptionRow;
+use crate::subscriptions::MatchedBy;
+use crate::subscriptions::dates::{shown, term_words};
+use crate::subscriptions::renewals::MARK_WITHIN_DAYS;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+
+impl SubscriptionRow {
+    fn term(&self) -> String {
+        let s = &self.res.data;
+        let mut text = term_words(or_empty(&s.term_duration));
+        if let Some(cycle) = s.billing_cycle.as_deref().filter(|c| !c.is_empty()) {
+            if !text.is_empty() {
+                text.push_str(", ");
+            }
+            text.push_str(cycle);
+        }
+        if s.is_trial == Some(true) {
+            text.push_str(" (trial)");
+        }
+        text
+    }
+
+    fn ends(&self) -> Cell<'_> {
+        let end = shown(self.res.data.commitment_end_date.as_deref());
+        let a = &self.assessment;
+        match a.days_left {
+            Some(days) if days < 0 => Cell::owned(format!("{end} (ended)"), Tone::Dim),
+            Some(days) => {
+                let soon = a.renews && days <= MARK_WITHIN_DAYS;
+                let tone = if soon { Tone::Warn } else { Tone::Normal };
+                Cell::owned(format!("{end} ({days} d)"), tone)
+            }
+            None => Cell::owned(end, Tone::Normal),
+        }
+    }
+
+    fn seats(&self) -> Cell<'_> {
+        let a = &self.assessment;
+        let guess = match &a.sku {
+            Some(m) if m.by == MatchedBy::Name => " (by name)",
+            _ => "",
+        };
+        match (a.available_seats, &a.sku) {
+            (Some(n), _) => {
+                let tone = if n > 0 { Tone::Warn } else { Tone::Normal };
+                Cell::owned(format!("{n}{guess}"), tone)
+            }
+            (None, Some(_)) => Cell::owned(format!("?{guess}"), Tone::Dim),
+            (None, None) => Cell::owned("no SKU".into(), Tone::Dim),
+        }
+    }
+}
+
+fn status_tone(status: Option<&SubscriptionStatus>) -> Tone {
+    match status {
+        Some(SubscriptionStatus::Active) => Tone::Ok,
+        Some(SubscriptionStatus::Suspended | SubscriptionStatus::Expired) => Tone::Bad,
+        Some(SubscriptionStatus::Deleted) => Tone::Dim,
+        _ => Tone::Warn,
+    }
+}
+
+impl Row for SubscriptionRow {
+    const COLUMNS: &'static [Column] = &[
+        col("Offer", 0, 14, 40),
+        num("Qty", 1),
+        col("Status", 2, 6, 12),
+        col("Term", 3, 8, 24),
+        col("Ends", 1, 12, 22),
+        col("Auto-renew", 5, 10, 10),
+        col("Cancel until", 6, 10, 12),
+        col("Free", 4, 4, 14),
+        col("Subscription id", 7, 36, 36),
+    ];
+
+    fn id(&self) -> Option<&str> {
+        self.res.data.id.as_deref()
+    }
+
+    fn haystack(&self) -> &SearchText {
+        &self.search
+    }
+
+    fn cell(&self, column: usize) -> Cell<'_> {
+        let s = &self.res.data;
+        match column {
+            0 => Cell::plain(self.label()),
+            1 => Cell::owned(
+                s.quantity.map_or_else(String::new, |n| n.to_string()),
+                Tone::Normal,
+            ),
+            2 => Cell {
+                text: Cow::Borrowed(s.status.as_ref().map_or("", |x| x.as_str())),
+                tone: status_tone(s.status.as_ref()),
+            },
+            3 => Cell::owned(self.term(), Tone::Normal),
+            4 => self.ends(),
+            5 => match s.auto_renew_enabled {
+                Some(true) => Cell::owned("on".into(), Tone::Normal),
+                Some(false) => Cell::owned("off".into(), Tone::Dim),
+                None => Cell::plain(""),
+            },
+            6 => Cell::owned(
+                shown(s.cancellation_allowed_until_date.as_deref()),
+                Tone::Normal,
+            ),
+            7 => self.seats(),
+            _ => Cell::plain(or_empty(&s.id)),
+        }
+    }
+
+    fn mark(&self) -> Mark {
+        let s = &self.res.data;
+        if self.assessment.reduce_before_renewal(MARK_WITHIN_DAYS) {
+            Mark::Renewal
+        } else if s
+            .status
+            .as_ref()
+            .is_some_and(SubscriptionStatus::is_stopped)
+        {
+            Mark::Stopped
+        } else {
+            Mark::None
+        }
+    }
+
+    fn label(&self) -> &str {
+        self.res.data.label()
+    }
+
+    fn raw(&self) -> &RawValue {
+        &self.res.raw
+    }
+}

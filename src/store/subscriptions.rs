@@ -1,0 +1,141 @@
+//! The subscriptions of a snapshot: written with their customer (in its transaction), and
+//! read back with each customer's subscribed SKUs for the renewals report. SQL only.
+
+use super::records::CustomerRecord;
+use super::{Store, StoreError};
+use rusqlite::{Transaction, params};
+
+/// A stored subscription, as the renewals report reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredSubscription {
+    pub customer_id: String,
+    pub company_name: Option<String>,
+    /// The subscription as Partner Center sent it.
+    pub raw: String,
+    pub sku_id: Option<String>,
+    pub matched_by: Option<String>,
+}
+
+/// Inserts a customer's subscriptions (its old rows are already deleted).
+pub(super) fn write(
+    tx: &Transaction<'_>,
+    snapshot: i64,
+    c: &CustomerRecord,
+) -> rusqlite::Result<()> {
+    let mut insert = tx.prepare_cached(
+        "INSERT OR REPLACE INTO subscriptions (snapshot, customer_id, subscription_id, offer_id, offer_name,
+             quantity, status, term_duration, billing_cycle, commitment_end_date, auto_renew, sku_id,
+             matched_by, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?;
+    for s in &c.subscriptions {
+        insert.execute(params![
+            snapshot,
+            c.id,
+            s.subscription_id,
+            s.offer_id,
+            s.offer_name,
+            s.quantity,
+            s.status,
+            s.term_duration,
+            s.billing_cycle,
+            s.commitment_end_date,
+            s.auto_renew,
+            s.sku_id,
+            s.matched_by,
+            s.raw
+        ])?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Every subscription of a snapshot, customer by customer.
+    pub fn subscriptions(&self, snapshot: i64) -> Result<Vec<StoredSubscription>, StoreError> {
+        self.rows(
+            "SELECT s.customer_id, c.company_name, s.raw, s.sku_id, s.matched_by
+             FROM subscriptions s LEFT JOIN customers c
+                 ON c.snapshot = s.snapshot AND c.customer_id = s.customer_id
+             WHERE s.snapshot = ?1 ORDER BY s.customer_id, s.subscription_id",
+            params![snapshot],
+            |r| {
+                Ok(StoredSubscription {
+                    customer_id: r.get(0)?,
+                    company_name: r.get(1)?,
+                    raw: r.get(2)?,
+                    sku_id: r.get(3)?,
+                    matched_by: r.get(4)?,
+                })
+            },
+        )
+    }
+
+    /// The raw subscribed SKUs of one customer in a snapshot.
+    pub fn sku_raws(&self, snapshot: i64, customer_id: &str) -> Result<Vec<String>, StoreError> {
+        self.rows(
+            "SELECT raw FROM skus WHERE snapshot = ?1 AND customer_id = ?2 ORDER BY sku_id",
+            params![snapshot, customer_id],
+            |r| r.get(0),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::records::SubscriptionRecord;
+    use super::super::{Location, NewSnapshot, PartnerKey};
+    use super::*;
+
+    fn customer(id: &str, subs: &[(&str, Option<&str>)]) -> CustomerRecord {
+        CustomerRecord {
+            id: id.into(),
+            raw: "{}".into(),
+            subscriptions: subs
+                .iter()
+                .map(|(sid, sku)| SubscriptionRecord {
+                    subscription_id: (*sid).into(),
+                    sku_id: sku.map(str::to_string),
+                    matched_by: sku.map(|_| "id".to_string()),
+                    raw: format!(r#"{{"id":"{sid}"}}"#),
+                    ..SubscriptionRecord::default()
+                })
+                .collect(),
+            ..CustomerRecord::default()
+        }
+    }
+
+    #[test]
+    fn a_customers_subscriptions_are_replaced_never_doubled() {
+        let mut store = Store::open(&Location::Memory).unwrap();
+        let snapshot = store
+            .create_snapshot(&NewSnapshot {
+                partner: PartnerKey {
+                    base_url: "test".into(),
+                    tenant: String::new(),
+                },
+                with_users: false,
+                scope: "all".into(),
+            })
+            .unwrap();
+        store
+            .write_customer(
+                snapshot,
+                &customer("c1", &[("s1", Some("k1")), ("s2", None)]),
+            )
+            .unwrap();
+        store
+            .write_customer(snapshot, &customer("c2", &[("s3", Some("k1"))]))
+            .unwrap();
+        // A retried customer: its rows are replaced as a whole.
+        store
+            .write_customer(snapshot, &customer("c1", &[("s1", Some("k2"))]))
+            .unwrap();
+        let rows = store.subscriptions(snapshot).unwrap();
+        let seen: Vec<(&str, Option<&str>)> = rows
+            .iter()
+            .map(|r| (r.customer_id.as_str(), r.sku_id.as_deref()))
+            .collect();
+        assert_eq!(seen, [("c1", Some("k2")), ("c2", Some("k1"))]);
+        assert_eq!(rows[0].raw, r#"{"id":"s1"}"#);
+        assert!(store.subscriptions(snapshot + 1).unwrap().is_empty());
+    }
+}
