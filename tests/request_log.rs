@@ -153,7 +153,7 @@ async fn the_explorer_lists_requests_newest_first_and_copies_one_as_curl() {
             common::on(|_, s| s.contains("users") && s.contains("of 3"), ":log\n"),
             common::on(|_, s| s.contains("request log"), "\n"),
             common::on(|_, s| s.contains("response body"), "c"),
-            common::on(|_, s| s.contains("copied curl"), "hqq"),
+            common::on(|_, s| s.contains("sent curl"), "hqq"),
         ],
     )
     .await;
@@ -178,7 +178,7 @@ async fn the_explorer_lists_requests_newest_first_and_copies_one_as_curl() {
     let copied = seen
         .frames
         .iter()
-        .find(|f| f.contains("copied curl"))
+        .find(|f| f.contains("sent curl"))
         .unwrap();
     assert!(
         copied.contains("$PCX_TOKEN") || copied.contains("curl -sS"),
