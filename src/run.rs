@@ -208,9 +208,10 @@ pub fn demo_info() -> String {
 /// The interactive explorer (no command given).
 async fn explore(settings: &Settings, client: ApiClient, demo: bool) -> Result<(), RunError> {
     use crate::cli::ColorChoice;
-    let title = match demo {
-        true => "demo".to_string(),
-        false => client
+    let title = match (demo, &settings.profile) {
+        (true, _) => "demo".to_string(),
+        (false, Some(profile)) => format!("profile {profile}"),
+        (false, None) => client
             .base_url()
             .host_str()
             .unwrap_or("Partner Center")
