@@ -458,8 +458,11 @@ struct FileValues {
     loaded: bool,
     entries: Vec<(String, usize, RawValue)>,
     /// `[profiles.NAME]` tables: each one's keys, as written.
-    profiles: Vec<(String, Vec<(String, usize, RawValue)>)>,
+    profiles: Vec<Profile>,
 }
+
+/// One `[profiles.NAME]` table: its name and its keys with their lines.
+type Profile = (String, Vec<(String, usize, RawValue)>);
 
 /// The keys a `[profiles.NAME]` table may set (`store` is the snapshot store, `db`).
 const PROFILE_KEYS: &[&str] = &[
@@ -476,7 +479,7 @@ fn read_profiles(
     path: &Path,
     text: &str,
     value: &DeValue<'_>,
-) -> Result<Vec<(String, Vec<(String, usize, RawValue)>)>, ConfigError> {
+) -> Result<Vec<Profile>, ConfigError> {
     let key_error = |line, key: &str, message: String| ConfigError::Key {
         path: path.to_path_buf(),
         line,

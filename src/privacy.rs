@@ -146,9 +146,16 @@ impl Pseudonyms {
     }
 }
 
+/// The automaton, its patterns in order, and what each pattern stands for.
+type Matcher<'a> = (
+    &'a AhoCorasick,
+    &'a [Box<str>],
+    &'a HashMap<Box<str>, Box<str>>,
+);
+
 impl Table {
     /// The matcher over every learnt value (built after learning); None when nothing is known.
-    fn matcher(&mut self) -> Option<(&AhoCorasick, &[Box<str>], &HashMap<Box<str>, Box<str>>)> {
+    fn matcher(&mut self) -> Option<Matcher<'_>> {
         if self.map.is_empty() {
             return None;
         }

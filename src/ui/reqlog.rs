@@ -56,7 +56,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &LogView, theme: &Theme) {
                 buf.set_stringn(
                     inner.x,
                     inner.y + i as u16,
-                    theme.fit(&text, room),
+                    theme.fit(text, room),
                     room,
                     ratatui::style::Style::new(),
                 );
