@@ -44,22 +44,14 @@ pub fn detail_lines(entry: &LogEntry) -> Vec<String> {
         out.push(format!("error: {error}"));
     }
     out.extend(entry.waits.iter().map(|w| format!("retry: {w}")));
-    out.push(String::new());
-    out.push("request headers".into());
-    out.extend(
-        entry
-            .request_headers
-            .iter()
-            .map(|(k, v)| format!("  {k}: {v}")),
-    );
-    out.push(String::new());
-    out.push("response headers".into());
-    out.extend(
-        entry
-            .response_headers
-            .iter()
-            .map(|(k, v)| format!("  {k}: {v}")),
-    );
+    for (title, headers) in [
+        ("request headers", &entry.request_headers),
+        ("response headers", &entry.response_headers),
+    ] {
+        out.push(String::new());
+        out.push(title.into());
+        out.extend(headers.iter().map(|(k, v)| format!("  {k}: {v}")));
+    }
     out.push(String::new());
     out.push("response body".into());
     out.extend(entry.body.lines().map(str::to_string));
