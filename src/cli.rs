@@ -51,6 +51,17 @@ pub struct GlobalArgs {
     /// [default: pcx.sqlite in the data directory; in memory under --demo]
     #[arg(long, global = true, value_name = "FILE")]
     pub db: Option<PathBuf>,
+    /// Append every HTTP request of this run to FILE as JSON lines (method, URL, status,
+    /// attempts, ids, headers with the token redacted, the answer)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_requests: Option<PathBuf>,
+    /// Show pseudonyms instead of company names, domains, user names, UPNs and ids (for screen
+    /// sharing); also `privacy = true` in the config
+    #[arg(long, global = true)]
+    pub privacy: bool,
+    /// Use the [profiles.NAME] table of the config (another partner, a sandbox) [env: PCX_PROFILE]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Deserialize)]

@@ -124,6 +124,8 @@ pub struct Settings {
     pub locale: Setting<Option<String>>,
     pub color: Setting<ColorChoice>,
     pub ascii: Setting<bool>,
+    /// Privacy mode: pseudonyms instead of names and ids on screen and in output.
+    pub privacy: Setting<bool>,
     pub page_size: Setting<u32>,
     pub concurrency: Setting<usize>,
     /// The snapshot store file.
@@ -136,6 +138,10 @@ pub struct Settings {
     pub config_file_loaded: bool,
     pub log_file: Option<PathBuf>,
     pub paths: Paths,
+    /// The active `[profiles.NAME]`, if one was chosen.
+    pub profile: Option<String>,
+    /// Every profile the config file defines.
+    pub profiles: Vec<String>,
 }
 
 /// A setting that could not be used: names the file, line and key (or the variable or flag).
@@ -184,8 +190,17 @@ impl Settings {
             Some(path) => (path.clone(), true),
             None => (paths.default_config_file.clone(), false),
         };
-        let file = FileValues::read(&config_file, required)?;
+        let mut file = FileValues::read(&config_file, required)?;
         let env = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+        let profile = match (&global.profile, env("PCX_PROFILE")) {
+            (Some(name), _) => Some((name.clone(), "--profile")),
+            (None, Some(name)) => Some((name, "PCX_PROFILE")),
+            (None, None) => None,
+        };
+        if let Some((name, origin)) = &profile {
+            file.select_profile(name, origin, &paths.data_dir)?;
+        }
+        let profiles = file.profiles.iter().map(|(n, _)| n.clone()).collect();
         let login = login.cloned().unwrap_or_default();
         let r = Resolver {
             env: &env,
@@ -252,6 +267,10 @@ impl Settings {
             true => Some(Setting::new(true, Source::Flag("--ascii"))),
             false => file.get("ascii", RawValue::as_bool)?,
         };
+        let privacy = match global.privacy {
+            true => Some(Setting::new(true, Source::Flag("--privacy"))),
+            false => file.get("privacy", RawValue::as_bool)?,
+        };
         let color = match global.color {
             Some(choice) => Some(Setting::new(choice, Source::Flag("--color"))),
             // no-color.org: a config file or flag overrides NO_COLOR, so it ranks below the file.
@@ -271,6 +290,7 @@ impl Settings {
             locale: optional(locale),
             color: or_default(color, ColorChoice::Auto),
             ascii: or_default(ascii, false),
+            privacy: or_default(privacy, false),
             page_size: or_default(page_size, DEFAULT_PAGE_SIZE),
             concurrency: or_default(concurrency, DEFAULT_CONCURRENCY),
             db: or_default(db, crate::store::default_path(&paths.data_dir)),
@@ -279,11 +299,17 @@ impl Settings {
             config_file_loaded: file.loaded,
             log_file: global.log_file.clone(),
             paths,
+            profile: profile.map(|(name, _)| name),
+            profiles,
         })
     }
 
+    /// The sign-in cache: each profile has its own, so partners never share a sign-in.
     pub fn login_cache_file(&self) -> PathBuf {
-        self.paths.login_cache_file()
+        match &self.profile {
+            Some(name) => self.paths.cache_dir.join(format!("login-{name}.json")),
+            None => self.paths.login_cache_file(),
+        }
     }
 }
 
@@ -373,6 +399,7 @@ const KNOWN_KEYS: &[&str] = &[
     "locale",
     "color",
     "ascii",
+    "privacy",
     "page_size",
     "concurrency",
     "db",
@@ -430,14 +457,131 @@ struct FileValues {
     path: PathBuf,
     loaded: bool,
     entries: Vec<(String, usize, RawValue)>,
+    /// `[profiles.NAME]` tables: each one's keys, as written.
+    profiles: Vec<Profile>,
+}
+
+/// One `[profiles.NAME]` table: its name and its keys with their lines.
+type Profile = (String, Vec<(String, usize, RawValue)>);
+
+/// The keys a `[profiles.NAME]` table may set (`store` is the snapshot store, `db`).
+const PROFILE_KEYS: &[&str] = &[
+    "base_url",
+    "authority",
+    "tenant",
+    "client_id",
+    "token_command",
+    "store",
+];
+
+/// The `[profiles.NAME]` tables of the config file.
+fn read_profiles(
+    path: &Path,
+    text: &str,
+    value: &DeValue<'_>,
+) -> Result<Vec<Profile>, ConfigError> {
+    let key_error = |line, key: &str, message: String| ConfigError::Key {
+        path: path.to_path_buf(),
+        line,
+        key: one_line(key),
+        message,
+    };
+    let DeValue::Table(profiles) = value else {
+        return Err(key_error(
+            0,
+            "profiles",
+            "expected [profiles.NAME] tables".into(),
+        ));
+    };
+    let mut out = Vec::new();
+    for (name, table) in profiles.iter() {
+        let line = line_col(text, name.span().start).0;
+        let name = name.get_ref().to_string();
+        // The name becomes part of file names (its sign-in cache, its store).
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(key_error(
+                line,
+                &format!("profiles.{name}"),
+                "a profile name uses only letters, digits, - and _".into(),
+            ));
+        }
+        let DeValue::Table(table) = table.get_ref() else {
+            return Err(key_error(
+                line,
+                &format!("profiles.{name}"),
+                "expected a table".into(),
+            ));
+        };
+        let mut entries = Vec::new();
+        for (key, value) in table.iter() {
+            let line = line_col(text, key.span().start).0;
+            let key = key.get_ref().to_string();
+            if !PROFILE_KEYS.contains(&key.as_str()) {
+                return Err(key_error(
+                    line,
+                    &format!("profiles.{name}.{key}"),
+                    format!("unknown key; a profile sets {}", PROFILE_KEYS.join(", ")),
+                ));
+            }
+            let key = if key == "store" {
+                "db".to_string()
+            } else {
+                key
+            };
+            entries.push((key, line, RawValue::of(value.get_ref())));
+        }
+        out.push((name, entries));
+    }
+    Ok(out)
 }
 
 impl FileValues {
+    /// Puts profile `name`'s values in place of the file's own; an unknown name is an error
+    /// that lists the known ones. A profile without a store gets its own (`pcx-NAME.sqlite`).
+    fn select_profile(
+        &mut self,
+        name: &str,
+        origin: &str,
+        data_dir: &Path,
+    ) -> Result<(), ConfigError> {
+        let Some((_, entries)) = self.profiles.iter().find(|(n, _)| n == name) else {
+            let known: Vec<&str> = self.profiles.iter().map(|(n, _)| n.as_str()).collect();
+            let known = match known.is_empty() {
+                true => format!("{} defines no [profiles.NAME] tables", self.path.display()),
+                false => format!("the profiles are {}", known.join(", ")),
+            };
+            return Err(ConfigError::Value {
+                origin: origin.to_string(),
+                message: format!("unknown profile {:?}; {known}", one_line(name)),
+            });
+        };
+        let entries = entries.clone();
+        if !entries.iter().any(|(k, _, _)| k == "db") {
+            let store = data_dir.join(format!("pcx-{name}.sqlite"));
+            self.entries.retain(|(k, _, _)| k != "db");
+            self.entries.push((
+                "db".into(),
+                0,
+                RawValue::Text(store.to_string_lossy().into_owned()),
+            ));
+        }
+        for (key, line, value) in entries {
+            self.entries.retain(|(k, _, _)| *k != key);
+            self.entries.push((key, line, value));
+        }
+        Ok(())
+    }
+
     fn read(path: &Path, required: bool) -> Result<Self, ConfigError> {
         let empty = |loaded| Self {
             path: path.to_path_buf(),
             loaded,
             entries: Vec::new(),
+            profiles: Vec::new(),
         };
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
@@ -464,6 +608,10 @@ impl FileValues {
         for (key, value) in table.get_ref().iter() {
             let line = line_col(&text, key.span().start).0;
             let name = key.get_ref().to_string();
+            if name == "profiles" {
+                values.profiles = read_profiles(path, &text, value.get_ref())?;
+                continue;
+            }
             if !KNOWN_KEYS.contains(&name.as_str()) {
                 return Err(ConfigError::Key {
                     path: path.to_path_buf(),

@@ -11,6 +11,7 @@ pub mod listing;
 pub mod logging;
 pub mod output;
 pub mod partner;
+pub mod privacy;
 pub mod report;
 pub mod run;
 pub mod sandbox;

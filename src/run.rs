@@ -127,6 +127,15 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
     let mut config = ClientConfig::new(base_url);
     config.locale = settings.locale.value.clone();
     config.deadline = std::time::Duration::from_secs(settings.request_deadline.value);
+    let privacy = settings.privacy.value;
+    // The explorer learns names even with privacy off, so turning it on hides them at once.
+    if privacy || job.is_none() {
+        config.names = Some(crate::privacy::Pseudonyms::new());
+    }
+    if let Some(path) = &cli.global.log_requests {
+        let names = config.names.clone().filter(|_| privacy);
+        config.log = crate::api::RequestLog::with_file(path.clone(), names);
+    }
     let client = ApiClient::new(config, tokens)?;
     let list = match job {
         None => return explore(&settings, client, demo.is_some()).await,
@@ -146,7 +155,23 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
         false => MAX_PAGE_SIZE,
     };
     let stdout = std::io::stdout().lock();
-    Ok(listing::run(&client, list, page_size, stdout).await?)
+    match client.pseudonyms().filter(|_| privacy) {
+        Some(names) => {
+            let out = crate::privacy::PrivateWriter::new(stdout, names.clone());
+            listing::run(&client, list, page_size, out)
+                .await
+                .map_err(|e| private_error(e.into(), names))
+        }
+        None => Ok(listing::run(&client, list, page_size, stdout).await?),
+    }
+}
+
+/// An error in privacy mode: its text passes the pseudonyms (ids and names in messages).
+fn private_error(error: RunError, names: &crate::privacy::Pseudonyms) -> RunError {
+    if error.is_silent() {
+        return error;
+    }
+    RunError::Other(names.apply(&error.to_string()).into_owned())
 }
 
 /// `login`, `logout` and `info` under `--demo`: the demo has no account, so they speak of the
@@ -183,9 +208,10 @@ pub fn demo_info() -> String {
 /// The interactive explorer (no command given).
 async fn explore(settings: &Settings, client: ApiClient, demo: bool) -> Result<(), RunError> {
     use crate::cli::ColorChoice;
-    let title = match demo {
-        true => "demo".to_string(),
-        false => client
+    let title = match (demo, &settings.profile) {
+        (true, _) => "demo".to_string(),
+        (false, Some(profile)) => format!("profile {profile}"),
+        (false, None) => client
             .base_url()
             .host_str()
             .unwrap_or("Partner Center")
@@ -217,6 +243,7 @@ async fn explore(settings: &Settings, client: ApiClient, demo: bool) -> Result<(
         signin: (!demo).then(|| sign_in_options(settings)),
         demo,
         store,
+        privacy: settings.privacy.value,
         ..defaults
     };
     crate::app::run_terminal(client, options)

@@ -86,6 +86,11 @@ fn check(model: &Model) {
 }
 
 async fn monkey(seed: u64, events: usize, fault_rate: f64, latency_ms: u64) {
+    monkey_with(seed, events, fault_rate, latency_ms, false).await;
+}
+
+/// The monkey; with `privacy`, privacy mode is on and no frame may show a real value.
+async fn monkey_with(seed: u64, events: usize, fault_rate: f64, latency_ms: u64, privacy: bool) {
     let seed = std::env::var("PCX_MONKEY_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -95,7 +100,12 @@ async fn monkey(seed: u64, events: usize, fault_rate: f64, latency_ms: u64) {
     config.latency_ms = latency_ms;
     config.faults = FaultConfig::safe(fault_rate, seed).with_retry_after(0);
     let sandbox = common::start_sandbox(config).await;
+    let secrets = match privacy {
+        true => common::partner_secrets(&common::client(&sandbox.base_url(), "t"), 5).await,
+        false => Vec::new(),
+    };
     let api = common::client_with(&sandbox.base_url(), common::token("monkey"), |c| {
+        c.names = privacy.then(pcx::privacy::Pseudonyms::new);
         c.retry.base_delay = Duration::from_millis(5);
         c.retry.max_delay = Duration::from_millis(20);
         c.retry.max_retry_after = Duration::from_secs(1);
@@ -106,6 +116,7 @@ async fn monkey(seed: u64, events: usize, fault_rate: f64, latency_ms: u64) {
         title: "monkey".into(),
         page_size: 25,
         export_dir: dir.0.clone(),
+        privacy,
         ..UiOptions::default()
     };
 
@@ -141,8 +152,12 @@ async fn monkey(seed: u64, events: usize, fault_rate: f64, latency_ms: u64) {
     let counted = frames.clone();
     let reached = Arc::new(Mutex::new(std::collections::BTreeSet::new()));
     let screens = reached.clone();
-    let observer = move |model: &Model, _: &Buffer| {
+    let hidden = secrets.clone();
+    let observer = move |model: &Model, buf: &Buffer| {
         check(model);
+        if let Some(real) = common::leak(&common::screen_text(buf), &hidden) {
+            panic!("seed {seed}: privacy mode shows {real:?}");
+        }
         *counted.lock().unwrap() += 1;
         screens.lock().unwrap().insert(
             format!("{:?}", model.top().kind)
@@ -167,6 +182,12 @@ async fn monkey(seed: u64, events: usize, fault_rate: f64, latency_ms: u64) {
         .unwrap_or_else(|_| panic!("seed {seed}: the explorer stopped responding"))
         .unwrap_or_else(|e| panic!("seed {seed}: the explorer failed: {e}"));
     assert!(model.quit, "seed {seed}: q quit the explorer");
+    for file in std::fs::read_dir(&dir.0).unwrap().flatten() {
+        let text = std::fs::read_to_string(file.path()).unwrap_or_default();
+        if let Some(real) = common::leak(&text, &secrets) {
+            panic!("seed {seed}: privacy mode exported {real:?}");
+        }
+    }
     check(&model);
     let requests = sandbox.api_request_count();
     let reached = reached.lock().unwrap().clone();
@@ -189,6 +210,11 @@ async fn thousands_of_keys_with_faults_and_latency_never_break_the_explorer() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_harsher_network_with_more_faults_and_slower_answers() {
     monkey(7, 1500, 0.5, 20).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_privacy_mode_no_frame_of_the_monkey_shows_a_real_value() {
+    monkey_with(20_240_601, 3000, 0.2, 5, true).await;
 }
 
 /// Found by the monkey: a prompt's cursor inside multi-byte text (a pasted "日本語", then

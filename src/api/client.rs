@@ -12,6 +12,7 @@ use super::http::{
 pub use super::http::{check_guid, is_loopback};
 use super::model::{Customer, CustomerUser, License, LicenseGroup, Resource, SubscribedSku};
 use super::paging::{Cursor, Page};
+use super::reqlog::{LogEntry, RequestLog, logged_body, logged_headers};
 use super::token::TokenProvider;
 use reqwest::Url;
 use reqwest::header::HeaderMap;
@@ -43,6 +44,10 @@ pub struct ClientConfig {
     pub deadline: Duration,
     /// Bodies larger than this are refused: no real page comes close.
     pub max_body_bytes: usize,
+    /// Where every request is recorded (shared with whoever shows it).
+    pub log: RequestLog,
+    /// Learns the personal values of every answer for privacy mode; None: not needed.
+    pub names: Option<crate::privacy::Pseudonyms>,
 }
 
 impl ClientConfig {
@@ -56,6 +61,8 @@ impl ClientConfig {
             request_timeout: Duration::from_secs(30),
             deadline: Duration::from_secs(90),
             max_body_bytes: 32 * 1024 * 1024,
+            log: RequestLog::new(),
+            names: None,
         }
     }
 }
@@ -125,6 +132,16 @@ impl ApiClient {
 
     pub fn base_url(&self) -> &Url {
         &self.inner.base
+    }
+
+    /// The pseudonyms learnt from this client's answers (privacy mode), if it learns them.
+    pub fn pseudonyms(&self) -> Option<&crate::privacy::Pseudonyms> {
+        self.inner.config.names.as_ref()
+    }
+
+    /// This client's request log.
+    pub fn request_log(&self) -> &RequestLog {
+        &self.inner.config.log
     }
 
     /// The longest one request may take, retries included.
@@ -320,11 +337,14 @@ impl ApiClient {
         let deadline = started + inner.config.deadline;
         let mut attempt = 1;
         let mut refreshed = false;
+        let mut record = Record::start(&url, request_id, &correlation_id);
         loop {
             let token = self.token(ctx, refreshed, attempt).await?;
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
             if left.is_zero() {
-                return Err(gave_up(started, &correlation_id));
+                let error = gave_up(started, &correlation_id);
+                record.finish(&inner.config.log, Some(&error));
+                return Err(error);
             }
             let headers = request_headers(
                 token.expose(),
@@ -334,13 +354,31 @@ impl ApiClient {
                 extra_headers,
             )?;
             tracing::debug!(path = %url.path(), %request_id, %correlation_id, attempt, "GET");
+            record.entry.request_headers = logged_headers(&headers);
+            record.entry.attempts = attempt;
             let timeout = inner.config.request_timeout.min(left);
             let outcome = self
-                .attempt(url.clone(), headers, &correlation_id, timeout)
+                .attempt(
+                    url.clone(),
+                    headers,
+                    &correlation_id,
+                    timeout,
+                    &mut record.entry,
+                )
                 .await;
             let error = match outcome {
-                Ok(body) => return Ok(body),
+                Ok(body) => {
+                    if let Some(names) = &inner.config.names {
+                        names.learn_body(&body);
+                    }
+                    record.finish(&inner.config.log, None);
+                    return Ok(body);
+                }
                 Err(error) => error,
+            };
+            let give_up = |record: Record, error: ApiError| {
+                record.finish(&inner.config.log, Some(&error));
+                Err(error)
             };
             if matches!(error, ApiError::SignedOut(_)) && !refreshed && inner.tokens.can_refresh() {
                 tracing::info!(%correlation_id, "401: refreshing the token once and retrying");
@@ -353,25 +391,28 @@ impl ApiClient {
                     ..
                 } if *wait > policy.max_retry_after => {
                     tracing::warn!(%correlation_id, wait_s = wait.as_secs(), "Retry-After beyond the cap");
-                    return Err(error);
+                    return give_up(record, error);
                 }
                 ApiError::Throttled {
                     retry_after: Some(wait),
                     ..
                 } => *wait,
                 e if e.is_transient() => backoff(policy, attempt),
-                _ => return Err(error),
+                _ => return give_up(record, error),
             };
             if attempt >= policy.max_attempts {
                 tracing::warn!(%correlation_id, attempt, %error, "giving up");
-                return Err(error);
+                return give_up(record, error);
             }
             if tokio::time::Instant::now() + wait >= deadline {
                 tracing::warn!(%correlation_id, attempt, %error, "giving up: the request's deadline would pass");
-                return Err(match error {
-                    ApiError::Timeout { .. } => gave_up(started, &correlation_id),
-                    other => other,
-                });
+                return give_up(
+                    record,
+                    match error {
+                        ApiError::Timeout { .. } => gave_up(started, &correlation_id),
+                        other => other,
+                    },
+                );
             }
             attempt += 1;
             let notice = RetryNotice {
@@ -383,6 +424,12 @@ impl ApiClient {
                 for_token: false,
             };
             tracing::info!(%correlation_id, %request_id, wait_ms = wait.as_millis() as u64, reason = %notice.reason, "retrying");
+            record.entry.waits.push(format!(
+                "attempt {}: {}, waited {} ms",
+                attempt - 1,
+                notice.reason,
+                wait.as_millis()
+            ));
             if let Some(observer) = &ctx.on_retry {
                 observer(notice);
             }
@@ -423,9 +470,13 @@ impl ApiClient {
         headers: HeaderMap,
         correlation_id: &str,
         timeout: Duration,
+        entry: &mut LogEntry,
     ) -> Result<String, ApiError> {
         let inner = &self.inner;
         let cid = || Some(correlation_id.to_string());
+        entry.status = None;
+        entry.response_headers.clear();
+        entry.body.clear();
         let response = inner
             .http
             .get(url)
@@ -435,6 +486,8 @@ impl ApiClient {
             .await
             .map_err(|e| transport_error(e, timeout, cid()))?;
         let status = response.status();
+        entry.status = Some(status.as_u16());
+        entry.response_headers = logged_headers(response.headers());
         let retry_after = retry_after(response.headers());
         let location = response
             .headers()
@@ -448,6 +501,9 @@ impl ApiClient {
             correlation_id,
         )
         .await;
+        if let Ok(text) = &body {
+            entry.body = logged_body(text);
+        }
         if status.is_success() {
             return body;
         }
@@ -471,6 +527,45 @@ impl ApiClient {
             cid(),
             retry_after,
         ))
+    }
+}
+
+/// A request being recorded for the log; finished once, when the call returns.
+struct Record {
+    entry: LogEntry,
+    started: std::time::Instant,
+}
+
+impl Record {
+    fn start(url: &Url, request_id: Uuid, correlation_id: &str) -> Self {
+        Self {
+            entry: LogEntry {
+                time: jiff::Timestamp::now()
+                    .round(jiff::Unit::Millisecond)
+                    .map(|t| t.to_string())
+                    .unwrap_or_default(),
+                method: "GET",
+                url: url.to_string(),
+                path: path_and_query(url),
+                status: None,
+                duration: Duration::ZERO,
+                attempts: 0,
+                waits: Vec::new(),
+                correlation_id: correlation_id.to_string(),
+                request_id: request_id.to_string(),
+                request_headers: Vec::new(),
+                response_headers: Vec::new(),
+                body: String::new(),
+                error: None,
+            },
+            started: std::time::Instant::now(),
+        }
+    }
+
+    fn finish(mut self, log: &RequestLog, error: Option<&ApiError>) {
+        self.entry.duration = self.started.elapsed();
+        self.entry.error = error.map(|e| crate::text::sanitize(&e.to_string()).into_owned());
+        log.push(self.entry);
     }
 }
 

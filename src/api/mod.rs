@@ -9,6 +9,7 @@ mod http;
 mod lenient;
 pub mod model;
 pub mod paging;
+pub mod reqlog;
 pub mod status;
 pub mod subscription;
 pub mod token;
@@ -18,5 +19,6 @@ pub use client::{ApiClient, ClientConfig, CustomerQuery, CustomerSearch, UserQue
 pub use error::{ApiError, ErrorDetail};
 pub use model::*;
 pub use paging::{Cursor, Link, LinkHeader, Links, Page};
+pub use reqlog::{LogEntry, RequestLog};
 pub use subscription::{CatalogSku, Offer, ProvisioningStatus, Subscription, SubscriptionStatus};
 pub use token::{NoToken, Secret, StaticToken, TokenProvider};

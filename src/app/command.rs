@@ -1,6 +1,6 @@
 //! The `:` command line: the text being typed (tui-input), its history (↑/↓), Tab completion,
 //! parsing a line into a command (an unknown word names the nearest command), and what each
-//! command does to the model. Effects go out through `Fx`; nothing here performs I/O.
+//! command does to the model (the request log and privacy mode live in their own modules). Effects go out through `Fx`; nothing here performs I/O.
 
 use super::keymap::Action;
 use super::model::{Model, Screen, ScreenKind};
@@ -53,6 +53,16 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "PREFIX",
         "jump to the first customer whose name starts with PREFIX",
     ),
+    (
+        "log",
+        "",
+        "every HTTP request of the session (Enter: whole, c: copy as curl)",
+    ),
+    (
+        "privacy",
+        "",
+        "pseudonyms for names, domains and ids on / off (screen sharing)",
+    ),
     ("help", "", "the keys and these commands"),
     ("q", "", "quit"),
 ];
@@ -64,6 +74,8 @@ pub enum Command {
     Scan { users: bool },
     StopScan,
     Customer(String),
+    Log,
+    Privacy,
     Help,
     Quit,
 }
@@ -125,6 +137,8 @@ pub fn parse(line: &str) -> Result<Command, String> {
             [] => Err(":customer needs a name prefix: :customer Contoso".into()),
             words => Ok(Command::Customer(words.join(" "))),
         },
+        "log" => none(Command::Log),
+        "privacy" => none(Command::Privacy),
         "help" | "h" | "?" => none(Command::Help),
         "q" | "quit" | "q!" => none(Command::Quit),
         other => Err(match nearest(other) {
@@ -270,6 +284,8 @@ pub(crate) fn run(model: &mut Model, command: Command, fx: &mut Fx) {
             model.flash("stopping the scan (:scan resumes it)", Tone::Dim);
         }
         Command::Customer(prefix) => jump_to_customer(model, &prefix, fx),
+        Command::Log => super::reqlog::open(model, fx),
+        Command::Privacy => super::privacy::toggle(model),
         Command::Help => {
             model.help = true;
             model.dirty = true;

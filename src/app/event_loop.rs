@@ -159,6 +159,9 @@ where
     };
     // The identity is read from the client's token provider: in memory, no I/O.
     let identity = client.clone();
+    let log = client.request_log().clone();
+    model.names = client.pseudonyms().cloned();
+    model.privacy = options.privacy && model.names.is_some();
     let fetcher = Fetcher::spawn(client.clone(), config, report_tx);
     let (edge_tx, mut edge_rx) = mpsc::unbounded_channel();
     let login = options
@@ -178,6 +181,7 @@ where
         tmux: std::env::var_os("TMUX").is_some(),
         signin: SignInRunner::new(login, edge_tx),
         store,
+        log,
     };
     let mut first = Vec::new();
     if model.signin.tracks_identity() {
@@ -325,6 +329,7 @@ struct Edge<'a> {
     tmux: bool,
     signin: SignInRunner,
     store: StoreTask,
+    log: crate::api::RequestLog,
 }
 
 impl Edge<'_> {
@@ -373,6 +378,10 @@ impl Edge<'_> {
                     Effect::LoadSnapshot => self.store.snapshot(),
                     Effect::StartScan { with_users } => self.store.scan(with_users),
                     Effect::StopScan => self.store.stop(),
+                    Effect::ReadLog { focus } => followups.push(Msg::Log {
+                        entries: self.log.newest_first(),
+                        focus,
+                    }),
                 }
             }
             queue = Vec::new();

@@ -16,8 +16,10 @@ pub mod msg;
 pub(crate) mod nav;
 pub mod partner;
 pub mod partner_view;
+pub mod privacy;
 pub mod rank;
 pub mod report_pane;
+pub mod reqlog;
 pub mod rows;
 pub mod session;
 pub mod signin;
@@ -62,6 +64,8 @@ pub struct UiOptions {
     pub demo: bool,
     /// The store `:scan` writes and the report panes read (default: in memory, the demo's).
     pub store: StoreOptions,
+    /// Start in privacy mode (pseudonyms instead of names and ids).
+    pub privacy: bool,
 }
 
 impl Default for UiOptions {
@@ -76,6 +80,7 @@ impl Default for UiOptions {
             signin: None,
             demo: false,
             store: StoreOptions::default(),
+            privacy: false,
         }
     }
 }

@@ -382,6 +382,12 @@ pub struct Model {
     pub told_no_snapshot: bool,
     /// It is saying it now (in place of the key hints, until the next key).
     pub snapshot_hint: bool,
+    /// The request log screen, when open.
+    pub log: Option<super::reqlog::LogView>,
+    /// Privacy mode: names and ids are shown as pseudonyms (filters still match real values).
+    pub privacy: bool,
+    /// The pseudonyms the client learns from its answers; None: privacy mode is unavailable.
+    pub names: Option<crate::privacy::Pseudonyms>,
     /// The wall clock at one instant, so the view can tell whether a token's expiry has
     /// passed without reading the clock itself; None in tests that do not care.
     pub wall: Option<(Instant, SystemTime)>,
@@ -415,6 +421,9 @@ impl Model {
             seeking: None,
             told_no_snapshot: false,
             snapshot_hint: false,
+            log: None,
+            privacy: false,
+            names: None,
             export: None,
             wall: None,
             next_id: 1,
@@ -486,6 +495,8 @@ impl Model {
             Mode::Help
         } else if self.command.is_some() {
             Mode::Command
+        } else if self.log.is_some() {
+            Mode::Log
         } else if self.search.is_some() {
             Mode::Prompt
         } else if self.top().filter.as_ref().is_some_and(|f| f.editing) {
@@ -514,6 +525,19 @@ impl Model {
             tone,
         });
         self.dirty = true;
+    }
+
+    /// The pseudonyms to show text through, when privacy mode is on.
+    pub fn private_names(&self) -> Option<crate::privacy::Pseudonyms> {
+        self.names.clone().filter(|_| self.privacy)
+    }
+
+    /// Text as a person may see it: through the pseudonyms in privacy mode.
+    pub fn shown<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        match self.names.as_ref().filter(|_| self.privacy) {
+            Some(names) => names.apply(text),
+            None => std::borrow::Cow::Borrowed(text),
+        }
     }
 
     /// The customer the top screens are about, if any.

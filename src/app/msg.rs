@@ -68,6 +68,11 @@ pub enum Msg {
         text: String,
         complete: bool,
     },
+    /// The request log's entries, newest first; open on the newest of correlation id `focus`.
+    Log {
+        entries: Vec<std::sync::Arc<crate::api::LogEntry>>,
+        focus: Option<String>,
+    },
 }
 
 /// A side effect for the event loop to perform.
@@ -95,6 +100,10 @@ pub enum Effect {
     },
     /// Interrupt the background scan (it stays resumable).
     StopScan,
+    /// Read the client's request log and answer with `Msg::Log`.
+    ReadLog {
+        focus: Option<String>,
+    },
 }
 
 /// A view as a table, to be written to a CSV file.

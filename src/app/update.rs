@@ -6,7 +6,7 @@ use super::keymap::{self, Action, Mode};
 use super::model::{Flash, Model, ScreenKind};
 use super::msg::{Effect, Fx, Msg};
 use super::rows::Tone;
-use super::{actions, command, loading, nav, partner, partner_view, signin};
+use super::{actions, command, loading, nav, partner, partner_view, privacy, reqlog, signin};
 use crossterm::event::{KeyEvent, KeyEventKind};
 use std::time::Instant;
 use tui_input::{Input, InputRequest};
@@ -79,6 +79,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
         }
         Msg::SignInFailed { attempt, message } => signin::on_failed(model, attempt, message),
         Msg::Identity(identity) => signin::on_identity(model, identity),
+        Msg::Log { entries, focus } => reqlog::show(model, entries, focus),
         Msg::Retrying { id, query, notice } => loading::on_retrying(model, id, &query, notice, now),
         Msg::Copied(result) => {
             model.flash = Some(match result {
@@ -113,6 +114,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
     }
     loading::fire_prefetch(model, now, &mut fx);
     partner_view::fire_rows(model, now, &mut fx);
+    privacy::private_effects(model, &mut fx.effects);
     fx.effects
 }
 
@@ -167,6 +169,7 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
         Mode::Prompt => search_action(model, action, now, fx),
         Mode::Filter => filter_action(model, action, now, fx),
         Mode::Command => command::action(model, action, fx),
+        Mode::Log => reqlog::action(model, action, fx),
         Mode::List => act(model, action, now, fx),
     }
 }

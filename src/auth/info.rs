@@ -48,6 +48,18 @@ pub fn info(settings: &Settings, env: EnvLookup<'_>, out: &mut dyn Write) -> io:
         None => row(out, "log file", "none (--log-file FILE to write one)")?,
     }
 
+    writeln!(out, "\nProfiles")?;
+    if settings.profiles.is_empty() {
+        row(out, "", "none ([profiles.NAME] tables in the config file)")?;
+    }
+    for name in &settings.profiles {
+        let active = match settings.profile.as_deref() == Some(name.as_str()) {
+            true => "active",
+            false => "",
+        };
+        row(out, name, active)?;
+    }
+
     writeln!(out, "\nSettings")?;
     setting(out, "base_url", &settings.base_url, |v| v.clone())?;
     setting(out, "authority", &settings.authority, |v| v.clone())?;

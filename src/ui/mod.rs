@@ -4,6 +4,8 @@
 pub mod breadcrumb;
 pub mod help;
 pub mod pane;
+pub mod privacy;
+pub mod reqlog;
 pub mod signin;
 pub mod state;
 pub mod statusbar;
@@ -61,6 +63,9 @@ pub fn draw(
         }
         return None;
     }
+    let names = model.private_names();
+    let private_theme = theme.with_names(names.clone());
+    let theme = &private_theme;
     let (crumb, body, status) = layout::bands(area);
     breadcrumb::draw(buf, crumb, model, theme, title);
     let top = model.top();
@@ -81,11 +86,17 @@ pub fn draw(
     }
     pane::draw(buf, focused, model, top, theme, Role::Focused);
     let cursor = statusbar::draw(buf, status, model, theme);
+    if let Some(log) = &model.log {
+        reqlog::draw(buf, body, log, theme);
+    }
     if model.help {
         help::draw(buf, body, theme, model.help_offset);
     }
     if model.signin.visible {
         signin::draw_modal(buf, body, model, theme);
+    }
+    if let Some(names) = &names {
+        privacy::scrub(buf, area, names);
     }
     if model.help || model.signin.visible {
         return None;

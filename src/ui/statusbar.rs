@@ -114,6 +114,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Optio
         }
         _ => String::new(),
     };
+    let count = match (model.privacy, count.is_empty()) {
+        (false, _) => count,
+        (true, true) => "private".to_string(),
+        (true, false) => format!("private{}{count}", theme.dot()),
+    };
     let count_w = width(&count) as u16;
     let mut room = usize::from(area.width.saturating_sub(count_w + 3));
     let x = area.x + 1;
@@ -154,7 +159,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Optio
         .as_ref()
         .map(|f| format!("{}{}", theme.dot(), sanitize(&f.text)));
     if let Some(line) = &model.command {
-        let hint = prompt_hints(Mode::Command, theme);
+        let hint = said.unwrap_or_else(|| prompt_hints(Mode::Command, theme));
         let prompt = Prompt {
             label: ":",
             input: &line.input,
@@ -286,6 +291,13 @@ fn message(model: &Model, view: &PaneData<'_>, theme: &Theme) -> (String, Tone) 
 }
 
 fn hints(model: &Model, theme: &Theme) -> String {
+    if model.log.is_some() {
+        let items: Vec<String> = [Action::Open, Action::Copy, Action::Back]
+            .iter()
+            .filter_map(|&a| keymap::hint(Mode::Log, a, theme.ascii))
+            .collect();
+        return items.join(theme.dot());
+    }
     let kind = &model.top().kind;
     let actions: &[Action] = match kind {
         ScreenKind::Customers { .. } => &[

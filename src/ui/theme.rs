@@ -11,6 +11,8 @@ use ratatui::symbols::border;
 pub struct Theme {
     pub color: bool,
     pub ascii: bool,
+    /// Privacy mode: text passes these pseudonyms before it is cut to fit.
+    pub names: Option<crate::privacy::Pseudonyms>,
 }
 
 const ASCII_BORDER: border::Set = border::Set {
@@ -29,7 +31,19 @@ const ASCII_SPINNER: &[&str] = &["|", "/", "-", "\\"];
 
 impl Theme {
     pub fn new(color: bool, ascii: bool) -> Self {
-        Self { color, ascii }
+        Self {
+            color,
+            ascii,
+            names: None,
+        }
+    }
+
+    /// This theme with privacy mode's pseudonyms (or without, for `None`).
+    pub fn with_names(&self, names: Option<crate::privacy::Pseudonyms>) -> Self {
+        Self {
+            names,
+            ..self.clone()
+        }
     }
 
     fn fg(&self, color: Color) -> Style {
@@ -168,6 +182,16 @@ impl Theme {
     }
 
     pub fn fit<'a>(&self, text: &'a str, max: usize) -> std::borrow::Cow<'a, str> {
+        // Pseudonyms first: a cut real name would still show its beginning.
+        if let Some(names) = &self.names
+            && let std::borrow::Cow::Owned(shown) = names.apply(text)
+        {
+            return std::borrow::Cow::Owned(self.fit_plain(&shown, max).into_owned());
+        }
+        self.fit_plain(text, max)
+    }
+
+    fn fit_plain<'a>(&self, text: &'a str, max: usize) -> std::borrow::Cow<'a, str> {
         let cut = crate::text::truncate_to_width(text, max);
         if self.ascii
             && let std::borrow::Cow::Owned(mut s) = cut

@@ -73,3 +73,61 @@ pub async fn all_users(
     }
     (users, pages)
 }
+
+/// The partner's personal values a screen must not show in privacy mode: every customer's
+/// company name, domain and id, and the names, UPNs and ids of the first `with_users`
+/// customers' users (values of five characters or fewer are too short to tell).
+pub async fn partner_secrets(api: &ApiClient, with_users: usize) -> Vec<String> {
+    let ctx = pcx::api::CallContext::new();
+    let query = pcx::api::CustomerQuery {
+        page_size: 500,
+        search: None,
+    };
+    let mut page = api.customers_page(&ctx, &query, None).await.unwrap();
+    let mut customers = std::mem::take(&mut page.items);
+    while let Some(cursor) = page.next.take() {
+        page = api
+            .customers_page(&ctx, &query, Some(&cursor))
+            .await
+            .unwrap();
+        customers.append(&mut page.items);
+    }
+    let mut out: Vec<String> = Vec::new();
+    for (n, customer) in customers.iter().enumerate() {
+        let c = &customer.data;
+        let profile = c.company_profile.as_ref();
+        out.extend(c.id.iter().map(|s| s.to_string()));
+        out.extend(
+            profile
+                .and_then(|p| p.company_name.as_deref())
+                .map(str::to_string),
+        );
+        out.extend(
+            profile
+                .and_then(|p| p.domain.as_deref())
+                .map(str::to_string),
+        );
+        if n < with_users
+            && let Some(id) = c.id.as_deref()
+        {
+            for user in all_users(api, id, 500, false).await.0 {
+                let u = &user.data;
+                for v in [&u.id, &u.user_principal_name, &u.display_name] {
+                    out.extend(v.as_deref().map(str::to_string));
+                }
+            }
+        }
+    }
+    out.retain(|s| s.chars().count() > 5);
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The first secret `text` shows, if any (case as written).
+pub fn leak<'a>(text: &str, secrets: &'a [String]) -> Option<&'a str> {
+    secrets
+        .iter()
+        .find(|s| text.contains(s.as_str()))
+        .map(String::as_str)
+}

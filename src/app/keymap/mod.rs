@@ -5,7 +5,7 @@
 mod tables;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-pub use tables::{COMMAND, EDITING, FILTER, GLOBAL, HELP, LIST, MODAL, PROMPT};
+pub use tables::{COMMAND, EDITING, FILTER, GLOBAL, HELP, LIST, LOG, MODAL, PROMPT};
 use tui_input::InputRequest;
 
 /// Who has the keyboard.
@@ -23,16 +23,19 @@ pub enum Mode {
     Modal,
     /// Typing a `:` command.
     Command,
+    /// The request log (its list, or one request whole).
+    Log,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 6] = [
+    pub const ALL: [Mode; 7] = [
         Mode::List,
         Mode::Filter,
         Mode::Prompt,
         Mode::Help,
         Mode::Modal,
         Mode::Command,
+        Mode::Log,
     ];
 }
 
@@ -79,6 +82,8 @@ pub enum Action {
     Close,
     /// The modal: copy the device code.
     CopyCode,
+    /// Open the `:` command line.
+    Command,
 }
 
 /// A key as the table names it.
@@ -122,6 +127,7 @@ pub fn table(mode: Mode) -> impl Iterator<Item = &'static Binding> {
         Mode::Help => (HELP, &[]),
         Mode::Modal => (MODAL, &[]),
         Mode::Command => (COMMAND, EDITING),
+        Mode::Log => (LOG, &[]),
     };
     own.iter().chain(editing)
 }

@@ -226,6 +226,44 @@ pub const PROMPT: &[Binding] = &[
     bind(&[code(KeyCode::Esc)], Action::Cancel, "cancel").hint("cancels"),
 ];
 
+/// Typing a `:` command.
+pub const COMMAND: &[Binding] = &[
+    bind(&[code(KeyCode::Enter)], Action::Submit, "run the command").hint("runs"),
+    bind(&[code(KeyCode::Esc)], Action::Cancel, "cancel").hint("cancels"),
+];
+
+/// The request log: its list, or one request opened whole.
+pub const LOG: &[Binding] = &[
+    bind(&[code(KeyCode::Up), k('k')], Action::Up, "up"),
+    bind(&[code(KeyCode::Down), k('j')], Action::Down, "down"),
+    bind(
+        &[code(KeyCode::PageUp), ctrl('b')],
+        Action::PageUp,
+        "page up",
+    ),
+    bind(
+        &[code(KeyCode::PageDown), ctrl('f')],
+        Action::PageDown,
+        "page down",
+    ),
+    bind(&[code(KeyCode::Home), k('g')], Action::Top, "first"),
+    bind(&[code(KeyCode::End), k('G')], Action::Bottom, "last"),
+    bind(
+        &[code(KeyCode::Enter), k('l'), code(KeyCode::Right)],
+        Action::Open,
+        "show the request whole",
+    )
+    .hint("whole"),
+    bind(
+        &[k('c')],
+        Action::Copy,
+        "copy as curl (token from $PCX_TOKEN)",
+    )
+    .hint("copy as curl"),
+    bind(BACK_KEYS, Action::Back, "back").hint("back"),
+    bind(&[k('q')], Action::Close, "close the log"),
+];
+
 /// The help overlay.
 pub const HELP: &[Binding] = &[
     bind(

@@ -1,0 +1,154 @@
+//! The request log screen's state and keys: the entries (newest first) as the event loop read
+//! them from the client, the selected one, and the one opened whole with its scroll. Copying
+//! asks the edge for an OSC 52 copy of the entry's `curl` command. No I/O, no clock.
+
+use super::keymap::Action;
+use super::model::Model;
+use super::msg::{Effect, Fx};
+use super::rows::Tone;
+use crate::api::LogEntry;
+use std::sync::Arc;
+
+/// The log as shown: a list, and optionally one entry opened whole.
+#[derive(Clone, Debug, Default)]
+pub struct LogView {
+    pub entries: Vec<Arc<LogEntry>>,
+    pub selected: usize,
+    pub offset: usize,
+    /// The opened entry's first visible line.
+    pub detail: Option<usize>,
+}
+
+impl LogView {
+    pub fn selected_entry(&self) -> Option<&LogEntry> {
+        self.entries.get(self.selected).map(Arc::as_ref)
+    }
+}
+
+/// The whole of one entry as lines (the detail view; copy-free, sanitised at recording).
+pub fn detail_lines(entry: &LogEntry) -> Vec<String> {
+    let mut out = vec![
+        format!("{} {}", entry.method, entry.url),
+        format!(
+            "status {} · {} ms · {} attempt{}",
+            entry.status.map_or("none".to_string(), |s| s.to_string()),
+            entry.duration.as_millis(),
+            entry.attempts,
+            if entry.attempts == 1 { "" } else { "s" }
+        ),
+        format!("time {}", entry.time),
+        format!("MS-CorrelationId {}", entry.correlation_id),
+        format!("MS-RequestId {}", entry.request_id),
+    ];
+    if let Some(error) = &entry.error {
+        out.push(format!("error: {error}"));
+    }
+    out.extend(entry.waits.iter().map(|w| format!("retry: {w}")));
+    for (title, headers) in [
+        ("request headers", &entry.request_headers),
+        ("response headers", &entry.response_headers),
+    ] {
+        out.push(String::new());
+        out.push(title.into());
+        out.extend(headers.iter().map(|(k, v)| format!("  {k}: {v}")));
+    }
+    out.push(String::new());
+    out.push("response body".into());
+    out.extend(entry.body.lines().map(str::to_string));
+    out
+}
+
+/// `:log`: asks the edge for the entries, focused on the failure the status bar names.
+pub(crate) fn open(model: &mut Model, fx: &mut Fx) {
+    use super::cache::PaneData;
+    let focus = match model.top().view(&model.cache) {
+        PaneData::Failed(e) => e.correlation_id().map(str::to_string),
+        PaneData::Ready(_, info) => info
+            .problem
+            .and_then(|(e, _)| e.correlation_id().map(str::to_string)),
+        PaneData::NotLoaded | PaneData::Loading(_) => None,
+    };
+    fx.effects.push(Effect::ReadLog { focus });
+}
+
+/// The entries arrived: show them, on the newest entry of `focus` when given.
+pub fn show(model: &mut Model, entries: Vec<Arc<LogEntry>>, focus: Option<String>) {
+    let selected = focus
+        .and_then(|cid| entries.iter().position(|e| e.correlation_id == cid))
+        .unwrap_or(0);
+    model.log = Some(LogView {
+        entries,
+        selected,
+        offset: 0,
+        detail: None,
+    });
+    fix(model);
+    model.dirty = true;
+}
+
+/// Rows of the list (or lines of the detail) that fit on screen.
+fn rows(model: &Model) -> usize {
+    super::layout::list_height(model.size).max(1)
+}
+
+fn fix(model: &mut Model) {
+    let rows = rows(model);
+    let Some(view) = model.log.as_mut() else {
+        return;
+    };
+    let len = view.entries.len();
+    view.selected = view.selected.min(len.saturating_sub(1));
+    if view.selected < view.offset {
+        view.offset = view.selected;
+    } else if view.selected >= view.offset + rows {
+        view.offset = view.selected + 1 - rows;
+    }
+}
+
+/// One key in the log.
+pub(crate) fn action(model: &mut Model, action: Action, fx: &mut Fx) {
+    let rows = rows(model);
+    let Some(view) = model.log.as_mut() else {
+        return;
+    };
+    let detail_len = view.selected_entry().map_or(0, |e| detail_lines(e).len());
+    let last = view.entries.len().saturating_sub(1);
+    match (view.detail.as_mut(), action) {
+        (_, Action::Copy) => {
+            match view.selected_entry() {
+                Some(entry) => fx.effects.push(Effect::Copy(entry.curl())),
+                None => model.flash("no request to copy", Tone::Dim),
+            }
+            return;
+        }
+        (Some(_), Action::Back | Action::Close) => view.detail = None,
+        (None, Action::Back | Action::Close) => model.log = None,
+        (None, Action::Open) if !view.entries.is_empty() => view.detail = Some(0),
+        (Some(top), _) => {
+            let max = detail_len.saturating_sub(rows);
+            *top = match action {
+                Action::Up => top.saturating_sub(1),
+                Action::Down => *top + 1,
+                Action::PageUp => top.saturating_sub(rows),
+                Action::PageDown => *top + rows,
+                Action::Top => 0,
+                Action::Bottom => max,
+                _ => *top,
+            }
+            .min(max);
+        }
+        (None, _) => {
+            view.selected = match action {
+                Action::Up => view.selected.saturating_sub(1),
+                Action::Down => (view.selected + 1).min(last),
+                Action::PageUp => view.selected.saturating_sub(rows),
+                Action::PageDown => (view.selected + rows).min(last),
+                Action::Top => 0,
+                Action::Bottom => last,
+                _ => view.selected,
+            };
+        }
+    }
+    fix(model);
+    model.dirty = true;
+}
