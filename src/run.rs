@@ -5,7 +5,7 @@ use crate::api::{
     ApiClient, ApiError, ClientConfig, Secret, StaticToken, TokenProvider, client::MAX_PAGE_SIZE,
 };
 use crate::auth::{self, AuthError};
-use crate::cli::{Cli, Command, ListCommand, PartnerCommand};
+use crate::cli::{Cli, Command, GlobalArgs, ListCommand, PartnerCommand};
 use crate::config::{ConfigError, Settings, process_env};
 use crate::listing::{self, ListingError};
 use crate::sandbox::{self, DEMO_TOKEN, Sandbox, SandboxConfig, SandboxError};
@@ -114,31 +114,12 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
         true => Some(start_demo().await?),
         false => None,
     };
-    let (base_url, tokens): (String, Arc<dyn TokenProvider>) = match &demo {
-        Some(sandbox) => (
-            sandbox.base_url(),
-            StaticToken::new(Secret::new(DEMO_TOKEN)),
-        ),
-        None => (
-            settings.base_url.value.clone(),
-            auth::token_provider(&settings, &env),
-        ),
-    };
-    let mut config = ClientConfig::new(base_url);
-    config.locale = settings.locale.value.clone();
-    config.deadline = std::time::Duration::from_secs(settings.request_deadline.value);
     let privacy = settings.privacy.value;
     // The explorer learns names even with privacy off, so turning it on hides them at once.
-    if privacy || job.is_none() {
-        config.names = Some(crate::privacy::Pseudonyms::new());
-    }
-    if let Some(path) = &cli.global.log_requests {
-        let names = config.names.clone().filter(|_| privacy);
-        config.log = crate::api::RequestLog::with_file(path.clone(), names);
-    }
-    let client = ApiClient::new(config, tokens)?;
+    let names = (privacy || job.is_none()).then(crate::privacy::Pseudonyms::new);
+    let client = client_for(&settings, demo.as_ref(), names, &cli.global)?;
     let list = match job {
-        None => return explore(&settings, client, demo.is_some()).await,
+        None => return explore(&settings, client, demo.is_some(), &cli.global).await,
         Some(Job::Partner(command)) => {
             let partner = crate::partner::Context {
                 settings: &settings,
@@ -164,6 +145,36 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
         }
         None => Ok(listing::run(&client, list, page_size, stdout).await?),
     }
+}
+
+/// The API client for these settings: the demo's sandbox, or the configured partner with its
+/// token source. `names` learns personal values for privacy mode (shared across profiles, so
+/// a value keeps its pseudonym when the operator switches back).
+fn client_for(
+    settings: &Settings,
+    demo: Option<&Sandbox>,
+    names: Option<crate::privacy::Pseudonyms>,
+    global: &GlobalArgs,
+) -> Result<ApiClient, ApiError> {
+    let (base_url, tokens): (String, Arc<dyn TokenProvider>) = match demo {
+        Some(sandbox) => (
+            sandbox.base_url(),
+            StaticToken::new(Secret::new(DEMO_TOKEN)),
+        ),
+        None => (
+            settings.base_url.value.clone(),
+            auth::token_provider(settings, &process_env),
+        ),
+    };
+    let mut config = ClientConfig::new(base_url);
+    config.locale = settings.locale.value.clone();
+    config.deadline = std::time::Duration::from_secs(settings.request_deadline.value);
+    config.names = names;
+    if let Some(path) = &global.log_requests {
+        let names = config.names.clone().filter(|_| settings.privacy.value);
+        config.log = crate::api::RequestLog::with_file(path.clone(), names);
+    }
+    ApiClient::new(config, tokens)
 }
 
 /// An error in privacy mode: its text passes the pseudonyms (ids and names in messages).
@@ -206,8 +217,44 @@ pub fn demo_info() -> String {
 }
 
 /// The interactive explorer (no command given).
-async fn explore(settings: &Settings, client: ApiClient, demo: bool) -> Result<(), RunError> {
+async fn explore(
+    settings: &Settings,
+    client: ApiClient,
+    demo: bool,
+    global: &GlobalArgs,
+) -> Result<(), RunError> {
     use crate::cli::ColorChoice;
+    let defaults = crate::app::UiOptions::default();
+    let partner = partner_for(settings, client.clone(), demo);
+    let options = crate::app::UiOptions {
+        // NO_COLOR and --color never are already folded into the setting.
+        color: settings.color.value != ColorChoice::Never,
+        // A terminal whose locale is not UTF-8 (LANG=C) would show the box drawing as garbage.
+        ascii: settings.ascii.value || !locale_is_utf8(&process_env),
+        title: partner.title,
+        page_size: match settings.page_size.is_explicit() {
+            true => settings.page_size.value,
+            false => defaults.page_size,
+        },
+        concurrency: settings.concurrency.value,
+        signin: partner.signin,
+        demo,
+        store: partner.store,
+        privacy: settings.privacy.value,
+        // The demo is one partner: profiles are the configured ones.
+        profiles: match demo {
+            true => crate::app::Profiles::default(),
+            false => profiles(settings, &client, global),
+        },
+        ..defaults
+    };
+    crate::app::run_terminal(client, options)
+        .await
+        .map_err(|e| RunError::Other(e.to_string()))
+}
+
+/// What the explorer needs of one partner: its client, title, sign-in and store.
+fn partner_for(settings: &Settings, client: ApiClient, demo: bool) -> crate::app::Partner {
     let title = match (demo, &settings.profile) {
         (true, _) => "demo".to_string(),
         (false, Some(profile)) => format!("profile {profile}"),
@@ -217,38 +264,45 @@ async fn explore(settings: &Settings, client: ApiClient, demo: bool) -> Result<(
             .unwrap_or("Partner Center")
             .to_string(),
     };
-    let defaults = crate::app::UiOptions::default();
     // The same store and partner as `pcx scan` and `pcx report` (in memory for the demo).
-    let partner = crate::partner::Context {
+    let context = crate::partner::Context {
         settings,
         client: &client,
         demo,
     };
     let store = crate::app::StoreOptions {
-        location: partner.location(),
-        partner: partner.partner(),
+        location: context.location(),
+        partner: context.partner(),
     };
-    let options = crate::app::UiOptions {
-        // NO_COLOR and --color never are already folded into the setting.
-        color: settings.color.value != ColorChoice::Never,
-        // A terminal whose locale is not UTF-8 (LANG=C) would show the box drawing as garbage.
-        ascii: settings.ascii.value || !locale_is_utf8(&process_env),
+    crate::app::Partner {
         title,
-        page_size: match settings.page_size.is_explicit() {
-            true => settings.page_size.value,
-            false => defaults.page_size,
-        },
-        concurrency: settings.concurrency.value,
         // The demo's token is accepted as is: nothing to sign in to.
         signin: (!demo).then(|| sign_in_options(settings)),
-        demo,
         store,
-        privacy: settings.privacy.value,
-        ..defaults
+        client,
+    }
+}
+
+/// The config's profiles, and how `:profile NAME` opens one: the settings are loaded again
+/// with that profile chosen, as `--profile NAME` would, and a client built for them.
+fn profiles(settings: &Settings, client: &ApiClient, global: &GlobalArgs) -> crate::app::Profiles {
+    let global = global.clone();
+    let names = client.pseudonyms().cloned();
+    let open = move |name: &str| -> Result<crate::app::Partner, String> {
+        let global = GlobalArgs {
+            profile: Some(name.to_string()),
+            ..global.clone()
+        };
+        let settings = Settings::load(&global, None, &process_env).map_err(|e| e.to_string())?;
+        let client =
+            client_for(&settings, None, names.clone(), &global).map_err(|e| e.to_string())?;
+        Ok(partner_for(&settings, client, false))
     };
-    crate::app::run_terminal(client, options)
-        .await
-        .map_err(|e| RunError::Other(e.to_string()))
+    crate::app::Profiles {
+        active: settings.profile.clone(),
+        known: settings.profiles.clone(),
+        open: Some(Arc::new(open)),
+    }
 }
 
 /// Whether the locale says UTF-8: the first of LC_ALL, LC_CTYPE and LANG that is set decides,

@@ -148,3 +148,126 @@ async fn listings_reach_the_chosen_profiles_partner() {
     let err = String::from_utf8_lossy(&gamma.stderr);
     assert!(err.contains("alpha") && err.contains("beta"), "{err}");
 }
+
+/// `:profile beta` on a model that still waits for alpha's customers: after the switch the
+/// list is beta's, and alpha's answer arriving late is dropped (its request id is not one the
+/// new partner's model asked with).
+#[test]
+fn a_late_answer_of_the_partner_left_behind_is_never_shown() {
+    use common::{Driver, code, done, named_customer, selected_label};
+    use crossterm::event::KeyCode;
+    use pcx::app::msg::{Effect, Msg, Switched};
+    use pcx::fetch::{Payload, Query};
+    let mut d = Driver::new(120, 30);
+    d.model.profiles = vec!["alpha".into(), "beta".into()];
+    d.model.profile = Some("alpha".into());
+    let customers = Query::Customers { search: None };
+    let alphas = d.last_for(&customers);
+    d.press(":profile gamma");
+    d.send(code(KeyCode::Enter));
+    let said = d.model.flash.as_ref().map(|f| f.text.clone()).unwrap();
+    assert!(said.contains("alpha, beta"), "{said}");
+    d.press(":profile beta");
+    let effects = d.send(code(KeyCode::Enter));
+    assert!(effects.contains(&Effect::SwitchProfile("beta".into())));
+    d.send(Msg::ProfileSwitched(Ok(Switched {
+        name: "beta".into(),
+        signin: None,
+        names: None,
+        deadline: std::time::Duration::from_secs(90),
+    })));
+    assert_eq!(d.model.profile.as_deref(), Some("beta"));
+    assert_eq!(d.model.history, vec!["profile gamma", "profile beta"]);
+    let betas = d.last_for(&customers);
+    assert_ne!(betas.id, alphas.id, "beta's customers are asked for anew");
+    let late = vec![named_customer(1, "Alpha Late Ltd", "alpha.example")];
+    d.send(done(&alphas, Ok(Payload::Customers(late, None))));
+    let shown = d.model.top().view(&d.model.cache).table().is_some();
+    assert!(!shown, "alpha's rows are not shown");
+    let rows = vec![named_customer(2, "Beta Bikes", "beta.example")];
+    d.send(done(&betas, Ok(Payload::Customers(rows, None))));
+    assert_eq!(selected_label(&d), "Beta Bikes");
+}
+
+/// The explorer on alpha (slow) switches to beta (slower) while alpha's customers are in
+/// flight: from the switch on, no frame shows an alpha customer, beta's arrive, and the title
+/// names the active profile.
+#[tokio::test]
+async fn switching_profiles_between_two_sandboxes_never_shows_the_first_partners_rows() {
+    use common::{client, on, run_script};
+    use pcx::app::{Partner, Profiles, StoreOptions};
+    use ratatui::{Terminal, backend::TestBackend};
+    let alpha = common::start_sandbox(SandboxConfig::generated(4, 1, 11)).await;
+    let beta = common::start_sandbox(SandboxConfig::generated(3, 1, 12)).await;
+    let (alpha_names, beta_names) = (names(&alpha).await, names(&beta).await);
+    alpha.set_latency_ms(1000);
+    beta.set_latency_ms(2500);
+    let urls = [("alpha", alpha.base_url()), ("beta", beta.base_url())];
+    let open = move |name: &str| -> Result<Partner, String> {
+        let (_, url) = urls.iter().find(|(n, _)| *n == name).ok_or("no such")?;
+        Ok(Partner {
+            client: client(url, "t"),
+            title: format!("profile {name}"),
+            signin: None,
+            store: StoreOptions::default(),
+        })
+    };
+    let dir = TempDir::new("profile-switch");
+    let options = pcx::app::UiOptions {
+        title: "profile alpha".into(),
+        profiles: Profiles {
+            active: Some("alpha".into()),
+            known: vec!["alpha".into(), "beta".into()],
+            open: Some(std::sync::Arc::new(open)),
+        },
+        ..common::options(dir.path())
+    };
+    let shows_beta = |_: &pcx::app::Model, screen: &str| screen.contains(&beta_names[0]);
+    let steps = vec![on(|m, _| m.busy(), ":profile beta\n"), on(shows_beta, "q")];
+    let mut terminal = Terminal::new(TestBackend::new(120, 30)).unwrap();
+    let seen = run_script(
+        &mut terminal,
+        client(&alpha.base_url(), "t"),
+        options,
+        steps,
+        std::time::Duration::from_secs(60),
+    )
+    .await;
+    let switched = seen
+        .frames
+        .iter()
+        .position(|f| f.contains("profile beta"))
+        .expect("a frame names the new profile");
+    for frame in &seen.frames[switched..] {
+        for name in &alpha_names {
+            assert!(
+                !frame.contains(name.as_str()),
+                "{name} after the switch:\n{frame}"
+            );
+        }
+    }
+    assert_eq!(seen.model.profile.as_deref(), Some("beta"));
+}
+
+/// The company names a sandbox serves (one page holds them all).
+async fn names(sandbox: &pcx::sandbox::Sandbox) -> Vec<String> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let url = format!("{}/v1/customers?size=500", sandbox.base_url());
+    let page: serde_json::Value = reqwest::Client::new()
+        .get(url)
+        .bearer_auth("t")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let items = page["items"].as_array().cloned().unwrap_or_default();
+    let names: Vec<String> = items
+        .iter()
+        .filter_map(|c| c["companyProfile"]["companyName"].as_str())
+        .map(str::to_string)
+        .collect();
+    assert!(!names.is_empty(), "the sandbox serves customers");
+    names
+}

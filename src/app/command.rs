@@ -63,6 +63,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "",
         "pseudonyms for names, domains and ids on / off (screen sharing)",
     ),
+    (
+        "profile",
+        "[NAME]",
+        "switch to another partner profile of the config (none: list them)",
+    ),
     ("help", "", "the keys and these commands"),
     ("q", "", "quit"),
 ];
@@ -76,6 +81,7 @@ pub enum Command {
     Customer(String),
     Log,
     Privacy,
+    Profile(Option<String>),
     Help,
     Quit,
 }
@@ -139,6 +145,11 @@ pub fn parse(line: &str) -> Result<Command, String> {
         },
         "log" => none(Command::Log),
         "privacy" => none(Command::Privacy),
+        "profile" => match rest.as_slice() {
+            [] => Ok(Command::Profile(None)),
+            [name] => Ok(Command::Profile(Some(name.to_string()))),
+            _ => Err(":profile takes one name: :profile contoso-prod".into()),
+        },
         "help" | "h" | "?" => none(Command::Help),
         "q" | "quit" | "q!" => none(Command::Quit),
         other => Err(match nearest(other) {
@@ -161,9 +172,9 @@ pub fn nearest(word: &str) -> Option<&'static str> {
         .map(|(_, name)| name)
 }
 
-/// Tab: completes the command word (or `:scan`'s argument) to the longest common prefix
-/// of what matches.
-pub fn complete(line: &str) -> Option<String> {
+/// Tab: completes the command word (or `:scan`'s argument, or a profile's name) to the
+/// longest common prefix of what matches.
+pub fn complete(line: &str, profiles: &[String]) -> Option<String> {
     let (head, word, options): (&str, &str, Vec<&str>) = match line.split_once(' ') {
         None => (
             "",
@@ -171,6 +182,11 @@ pub fn complete(line: &str) -> Option<String> {
             COMMANDS.iter().map(|(name, _, _)| *name).collect(),
         ),
         Some(("scan", arg)) if !arg.contains(' ') => ("scan ", arg, vec!["users", "stop"]),
+        Some(("profile", arg)) if !arg.contains(' ') => (
+            "profile ",
+            arg,
+            profiles.iter().map(String::as_str).collect(),
+        ),
         Some(_) => return None,
     };
     let matches: Vec<&str> = options
@@ -219,7 +235,7 @@ pub(crate) fn action(model: &mut Model, action: Action, fx: &mut Fx) {
             }
         }
         Action::Complete => {
-            if let Some(done) = complete(line.input.value()) {
+            if let Some(done) = complete(line.input.value(), &model.profiles) {
                 line.input = Input::new(done);
             }
         }
@@ -286,6 +302,7 @@ pub(crate) fn run(model: &mut Model, command: Command, fx: &mut Fx) {
         Command::Customer(prefix) => jump_to_customer(model, &prefix, fx),
         Command::Log => super::reqlog::open(model, fx),
         Command::Privacy => super::privacy::toggle(model),
+        Command::Profile(name) => super::profile::switch(model, name, fx),
         Command::Help => {
             model.help = true;
             model.dirty = true;
@@ -366,14 +383,19 @@ mod tests {
 
     #[test]
     fn tab_completes_to_the_common_prefix() {
-        assert_eq!(complete("pro").as_deref(), Some("problems "));
+        assert_eq!(complete("prob", &[]).as_deref(), Some("problems "));
         assert_eq!(
-            complete("s"),
+            complete("s", &[]),
             None,
             "seats, snapshots and scan share only the s"
         );
-        assert_eq!(complete("sn").as_deref(), Some("snapshots "));
-        assert_eq!(complete("scan u").as_deref(), Some("scan users "));
-        assert_eq!(complete("zzz"), None);
+        assert_eq!(complete("sn", &[]).as_deref(), Some("snapshots "));
+        assert_eq!(complete("scan u", &[]).as_deref(), Some("scan users "));
+        assert_eq!(complete("zzz", &[]), None);
+        let profiles = ["contoso-prod".to_string(), "sandbox".to_string()];
+        assert_eq!(
+            complete("profile c", &profiles).as_deref(),
+            Some("profile contoso-prod ")
+        );
     }
 }

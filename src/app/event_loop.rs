@@ -1,19 +1,16 @@
-//! The event loop: terminal events and fetcher reports become messages (drained in batches),
-//! `update` turns them into effects, which are performed here (fetch, cancel, OSC 52 copy,
-//! CSV export, starting a sign-in), and the token provider's identity is passed on after
-//! fetches. It draws only when the model is dirty, at most ~60 frames a second, each
+//! The event loop: terminal events, fetcher reports and edge messages become messages
+//! (drained in batches), `update` turns them into effects, which the edge (`edge.rs`)
+//! performs, and the token provider's identity is passed on after fetches. It draws only when the model is dirty, at most ~60 frames a second, each
 //! frame inside a synchronized update; it ticks only while something loads or a debounce is
 //! pending, so an idle explorer writes nothing. Generic over the backend for headless runs.
 
-use super::effects::{osc52, timestamp_now, write_export};
+use super::edge::{Channels, Edge, Stamped};
 use super::model::Model;
-use super::msg::{Effect, Msg};
+use super::msg::Msg;
 use super::session::SignIn;
-use super::signin_task::SignInRunner;
-use super::store_task::StoreTask;
 use super::{AppError, FRAME_INTERVAL, UiOptions, update};
 use crate::api::ApiClient;
-use crate::fetch::{FetchEvent, FetchInput, Fetcher, FetcherConfig};
+use crate::fetch::FetchEvent;
 use crate::ui::{self, Theme};
 use crossterm::event::Event;
 use futures_core::Stream;
@@ -97,8 +94,8 @@ enum Batch {
     Events(Vec<io::Result<Event>>),
     EventsEnded,
     Fetch(Vec<FetchEvent>),
-    /// Messages from edge tasks (the sign-in).
-    Edge(Vec<Msg>),
+    /// Messages from edge tasks (sign-in, store, scan), stamped with their partner.
+    Edge(Vec<Stamped>),
     Timer,
     Shutdown,
 }
@@ -146,46 +143,25 @@ where
     let size = terminal.get_frame().area();
     let start = Instant::now();
     let mut model = Model::new((size.width, size.height), start);
-    model.settings.deadline = client.deadline();
     model.wall = Some((start, std::time::SystemTime::now()));
     model.signin = SignIn::from_options(options.signin.as_ref(), options.demo);
-    let theme = Theme::new(options.color, options.ascii);
-    let (report_tx, mut reports) = mpsc::unbounded_channel();
-    let config = FetcherConfig {
-        page_size: options
-            .page_size
-            .clamp(1, crate::api::client::MAX_PAGE_SIZE),
-        concurrency: options.concurrency.max(1),
-    };
-    // The identity is read from the client's token provider: in memory, no I/O.
-    let identity = client.clone();
-    let log = client.request_log().clone();
+    model.profile = options.profiles.active.clone();
+    model.profiles = options.profiles.known.clone();
     model.names = client.pseudonyms().cloned();
     model.privacy = options.privacy && model.names.is_some();
-    let fetcher = Fetcher::spawn(client.clone(), config, report_tx);
+    model.settings.deadline = client.deadline();
+    let theme = Theme::new(options.color, options.ascii);
+    let (report_tx, mut reports) = mpsc::unbounded_channel();
     let (edge_tx, mut edge_rx) = mpsc::unbounded_channel();
-    let login = options
-        .signin
-        .as_ref()
-        .and_then(|s| s.login.clone().map(|login| (login, s.poll)));
-    let store = StoreTask::new(
-        options.store.clone(),
-        client.clone(),
-        options.concurrency.max(1),
-        crate::api::client::MAX_PAGE_SIZE,
-        edge_tx.clone(),
-    );
-    let mut edge = Edge {
-        fetcher: &fetcher,
-        options: &options,
-        tmux: std::env::var_os("TMUX").is_some(),
-        signin: SignInRunner::new(login, edge_tx),
-        store,
-        log,
+    let channels = Channels {
+        reports: report_tx,
+        edge: edge_tx,
     };
+    let mut edge = Edge::new(&options, client, channels);
     let mut first = Vec::new();
     if model.signin.tracks_identity() {
-        first = update::update(&mut model, Msg::Identity(identity.identity()), start);
+        // The identity is read from the client's token provider: in memory, no I/O.
+        first = update::update(&mut model, Msg::Identity(edge.client.identity()), start);
     }
     first.extend(update::start(&mut model, start));
     edge.perform(&mut model, terminal, first)?;
@@ -195,7 +171,7 @@ where
     while !model.quit {
         let now = Instant::now();
         if model.dirty && last_frame.is_none_or(|t| now >= t + FRAME_INTERVAL) {
-            draw(terminal, &model, &theme, &options.title, &mut observer)?;
+            draw(terminal, &model, &theme, &edge.title, &mut observer)?;
             model.dirty = false;
             last_frame = Some(now);
         }
@@ -219,7 +195,7 @@ where
                     Vec::new()
                 }
             }
-            batch => batch.into_msgs(&model, &identity)?,
+            batch => batch.into_msgs(&model, &edge)?,
         };
         for msg in msgs {
             let effects = update::update(&mut model, msg, Instant::now());
@@ -236,7 +212,7 @@ where
 async fn next_batch<S, F>(
     events: &mut S,
     reports: &mut mpsc::UnboundedReceiver<FetchEvent>,
-    edge_rx: &mut mpsc::UnboundedReceiver<Msg>,
+    edge_rx: &mut mpsc::UnboundedReceiver<Stamped>,
     shutdown: &mut Pin<&mut F>,
     wake: Option<Instant>,
 ) -> Batch
@@ -268,7 +244,7 @@ fn drain<T>(first: T, rx: &mut mpsc::UnboundedReceiver<T>) -> Vec<T> {
 
 impl Batch {
     /// The messages of a batch of input, answers or edge messages.
-    fn into_msgs(self, model: &Model, identity: &ApiClient) -> io::Result<Vec<Msg>> {
+    fn into_msgs(self, model: &Model, edge: &Edge<'_>) -> io::Result<Vec<Msg>> {
         let mut msgs = Vec::new();
         match self {
             Batch::Events(events) => {
@@ -292,10 +268,16 @@ impl Batch {
                 }
                 // A fetch may have refreshed the token (or found a sign-in made elsewhere).
                 if model.signin.tracks_identity() {
-                    msgs.push(Msg::Identity(identity.identity()));
+                    msgs.push(Msg::Identity(edge.client.identity()));
                 }
             }
-            Batch::Edge(edge_msgs) => msgs.extend(edge_msgs),
+            // An answer about a partner the operator has switched away from is dropped.
+            Batch::Edge(stamped) => msgs.extend(
+                stamped
+                    .into_iter()
+                    .filter(|m| edge.is_current(m))
+                    .map(|(_, msg)| msg),
+            ),
             Batch::Timer | Batch::Shutdown | Batch::EventsEnded => {}
         }
         Ok(msgs)
@@ -320,75 +302,4 @@ where
     observer(model, frame.buffer);
     terminal.backend_mut().end_frame()?;
     Ok(())
-}
-
-/// Performs effects at the edge; results that the model should know about come back as Msgs.
-struct Edge<'a> {
-    fetcher: &'a Fetcher,
-    options: &'a UiOptions,
-    tmux: bool,
-    signin: SignInRunner,
-    store: StoreTask,
-    log: crate::api::RequestLog,
-}
-
-impl Edge<'_> {
-    fn perform<B: Backend + RawTerminal>(
-        &mut self,
-        model: &mut Model,
-        terminal: &mut Terminal<B>,
-        effects: Vec<Effect>,
-    ) -> Result<(), AppError> {
-        let mut queue = effects;
-        while !queue.is_empty() {
-            let mut followups = Vec::new();
-            for effect in queue {
-                match effect {
-                    Effect::Fetch(cmd) => {
-                        if !self.fetcher.send(FetchInput::Fetch(cmd)) {
-                            return Err(AppError::Fetcher);
-                        }
-                    }
-                    Effect::Cancel(id) => {
-                        self.fetcher.send(FetchInput::Cancel(id));
-                    }
-                    Effect::Copy(text) => {
-                        let sequence = osc52(&text, self.tmux);
-                        let result = terminal
-                            .backend_mut()
-                            .write_raw(&sequence)
-                            .map(|()| text)
-                            .map_err(|e| e.to_string());
-                        followups.push(Msg::Copied(result));
-                    }
-                    Effect::Export(job) => {
-                        // The full path, so the operator knows where "the current directory" was.
-                        let result = write_export(&self.options.export_dir, &job, &timestamp_now())
-                            .map(|path| super::msg::Exported {
-                                path: std::path::absolute(&path).unwrap_or(path),
-                                rows: job.rows.len(),
-                                total: job.total,
-                                noun: job.noun.clone(),
-                            })
-                            .map_err(|e| e.to_string());
-                        followups.push(Msg::Exported(result));
-                    }
-                    Effect::StartSignIn { attempt } => self.signin.start(attempt),
-                    Effect::LoadReport { id, kind } => self.store.report(id, kind),
-                    Effect::LoadSnapshot => self.store.snapshot(),
-                    Effect::StartScan { with_users } => self.store.scan(with_users),
-                    Effect::StopScan => self.store.stop(),
-                    Effect::ReadLog { focus } => followups.push(Msg::Log {
-                        entries: self.log.newest_first(),
-                        focus,
-                    }),
-                }
-            }
-            queue = Vec::new();
-            for msg in followups {
-                queue.extend(update::update(model, msg, Instant::now()));
-            }
-        }
-        Ok(())
-    }
 }

@@ -5,6 +5,7 @@
 pub(crate) mod actions;
 pub mod cache;
 pub mod command;
+mod edge;
 pub mod effects;
 mod event_loop;
 pub mod filter;
@@ -17,6 +18,7 @@ pub(crate) mod nav;
 pub mod partner;
 pub mod partner_view;
 pub mod privacy;
+mod profile;
 pub mod rank;
 pub mod report_pane;
 pub mod reqlog;
@@ -35,7 +37,9 @@ pub use session::SignInOptions;
 pub use store_task::StoreOptions;
 pub use terminal::run_terminal;
 
+use crate::api::ApiClient;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How often the spinner turns while something loads (and only then).
@@ -66,6 +70,38 @@ pub struct UiOptions {
     pub store: StoreOptions,
     /// Start in privacy mode (pseudonyms instead of names and ids).
     pub privacy: bool,
+    /// The config's partner profiles, for `:profile NAME`.
+    pub profiles: Profiles,
+}
+
+/// What the explorer needs of one partner: its client, title, sign-in and store.
+pub struct Partner {
+    pub client: ApiClient,
+    /// Shown at the top right.
+    pub title: String,
+    pub signin: Option<SignInOptions>,
+    pub store: StoreOptions,
+}
+
+/// Builds a profile's partner from the config (None: pcx cannot here).
+pub type OpenProfile = Arc<dyn Fn(&str) -> Result<Partner, String> + Send + Sync>;
+
+/// The config's profiles: which one is active, all their names, and how to open one.
+#[derive(Clone, Default)]
+pub struct Profiles {
+    pub active: Option<String>,
+    pub known: Vec<String>,
+    pub open: Option<OpenProfile>,
+}
+
+impl std::fmt::Debug for Profiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Profiles")
+            .field("active", &self.active)
+            .field("known", &self.known)
+            .field("open", &self.open.is_some())
+            .finish()
+    }
 }
 
 impl Default for UiOptions {
@@ -81,6 +117,7 @@ impl Default for UiOptions {
             demo: false,
             store: StoreOptions::default(),
             privacy: false,
+            profiles: Profiles::default(),
         }
     }
 }

@@ -384,6 +384,9 @@ pub struct Model {
     pub snapshot_hint: bool,
     /// The request log screen, when open.
     pub log: Option<super::reqlog::LogView>,
+    /// The active `[profiles.NAME]` (None: the config's own values), and every profile.
+    pub profile: Option<String>,
+    pub profiles: Vec<String>,
     /// Privacy mode: names and ids are shown as pseudonyms (filters still match real values).
     pub privacy: bool,
     /// The pseudonyms the client learns from its answers; None: privacy mode is unavailable.
@@ -422,12 +425,30 @@ impl Model {
             told_no_snapshot: false,
             snapshot_hint: false,
             log: None,
+            profile: None,
+            profiles: Vec::new(),
             privacy: false,
             names: None,
             export: None,
             wall: None,
             next_id: 1,
         }
+    }
+
+    /// The model for another partner: what belongs to the operator (terminal size, settings,
+    /// command history, privacy mode, the profiles, request and sign-in counters) stays, so
+    /// answers meant for the partner left behind keep ids this model never asked with;
+    /// everything the old partner said goes.
+    pub fn for_next_partner(&self, now: Instant) -> Model {
+        let mut next = Model::new(self.size, now);
+        next.settings = self.settings.clone();
+        next.history = self.history.clone();
+        next.privacy = self.privacy;
+        next.profiles = self.profiles.clone();
+        next.wall = self.wall;
+        next.next_id = self.next_id;
+        next.signin.attempt = self.signin.attempt;
+        next
     }
 
     pub fn new_request_id(&mut self) -> RequestId {

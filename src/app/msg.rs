@@ -68,6 +68,8 @@ pub enum Msg {
         text: String,
         complete: bool,
     },
+    /// A profile switch happened (or why it could not).
+    ProfileSwitched(Result<Switched, String>),
     /// The request log's entries, newest first; open on the newest of correlation id `focus`.
     Log {
         entries: Vec<std::sync::Arc<crate::api::LogEntry>>,
@@ -104,6 +106,17 @@ pub enum Effect {
     ReadLog {
         focus: Option<String>,
     },
+    /// `:profile NAME`: speak to that partner from now on (answered by `Msg::ProfileSwitched`).
+    SwitchProfile(String),
+}
+
+/// The explorer speaks to another partner now: what the model needs of it.
+#[derive(Clone, Debug)]
+pub struct Switched {
+    pub name: String,
+    pub signin: Option<super::SignInOptions>,
+    pub names: Option<crate::privacy::Pseudonyms>,
+    pub deadline: std::time::Duration,
 }
 
 /// A view as a table, to be written to a CSV file.

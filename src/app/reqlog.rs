@@ -66,7 +66,7 @@ pub(crate) fn open(model: &mut Model, fx: &mut Fx) {
         PaneData::Ready(_, info) => info
             .problem
             .and_then(|(e, _)| e.correlation_id().map(str::to_string)),
-        PaneData::NotLoaded | PaneData::Loading(_) => None,
+        PaneData::NotLoaded | PaneData::Loading(_) | PaneData::Unavailable(_) => None,
     };
     fx.effects.push(Effect::ReadLog { focus });
 }

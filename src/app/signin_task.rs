@@ -3,24 +3,21 @@
 //! login cache, where the token provider picks it up) or why not. Talks to the loop only
 //! through `Msg`s; owns no model state. Dropping the runner abandons a sign-in under way.
 
+use super::edge::EdgeSender;
 use super::msg::Msg;
 use crate::auth::{AuthError, DeviceLogin, LoginSettings, PollPolicy};
-use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 /// Starts sign-ins for the event loop, one at a time.
 pub(crate) struct SignInRunner {
     login: Option<(LoginSettings, PollPolicy)>,
-    out: mpsc::UnboundedSender<Msg>,
+    out: EdgeSender,
     task: Option<JoinHandle<()>>,
 }
 
 impl SignInRunner {
     /// `login`: where a sign-in goes (None: pcx cannot sign in here, and says so if asked).
-    pub fn new(
-        login: Option<(LoginSettings, PollPolicy)>,
-        out: mpsc::UnboundedSender<Msg>,
-    ) -> Self {
+    pub fn new(login: Option<(LoginSettings, PollPolicy)>, out: EdgeSender) -> Self {
         Self {
             login,
             out,
@@ -53,12 +50,7 @@ impl Drop for SignInRunner {
     }
 }
 
-async fn run(
-    settings: LoginSettings,
-    policy: PollPolicy,
-    attempt: u64,
-    out: mpsc::UnboundedSender<Msg>,
-) {
+async fn run(settings: LoginSettings, policy: PollPolicy, attempt: u64, out: EdgeSender) {
     let login = match DeviceLogin::start(&settings).await {
         Ok(login) => login.with_poll_policy(policy),
         Err(e) => {

@@ -3,6 +3,7 @@
 //! task reporting progress every quarter second, and every answer comes back as a `Msg`.
 //! The demo's store lives in memory: the scan borrows it and gives it back when it ends.
 
+use super::edge::EdgeSender;
 use super::msg::Msg;
 use super::partner_view::{CustomerFigures, SnapshotSummary, UserSkus};
 use super::report_pane::{ReportKind, ReportTable};
@@ -17,7 +18,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 
 /// Which store the explorer reads and which partner's snapshots are its own.
 #[derive(Clone, Debug)]
@@ -46,7 +47,7 @@ struct Shared {
     store: Mutex<Option<Store>>,
     /// A scan holds the in-memory store.
     scanning: AtomicBool,
-    tx: mpsc::UnboundedSender<Msg>,
+    tx: EdgeSender,
 }
 
 pub struct StoreTask {
@@ -63,7 +64,7 @@ impl StoreTask {
         client: ApiClient,
         concurrency: usize,
         page_size: u32,
-        tx: mpsc::UnboundedSender<Msg>,
+        tx: EdgeSender,
     ) -> Self {
         Self {
             shared: Arc::new(Shared {

@@ -6,7 +6,9 @@ use super::keymap::{self, Action, Mode};
 use super::model::{Flash, Model, ScreenKind};
 use super::msg::{Effect, Fx, Msg};
 use super::rows::Tone;
-use super::{actions, command, loading, nav, partner, partner_view, privacy, reqlog, signin};
+use super::{
+    actions, command, loading, nav, partner, partner_view, privacy, profile, reqlog, signin,
+};
 use crossterm::event::{KeyEvent, KeyEventKind};
 use std::time::Instant;
 use tui_input::{Input, InputRequest};
@@ -80,6 +82,11 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
         Msg::SignInFailed { attempt, message } => signin::on_failed(model, attempt, message),
         Msg::Identity(identity) => signin::on_identity(model, identity),
         Msg::Log { entries, focus } => reqlog::show(model, entries, focus),
+        Msg::ProfileSwitched(result) => {
+            if profile::on_switched(model, result, now) {
+                fx.effects.extend(start(model, now));
+            }
+        }
         Msg::Retrying { id, query, notice } => loading::on_retrying(model, id, &query, notice, now),
         Msg::Copied(result) => {
             model.flash = Some(match result {

@@ -82,8 +82,6 @@ pub enum Action {
     Close,
     /// The modal: copy the device code.
     CopyCode,
-    /// Open the `:` command line.
-    Command,
 }
 
 /// A key as the table names it.

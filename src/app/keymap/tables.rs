@@ -226,12 +226,6 @@ pub const PROMPT: &[Binding] = &[
     bind(&[code(KeyCode::Esc)], Action::Cancel, "cancel").hint("cancels"),
 ];
 
-/// Typing a `:` command.
-pub const COMMAND: &[Binding] = &[
-    bind(&[code(KeyCode::Enter)], Action::Submit, "run the command").hint("runs"),
-    bind(&[code(KeyCode::Esc)], Action::Cancel, "cancel").hint("cancels"),
-];
-
 /// The request log: its list, or one request opened whole.
 pub const LOG: &[Binding] = &[
     bind(&[code(KeyCode::Up), k('k')], Action::Up, "up"),
