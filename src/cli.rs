@@ -172,6 +172,23 @@ pub enum ListCommand {
     },
 }
 
+impl ListCommand {
+    /// The ids the operator typed (customer, user): privacy mode hides them like learnt ones.
+    pub fn ids(&self) -> Vec<&str> {
+        match self {
+            Self::Customers { .. } => Vec::new(),
+            Self::Licenses {
+                customer_id,
+                user_id,
+                ..
+            } => vec![customer_id, user_id],
+            Self::Users { customer_id, .. }
+            | Self::Skus { customer_id, .. }
+            | Self::Subscriptions { customer_id, .. } => vec![customer_id],
+        }
+    }
+}
+
 #[derive(Debug, Args, Clone)]
 pub struct ScanArgs {
     /// Also read every user and every user's licences (both licence groups)

@@ -87,6 +87,13 @@ impl Pseudonyms {
         }
     }
 
+    /// Learns a value of a field named `key` (a report column), if that field is personal.
+    pub fn learn_field(&self, key: &str, value: &str) {
+        if let Some(kind) = kind_of(key, false) {
+            self.learn(kind, value);
+        }
+    }
+
     /// Learns one value of a known kind.
     pub fn learn(&self, kind: Kind, real: &str) {
         if let Ok(mut table) = self.inner.lock()
@@ -216,6 +223,23 @@ impl Table {
 
 /// The personal values in a JSON tree, by key; an object's `id` counts when the object is a
 /// customer, a user or a profile (never a SKU's or a plan's id).
+/// The kind of personal value a field holds, by its name (the API's, and the store's report
+/// columns, which follow it). `personal`: the object is a company or a person, so its own
+/// `id` and names are personal too.
+fn kind_of(key: &str, personal: bool) -> Option<Kind> {
+    match key {
+        "companyName" => Some(Kind::Company),
+        "domain" | "defaultDomainName" | "customDomains" => Some(Kind::Domain),
+        "userPrincipalName" | "email" | "mail" => Some(Kind::Address),
+        "firstName" | "lastName" | "displayName" if personal => Some(Kind::Person),
+        "tenantId" | "tenant" | "customerId" | "userId" | "objectId" | "commerceId" => {
+            Some(Kind::Id)
+        }
+        "id" if personal => Some(Kind::Id),
+        _ => None,
+    }
+}
+
 fn collect(value: &Value, out: &mut Vec<(Kind, String)>) {
     match value {
         Value::Array(items) => items.iter().for_each(|v| collect(v, out)),
@@ -225,16 +249,7 @@ fn collect(value: &Value, out: &mut Vec<(Kind, String)>) {
                 || map.contains_key("email")
                 || map.contains_key("companyName");
             for (key, v) in map {
-                let kind = match key.as_str() {
-                    "companyName" => Some(Kind::Company),
-                    "domain" | "defaultDomainName" | "customDomains" => Some(Kind::Domain),
-                    "userPrincipalName" | "email" | "mail" => Some(Kind::Address),
-                    "firstName" | "lastName" | "displayName" if personal => Some(Kind::Person),
-                    "tenantId" | "customerId" | "objectId" | "commerceId" => Some(Kind::Id),
-                    "id" if personal => Some(Kind::Id),
-                    _ => None,
-                };
-                match (kind, v) {
+                match (kind_of(key, personal), v) {
                     (Some(kind), Value::String(s)) => out.push((kind, s.clone())),
                     (Some(kind), Value::Array(items)) => out.extend(
                         items

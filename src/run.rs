@@ -138,6 +138,9 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
     let stdout = std::io::stdout().lock();
     match client.pseudonyms().filter(|_| privacy) {
         Some(names) => {
+            for id in list.ids() {
+                names.learn(crate::privacy::Kind::Id, id);
+            }
             let out = crate::privacy::PrivateWriter::new(stdout, names.clone());
             listing::run(&client, list, page_size, out)
                 .await

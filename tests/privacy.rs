@@ -149,3 +149,76 @@ async fn privacy_toggles_in_place() {
     assert!(private.contains("private"));
     assert!(common::leak(off, &secrets).is_some());
 }
+
+/// `--privacy` on the command line: the listing commands, the scan and every report print no
+/// real name, domain, UPN or id of the partner. A small generated partner keeps the scans short;
+/// its month 1 (a second sandbox) gives the diff something to say.
+// Blocking child processes: the sandboxes answer from the other worker thread.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listings_and_reports_with_privacy_print_no_real_value() {
+    let now = common::start_sandbox(SandboxConfig::generated(4, 6, 7)).await;
+    let mut later = SandboxConfig::generated(4, 6, 7);
+    later.month = 1;
+    let later = common::start_sandbox(later).await;
+    let mut secrets = Vec::new();
+    for sandbox in [&now, &later] {
+        let api = common::client(&sandbox.base_url(), "t");
+        secrets.extend(common::partner_secrets(&api, 100).await);
+    }
+    let api = common::client(&now.base_url(), "t");
+    let query = pcx::api::CustomerQuery {
+        page_size: 1,
+        search: None,
+    };
+    let ctx = pcx::api::CallContext::new();
+    let page = api.customers_page(&ctx, &query, None).await.unwrap();
+    let first = page.items[0].data.id.clone().unwrap();
+    let dir = common::TempDir::new("privacy-cli");
+    let db = dir.path().join("pcx.sqlite");
+    let run = |base: &str, args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_pcx"))
+            .arg("--privacy")
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env("PCX_BASE_URL", base)
+            .env("PCX_ACCESS_TOKEN", "t")
+            .env("HOME", dir.path())
+            .env("XDG_CONFIG_HOME", dir.path().join("xdg"))
+            .env_remove("PCX_PROFILE")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("pcx runs");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "pcx {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!text.trim().is_empty(), "pcx {args:?} printed nothing");
+        for real in &secrets {
+            assert!(
+                !text.contains(real.as_str()),
+                "pcx {args:?} shows {real:?}:\n{text}"
+            );
+        }
+    };
+    let base = now.base_url();
+    let commands: &[&[&str]] = &[
+        &["customers"],
+        &["users", &first],
+        &["skus", &first],
+        &["scan", "--users"],
+        &["report", "totals"],
+        &["report", "seats"],
+        &["report", "problems", "-o", "csv"],
+        &["report", "who-has", "E5"],
+        &["report", "renewals", "--within", "365", "-o", "json"],
+        &["snapshots"],
+    ];
+    for args in commands {
+        run(&base, args);
+    }
+    run(&later.base_url(), &["scan", "--users"]);
+    run(&base, &["diff", "1", "2"]);
+}

@@ -192,7 +192,7 @@ fn an_unknown_command_names_the_nearest_and_esc_or_empty_enter_closes() {
 #[test]
 fn tab_completes_and_arrows_walk_the_history() {
     let mut d = Driver::new(120, 40);
-    d.press(":pro");
+    d.press(":prob");
     d.send(code(KeyCode::Tab));
     let typed = |d: &Driver| d.model.command.as_ref().unwrap().input.value().to_string();
     assert_eq!(typed(&d), "problems ");

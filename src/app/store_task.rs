@@ -48,6 +48,8 @@ struct Shared {
     /// A scan holds the in-memory store.
     scanning: AtomicBool,
     tx: EdgeSender,
+    /// Privacy mode's pseudonyms learn the names in every report read.
+    names: Option<crate::privacy::Pseudonyms>,
 }
 
 pub struct StoreTask {
@@ -72,6 +74,7 @@ impl StoreTask {
                 store: Mutex::new(None),
                 scanning: AtomicBool::new(false),
                 tx,
+                names: client.pseudonyms().cloned(),
             }),
             client,
             concurrency,
@@ -86,6 +89,12 @@ impl StoreTask {
         tokio::task::spawn_blocking(move || {
             let result = shared
                 .with_store(|store| build(store, &shared.options.partner, &kind))
+                .map(|(built, label)| {
+                    if let Some(names) = &shared.names {
+                        built.learn_names(names);
+                    }
+                    ReportTable::new(&built, label)
+                })
                 .map_err(|e| e.to_string());
             let _ = shared.tx.send(Msg::Report { id, kind, result });
         });
@@ -184,7 +193,7 @@ fn build(
     store: &Store,
     partner: &PartnerKey,
     kind: &ReportKind,
-) -> Result<ReportTable, StoreError> {
+) -> Result<(report::Report, String), StoreError> {
     let source = |s: &SnapshotInfo| {
         let when = s.finished.as_deref().unwrap_or(&s.started);
         format!("snapshot {} of {when}", s.id)
@@ -235,7 +244,7 @@ fn build(
             (built, source(&snapshot))
         }
     };
-    Ok(ReportTable::new(&built, label))
+    Ok((built, label))
 }
 
 /// The latest complete snapshot's figures per customer and licences per user.

@@ -47,6 +47,22 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// Privacy mode's pseudonyms, when it is on.
+    fn private_names(&self) -> Option<&crate::privacy::Pseudonyms> {
+        self.client
+            .pseudonyms()
+            .filter(|_| self.settings.privacy.value)
+    }
+
+    /// Standard output, through privacy mode's pseudonyms when it is on.
+    pub fn stdout(&self) -> Box<dyn Write> {
+        let out = io::stdout().lock();
+        match self.private_names() {
+            Some(names) => Box::new(crate::privacy::PrivateWriter::new(out, names.clone())),
+            None => Box::new(out),
+        }
+    }
+
     pub fn location(&self) -> Location {
         let db = &self.settings.db;
         match self.demo && !matches!(db.source, Source::Flag(_)) {
@@ -112,7 +128,7 @@ pub async fn run(ctx: &Context<'_>, command: &PartnerCommand) -> Result<(), Part
             let store = ctx.reading_store(months).await?;
             let snapshot = store.pick_snapshot(common.snapshot, Some(&ctx.partner()))?;
             let built = blocking(|| build_report(&store, report, snapshot.id))?;
-            show(&built, common, Some(&snapshot))?;
+            show(ctx, &built, common, Some(&snapshot))?;
         }
         PartnerCommand::Snapshots { output } => {
             let store = ctx.reading_store(1).await?;
@@ -121,7 +137,7 @@ pub async fn run(ctx: &Context<'_>, command: &PartnerCommand) -> Result<(), Part
                 snapshot: None,
                 output: output.clone(),
             };
-            show(&report::snapshots(&list), &common, None)?;
+            show(ctx, &report::snapshots(&list), &common, None)?;
         }
         PartnerCommand::Diff {
             before,
@@ -152,7 +168,7 @@ pub async fn run(ctx: &Context<'_>, command: &PartnerCommand) -> Result<(), Part
                     a.id, a.started, b.id, b.started
                 )?;
             }
-            show(&built, &common, None)?;
+            show(ctx, &built, &common, None)?;
         }
     }
     Ok(())
@@ -176,12 +192,19 @@ fn build_report(store: &Store, kind: &ReportKind, snapshot: i64) -> Result<Repor
 }
 
 fn show(
+    ctx: &Context<'_>,
     built: &Report,
     common: &ReportArgs,
     snapshot: Option<&SnapshotInfo>,
 ) -> Result<(), PartnerError> {
     let format = effective_format(common.output.output);
-    let mut out = io::stdout().lock();
+    if let Some(names) = ctx.private_names() {
+        built.learn_names(names);
+        if let Some(s) = snapshot {
+            names.learn_field("tenant", &s.tenant);
+        }
+    }
+    let mut out = ctx.stdout();
     if let (OutputFormat::Table, Some(s)) = (format, snapshot) {
         writeln!(
             out,
@@ -192,6 +215,7 @@ fn show(
         )?;
     }
     built.write(format, table_width(), &mut out)?;
+    out.flush()?;
     Ok(())
 }
 

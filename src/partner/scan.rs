@@ -31,11 +31,12 @@ pub(super) async fn run(ctx: &Context<'_>, args: &ScanArgs) -> Result<(), Partne
             return match latest {
                 // Resuming twice, or after a scan that finished just before Ctrl-C, is no error.
                 Some(done) => {
-                    println!(
+                    writeln!(
+                        ctx.stdout(),
                         "nothing to resume: snapshot {} of {} is complete",
                         done.id,
                         partner.label()
-                    );
+                    )?;
                     Ok(())
                 }
                 None => Err(PartnerError::Other(format!(
@@ -80,7 +81,7 @@ pub(super) async fn run(ctx: &Context<'_>, args: &ScanArgs) -> Result<(), Partne
     .await;
     signals.abort();
     display.stop().await;
-    finish(end, snapshot, &progress)
+    finish(ctx, end, snapshot, &progress)
 }
 
 /// A scan at Partner Center's limits: the largest pages, the per-tenant budget.
@@ -95,7 +96,12 @@ fn options(with_users: bool, scope: Scope, concurrency: usize) -> ScanOptions {
 }
 
 /// Closes the snapshot and prints the summary; an interruption or a stop is an error.
-fn finish(end: ScanEnd, snapshot: i64, progress: &Progress) -> Result<(), PartnerError> {
+fn finish(
+    ctx: &Context<'_>,
+    end: ScanEnd,
+    snapshot: i64,
+    progress: &Progress,
+) -> Result<(), PartnerError> {
     let view = progress.view();
     let complete = !end.interrupted && end.error.is_none();
     let counters = view.counters();
@@ -108,7 +114,7 @@ fn finish(end: ScanEnd, snapshot: i64, progress: &Progress) -> Result<(), Partne
             Err(_) => {}
         }
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = ctx.stdout();
     let state = match (end.interrupted, &end.error, complete) {
         (true, _, _) => "interrupted (incomplete)",
         (_, Some(_), _) => "stopped (incomplete)",

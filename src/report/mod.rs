@@ -91,6 +91,23 @@ pub struct Report {
 }
 
 impl Report {
+    /// Teaches privacy mode the personal values of this report (names, UPNs, ids), so that
+    /// they are shown as pseudonyms wherever the report goes.
+    pub fn learn_names(&self, names: &crate::privacy::Pseudonyms) {
+        let customer = self.columns.iter().position(|c| c.key == "customerId");
+        for row in &self.rows {
+            // A row of a customers' report without the customer's id is a sum ("Total").
+            if customer.is_some_and(|i| !matches!(row.get(i), Some(Cell::Text(_)))) {
+                continue;
+            }
+            for (column, cell) in self.columns.iter().zip(row) {
+                if let Cell::Text(value) = cell {
+                    names.learn_field(column.key, value);
+                }
+            }
+        }
+    }
+
     pub fn new(columns: &'static [Column]) -> Self {
         Self {
             columns,

@@ -21,13 +21,11 @@ pub fn scrub(buf: &mut Buffer, area: Rect, names: &Pseudonyms) {
             let (Some(&first), Some(&last)) = (column_of.get(start), column_of.get(end - 1)) else {
                 continue;
             };
-            let columns = usize::from(last - first + 1);
             let mut chars = pseudonym.chars();
             for x in first..=last {
                 let c = chars.next().unwrap_or(' ');
                 buf[(x, y)].set_char(c);
             }
-            let _ = columns;
         }
     }
 }

@@ -107,8 +107,14 @@ pub async fn partner_secrets(api: &ApiClient, with_users: usize) -> Vec<String> 
                 .and_then(|p| p.domain.as_deref())
                 .map(str::to_string),
         );
+        // Customers without a GDAP role (403) show no users anywhere.
+        let probe = pcx::api::UserQuery {
+            page_size: 1,
+            deleted: false,
+        };
         if n < with_users
             && let Some(id) = c.id.as_deref()
+            && api.users_page(&ctx, id, &probe, None).await.is_ok()
         {
             for user in all_users(api, id, 500, false).await.0 {
                 let u = &user.data;
