@@ -24,8 +24,9 @@ pub struct Listing<W: Write, T: Listable> {
 
 /// How a resource type becomes rows and columns.
 pub trait Listable {
-    /// Column titles for CSV (camelCase, as in the API) and the table.
-    const CSV_HEADER: &'static [&'static str];
+    /// Column titles for CSV (camelCase, as in the API) in groups, so that licences and
+    /// subscribed SKUs share the SKU's and the plan's; then the table's titles.
+    const CSV_HEADER: &'static [&'static [&'static str]];
     const TABLE_HEADER: &'static [&'static str];
     /// Table columns that shrink only when nothing else can (ids: a cut id is useless).
     const TABLE_KEEP: &'static [usize] = &[];
@@ -66,7 +67,10 @@ impl<W: Write, T: Listable> Listing<W, T> {
             }
             OutputFormat::Csv => {
                 if !self.started {
-                    write_csv_rows(&mut self.out, [T::CSV_HEADER.iter().copied()])?;
+                    write_csv_rows(
+                        &mut self.out,
+                        [T::CSV_HEADER.iter().flat_map(|group| group.iter().copied())],
+                    )?;
                     self.started = true;
                 }
                 let rows: Vec<Vec<String>> =
@@ -95,7 +99,10 @@ impl<W: Write, T: Listable> Listing<W, T> {
             }
             OutputFormat::Csv => {
                 if !self.started {
-                    write_csv_rows(&mut self.out, [T::CSV_HEADER.iter().copied()])?;
+                    write_csv_rows(
+                        &mut self.out,
+                        [T::CSV_HEADER.iter().flat_map(|group| group.iter().copied())],
+                    )?;
                 }
             }
             OutputFormat::Table => {
@@ -232,13 +239,13 @@ fn marked(health: PlanHealth, text: &str) -> String {
 }
 
 impl Listable for Customer {
-    const CSV_HEADER: &'static [&'static str] = &[
+    const CSV_HEADER: &'static [&'static [&'static str]] = &[&[
         "id",
         "companyName",
         "domain",
         "tenantId",
         "relationshipToPartner",
-    ];
+    ]];
     const TABLE_HEADER: &'static [&'static str] =
         &["COMPANY", "DOMAIN", "CUSTOMER ID", "RELATIONSHIP"];
     const TABLE_KEEP: &'static [usize] = &[2];
@@ -274,7 +281,7 @@ impl Listable for Customer {
 }
 
 impl Listable for CustomerUser {
-    const CSV_HEADER: &'static [&'static str] = &[
+    const CSV_HEADER: &'static [&'static [&'static str]] = &[&[
         "id",
         "userPrincipalName",
         "displayName",
@@ -284,7 +291,7 @@ impl Listable for CustomerUser {
         "state",
         "softDeletionTime",
         "lastDirectorySyncTime",
-    ];
+    ]];
     const TABLE_HEADER: &'static [&'static str] = &[
         "USER PRINCIPAL NAME",
         "DISPLAY NAME",
@@ -381,7 +388,9 @@ fn per_plan(plans: &[ServicePlan]) -> Vec<Option<&ServicePlan>> {
     }
 }
 
-const PLAN_CSV: [&str; 5] = [
+/// The SKU's CSV titles, then a service plan's: shared by licences and subscribed SKUs.
+const SKU_CSV: &[&str] = &["skuId", "skuName", "skuPartNumber", "licenseGroupId"];
+const PLAN_CSV: &[&str] = &[
     "servicePlanId",
     "serviceName",
     "servicePlanDisplayName",
@@ -390,17 +399,7 @@ const PLAN_CSV: [&str; 5] = [
 ];
 
 impl Listable for License {
-    const CSV_HEADER: &'static [&'static str] = &[
-        "skuId",
-        "skuName",
-        "skuPartNumber",
-        "licenseGroupId",
-        PLAN_CSV[0],
-        PLAN_CSV[1],
-        PLAN_CSV[2],
-        PLAN_CSV[3],
-        PLAN_CSV[4],
-    ];
+    const CSV_HEADER: &'static [&'static [&'static str]] = &[SKU_CSV, PLAN_CSV];
     const TABLE_HEADER: &'static [&'static str] = &[
         "SKU",
         "PART NUMBER",
@@ -447,23 +446,18 @@ impl Listable for License {
 }
 
 impl Listable for SubscribedSku {
-    const CSV_HEADER: &'static [&'static str] = &[
-        "skuId",
-        "skuName",
-        "skuPartNumber",
-        "licenseGroupId",
-        "skuCapabilityStatus",
-        "totalUnits",
-        "consumedUnits",
-        "availableUnits",
-        "activeUnits",
-        "warningUnits",
-        "suspendedUnits",
-        PLAN_CSV[0],
-        PLAN_CSV[1],
-        PLAN_CSV[2],
-        PLAN_CSV[3],
-        PLAN_CSV[4],
+    const CSV_HEADER: &'static [&'static [&'static str]] = &[
+        SKU_CSV,
+        &[
+            "skuCapabilityStatus",
+            "totalUnits",
+            "consumedUnits",
+            "availableUnits",
+            "activeUnits",
+            "warningUnits",
+            "suspendedUnits",
+        ],
+        PLAN_CSV,
     ];
     const TABLE_HEADER: &'static [&'static str] = &[
         "SKU",

@@ -1,6 +1,7 @@
 //! The subscriptions of a snapshot: written with their customer (in its transaction), and
 //! read back with each customer's subscribed SKUs for the renewals report. SQL only.
 
+use super::read::from_row;
 use super::records::CustomerRecord;
 use super::{Store, StoreError};
 use rusqlite::{Transaction, params};
@@ -57,15 +58,13 @@ impl Store {
                  ON c.snapshot = s.snapshot AND c.customer_id = s.customer_id
              WHERE s.snapshot = ?1 ORDER BY s.customer_id, s.subscription_id",
             params![snapshot],
-            |r| {
-                Ok(StoredSubscription {
-                    customer_id: r.get(0)?,
-                    company_name: r.get(1)?,
-                    raw: r.get(2)?,
-                    sku_id: r.get(3)?,
-                    matched_by: r.get(4)?,
-                })
-            },
+            from_row!(StoredSubscription {
+                customer_id,
+                company_name,
+                raw,
+                sku_id,
+                matched_by
+            }),
         )
     }
 

@@ -26,7 +26,7 @@ fn days_left(end: Option<&str>) -> Option<i64> {
 }
 
 impl Listable for Subscription {
-    const CSV_HEADER: &'static [&'static str] = &[
+    const CSV_HEADER: &'static [&'static [&'static str]] = &[&[
         "id",
         "offerId",
         "offerName",
@@ -45,7 +45,7 @@ impl Listable for Subscription {
         "cancellationAllowedUntilDate",
         "contractType",
         "refundableQuantity",
-    ];
+    ]];
     const TABLE_HEADER: &'static [&'static str] = &[
         "OFFER",
         "QTY",
