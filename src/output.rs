@@ -67,10 +67,7 @@ impl<W: Write, T: Listable> Listing<W, T> {
             }
             OutputFormat::Csv => {
                 if !self.started {
-                    write_csv_rows(
-                        &mut self.out,
-                        [T::CSV_HEADER.iter().flat_map(|group| group.iter().copied())],
-                    )?;
+                    self.csv_header()?;
                     self.started = true;
                 }
                 let rows: Vec<Vec<String>> =
@@ -90,6 +87,12 @@ impl<W: Write, T: Listable> Listing<W, T> {
         self.out.flush()
     }
 
+    /// The CSV titles' row: written first, even when no item follows.
+    fn csv_header(&mut self) -> io::Result<()> {
+        let titles = T::CSV_HEADER.iter().flat_map(|group| group.iter().copied());
+        write_csv_rows(&mut self.out, [titles])
+    }
+
     /// Closes the listing (the JSON array, or the whole table).
     pub fn finish(mut self) -> io::Result<()> {
         match self.format {
@@ -99,10 +102,7 @@ impl<W: Write, T: Listable> Listing<W, T> {
             }
             OutputFormat::Csv => {
                 if !self.started {
-                    write_csv_rows(
-                        &mut self.out,
-                        [T::CSV_HEADER.iter().flat_map(|group| group.iter().copied())],
-                    )?;
+                    self.csv_header()?;
                 }
             }
             OutputFormat::Table => {
@@ -207,19 +207,14 @@ fn fit_widths(widths: &mut [usize], keep: &[usize], available: usize) {
     }
 }
 
-fn text(value: &Option<Box<str>>) -> String {
+/// An optional text field as a cell: absent is empty.
+pub(crate) fn text(value: &Option<Box<str>>) -> String {
     value.as_deref().unwrap_or_default().to_string()
 }
 
-fn number(value: Option<i64>) -> String {
-    value.map(|n| n.to_string()).unwrap_or_default()
-}
-
-fn status(value: &Option<CapabilityStatus>) -> String {
-    value
-        .as_ref()
-        .map(|s| s.as_str().to_string())
-        .unwrap_or_default()
+/// An optional value as a cell, in its own words: absent is empty.
+pub(crate) fn opt<T: ToString>(value: Option<T>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
 }
 
 /// A status as the table shows it: problems stand out even without colour; a plan switched
@@ -260,10 +255,7 @@ impl Listable for Customer {
             self.company_name().unwrap_or_default().to_string(),
             self.domain().unwrap_or_default().to_string(),
             tenant_id.unwrap_or_default().to_string(),
-            self.relationship_to_partner
-                .as_ref()
-                .map(|r| r.to_string())
-                .unwrap_or_default(),
+            opt(self.relationship_to_partner.as_ref()),
         ]]
     }
 
@@ -272,10 +264,7 @@ impl Listable for Customer {
             self.company_name().unwrap_or_default().to_string(),
             self.domain().unwrap_or_default().to_string(),
             text(&self.id),
-            self.relationship_to_partner
-                .as_ref()
-                .map(|r| r.to_string())
-                .unwrap_or_default(),
+            opt(self.relationship_to_partner.as_ref()),
         ]]
     }
 }
@@ -332,11 +321,8 @@ fn plan_csv(plan: Option<&ServicePlan>) -> [String; 5] {
             text(&p.id),
             text(&p.service_name),
             text(&p.display_name),
-            status(&p.capability_status),
-            p.target_type
-                .as_ref()
-                .map(|t| t.to_string())
-                .unwrap_or_default(),
+            opt(p.capability_status.as_ref()),
+            opt(p.target_type.as_ref()),
         ],
         None => Default::default(),
     }
@@ -360,10 +346,7 @@ fn sku_csv(sku: &ProductSku) -> Vec<String> {
         text(&sku.id),
         text(&sku.name),
         text(&sku.sku_part_number),
-        sku.license_group_id
-            .as_ref()
-            .map(|g| g.to_string())
-            .unwrap_or_default(),
+        opt(sku.license_group_id.as_ref()),
     ]
 }
 
@@ -423,10 +406,7 @@ impl Listable for License {
                     vec![
                         text(&sku.name),
                         text(&sku.sku_part_number),
-                        sku.license_group_id
-                            .as_ref()
-                            .map(|g| g.to_string())
-                            .unwrap_or_default(),
+                        opt(sku.license_group_id.as_ref()),
                     ]
                 } else {
                     vec![String::new(); 3]
@@ -474,13 +454,13 @@ impl Listable for SubscribedSku {
     fn csv_rows(&self) -> Vec<Vec<String>> {
         let mut sku = sku_csv(sku_of(&self.product_sku));
         sku.extend([
-            status(&self.capability_status),
-            number(self.total_units),
-            number(self.consumed_units),
-            number(self.available_units),
-            number(self.active_units),
-            number(self.warning_units),
-            number(self.suspended_units),
+            opt(self.capability_status.as_ref()),
+            opt(self.total_units),
+            opt(self.consumed_units),
+            opt(self.available_units),
+            opt(self.active_units),
+            opt(self.warning_units),
+            opt(self.suspended_units),
         ]);
         csv_per_plan(sku, &self.service_plans)
     }
@@ -498,8 +478,8 @@ impl Listable for SubscribedSku {
             n => format!("! {n} of {}", self.service_plans.len()),
         };
         let consumed = match self.is_over_consumed() {
-            true => format!("! {} over", number(self.consumed_units)),
-            false => number(self.consumed_units),
+            true => format!("! {} over", opt(self.consumed_units)),
+            false => opt(self.consumed_units),
         };
         vec![vec![
             text(&sku.name),
@@ -508,11 +488,11 @@ impl Listable for SubscribedSku {
                 .as_ref()
                 .map(|s| marked(self.health(), s.as_str()))
                 .unwrap_or_default(),
-            number(self.total_units),
+            opt(self.total_units),
             consumed,
-            number(self.seats_left()),
-            number(self.warning_units),
-            number(self.suspended_units),
+            opt(self.seats_left()),
+            opt(self.warning_units),
+            opt(self.suspended_units),
             plans,
         ]]
     }

@@ -185,33 +185,31 @@ mod tests {
 
     #[test]
     fn v1_prefix_is_normalised_both_ways() {
-        assert_eq!(
-            normalize_v1("/v1/customers?size=500&seekOperation=Next").as_deref(),
-            Some("/v1/customers?size=500&seekOperation=Next")
-        );
-        assert_eq!(
-            normalize_v1("/customers?seekOperation=Next").as_deref(),
-            Some("/v1/customers?seekOperation=Next")
-        );
-        assert_eq!(
-            normalize_v1("customers/x/users").as_deref(),
-            Some("/v1/customers/x/users")
-        );
-        // Absolute links keep their host (the client decides whether to follow them).
-        assert_eq!(
-            normalize_v1("https://api.partnercenter.microsoft.com/customers?size=5").as_deref(),
-            Some("https://api.partnercenter.microsoft.com/v1/customers?size=5")
-        );
-        assert_eq!(
-            normalize_v1("http://127.0.0.1:8400/v1/customers").as_deref(),
-            Some("http://127.0.0.1:8400/v1/customers")
-        );
-        assert_eq!(
-            normalize_v1("//evil.example/v1/x").as_deref(),
-            Some("//evil.example/v1/x")
-        );
-        assert_eq!(normalize_v1("https://evil.example/v1"), None);
-        assert_eq!(normalize_v1("/v1"), None);
+        for (link, want) in [
+            (
+                "/v1/customers?size=500&seekOperation=Next",
+                Some("/v1/customers?size=500&seekOperation=Next"),
+            ),
+            (
+                "/customers?seekOperation=Next",
+                Some("/v1/customers?seekOperation=Next"),
+            ),
+            ("customers/x/users", Some("/v1/customers/x/users")),
+            // Absolute links keep their host (the client decides whether to follow them).
+            (
+                "https://api.partnercenter.microsoft.com/customers?size=5",
+                Some("https://api.partnercenter.microsoft.com/v1/customers?size=5"),
+            ),
+            (
+                "http://127.0.0.1:8400/v1/customers",
+                Some("http://127.0.0.1:8400/v1/customers"),
+            ),
+            ("//evil.example/v1/x", Some("//evil.example/v1/x")),
+            ("https://evil.example/v1", None),
+            ("/v1", None),
+        ] {
+            assert_eq!(normalize_v1(link).as_deref(), want, "{link}");
+        }
     }
 
     #[test]
