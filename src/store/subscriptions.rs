@@ -81,7 +81,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::super::records::SubscriptionRecord;
-    use super::super::{Location, NewSnapshot, PartnerKey};
+
     use super::*;
 
     fn customer(id: &str, subs: &[(&str, Option<&str>)]) -> CustomerRecord {
@@ -104,17 +104,7 @@ mod tests {
 
     #[test]
     fn a_customers_subscriptions_are_replaced_never_doubled() {
-        let mut store = Store::open(&Location::Memory).unwrap();
-        let snapshot = store
-            .create_snapshot(&NewSnapshot {
-                partner: PartnerKey {
-                    base_url: "test".into(),
-                    tenant: String::new(),
-                },
-                with_users: false,
-                scope: "all".into(),
-            })
-            .unwrap();
+        let (mut store, snapshot) = Store::in_memory_with_snapshot(false);
         store
             .write_customer(
                 snapshot,

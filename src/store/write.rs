@@ -232,8 +232,27 @@ fn plan_row(
 }
 
 #[cfg(test)]
+impl Store {
+    /// A store in memory with one new snapshot of a test partner, for unit tests.
+    pub(super) fn in_memory_with_snapshot(with_users: bool) -> (Store, i64) {
+        let mut store = Store::open(&super::Location::Memory).unwrap();
+        let snapshot = store
+            .create_snapshot(&NewSnapshot {
+                partner: PartnerKey {
+                    base_url: "test".into(),
+                    tenant: String::new(),
+                },
+                with_users,
+                scope: "all".into(),
+            })
+            .unwrap();
+        (store, snapshot)
+    }
+}
+
+#[cfg(test)]
 mod tests {
-    use super::super::{LicenseRecord, Location, SkuRecord, UserRecord};
+    use super::super::{LicenseRecord, SkuRecord, UserRecord};
     use super::*;
 
     fn customer(id: &str, failure: Option<&str>) -> CustomerRecord {
@@ -271,17 +290,7 @@ mod tests {
 
     #[test]
     fn a_customer_written_twice_is_stored_once_and_failures_are_not_done() {
-        let mut store = Store::open(&Location::Memory).unwrap();
-        let snapshot = store
-            .create_snapshot(&NewSnapshot {
-                partner: PartnerKey {
-                    base_url: "x".into(),
-                    tenant: String::new(),
-                },
-                with_users: true,
-                scope: "all".into(),
-            })
-            .unwrap();
+        let (mut store, snapshot) = Store::in_memory_with_snapshot(true);
         store
             .write_customer(snapshot, &customer("a", None))
             .unwrap();
