@@ -1,5 +1,7 @@
 //! Lenient field decoders: a field of the wrong type becomes `None` instead of failing the
 //! whole response. The raw JSON of every resource is kept elsewhere, so nothing is lost here.
+//! Also the two declarations every resource type uses: `lenient_struct!` (a struct of lenient
+//! fields) and `open_enum!` (a string enum that keeps values it does not know).
 
 use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, Visitor};
 use std::fmt;

@@ -61,6 +61,15 @@ impl<R: Row> List<R> {
             generation: 0,
         }
     }
+
+    /// The row a plans screen was opened from, found again by its `sku_key`.
+    fn by_sku(&self, sku: &str) -> Option<&R> {
+        self.rows
+            .iter()
+            .enumerate()
+            .find(|(i, r)| sku_key(r.id(), *i) == sku)
+            .map(|(_, r)| r)
+    }
 }
 
 /// A retry the client is waiting out, shown as "retrying in 12 s".
@@ -401,12 +410,7 @@ impl Cache {
     pub fn sku_row_raw(&self, source: &Query, sku: &str) -> Option<&serde_json::value::RawValue> {
         fn find<'a, R: Row>(e: &'a Entry<R>, sku: &str) -> Option<&'a serde_json::value::RawValue> {
             match &e.load {
-                Loadable::Ready(list) => list
-                    .rows
-                    .iter()
-                    .enumerate()
-                    .find(|(i, r)| sku_key(r.id(), *i) == sku)
-                    .map(|(_, r)| r.raw()),
+                Loadable::Ready(list) => list.by_sku(sku).map(|r| r.raw()),
                 _ => None,
             }
         }
@@ -426,17 +430,8 @@ impl Cache {
         ) -> PaneData<'a> {
             match &e.load {
                 Loadable::Ready(list) => {
-                    match list
-                        .rows
-                        .iter()
-                        .enumerate()
-                        .find(|(i, r)| sku_key(r.id(), *i) == sku)
-                    {
-                        Some((_, row)) => {
-                            PaneData::Ready(Box::new(PlanTable::new(plans(row))), info(list, e))
-                        }
-                        None => PaneData::Ready(Box::new(PlanTable::new(&[])), info(list, e)),
-                    }
+                    let plans = list.by_sku(sku).map_or(&[][..], plans);
+                    PaneData::Ready(Box::new(PlanTable::new(plans)), info(list, e))
                 }
                 _ => view_of(e),
             }
