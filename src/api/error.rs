@@ -288,7 +288,8 @@ mod tests {
 
     #[test]
     fn statuses_map_to_kinds() {
-        let kinds: [(u16, fn(&ApiError) -> bool); 5] = [
+        type IsKind = fn(&ApiError) -> bool;
+        let kinds: [(u16, IsKind); 5] = [
             (401, |e| matches!(e, ApiError::SignedOut(_))),
             (403, |e| matches!(e, ApiError::NoAccess(_))),
             (404, |e| matches!(e, ApiError::NotFound(_))),
