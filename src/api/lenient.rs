@@ -111,16 +111,20 @@ macro_rules! lenient_struct {
     };
     // One field a step, each kind to the decoder it names.
     (@fields $a:tt $n:ident $d:tt $(#[$f:meta])* $field:ident: string, $($rest:tt)*) => {
-        lenient_struct!(@option $a $n $d [$(#[$f])*] $field "crate::api::lenient::string" Box<str>; $($rest)*);
+        lenient_struct!(@option $a $n $d [$(#[$f])*] $field
+            "crate::api::lenient::string" Box<str>; $($rest)*);
     };
     (@fields $a:tt $n:ident $d:tt $(#[$f:meta])* $field:ident: int, $($rest:tt)*) => {
-        lenient_struct!(@option $a $n $d [$(#[$f])*] $field "crate::api::lenient::int" i64; $($rest)*);
+        lenient_struct!(@option $a $n $d [$(#[$f])*] $field
+            "crate::api::lenient::int" i64; $($rest)*);
     };
     (@fields $a:tt $n:ident $d:tt $(#[$f:meta])* $field:ident: boolean, $($rest:tt)*) => {
-        lenient_struct!(@option $a $n $d [$(#[$f])*] $field "crate::api::lenient::boolean" bool; $($rest)*);
+        lenient_struct!(@option $a $n $d [$(#[$f])*] $field
+            "crate::api::lenient::boolean" bool; $($rest)*);
     };
     (@fields $a:tt $n:ident $d:tt $(#[$f:meta])* $field:ident: any<$t:ty>, $($rest:tt)*) => {
-        lenient_struct!(@option $a $n $d [$(#[$f])*] $field "crate::api::lenient::any" $t; $($rest)*);
+        lenient_struct!(@option $a $n $d [$(#[$f])*] $field
+            "crate::api::lenient::any" $t; $($rest)*);
     };
     (@fields $a:tt $n:ident [$($d:tt)*] $(#[$f:meta])* $field:ident: list<$t:ty>, $($rest:tt)*) => {
         lenient_struct!(@fields $a $n [$($d)*
