@@ -5,9 +5,9 @@
 use crate::api::access::{Call, no_access_advice};
 use crate::api::{
     ApiClient, ApiError, CallContext, Cursor, CustomerQuery, CustomerSearch, LicenseGroup, Page,
-    RetryNotice, UserQuery, client::MAX_PAGE_SIZE,
+    Resource, RetryNotice, UserQuery, client::MAX_PAGE_SIZE,
 };
-use crate::cli::{GroupArg, ListCommand, OutputFormat};
+use crate::cli::{GroupArg, ListCommand, OutputArgs, OutputFormat};
 use crate::output::{Listable, Listing};
 use std::io::{self, IsTerminal, Write};
 use std::sync::Arc;
@@ -144,6 +144,44 @@ fn groups(args: &[GroupArg]) -> Vec<LicenseGroup> {
         .collect()
 }
 
+/// Writes a listing that comes in one answer (a short list, every page already followed).
+async fn write_once<W: Write, T: Listable>(
+    mut listing: Listing<W, T>,
+    failed: impl Fn(ApiError) -> ListingError,
+    call: impl Future<Output = Result<Vec<Resource<T>>, ApiError>>,
+) -> Result<(), ListingError> {
+    let items = call.await.map_err(failed)?;
+    listing.page(&items)?;
+    Ok(listing.finish()?)
+}
+
+/// `--search` (a company name prefix) wins over `--domain` (a domain prefix).
+fn customer_query(
+    page_size: u32,
+    search: &Option<String>,
+    domain: &Option<String>,
+) -> CustomerQuery {
+    CustomerQuery {
+        page_size,
+        search: match (search, domain) {
+            (Some(prefix), _) => Some(CustomerSearch::CompanyName(prefix.clone())),
+            (None, Some(prefix)) => Some(CustomerSearch::Domain(prefix.clone())),
+            (None, None) => None,
+        },
+    }
+}
+
+/// What a listing command lists (for its error message and advice) and how to write it.
+fn describe(command: &ListCommand) -> (&'static str, Call, &OutputArgs) {
+    match command {
+        ListCommand::Customers { output, .. } => ("customers", Call::Customers, output),
+        ListCommand::Users { output, .. } => ("users", Call::Users, output),
+        ListCommand::Licenses { output, .. } => ("licences", Call::Licenses, output),
+        ListCommand::Skus { output, .. } => ("subscribed SKUs", Call::Skus, output),
+        ListCommand::Subscriptions { output, .. } => ("subscriptions", Call::Subscriptions, output),
+    }
+}
+
 /// Runs one listing command, writing to `out`.
 pub async fn run(
     client: &ApiClient,
@@ -154,97 +192,74 @@ pub async fn run(
     let ctx = CallContext::new().with_retry_observer(Arc::new(|notice: RetryNotice| {
         eprintln!("pcx: {}", waiting_line(&notice));
     }));
+    let ctx = &ctx;
     let deadline = client.deadline();
-    let width = table_width();
     let page_size = page_size.clamp(1, MAX_PAGE_SIZE);
+    let (what, call, output) = describe(command);
+    let failed = failed(client, what, call);
+    let format = effective_format(output.output);
+    let width = table_width();
     match command {
-        ListCommand::Customers {
-            search,
-            domain,
-            output,
-        } => {
-            let query = CustomerQuery {
-                page_size,
-                search: match (search, domain) {
-                    (Some(prefix), _) => Some(CustomerSearch::CompanyName(prefix.clone())),
-                    (None, Some(prefix)) => Some(CustomerSearch::Domain(prefix.clone())),
-                    (None, None) => None,
-                },
+        ListCommand::Customers { search, domain, .. } => {
+            let query = &customer_query(page_size, search, domain);
+            let fetch = |cursor: Option<Cursor>| async move {
+                patiently(client.customers_page(ctx, query, cursor.as_ref()), deadline).await
             };
-            let listing = Listing::new(out, effective_format(output.output), width);
-            let (ctx, query) = (&ctx, &query);
-            write_pages(
-                listing,
-                failed(client, "customers", Call::Customers),
-                |cursor| async move {
-                    patiently(client.customers_page(ctx, query, cursor.as_ref()), deadline).await
-                },
-            )
-            .await?;
+            write_pages(Listing::new(out, format, width), failed, fetch).await
         }
         ListCommand::Users {
             customer_id,
             deleted,
-            output,
+            ..
         } => {
-            let query = UserQuery {
+            let query = &UserQuery {
                 page_size,
                 deleted: *deleted,
             };
-            let listing = Listing::new(out, effective_format(output.output), width);
-            let (ctx, query) = (&ctx, &query);
-            write_pages(
-                listing,
-                failed(client, "users", Call::Users),
-                |cursor| async move {
-                    let page = client.users_page(ctx, customer_id, query, cursor.as_ref());
-                    patiently(page, deadline).await
-                },
-            )
-            .await?;
+            let fetch = |cursor: Option<Cursor>| async move {
+                let page = client.users_page(ctx, customer_id, query, cursor.as_ref());
+                patiently(page, deadline).await
+            };
+            write_pages(Listing::new(out, format, width), failed, fetch).await
         }
         ListCommand::Licenses {
             customer_id,
             user_id,
             groups: group_args,
-            output,
+            ..
         } => {
             let groups = groups(group_args);
-            let items = patiently(
-                client.user_licenses(&ctx, customer_id, user_id, &groups),
-                deadline,
+            let call = client.user_licenses(ctx, customer_id, user_id, &groups);
+            write_once(
+                Listing::new(out, format, width),
+                failed,
+                patiently(call, deadline),
             )
             .await
-            .map_err(failed(client, "licences", Call::Licenses))?;
-            let mut listing = Listing::new(out, effective_format(output.output), width);
-            listing.page(&items)?;
-            listing.finish()?;
         }
         ListCommand::Skus {
             customer_id,
             groups: group_args,
-            output,
+            ..
         } => {
             let groups = groups(group_args);
-            let items = patiently(client.subscribed_skus(&ctx, customer_id, &groups), deadline)
-                .await
-                .map_err(failed(client, "subscribed SKUs", Call::Skus))?;
-            let mut listing = Listing::new(out, effective_format(output.output), width);
-            listing.page(&items)?;
-            listing.finish()?;
+            let call = client.subscribed_skus(ctx, customer_id, &groups);
+            write_once(
+                Listing::new(out, format, width),
+                failed,
+                patiently(call, deadline),
+            )
+            .await
         }
-        ListCommand::Subscriptions {
-            customer_id,
-            output,
-        } => {
-            // A customer has a handful of subscriptions: every page, then one write.
-            let items = patiently(client.subscriptions(&ctx, customer_id), deadline)
-                .await
-                .map_err(failed(client, "subscriptions", Call::Subscriptions))?;
-            let mut listing = Listing::new(out, effective_format(output.output), width);
-            listing.page(&items)?;
-            listing.finish()?;
+        // A customer has a handful of subscriptions: every page, then one write.
+        ListCommand::Subscriptions { customer_id, .. } => {
+            let call = client.subscriptions(ctx, customer_id);
+            write_once(
+                Listing::new(out, format, width),
+                failed,
+                patiently(call, deadline),
+            )
+            .await
         }
     }
-    Ok(())
 }

@@ -24,8 +24,9 @@ pub struct Listing<W: Write, T: Listable> {
 
 /// How a resource type becomes rows and columns.
 pub trait Listable {
-    /// Column titles for CSV (camelCase, as in the API) and the table.
-    const CSV_HEADER: &'static [&'static str];
+    /// Column titles for CSV (camelCase, as in the API) in groups, so that licences and
+    /// subscribed SKUs share the SKU's and the plan's; then the table's titles.
+    const CSV_HEADER: &'static [&'static [&'static str]];
     const TABLE_HEADER: &'static [&'static str];
     /// Table columns that shrink only when nothing else can (ids: a cut id is useless).
     const TABLE_KEEP: &'static [usize] = &[];
@@ -66,7 +67,7 @@ impl<W: Write, T: Listable> Listing<W, T> {
             }
             OutputFormat::Csv => {
                 if !self.started {
-                    write_csv_rows(&mut self.out, [T::CSV_HEADER.iter().copied()])?;
+                    self.csv_header()?;
                     self.started = true;
                 }
                 let rows: Vec<Vec<String>> =
@@ -86,6 +87,12 @@ impl<W: Write, T: Listable> Listing<W, T> {
         self.out.flush()
     }
 
+    /// The CSV titles' row: written first, even when no item follows.
+    fn csv_header(&mut self) -> io::Result<()> {
+        let titles = T::CSV_HEADER.iter().flat_map(|group| group.iter().copied());
+        write_csv_rows(&mut self.out, [titles])
+    }
+
     /// Closes the listing (the JSON array, or the whole table).
     pub fn finish(mut self) -> io::Result<()> {
         match self.format {
@@ -95,7 +102,7 @@ impl<W: Write, T: Listable> Listing<W, T> {
             }
             OutputFormat::Csv => {
                 if !self.started {
-                    write_csv_rows(&mut self.out, [T::CSV_HEADER.iter().copied()])?;
+                    self.csv_header()?;
                 }
             }
             OutputFormat::Table => {
@@ -200,19 +207,14 @@ fn fit_widths(widths: &mut [usize], keep: &[usize], available: usize) {
     }
 }
 
-fn text(value: &Option<Box<str>>) -> String {
+/// An optional text field as a cell: absent is empty.
+pub(crate) fn text(value: &Option<Box<str>>) -> String {
     value.as_deref().unwrap_or_default().to_string()
 }
 
-fn number(value: Option<i64>) -> String {
-    value.map(|n| n.to_string()).unwrap_or_default()
-}
-
-fn status(value: &Option<CapabilityStatus>) -> String {
-    value
-        .as_ref()
-        .map(|s| s.as_str().to_string())
-        .unwrap_or_default()
+/// An optional value as a cell, in its own words: absent is empty.
+pub(crate) fn opt<T: ToString>(value: Option<T>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
 }
 
 /// A status as the table shows it: problems stand out even without colour; a plan switched
@@ -232,13 +234,13 @@ fn marked(health: PlanHealth, text: &str) -> String {
 }
 
 impl Listable for Customer {
-    const CSV_HEADER: &'static [&'static str] = &[
+    const CSV_HEADER: &'static [&'static [&'static str]] = &[&[
         "id",
         "companyName",
         "domain",
         "tenantId",
         "relationshipToPartner",
-    ];
+    ]];
     const TABLE_HEADER: &'static [&'static str] =
         &["COMPANY", "DOMAIN", "CUSTOMER ID", "RELATIONSHIP"];
     const TABLE_KEEP: &'static [usize] = &[2];
@@ -253,10 +255,7 @@ impl Listable for Customer {
             self.company_name().unwrap_or_default().to_string(),
             self.domain().unwrap_or_default().to_string(),
             tenant_id.unwrap_or_default().to_string(),
-            self.relationship_to_partner
-                .as_ref()
-                .map(|r| r.to_string())
-                .unwrap_or_default(),
+            opt(self.relationship_to_partner.as_ref()),
         ]]
     }
 
@@ -265,16 +264,13 @@ impl Listable for Customer {
             self.company_name().unwrap_or_default().to_string(),
             self.domain().unwrap_or_default().to_string(),
             text(&self.id),
-            self.relationship_to_partner
-                .as_ref()
-                .map(|r| r.to_string())
-                .unwrap_or_default(),
+            opt(self.relationship_to_partner.as_ref()),
         ]]
     }
 }
 
 impl Listable for CustomerUser {
-    const CSV_HEADER: &'static [&'static str] = &[
+    const CSV_HEADER: &'static [&'static [&'static str]] = &[&[
         "id",
         "userPrincipalName",
         "displayName",
@@ -284,7 +280,7 @@ impl Listable for CustomerUser {
         "state",
         "softDeletionTime",
         "lastDirectorySyncTime",
-    ];
+    ]];
     const TABLE_HEADER: &'static [&'static str] = &[
         "USER PRINCIPAL NAME",
         "DISPLAY NAME",
@@ -325,11 +321,8 @@ fn plan_csv(plan: Option<&ServicePlan>) -> [String; 5] {
             text(&p.id),
             text(&p.service_name),
             text(&p.display_name),
-            status(&p.capability_status),
-            p.target_type
-                .as_ref()
-                .map(|t| t.to_string())
-                .unwrap_or_default(),
+            opt(p.capability_status.as_ref()),
+            opt(p.target_type.as_ref()),
         ],
         None => Default::default(),
     }
@@ -353,10 +346,7 @@ fn sku_csv(sku: &ProductSku) -> Vec<String> {
         text(&sku.id),
         text(&sku.name),
         text(&sku.sku_part_number),
-        sku.license_group_id
-            .as_ref()
-            .map(|g| g.to_string())
-            .unwrap_or_default(),
+        opt(sku.license_group_id.as_ref()),
     ]
 }
 
@@ -381,7 +371,9 @@ fn per_plan(plans: &[ServicePlan]) -> Vec<Option<&ServicePlan>> {
     }
 }
 
-const PLAN_CSV: [&str; 5] = [
+/// The SKU's CSV titles, then a service plan's: shared by licences and subscribed SKUs.
+const SKU_CSV: &[&str] = &["skuId", "skuName", "skuPartNumber", "licenseGroupId"];
+const PLAN_CSV: &[&str] = &[
     "servicePlanId",
     "serviceName",
     "servicePlanDisplayName",
@@ -390,17 +382,7 @@ const PLAN_CSV: [&str; 5] = [
 ];
 
 impl Listable for License {
-    const CSV_HEADER: &'static [&'static str] = &[
-        "skuId",
-        "skuName",
-        "skuPartNumber",
-        "licenseGroupId",
-        PLAN_CSV[0],
-        PLAN_CSV[1],
-        PLAN_CSV[2],
-        PLAN_CSV[3],
-        PLAN_CSV[4],
-    ];
+    const CSV_HEADER: &'static [&'static [&'static str]] = &[SKU_CSV, PLAN_CSV];
     const TABLE_HEADER: &'static [&'static str] = &[
         "SKU",
         "PART NUMBER",
@@ -424,10 +406,7 @@ impl Listable for License {
                     vec![
                         text(&sku.name),
                         text(&sku.sku_part_number),
-                        sku.license_group_id
-                            .as_ref()
-                            .map(|g| g.to_string())
-                            .unwrap_or_default(),
+                        opt(sku.license_group_id.as_ref()),
                     ]
                 } else {
                     vec![String::new(); 3]
@@ -447,23 +426,18 @@ impl Listable for License {
 }
 
 impl Listable for SubscribedSku {
-    const CSV_HEADER: &'static [&'static str] = &[
-        "skuId",
-        "skuName",
-        "skuPartNumber",
-        "licenseGroupId",
-        "skuCapabilityStatus",
-        "totalUnits",
-        "consumedUnits",
-        "availableUnits",
-        "activeUnits",
-        "warningUnits",
-        "suspendedUnits",
-        PLAN_CSV[0],
-        PLAN_CSV[1],
-        PLAN_CSV[2],
-        PLAN_CSV[3],
-        PLAN_CSV[4],
+    const CSV_HEADER: &'static [&'static [&'static str]] = &[
+        SKU_CSV,
+        &[
+            "skuCapabilityStatus",
+            "totalUnits",
+            "consumedUnits",
+            "availableUnits",
+            "activeUnits",
+            "warningUnits",
+            "suspendedUnits",
+        ],
+        PLAN_CSV,
     ];
     const TABLE_HEADER: &'static [&'static str] = &[
         "SKU",
@@ -480,13 +454,13 @@ impl Listable for SubscribedSku {
     fn csv_rows(&self) -> Vec<Vec<String>> {
         let mut sku = sku_csv(sku_of(&self.product_sku));
         sku.extend([
-            status(&self.capability_status),
-            number(self.total_units),
-            number(self.consumed_units),
-            number(self.available_units),
-            number(self.active_units),
-            number(self.warning_units),
-            number(self.suspended_units),
+            opt(self.capability_status.as_ref()),
+            opt(self.total_units),
+            opt(self.consumed_units),
+            opt(self.available_units),
+            opt(self.active_units),
+            opt(self.warning_units),
+            opt(self.suspended_units),
         ]);
         csv_per_plan(sku, &self.service_plans)
     }
@@ -504,8 +478,8 @@ impl Listable for SubscribedSku {
             n => format!("! {n} of {}", self.service_plans.len()),
         };
         let consumed = match self.is_over_consumed() {
-            true => format!("! {} over", number(self.consumed_units)),
-            false => number(self.consumed_units),
+            true => format!("! {} over", opt(self.consumed_units)),
+            false => opt(self.consumed_units),
         };
         vec![vec![
             text(&sku.name),
@@ -514,11 +488,11 @@ impl Listable for SubscribedSku {
                 .as_ref()
                 .map(|s| marked(self.health(), s.as_str()))
                 .unwrap_or_default(),
-            number(self.total_units),
+            opt(self.total_units),
             consumed,
-            number(self.seats_left()),
-            number(self.warning_units),
-            number(self.suspended_units),
+            opt(self.seats_left()),
+            opt(self.warning_units),
+            opt(self.suspended_units),
             plans,
         ]]
     }

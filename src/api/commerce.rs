@@ -27,6 +27,15 @@ pub fn check_catalog_id(what: &'static str, value: &str) -> Result<(), ApiError>
     }
 }
 
+/// The path of one subscription of a customer, both ids checked.
+fn subscription_path(customer_id: &str, subscription_id: &str) -> Result<String, ApiError> {
+    check_guid("customer id", customer_id)?;
+    check_guid("subscription id", subscription_id)?;
+    Ok(format!(
+        "/v1/customers/{customer_id}/subscriptions/{subscription_id}"
+    ))
+}
+
 impl ApiClient {
     /// All of a customer's subscriptions (following `links.next` like every collection).
     pub async fn subscriptions(
@@ -46,9 +55,7 @@ impl ApiClient {
         customer_id: &str,
         subscription_id: &str,
     ) -> Result<Resource<Subscription>, ApiError> {
-        check_guid("customer id", customer_id)?;
-        check_guid("subscription id", subscription_id)?;
-        let path = format!("/v1/customers/{customer_id}/subscriptions/{subscription_id}");
+        let path = subscription_path(customer_id, subscription_id)?;
         self.get_one(ctx, &path).await
     }
 
@@ -87,12 +94,9 @@ impl ApiClient {
         customer_id: &str,
         subscription_id: &str,
     ) -> Result<Resource<ProvisioningStatus>, ApiError> {
-        check_guid("customer id", customer_id)?;
-        check_guid("subscription id", subscription_id)?;
-        let path = format!(
-            "/v1/customers/{customer_id}/subscriptions/{subscription_id}/provisioningstatus"
-        );
-        self.get_one(ctx, &path).await
+        let path = subscription_path(customer_id, subscription_id)?;
+        self.get_one(ctx, &format!("{path}/provisioningstatus"))
+            .await
     }
 }
 

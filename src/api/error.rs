@@ -288,25 +288,17 @@ mod tests {
 
     #[test]
     fn statuses_map_to_kinds() {
-        assert!(matches!(
-            ApiError::from_status(401, "", None, None),
-            ApiError::SignedOut(_)
-        ));
-        assert!(matches!(
-            ApiError::from_status(403, "", None, None),
-            ApiError::NoAccess(_)
-        ));
-        assert!(matches!(
-            ApiError::from_status(404, "", None, None),
-            ApiError::NotFound(_)
-        ));
-        assert!(matches!(
-            ApiError::from_status(503, "", None, None),
-            ApiError::Server(_)
-        ));
-        assert!(matches!(
-            ApiError::from_status(400, "", None, None),
-            ApiError::Rejected(_)
-        ));
+        type IsKind = fn(&ApiError) -> bool;
+        let kinds: [(u16, IsKind); 5] = [
+            (401, |e| matches!(e, ApiError::SignedOut(_))),
+            (403, |e| matches!(e, ApiError::NoAccess(_))),
+            (404, |e| matches!(e, ApiError::NotFound(_))),
+            (503, |e| matches!(e, ApiError::Server(_))),
+            (400, |e| matches!(e, ApiError::Rejected(_))),
+        ];
+        for (status, is_kind) in kinds {
+            let error = ApiError::from_status(status, "", None, None);
+            assert!(is_kind(&error), "{status}: {error:?}");
+        }
     }
 }

@@ -1,5 +1,7 @@
 //! Lenient field decoders: a field of the wrong type becomes `None` instead of failing the
 //! whole response. The raw JSON of every resource is kept elsewhere, so nothing is lost here.
+//! Also the two declarations every resource type uses: `lenient_struct!` (a struct of lenient
+//! fields) and `open_enum!` (a string enum that keeps values it does not know).
 
 use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, Visitor};
 use std::fmt;
@@ -96,3 +98,102 @@ pub fn list<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Vec<
 }
 
 use serde::Deserialize;
+
+/// Declares a resource struct whose every field is optional and decoded leniently. Each field
+/// names its decoder, which fixes its type: `string` is `Option<Box<str>>`, `int` is
+/// `Option<i64>`, `boolean` is `Option<bool>`, `any<T>` is `Option<T>`, `list<T>` is `Vec<T>`.
+/// An absent option is left out when the struct is written back; a list is always written.
+/// Field attributes (docs, `#[serde(rename = …)]`) pass through; the struct derives `Clone`,
+/// `Default`, `Deserialize`, `Serialize` and `PartialEq`, and reads its fields in camelCase.
+macro_rules! lenient_struct {
+    ($(#[$meta:meta])* pub struct $name:ident { $($fields:tt)* }) => {
+        lenient_struct!(@fields [$(#[$meta])*] $name [] $($fields)*);
+    };
+    // One field a step, each kind to the decoder it names.
+    (@fields $a:tt $n:ident $d:tt $(#[$f:meta])* $field:ident: string, $($rest:tt)*) => {
+        lenient_struct!(@option $a $n $d [$(#[$f])*] $field
+            "crate::api::lenient::string" Box<str>; $($rest)*);
+    };
+    (@fields $a:tt $n:ident $d:tt $(#[$f:meta])* $field:ident: int, $($rest:tt)*) => {
+        lenient_struct!(@option $a $n $d [$(#[$f])*] $field
+            "crate::api::lenient::int" i64; $($rest)*);
+    };
+    (@fields $a:tt $n:ident $d:tt $(#[$f:meta])* $field:ident: boolean, $($rest:tt)*) => {
+        lenient_struct!(@option $a $n $d [$(#[$f])*] $field
+            "crate::api::lenient::boolean" bool; $($rest)*);
+    };
+    (@fields $a:tt $n:ident $d:tt $(#[$f:meta])* $field:ident: any<$t:ty>, $($rest:tt)*) => {
+        lenient_struct!(@option $a $n $d [$(#[$f])*] $field
+            "crate::api::lenient::any" $t; $($rest)*);
+    };
+    (@fields $a:tt $n:ident [$($d:tt)*] $(#[$f:meta])* $field:ident: list<$t:ty>, $($rest:tt)*) => {
+        lenient_struct!(@fields $a $n [$($d)*
+            $(#[$f])*
+            #[serde(default, deserialize_with = "crate::api::lenient::list")]
+            pub $field: Vec<$t>,
+        ] $($rest)*);
+    };
+    (@option $a:tt $n:ident [$($d:tt)*] [$($f:tt)*] $field:ident $with:tt $t:ty; $($rest:tt)*) => {
+        lenient_struct!(@fields $a $n [$($d)*
+            $($f)*
+            #[serde(default, deserialize_with = $with, skip_serializing_if = "Option::is_none")]
+            pub $field: Option<$t>,
+        ] $($rest)*);
+    };
+    (@fields [$($a:tt)*] $n:ident [$($d:tt)*]) => {
+        $($a)*
+        #[derive(Clone, Default, serde::Deserialize, serde::Serialize, PartialEq)]
+        #[serde(rename_all = "camelCase")]
+        pub struct $n { $($d)* }
+    };
+}
+pub(crate) use lenient_struct;
+
+/// Declares a string enum that keeps values it does not know as their own text.
+macro_rules! open_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($variant,)+
+            /// A value this version of pcx does not know, kept exactly as sent.
+            Other(Box<str>),
+        }
+
+        impl $name {
+            /// The wire text: the canonical spelling for known values, the original otherwise.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $text,)+
+                    Self::Other(text) => text,
+                }
+            }
+
+            /// Known values match case-insensitively (the docs mix cases); others are kept.
+            pub fn parse(text: &str) -> Self {
+                $(if text.eq_ignore_ascii_case($text) { return Self::$variant; })+
+                Self::Other(text.into())
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = $crate::api::lenient::string(d)?.unwrap_or_default();
+                Ok(Self::parse(&text))
+            }
+        }
+    };
+}
+pub(crate) use open_enum;

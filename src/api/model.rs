@@ -2,59 +2,11 @@
 //! the exact JSON the API sent is kept beside the typed view (`Resource::raw`) so JSON output
 //! and the raw view show everything, including fields and values pcx does not know.
 
-use super::lenient;
+use super::lenient::{lenient_struct, open_enum};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 use std::fmt;
-
-/// Declares a string enum that keeps values it does not know as their own text.
-macro_rules! open_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $($variant,)+
-            /// A value this version of pcx does not know, kept exactly as sent.
-            Other(Box<str>),
-        }
-
-        impl $name {
-            /// The wire text: the canonical spelling for known values, the original otherwise.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $(Self::$variant => $text,)+
-                    Self::Other(text) => text,
-                }
-            }
-
-            /// Known values match case-insensitively (the docs mix cases); others are kept.
-            pub fn parse(text: &str) -> Self {
-                $(if text.eq_ignore_ascii_case($text) { return Self::$variant; })+
-                Self::Other(text.into())
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let text = lenient::string(d)?.unwrap_or_default();
-                Ok(Self::parse(&text))
-            }
-        }
-    };
-}
 
 open_enum!(
     /// `capabilityStatus` of a SKU or a service plan. Partner Center documents only `Enabled`
@@ -174,46 +126,17 @@ impl<T> Serialize for Resource<T> {
     }
 }
 
-/// A customer (the customer's tenant id is its `id`).
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct Customer {
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<Box<str>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub commerce_id: Option<Box<str>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::any",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub company_profile: Option<CompanyProfile>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::any",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub relationship_to_partner: Option<Relationship>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::boolean",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_delegated_access: Option<bool>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub associated_partner_id: Option<Box<str>>,
+lenient_struct! {
+    /// A customer (the customer's tenant id is its `id`).
+    #[derive(Debug)]
+    pub struct Customer {
+        id: string,
+        commerce_id: string,
+        company_profile: any<CompanyProfile>,
+        relationship_to_partner: any<Relationship>,
+        allow_delegated_access: boolean,
+        associated_partner_id: string,
+    }
 }
 
 impl Customer {
@@ -226,100 +149,32 @@ impl Customer {
     }
 }
 
-/// `companyProfile` of a customer.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct CompanyProfile {
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tenant_id: Option<Box<str>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub domain: Option<Box<str>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub company_name: Option<Box<str>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email: Option<Box<str>>,
+lenient_struct! {
+    /// `companyProfile` of a customer.
+    #[derive(Debug)]
+    pub struct CompanyProfile {
+        tenant_id: string,
+        domain: string,
+        company_name: string,
+        email: string,
+    }
 }
 
-/// A user account in a customer's tenant.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct CustomerUser {
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<Box<str>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_principal_name: Option<Box<str>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub display_name: Option<Box<str>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub first_name: Option<Box<str>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_name: Option<Box<str>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub usage_location: Option<Box<str>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::any",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub state: Option<UserState>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub soft_deletion_time: Option<Box<str>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_directory_sync_time: Option<Box<str>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::any",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_domain_type: Option<UserDomainType>,
+lenient_struct! {
+    /// A user account in a customer's tenant.
+    #[derive(Debug)]
+    pub struct CustomerUser {
+        id: string,
+        user_principal_name: string,
+        display_name: string,
+        first_name: string,
+        last_name: string,
+        usage_location: string,
+        state: any<UserState>,
+        soft_deletion_time: string,
+        last_directory_sync_time: string,
+        user_domain_type: any<UserDomainType>,
+    }
 }
 
 impl CustomerUser {
@@ -353,90 +208,37 @@ impl CustomerUser {
     }
 }
 
-/// The SKU of a licence or a subscribed SKU.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct ProductSku {
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<Box<str>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<Box<str>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sku_part_number: Option<Box<str>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::any",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub target_type: Option<TargetType>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::any",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub license_group_id: Option<LicenseGroup>,
+lenient_struct! {
+    /// The SKU of a licence or a subscribed SKU.
+    #[derive(Debug)]
+    pub struct ProductSku {
+        id: string,
+        name: string,
+        sku_part_number: string,
+        target_type: any<TargetType>,
+        license_group_id: any<LicenseGroup>,
+    }
 }
 
-/// One service plan of a SKU, with its capability status.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct ServicePlan {
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub display_name: Option<Box<str>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub service_name: Option<Box<str>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<Box<str>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::any",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub capability_status: Option<CapabilityStatus>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::any",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub target_type: Option<TargetType>,
+lenient_struct! {
+    /// One service plan of a SKU, with its capability status.
+    #[derive(Debug)]
+    pub struct ServicePlan {
+        display_name: string,
+        service_name: string,
+        id: string,
+        capability_status: any<CapabilityStatus>,
+        target_type: any<TargetType>,
+    }
 }
 
-/// A licence assigned to a user: a SKU and its service plans.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct License {
-    #[serde(default, deserialize_with = "lenient::list")]
-    pub service_plans: Vec<ServicePlan>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::any",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub product_sku: Option<ProductSku>,
+lenient_struct! {
+    /// A licence assigned to a user: a SKU and its service plans.
+    #[derive(Debug)]
+    pub struct License {
+        service_plans: list<ServicePlan>,
+        product_sku: any<ProductSku>,
+    }
 }
 
 impl License {
@@ -449,60 +251,20 @@ impl License {
     }
 }
 
-/// A SKU the customer has bought, with seat counts.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct SubscribedSku {
-    #[serde(
-        default,
-        deserialize_with = "lenient::int",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub available_units: Option<i64>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::int",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub active_units: Option<i64>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::int",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub consumed_units: Option<i64>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::int",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub suspended_units: Option<i64>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::int",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub total_units: Option<i64>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::int",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub warning_units: Option<i64>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::any",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub product_sku: Option<ProductSku>,
-    #[serde(default, deserialize_with = "lenient::list")]
-    pub service_plans: Vec<ServicePlan>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::any",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub capability_status: Option<CapabilityStatus>,
+lenient_struct! {
+    /// A SKU the customer has bought, with seat counts.
+    #[derive(Debug)]
+    pub struct SubscribedSku {
+        available_units: int,
+        active_units: int,
+        consumed_units: int,
+        suspended_units: int,
+        total_units: int,
+        warning_units: int,
+        product_sku: any<ProductSku>,
+        service_plans: list<ServicePlan>,
+        capability_status: any<CapabilityStatus>,
+    }
 }
 
 impl SubscribedSku {

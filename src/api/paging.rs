@@ -2,10 +2,10 @@
 //! that fetches the next page. The continuation token travels only as a header and is never
 //! printed by Debug.
 
-use super::lenient;
+use super::lenient::{self, lenient_struct};
 use super::model::Resource;
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::fmt;
 use url::Url;
@@ -135,24 +135,13 @@ fn relative_v1(uri: &str) -> Option<String> {
     Some(format!("/v1/{rest}"))
 }
 
-/// A link in a resource or collection (`links.next` carries the continuation token header).
-#[derive(Clone, Default, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct Link {
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub uri: Option<Box<str>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub method: Option<Box<str>>,
-    #[serde(default, deserialize_with = "lenient::list")]
-    pub headers: Vec<LinkHeader>,
+lenient_struct! {
+    /// A link in a resource or collection (`links.next` carries the continuation token header).
+    pub struct Link {
+        uri: string,
+        method: string,
+        headers: list<LinkHeader>,
+    }
 }
 
 /// Header values can hold continuation tokens, so Debug shows only the keys.
@@ -171,45 +160,23 @@ impl fmt::Debug for Link {
     }
 }
 
-/// One `{key, value}` header of a link.
-#[derive(Clone, Default, Deserialize, Serialize, PartialEq)]
-pub struct LinkHeader {
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub key: Option<Box<str>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub value: Option<Box<str>>,
+lenient_struct! {
+    /// One `{key, value}` header of a link.
+    pub struct LinkHeader {
+        key: string,
+        value: string,
+    }
 }
 
-/// `links` of a collection.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-pub struct Links {
-    #[serde(
-        rename = "self",
-        default,
-        deserialize_with = "lenient::any",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub self_link: Option<Link>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::any",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub next: Option<Link>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::any",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub previous: Option<Link>,
+lenient_struct! {
+    /// `links` of a collection.
+    #[derive(Debug)]
+    pub struct Links {
+        #[serde(rename = "self")]
+        self_link: any<Link>,
+        next: any<Link>,
+        previous: any<Link>,
+    }
 }
 
 #[cfg(test)]
@@ -218,33 +185,31 @@ mod tests {
 
     #[test]
     fn v1_prefix_is_normalised_both_ways() {
-        assert_eq!(
-            normalize_v1("/v1/customers?size=500&seekOperation=Next").as_deref(),
-            Some("/v1/customers?size=500&seekOperation=Next")
-        );
-        assert_eq!(
-            normalize_v1("/customers?seekOperation=Next").as_deref(),
-            Some("/v1/customers?seekOperation=Next")
-        );
-        assert_eq!(
-            normalize_v1("customers/x/users").as_deref(),
-            Some("/v1/customers/x/users")
-        );
-        // Absolute links keep their host (the client decides whether to follow them).
-        assert_eq!(
-            normalize_v1("https://api.partnercenter.microsoft.com/customers?size=5").as_deref(),
-            Some("https://api.partnercenter.microsoft.com/v1/customers?size=5")
-        );
-        assert_eq!(
-            normalize_v1("http://127.0.0.1:8400/v1/customers").as_deref(),
-            Some("http://127.0.0.1:8400/v1/customers")
-        );
-        assert_eq!(
-            normalize_v1("//evil.example/v1/x").as_deref(),
-            Some("//evil.example/v1/x")
-        );
-        assert_eq!(normalize_v1("https://evil.example/v1"), None);
-        assert_eq!(normalize_v1("/v1"), None);
+        for (link, want) in [
+            (
+                "/v1/customers?size=500&seekOperation=Next",
+                Some("/v1/customers?size=500&seekOperation=Next"),
+            ),
+            (
+                "/customers?seekOperation=Next",
+                Some("/v1/customers?seekOperation=Next"),
+            ),
+            ("customers/x/users", Some("/v1/customers/x/users")),
+            // Absolute links keep their host (the client decides whether to follow them).
+            (
+                "https://api.partnercenter.microsoft.com/customers?size=5",
+                Some("https://api.partnercenter.microsoft.com/v1/customers?size=5"),
+            ),
+            (
+                "http://127.0.0.1:8400/v1/customers",
+                Some("http://127.0.0.1:8400/v1/customers"),
+            ),
+            ("//evil.example/v1/x", Some("//evil.example/v1/x")),
+            ("https://evil.example/v1", None),
+            ("/v1", None),
+        ] {
+            assert_eq!(normalize_v1(link).as_deref(), want, "{link}");
+        }
     }
 
     #[test]

@@ -1,22 +1,20 @@
-//! Remote data by query: each query's rows, paging cursor and load state, plus the `Table`
-//! view the generic list code (cursor, filter, view, export) reads. Answers are applied only
-//! when the entry is still waiting for that request id. No I/O, no screen state.
+//! Remote data by query: each query's rows, paging cursor and load state; `table` is the view
+//! of them the generic list code reads. Answers are applied only when the entry is still
+//! waiting for that request id. No I/O, no screen state.
 
 use super::partner_view::SnapshotSummary;
 use super::report_pane::ReportKind;
 pub use super::report_pane::ReportLoad;
-use super::rows::{Cell, Column};
-use super::rows::{
-    CustomerRow, LicenseRow, Mark, PLAN_COLUMNS, Row, SkuRow, UserRow, plan_cell, plan_haystack,
-    plan_label, widen,
-};
+use super::rows::{CustomerRow, LicenseRow, Row, SkuRow, UserRow, widen};
 use crate::api::{ApiError, Cursor, RetryNotice, ServicePlan};
-use crate::fetch::records::SearchText;
 use crate::fetch::records::SubscriptionRow;
 use crate::fetch::{Query, RequestId};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::time::Instant;
+
+mod table;
+pub use table::{PlanTable, Table};
 
 /// Remote data and where its load stands.
 #[derive(Clone, Debug)]
@@ -62,6 +60,15 @@ impl<R: Row> List<R> {
             widths,
             generation: 0,
         }
+    }
+
+    /// The row a plans screen was opened from, found again by its `sku_key`.
+    fn by_sku(&self, sku: &str) -> Option<&R> {
+        self.rows
+            .iter()
+            .enumerate()
+            .find(|(i, r)| sku_key(r.id(), *i) == sku)
+            .map(|(_, r)| r)
     }
 }
 
@@ -221,61 +228,6 @@ pub struct Cache {
     pub subscriptions: HashMap<Query, Entry<SubscriptionRow>>,
 }
 
-/// Runs `$body` with `$e` bound to the `Option<&mut Entry<_>>` of `$query`.
-macro_rules! with_entry_mut {
-    ($cache:expr, $query:expr, $e:ident => $body:expr) => {
-        match $query {
-            Query::Customers { .. } => {
-                let $e = $cache.customers.entry($query.clone()).or_default();
-                $body
-            }
-            Query::Users { .. } => {
-                let $e = $cache.users.entry($query.clone()).or_default();
-                $body
-            }
-            Query::Licenses { .. } => {
-                let $e = $cache.licenses.entry($query.clone()).or_default();
-                $body
-            }
-            Query::Skus { .. } => {
-                let $e = $cache.skus.entry($query.clone()).or_default();
-                $body
-            }
-            Query::Subscriptions { .. } => {
-                let $e = $cache.subscriptions.entry($query.clone()).or_default();
-                $body
-            }
-        }
-    };
-}
-
-macro_rules! with_entry {
-    ($cache:expr, $query:expr, $e:ident => $body:expr, $absent:expr) => {
-        match $query {
-            Query::Customers { .. } => match $cache.customers.get($query) {
-                Some($e) => $body,
-                None => $absent,
-            },
-            Query::Users { .. } => match $cache.users.get($query) {
-                Some($e) => $body,
-                None => $absent,
-            },
-            Query::Licenses { .. } => match $cache.licenses.get($query) {
-                Some($e) => $body,
-                None => $absent,
-            },
-            Query::Skus { .. } => match $cache.skus.get($query) {
-                Some($e) => $body,
-                None => $absent,
-            },
-            Query::Subscriptions { .. } => match $cache.subscriptions.get($query) {
-                Some($e) => $body,
-                None => $absent,
-            },
-        }
-    };
-}
-
 /// A pane's data as the view and the update logic see it.
 pub enum PaneData<'a> {
     NotLoaded,
@@ -315,42 +267,117 @@ pub(super) fn info<'a, R>(list: &'a List<R>, entry: &'a Entry<R>) -> ListInfo<'a
     }
 }
 
+/// What `Cache` does to one query's entry, whatever its rows: the entries of all kinds behind
+/// one face, so each operation is written once.
+trait Slot {
+    fn status(&self) -> LoadStatus;
+    fn waiting_for(&self) -> Option<RequestId>;
+    fn asked(&self) -> Option<Instant>;
+    fn next_cursor(&self) -> Option<Cursor>;
+    fn view(&self) -> PaneData<'_>;
+    fn abandon(&mut self, id: RequestId);
+    /// Starts waiting for `id`: a first load, or (`Some`) a next page or refresh of a loaded list.
+    fn begin(&mut self, id: RequestId, pending: Option<Pending>, now: Instant);
+    fn set_retry(&mut self, retry: Retry);
+}
+
+impl<R: Row> Slot for Entry<R> {
+    fn status(&self) -> LoadStatus {
+        Entry::status(self)
+    }
+    fn waiting_for(&self) -> Option<RequestId> {
+        Entry::waiting_for(self)
+    }
+    fn asked(&self) -> Option<Instant> {
+        self.asked
+    }
+    fn next_cursor(&self) -> Option<Cursor> {
+        match &self.load {
+            Loadable::Ready(list) => list.next.clone(),
+            _ => None,
+        }
+    }
+    fn view(&self) -> PaneData<'_> {
+        view_of(self)
+    }
+    fn abandon(&mut self, id: RequestId) {
+        Entry::abandon(self, id)
+    }
+    fn begin(&mut self, id: RequestId, pending: Option<Pending>, now: Instant) {
+        match pending {
+            None => self.load = Loadable::Loading(id),
+            Some(kind) => {
+                if let Loadable::Ready(list) = &mut self.load {
+                    list.pending = Some((id, kind));
+                    list.problem = None;
+                }
+            }
+        }
+        self.retry = None;
+        self.asked = Some(now);
+    }
+    fn set_retry(&mut self, retry: Retry) {
+        if Entry::waiting_for(self) == Some(retry.id) {
+            self.retry = Some(retry);
+        }
+    }
+}
+
 impl Cache {
+    /// The entry of `query`, if it was ever asked for.
+    fn slot(&self, query: &Query) -> Option<&dyn Slot> {
+        fn get<'a, R: Row>(m: &'a HashMap<Query, Entry<R>>, q: &Query) -> Option<&'a dyn Slot> {
+            m.get(q).map(|e| e as &dyn Slot)
+        }
+        match query {
+            Query::Customers { .. } => get(&self.customers, query),
+            Query::Users { .. } => get(&self.users, query),
+            Query::Licenses { .. } => get(&self.licenses, query),
+            Query::Skus { .. } => get(&self.skus, query),
+            Query::Subscriptions { .. } => get(&self.subscriptions, query),
+        }
+    }
+
+    /// The entry of `query`, made when it is new.
+    fn slot_mut(&mut self, query: &Query) -> &mut dyn Slot {
+        fn make<'a, R: Row>(m: &'a mut HashMap<Query, Entry<R>>, q: &Query) -> &'a mut dyn Slot {
+            m.entry(q.clone()).or_default()
+        }
+        match query {
+            Query::Customers { .. } => make(&mut self.customers, query),
+            Query::Users { .. } => make(&mut self.users, query),
+            Query::Licenses { .. } => make(&mut self.licenses, query),
+            Query::Skus { .. } => make(&mut self.skus, query),
+            Query::Subscriptions { .. } => make(&mut self.subscriptions, query),
+        }
+    }
+
     pub fn status(&self, query: &Query) -> LoadStatus {
-        with_entry!(self, query, e => e.status(), LoadStatus::NotLoaded)
+        self.slot(query)
+            .map_or(LoadStatus::NotLoaded, |e| e.status())
     }
 
     pub fn begin_load(&mut self, query: &Query, id: RequestId, now: Instant) {
-        with_entry_mut!(self, query, e => {
-            e.load = Loadable::Loading(id);
-            e.retry = None;
-            e.asked = Some(now);
-        })
+        self.slot_mut(query).begin(id, None, now)
     }
 
     /// Marks a loaded list as waiting for a next page or a refresh.
     pub fn begin_pending(&mut self, query: &Query, id: RequestId, kind: Pending, now: Instant) {
-        with_entry_mut!(self, query, e => {
-            if let Loadable::Ready(list) = &mut e.load {
-                list.pending = Some((id, kind));
-                list.problem = None;
-            }
-            e.retry = None;
-            e.asked = Some(now);
-        })
+        self.slot_mut(query).begin(id, Some(kind), now)
     }
 
     pub fn abandon(&mut self, query: &Query, id: RequestId) {
-        with_entry_mut!(self, query, e => e.abandon(id))
+        self.slot_mut(query).abandon(id)
     }
 
     pub fn waiting_for(&self, query: &Query) -> Option<RequestId> {
-        with_entry!(self, query, e => e.waiting_for(), None)
+        self.slot(query)?.waiting_for()
     }
 
     /// Since when the request `query` waits for was asked for.
     pub fn waiting_since(&self, query: &Query) -> Option<Instant> {
-        with_entry!(self, query, e => e.waiting_for().and(e.asked), None)
+        let e = self.slot(query)?;
+        e.waiting_for().and(e.asked())
     }
 
     /// Whether any request is outstanding: the one record of what is in flight.
@@ -366,39 +393,24 @@ impl Cache {
     }
 
     pub fn set_retry(&mut self, query: &Query, retry: Retry) {
-        with_entry_mut!(self, query, e => {
-            if e.waiting_for() == Some(retry.id) {
-                e.retry = Some(retry);
-            }
-        })
+        self.slot_mut(query).set_retry(retry)
     }
 
     /// The cursor of the next page of a loaded list.
     pub fn next_cursor(&self, query: &Query) -> Option<Cursor> {
-        fn of<R>(e: &Entry<R>) -> Option<Cursor> {
-            match &e.load {
-                Loadable::Ready(list) => list.next.clone(),
-                _ => None,
-            }
-        }
-        with_entry!(self, query, e => of(e), None)
+        self.slot(query)?.next_cursor()
     }
 
     /// The data of a list query.
     pub fn view(&self, query: &Query) -> PaneData<'_> {
-        with_entry!(self, query, e => view_of(e), PaneData::NotLoaded)
+        self.slot(query).map_or(PaneData::NotLoaded, |e| e.view())
     }
 
     /// The raw JSON of the licence or subscribed SKU a plans screen was opened from.
     pub fn sku_row_raw(&self, source: &Query, sku: &str) -> Option<&serde_json::value::RawValue> {
         fn find<'a, R: Row>(e: &'a Entry<R>, sku: &str) -> Option<&'a serde_json::value::RawValue> {
             match &e.load {
-                Loadable::Ready(list) => list
-                    .rows
-                    .iter()
-                    .enumerate()
-                    .find(|(i, r)| sku_key(r.id(), *i) == sku)
-                    .map(|(_, r)| r.raw()),
+                Loadable::Ready(list) => list.by_sku(sku).map(|r| r.raw()),
                 _ => None,
             }
         }
@@ -418,17 +430,8 @@ impl Cache {
         ) -> PaneData<'a> {
             match &e.load {
                 Loadable::Ready(list) => {
-                    match list
-                        .rows
-                        .iter()
-                        .enumerate()
-                        .find(|(i, r)| sku_key(r.id(), *i) == sku)
-                    {
-                        Some((_, row)) => {
-                            PaneData::Ready(Box::new(PlanTable::new(plans(row))), info(list, e))
-                        }
-                        None => PaneData::Ready(Box::new(PlanTable::new(&[])), info(list, e)),
-                    }
+                    let plans = list.by_sku(sku).map_or(&[][..], plans);
+                    PaneData::Ready(Box::new(PlanTable::new(plans)), info(list, e))
                 }
                 _ => view_of(e),
             }
@@ -461,181 +464,5 @@ pub fn sku_key(id: Option<&str>, index: usize) -> Cow<'_, str> {
     match id {
         Some(id) if !id.is_empty() => Cow::Borrowed(id),
         _ => Cow::Owned(format!("#{index}")),
-    }
-}
-
-/// A list as the generic code reads it.
-pub trait Table {
-    fn columns(&self) -> &[Column];
-    fn len(&self) -> usize;
-    fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-    fn id(&self, i: usize) -> Option<&str>;
-    fn label(&self, i: usize) -> &str;
-    fn haystack(&self, i: usize) -> Cow<'_, SearchText>;
-    fn cell(&self, i: usize, column: usize) -> Cell<'_>;
-    fn mark(&self, i: usize) -> Mark;
-    /// The widest cell of each column.
-    fn widths(&self) -> &[u16];
-    fn raw(&self, i: usize) -> Option<&serde_json::value::RawValue>;
-    /// The JSON `y` shows for row `i` (tables without the API's own JSON build it).
-    fn raw_text(&self, i: usize) -> Option<String> {
-        self.raw(i).map(|r| r.get().to_string())
-    }
-    /// Where row `i` sits in the API's own order (tables that reorder say so).
-    fn source_index(&self, i: usize) -> usize {
-        i
-    }
-}
-
-/// A borrowed table is a table (the cache hands out views of its lists).
-impl<T: Table + ?Sized> Table for &T {
-    fn columns(&self) -> &[Column] {
-        (**self).columns()
-    }
-    fn raw_text(&self, i: usize) -> Option<String> {
-        (**self).raw_text(i)
-    }
-    fn len(&self) -> usize {
-        (**self).len()
-    }
-    fn id(&self, i: usize) -> Option<&str> {
-        (**self).id(i)
-    }
-    fn label(&self, i: usize) -> &str {
-        (**self).label(i)
-    }
-    fn haystack(&self, i: usize) -> Cow<'_, SearchText> {
-        (**self).haystack(i)
-    }
-    fn cell(&self, i: usize, column: usize) -> Cell<'_> {
-        (**self).cell(i, column)
-    }
-    fn mark(&self, i: usize) -> Mark {
-        (**self).mark(i)
-    }
-    fn widths(&self) -> &[u16] {
-        (**self).widths()
-    }
-    fn raw(&self, i: usize) -> Option<&serde_json::value::RawValue> {
-        (**self).raw(i)
-    }
-    fn source_index(&self, i: usize) -> usize {
-        (**self).source_index(i)
-    }
-}
-
-impl<R: Row> Table for List<R> {
-    fn columns(&self) -> &[Column] {
-        R::COLUMNS
-    }
-    fn len(&self) -> usize {
-        self.rows.len()
-    }
-    fn id(&self, i: usize) -> Option<&str> {
-        self.rows.get(i)?.id()
-    }
-    fn label(&self, i: usize) -> &str {
-        self.rows.get(i).map_or("", |r| r.label())
-    }
-    fn haystack(&self, i: usize) -> Cow<'_, SearchText> {
-        match self.rows.get(i) {
-            Some(r) => Cow::Borrowed(r.haystack()),
-            None => Cow::Owned(SearchText::default()),
-        }
-    }
-    fn cell(&self, i: usize, column: usize) -> Cell<'_> {
-        match self.rows.get(i) {
-            Some(r) => r.cell(column),
-            None => Cell {
-                text: Cow::Borrowed(""),
-                tone: super::rows::Tone::Normal,
-            },
-        }
-    }
-    fn mark(&self, i: usize) -> Mark {
-        self.rows.get(i).map_or(Mark::None, |r| r.mark())
-    }
-    fn widths(&self) -> &[u16] {
-        &self.widths
-    }
-    fn raw(&self, i: usize) -> Option<&serde_json::value::RawValue> {
-        self.rows.get(i).map(|r| r.raw())
-    }
-}
-
-/// The service plans of one SKU as a table: plans needing attention first (so a Suspended
-/// plan among fifty is on the first screen), otherwise in the API's order. A few dozen rows:
-/// order and widths are worked out on the fly.
-pub struct PlanTable<'a> {
-    plans: &'a [ServicePlan],
-    order: Vec<usize>,
-    widths: Vec<u16>,
-}
-
-impl<'a> PlanTable<'a> {
-    pub fn new(plans: &'a [ServicePlan]) -> Self {
-        let mut order: Vec<usize> = (0..plans.len()).collect();
-        order.sort_by_key(|&i| !plans[i].needs_attention());
-        let widths = (0..PLAN_COLUMNS.len())
-            .map(|c| {
-                plans
-                    .iter()
-                    .map(|p| crate::text::width(&plan_cell(p, c).text))
-                    .max()
-                    .unwrap_or(0)
-                    .min(u16::MAX as usize) as u16
-            })
-            .collect();
-        Self {
-            plans,
-            order,
-            widths,
-        }
-    }
-
-    fn get(&self, i: usize) -> Option<&'a ServicePlan> {
-        self.order.get(i).and_then(|&k| self.plans.get(k))
-    }
-}
-
-impl Table for PlanTable<'_> {
-    fn columns(&self) -> &[Column] {
-        PLAN_COLUMNS
-    }
-    fn len(&self) -> usize {
-        self.plans.len()
-    }
-    fn id(&self, i: usize) -> Option<&str> {
-        self.get(i)?.id.as_deref()
-    }
-    fn label(&self, i: usize) -> &str {
-        self.get(i).map_or("", plan_label)
-    }
-    fn haystack(&self, i: usize) -> Cow<'_, SearchText> {
-        Cow::Owned(self.get(i).map(plan_haystack).unwrap_or_default())
-    }
-    fn cell(&self, i: usize, column: usize) -> Cell<'_> {
-        match self.get(i) {
-            Some(p) => plan_cell(p, column),
-            None => Cell {
-                text: Cow::Borrowed(""),
-                tone: super::rows::Tone::Normal,
-            },
-        }
-    }
-    fn mark(&self, _i: usize) -> Mark {
-        // The status column's own glyph says it: a second ▲ before it would read "▲ ▲ Warning".
-        Mark::None
-    }
-    fn widths(&self) -> &[u16] {
-        &self.widths
-    }
-    fn raw(&self, _i: usize) -> Option<&serde_json::value::RawValue> {
-        None
-    }
-    fn source_index(&self, i: usize) -> usize {
-        self.order.get(i).copied().unwrap_or(i)
     }
 }

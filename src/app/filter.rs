@@ -98,12 +98,7 @@ impl Filter {
             self.generation = generation;
             return;
         }
-        let pattern = Pattern::new(
-            &query,
-            CaseMatching::Smart,
-            Normalization::Smart,
-            AtomKind::Fuzzy,
-        );
+        let pattern = fuzzy(&query);
         let same_rows = generation == self.generation && self.scanned <= len;
         if same_rows && query == self.applied {
             self.scan_new(&pattern, table);
@@ -214,34 +209,32 @@ fn subsequence(needle: &[u8], hay: &[u8], fold: bool) -> bool {
     false
 }
 
+/// The pattern a typed query becomes: fuzzy, smart case, smart normalisation.
+fn fuzzy(query: &str) -> Pattern {
+    Pattern::new(
+        query,
+        CaseMatching::Smart,
+        Normalization::Smart,
+        AtomKind::Fuzzy,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn nucleo_says(query: &str, hay: &str) -> bool {
-        let pattern = Pattern::new(
-            query,
-            CaseMatching::Smart,
-            Normalization::Smart,
-            AtomKind::Fuzzy,
-        );
         let mut matcher = Matcher::new(Config::DEFAULT);
         let mut buf = Vec::new();
-        pattern
+        fuzzy(query)
             .score(Utf32Str::new(hay, &mut buf), &mut matcher)
             .is_some()
     }
 
     fn fast_says(query: &str, hay: &str) -> bool {
-        let pattern = Pattern::new(
-            query,
-            CaseMatching::Smart,
-            Normalization::Smart,
-            AtomKind::Fuzzy,
-        );
         let mut matcher = Matcher::new(Config::DEFAULT);
         let mut buf = Vec::new();
-        pattern
+        fuzzy(query)
             .atoms
             .iter()
             .all(|a| atom_matches(a, &SearchText::new(hay.to_string()), &mut matcher, &mut buf))

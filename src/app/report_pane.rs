@@ -8,6 +8,9 @@ use super::rows::{Cell, Column, Mark, Tone};
 use crate::fetch::RequestId;
 use crate::fetch::records::SearchText;
 use crate::report::{self, Report};
+
+/// One cell of a report as the pane keeps it: sanitised once, on load.
+type Value = report::Cell;
 use std::borrow::Cow;
 
 /// Which report a pane shows.
@@ -65,63 +68,25 @@ impl ReportKind {
     }
 }
 
-/// One cell of a report as the pane shows it (sanitised once).
-#[derive(Clone, Debug)]
-enum Value {
-    Null,
-    Int(i64),
-    Text(Box<str>),
-    Bool(bool),
-}
-
-impl Value {
-    fn of(cell: &report::Cell) -> Self {
-        match cell {
-            report::Cell::Null => Self::Null,
-            report::Cell::Int(n) => Self::Int(*n),
-            report::Cell::Text(s) => Self::Text(crate::text::sanitize(s).into()),
-            report::Cell::Bool(b) => Self::Bool(*b),
-        }
-    }
-
-    fn text(&self) -> Cow<'_, str> {
-        match self {
-            Self::Null => Cow::Borrowed(""),
-            Self::Int(n) => Cow::Owned(n.to_string()),
-            Self::Text(s) => Cow::Borrowed(s),
-            Self::Bool(true) => Cow::Borrowed("yes"),
-            Self::Bool(false) => Cow::Borrowed("no"),
-        }
-    }
-
-    fn json(&self) -> serde_json::Value {
-        match self {
-            Self::Null => serde_json::Value::Null,
-            Self::Int(n) => (*n).into(),
-            Self::Text(s) => s.to_string().into(),
-            Self::Bool(b) => (*b).into(),
-        }
-    }
-
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        use std::cmp::Ordering;
-        match (self, other) {
-            (Self::Int(a), Self::Int(b)) => a.cmp(b),
-            (Self::Null, Self::Null) => Ordering::Equal,
-            // Empty cells sort last whichever way.
-            (Self::Null, _) => Ordering::Greater,
-            (_, Self::Null) => Ordering::Less,
-            // Case-insensitive without allocating: a sort of a million rows compares a lot.
-            (a, b) => {
-                let fold =
-                    |t: &Cow<'_, str>| t.chars().flat_map(char::to_lowercase).collect::<Vec<_>>();
-                match (a, b) {
-                    (Self::Text(x), Self::Text(y)) => x
-                        .chars()
-                        .flat_map(char::to_lowercase)
-                        .cmp(y.chars().flat_map(char::to_lowercase)),
-                    _ => fold(&a.text()).cmp(&fold(&b.text())),
-                }
+/// Orders two cells of a column: numbers as numbers, text case-insensitively, empty cells
+/// last whichever way.
+fn compare(a: &Value, b: &Value) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (a, b) {
+        (Value::Int(a), Value::Int(b)) => a.cmp(b),
+        (Value::Null, Value::Null) => Ordering::Equal,
+        (Value::Null, _) => Ordering::Greater,
+        (_, Value::Null) => Ordering::Less,
+        // Case-insensitive without allocating: a sort of a million rows compares a lot.
+        (a, b) => {
+            let fold =
+                |t: &Cow<'_, str>| t.chars().flat_map(char::to_lowercase).collect::<Vec<_>>();
+            match (a, b) {
+                (Value::Text(x), Value::Text(y)) => x
+                    .chars()
+                    .flat_map(char::to_lowercase)
+                    .cmp(y.chars().flat_map(char::to_lowercase)),
+                _ => fold(&a.as_text()).cmp(&fold(&b.as_text())),
             }
         }
     }
@@ -177,7 +142,7 @@ impl ReportTable {
         let rows: Vec<Vec<Value>> = report
             .rows
             .iter()
-            .map(|r| r.iter().map(Value::of).collect())
+            .map(|r| r.iter().map(Value::sanitised).collect())
             .collect();
         let numeric = |c: usize| {
             rows.iter()
@@ -195,7 +160,7 @@ impl ReportTable {
             .map(|row| {
                 let mut text = String::new();
                 for (w, &c) in widths.iter_mut().zip(&shown) {
-                    let cell = row.get(c).map(Value::text).unwrap_or_default();
+                    let cell = row.get(c).map(Value::as_text).unwrap_or_default();
                     *w = (*w).max(crate::text::width(&cell).min(usize::from(u16::MAX)) as u16);
                     if !cell.is_empty() {
                         if !text.is_empty() {
@@ -269,7 +234,7 @@ impl ReportTable {
             let col = self.shown[c];
             let rows = &self.rows;
             order.sort_by(|&a, &b| {
-                let ord = rows[a][col].cmp(&rows[b][col]);
+                let ord = compare(&rows[a][col], &rows[b][col]);
                 if rev { ord.reverse() } else { ord }
             });
         }
@@ -335,7 +300,7 @@ impl Table for ReportTable {
             .row(i)
             .zip(self.shown.get(column))
             .and_then(|(row, &c)| row.get(c));
-        let text = value.map(Value::text).unwrap_or_default();
+        let text = value.map(Value::as_text).unwrap_or_default();
         let tone = match (self.columns.get(column), &text) {
             (Some(c), t) if c.glyph => tone_of(t),
             (Some(c), t) if c.header == "FLAG" || c.header == "PROBLEM" => {

@@ -121,6 +121,20 @@ impl<'a> Cell<'a> {
     }
 }
 
+/// The two parts of `Row` every kept row (`fetch::records`) answers alike: its precomputed
+/// search text and the JSON as the API sent it.
+macro_rules! kept_parts {
+    () => {
+        fn haystack(&self) -> &SearchText {
+            &self.search
+        }
+        fn raw(&self) -> &serde_json::value::RawValue {
+            &self.res.raw
+        }
+    };
+}
+pub(super) use kept_parts;
+
 /// What every kept row offers to the generic list code.
 pub trait Row: Clone + Send + 'static {
     const COLUMNS: &'static [Column];
@@ -166,9 +180,7 @@ impl Row for CustomerRow {
         self.res.data.id.as_deref()
     }
 
-    fn haystack(&self) -> &SearchText {
-        &self.search
-    }
+    kept_parts!();
 
     fn cell(&self, column: usize) -> Cell<'_> {
         let c = &self.res.data;
@@ -192,10 +204,6 @@ impl Row for CustomerRow {
             .or(c.id.as_deref())
             .unwrap_or("(unnamed customer)")
     }
-
-    fn raw(&self) -> &RawValue {
-        &self.res.raw
-    }
 }
 
 impl Row for UserRow {
@@ -211,9 +219,7 @@ impl Row for UserRow {
         self.res.data.id.as_deref()
     }
 
-    fn haystack(&self) -> &SearchText {
-        &self.search
-    }
+    kept_parts!();
 
     fn cell(&self, column: usize) -> Cell<'_> {
         let u = &self.res.data;
@@ -246,10 +252,6 @@ impl Row for UserRow {
             .or(u.id.as_deref())
             .unwrap_or("(unnamed user)")
     }
-
-    fn raw(&self) -> &RawValue {
-        &self.res.raw
-    }
 }
 
 fn plans_summary(plans: &[ServicePlan]) -> Cell<'static> {
@@ -279,9 +281,7 @@ impl Row for LicenseRow {
         self.res.data.product_sku.as_ref()?.id.as_deref()
     }
 
-    fn haystack(&self) -> &SearchText {
-        &self.search
-    }
+    kept_parts!();
 
     fn cell(&self, column: usize) -> Cell<'_> {
         let sku = self.res.data.product_sku.as_ref();
@@ -308,10 +308,6 @@ impl Row for LicenseRow {
     fn label(&self) -> &str {
         sku_label(self.res.data.product_sku.as_ref())
     }
-
-    fn raw(&self) -> &RawValue {
-        &self.res.raw
-    }
 }
 
 fn count(n: Option<i64>) -> String {
@@ -335,9 +331,7 @@ impl Row for SkuRow {
         self.res.data.product_sku.as_ref()?.id.as_deref()
     }
 
-    fn haystack(&self) -> &SearchText {
-        &self.search
-    }
+    kept_parts!();
 
     fn cell(&self, column: usize) -> Cell<'_> {
         let s = &self.res.data;
@@ -384,10 +378,6 @@ impl Row for SkuRow {
 
     fn label(&self) -> &str {
         sku_label(self.res.data.product_sku.as_ref())
-    }
-
-    fn raw(&self) -> &RawValue {
-        &self.res.raw
     }
 }
 

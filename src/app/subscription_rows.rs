@@ -2,13 +2,12 @@
 //! a subscription renewing soon with seats unassigned, a suspended or expired one. No I/O.
 
 use super::filter::SearchText;
-use super::rows::{Cell, Column, Mark, Row, Tone, col, num, or_empty};
+use super::rows::{Cell, Column, Mark, Row, Tone, col, kept_parts, num, or_empty};
 use crate::api::SubscriptionStatus;
 use crate::fetch::records::SubscriptionRow;
 use crate::subscriptions::MatchedBy;
 use crate::subscriptions::dates::{shown, term_words};
 use crate::subscriptions::renewals::MARK_WITHIN_DAYS;
-use serde_json::value::RawValue;
 use std::borrow::Cow;
 
 impl SubscriptionRow {
@@ -84,9 +83,7 @@ impl Row for SubscriptionRow {
         self.res.data.id.as_deref()
     }
 
-    fn haystack(&self) -> &SearchText {
-        &self.search
-    }
+    kept_parts!();
 
     fn cell(&self, column: usize) -> Cell<'_> {
         let s = &self.res.data;
@@ -133,9 +130,5 @@ impl Row for SubscriptionRow {
 
     fn label(&self) -> &str {
         self.res.data.label()
-    }
-
-    fn raw(&self) -> &RawValue {
-        &self.res.raw
     }
 }

@@ -8,7 +8,7 @@ use super::cache::{self, LoginEntry, LoginFilter};
 use super::claims::IdentityCell;
 use super::device::{identity_of, new_entry};
 use super::oauth::{self, Endpoints, PostError};
-use super::{AuthError, LoginSettings, RefreshingSource};
+use super::{AuthError, LoginSettings, refreshing_source};
 use crate::api::token::Secret;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -197,16 +197,4 @@ impl LoginCacheToken {
     }
 }
 
-impl RefreshingSource for LoginCacheToken {
-    fn fetch(&self, refresh: bool) -> impl Future<Output = Result<Secret, AuthError>> + Send {
-        self.get(refresh)
-    }
-
-    fn identity_cell(&self) -> &IdentityCell {
-        &self.identity
-    }
-
-    fn token_source(&self) -> super::TokenSource {
-        super::TokenSource::LoginCache
-    }
-}
+refreshing_source!(LoginCacheToken, super::TokenSource::LoginCache);

@@ -5,7 +5,7 @@
 
 use super::cached::Clock;
 use super::claims::{IdentityCell, identity_from_jwt, jwt_expiry};
-use super::{AuthError, RefreshingSource};
+use super::{AuthError, refreshing_source};
 use crate::api::token::Secret;
 use std::process::Stdio;
 use std::sync::Arc;
@@ -122,19 +122,7 @@ impl CommandToken {
     }
 }
 
-impl RefreshingSource for CommandToken {
-    fn fetch(&self, refresh: bool) -> impl Future<Output = Result<Secret, AuthError>> + Send {
-        self.get(refresh)
-    }
-
-    fn identity_cell(&self) -> &IdentityCell {
-        &self.identity
-    }
-
-    fn token_source(&self) -> super::TokenSource {
-        super::TokenSource::Command
-    }
-}
+refreshing_source!(CommandToken, super::TokenSource::Command);
 
 #[cfg(unix)]
 fn shell(command: &str) -> tokio::process::Command {

@@ -38,6 +38,31 @@ trait RefreshingSource: Send + Sync {
     fn token_source(&self) -> TokenSource;
 }
 
+/// Implements `RefreshingSource` for a provider that has an inherent `get(refresh)` and an
+/// `identity` cell, naming where its tokens come from.
+macro_rules! refreshing_source {
+    ($provider:ty, $source:expr) => {
+        impl $crate::auth::RefreshingSource for $provider {
+            fn fetch(
+                &self,
+                refresh: bool,
+            ) -> impl Future<Output = Result<$crate::api::token::Secret, $crate::auth::AuthError>>
+            + Send {
+                self.get(refresh)
+            }
+
+            fn identity_cell(&self) -> &$crate::auth::claims::IdentityCell {
+                &self.identity
+            }
+
+            fn token_source(&self) -> $crate::auth::TokenSource {
+                $source
+            }
+        }
+    };
+}
+use refreshing_source;
+
 impl<T: RefreshingSource> TokenProvider for T {
     fn token(&self, refresh: bool) -> BoxFuture<'_, Result<Secret, ApiError>> {
         Box::pin(async move { self.fetch(refresh).await.map_err(AuthError::into_api_error) })

@@ -10,8 +10,8 @@ mod subscription_record;
 pub use query::{Query, RequestId};
 
 use crate::api::{
-    ApiClient, ApiError, CallContext, Cursor, CustomerQuery, CustomerSearch, LicenseGroup,
-    RetryNotice, UserQuery,
+    ApiClient, ApiError, CallContext, Cursor, CustomerQuery, CustomerSearch, LicenseGroup, Page,
+    Resource, RetryNotice, UserQuery,
 };
 use crate::subscriptions::SkuResolver;
 use records::{CustomerRow, LicenseRow, SkuRow, SubscriptionRow, UserRow};
@@ -261,6 +261,15 @@ fn finish(
     }
 }
 
+/// Licences of both groups in one request, so Minecraft (group2) licences show too.
+const BOTH_GROUPS: [LicenseGroup; 2] = [LicenseGroup::Group1, LicenseGroup::Group2];
+
+/// A page's resources as kept rows (sanitised, with their search text), and where the next
+/// page is.
+fn kept<T, R>(page: Page<T>, keep: fn(Resource<T>) -> R) -> (Vec<R>, Option<Cursor>) {
+    (page.items.into_iter().map(keep).collect(), page.next)
+}
+
 async fn fetch(
     client: &ApiClient,
     resolver: &SkuResolver,
@@ -289,8 +298,8 @@ async fn fetch(
                 search: search.clone().map(CustomerSearch::CompanyName),
             };
             let page = client.customers_page(&ctx, &query, page).await?;
-            let rows = page.items.into_iter().map(CustomerRow::new).collect();
-            Ok(Payload::Customers(rows, page.next))
+            let (rows, next) = kept(page, CustomerRow::new);
+            Ok(Payload::Customers(rows, next))
         }
         Query::Users {
             customer_id,
@@ -301,25 +310,24 @@ async fn fetch(
                 deleted: *deleted,
             };
             let page = client.users_page(&ctx, customer_id, &query, page).await?;
-            let rows = page.items.into_iter().map(UserRow::new).collect();
-            Ok(Payload::Users(rows, page.next))
+            let (rows, next) = kept(page, UserRow::new);
+            Ok(Payload::Users(rows, next))
         }
         Query::Licenses {
             customer_id,
             user_id,
         } => {
-            // Both groups in one request, so Minecraft (group2) licences show too.
-            let groups = [LicenseGroup::Group1, LicenseGroup::Group2];
             let items = client
-                .user_licenses(&ctx, customer_id, user_id, &groups)
+                .user_licenses(&ctx, customer_id, user_id, &BOTH_GROUPS)
                 .await?;
             Ok(Payload::Licenses(
                 items.into_iter().map(LicenseRow::new).collect(),
             ))
         }
         Query::Skus { customer_id } => {
-            let groups = [LicenseGroup::Group1, LicenseGroup::Group2];
-            let items = client.subscribed_skus(&ctx, customer_id, &groups).await?;
+            let items = client
+                .subscribed_skus(&ctx, customer_id, &BOTH_GROUPS)
+                .await?;
             Ok(Payload::Skus(items.into_iter().map(SkuRow::new).collect()))
         }
         Query::Subscriptions { customer_id } => {
@@ -339,8 +347,7 @@ async fn subscription_rows(
     customer_id: &str,
 ) -> Result<Vec<SubscriptionRow>, ApiError> {
     let subs = client.subscriptions(ctx, customer_id).await?;
-    let groups = [LicenseGroup::Group1, LicenseGroup::Group2];
-    let skus = match client.subscribed_skus(ctx, customer_id, &groups).await {
+    let skus = match client.subscribed_skus(ctx, customer_id, &BOTH_GROUPS).await {
         Ok(skus) => skus,
         Err(e @ (ApiError::NoAccess(_) | ApiError::NotFound(_))) => {
             tracing::info!(error = %e, "subscriptions without seat counts");

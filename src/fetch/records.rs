@@ -152,12 +152,16 @@ pub(crate) fn haystack(parts: &[&str]) -> SearchText {
     SearchText::fields(parts)
 }
 
-/// A customer row.
+/// A resource as the explorer keeps it: sanitised once when it arrives, with the text the
+/// filter searches.
 #[derive(Clone)]
-pub struct CustomerRow {
-    pub res: Resource<Customer>,
+pub struct Kept<T> {
+    pub res: Resource<T>,
     pub search: SearchText,
 }
+
+/// A customer row.
+pub type CustomerRow = Kept<Customer>;
 
 impl CustomerRow {
     pub fn new(mut res: Resource<Customer>) -> Self {
@@ -179,11 +183,7 @@ impl CustomerRow {
 }
 
 /// A user row.
-#[derive(Clone)]
-pub struct UserRow {
-    pub res: Resource<CustomerUser>,
-    pub search: SearchText,
-}
+pub type UserRow = Kept<CustomerUser>;
 
 impl UserRow {
     pub fn new(mut res: Resource<CustomerUser>) -> Self {
@@ -234,11 +234,7 @@ impl LicenseRow {
 }
 
 /// A subscribed SKU row (seat counts and plans).
-#[derive(Clone)]
-pub struct SkuRow {
-    pub res: Resource<SubscribedSku>,
-    pub search: SearchText,
-}
+pub type SkuRow = Kept<SubscribedSku>;
 
 impl SkuRow {
     pub fn new(mut res: Resource<SubscribedSku>) -> Self {

@@ -12,6 +12,7 @@ pub use renewals::renewals;
 pub use reports::{problems, seats, snapshots, totals, who_has};
 
 use crate::cli::OutputFormat;
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// A value in a report.
@@ -32,17 +33,26 @@ impl Cell {
         value.map_or(Cell::Null, Cell::Int)
     }
 
-    fn shown(&self) -> String {
+    /// The cell as text: empty when null, "yes" or "no" for a flag.
+    pub fn as_text(&self) -> Cow<'_, str> {
         match self {
-            Cell::Null => String::new(),
-            Cell::Int(n) => n.to_string(),
-            Cell::Text(s) => s.clone(),
-            Cell::Bool(true) => "yes".into(),
-            Cell::Bool(false) => "no".into(),
+            Cell::Null => Cow::Borrowed(""),
+            Cell::Int(n) => Cow::Owned(n.to_string()),
+            Cell::Text(s) => Cow::Borrowed(s),
+            Cell::Bool(true) => Cow::Borrowed("yes"),
+            Cell::Bool(false) => Cow::Borrowed("no"),
         }
     }
 
-    fn json(&self) -> serde_json::Value {
+    /// The same cell with its text made safe for a terminal.
+    pub fn sanitised(&self) -> Self {
+        match self {
+            Cell::Text(s) => Cell::Text(crate::text::sanitize(s).into_owned()),
+            other => other.clone(),
+        }
+    }
+
+    pub fn json(&self) -> serde_json::Value {
         match self {
             Cell::Null => serde_json::Value::Null,
             Cell::Int(n) => (*n).into(),
@@ -178,7 +188,7 @@ impl Report {
                 // Text from Partner Center could start a spreadsheet formula: neutralised.
                 Cell::Text(s) => crate::text::csv_cell(s).into_owned(),
                 Cell::Bool(b) => b.to_string(),
-                other => other.shown(),
+                other => other.as_text().into_owned(),
             });
             writer.write_record(cells)?;
         }
@@ -196,7 +206,12 @@ impl Report {
         let rows: Vec<Vec<String>> = self
             .rows
             .iter()
-            .map(|row| shown.iter().map(|&i| row[i].shown()).collect())
+            .map(|row| {
+                shown
+                    .iter()
+                    .map(|&i| row[i].as_text().into_owned())
+                    .collect()
+            })
             .collect();
         // `keep` names report columns; the table counts only the columns it shows.
         let keep: Vec<usize> = self

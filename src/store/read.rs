@@ -5,6 +5,19 @@ use super::{PartnerKey, Store, StoreError};
 use rusqlite::{Row, params};
 use std::cmp::Ordering;
 
+/// Reads a row into a struct: its fields from the columns in the order they are named.
+macro_rules! from_row {
+    ($t:ident { $($field:ident),+ $(,)? }) => {
+        |r: &rusqlite::Row<'_>| {
+            let mut column = 0..;
+            Ok($t {
+                $($field: r.get(column.next().expect("a column index"))?,)+
+            })
+        }
+    };
+}
+pub(super) use from_row;
+
 /// A SKU present in a snapshot: (id, part number, name).
 pub type SkuEntry = (String, Option<String>, Option<String>);
 /// A service plan present in a snapshot: (id, service name).
@@ -71,17 +84,17 @@ pub struct HoldingRow {
 }
 
 fn holding(r: &Row<'_>) -> rusqlite::Result<HoldingRow> {
-    Ok(HoldingRow {
-        customer_id: r.get(0)?,
-        company_name: r.get(1)?,
-        user_id: r.get(2)?,
-        upn: r.get(3)?,
-        sku_id: r.get(4)?,
-        part_number: r.get(5)?,
-        plan_id: r.get(6)?,
-        service_name: r.get(7)?,
-        status: r.get(8)?,
-    })
+    from_row!(HoldingRow {
+        customer_id,
+        company_name,
+        user_id,
+        upn,
+        sku_id,
+        part_number,
+        plan_id,
+        service_name,
+        status
+    })(r)
 }
 
 /// Per customer figures for `report totals`.
@@ -145,23 +158,25 @@ const SNAPSHOTS: &str =
 impl Store {
     /// Every snapshot, oldest first.
     pub fn snapshots(&self) -> Result<Vec<SnapshotInfo>, StoreError> {
-        self.rows(SNAPSHOTS, params![], |r| {
-            Ok(SnapshotInfo {
-                id: r.get(0)?,
-                base_url: r.get(1)?,
-                tenant: r.get(2)?,
-                started: r.get(3)?,
-                finished: r.get(4)?,
-                with_users: r.get(5)?,
-                scope: r.get(6)?,
-                complete: r.get(7)?,
-                customers: r.get(8)?,
-                users: r.get(9)?,
-                failures: r.get(10)?,
-                requests: r.get(11)?,
-                throttled: r.get(12)?,
-            })
-        })
+        self.rows(
+            SNAPSHOTS,
+            params![],
+            from_row!(SnapshotInfo {
+                id,
+                base_url,
+                tenant,
+                started,
+                finished,
+                with_users,
+                scope,
+                complete,
+                customers,
+                users,
+                failures,
+                requests,
+                throttled
+            }),
+        )
     }
 
     /// The snapshot a report reads: `id` if given; else the latest complete one of `partner`
@@ -213,21 +228,10 @@ impl Store {
              FROM skus s LEFT JOIN customers c ON c.snapshot = s.snapshot AND c.customer_id = s.customer_id
              WHERE s.snapshot = ?1 ORDER BY c.company_name, s.customer_id, s.part_number, s.sku_id",
             params![snapshot],
-            |r| {
-                Ok(SeatRow {
-                    customer_id: r.get(0)?,
-                    company_name: r.get(1)?,
-                    sku_id: r.get(2)?,
-                    part_number: r.get(3)?,
-                    sku_name: r.get(4)?,
-                    status: r.get(5)?,
-                    total: r.get(6)?,
-                    consumed: r.get(7)?,
-                    available: r.get(8)?,
-                    warning: r.get(9)?,
-                    suspended: r.get(10)?,
-                })
-            },
+            from_row!(SeatRow {
+                customer_id, company_name, sku_id, part_number, sku_name, status, total, consumed,
+                available, warning, suspended
+            }),
         )
     }
 
@@ -320,19 +324,10 @@ impl Store {
                 + (SELECT COUNT(*) FROM sku_plans p WHERE p.snapshot = c.snapshot AND p.customer_id = c.customer_id AND p.attention = 1)
              FROM customers c WHERE c.snapshot = ?1 ORDER BY c.company_name, c.customer_id",
             params![snapshot],
-            |r| {
-                Ok(TotalsRow {
-                    customer_id: r.get(0)?,
-                    company_name: r.get(1)?,
-                    failure: r.get(2)?,
-                    users: r.get(3)?,
-                    licensed_users: r.get(4)?,
-                    skus: r.get(5)?,
-                    seats_total: r.get(6)?,
-                    seats_consumed: r.get(7)?,
-                    problems: r.get(8)?,
-                })
-            },
+            from_row!(TotalsRow {
+                customer_id, company_name, failure, users, licensed_users, skus, seats_total,
+                seats_consumed, problems
+            }),
         )
     }
 
@@ -356,13 +351,7 @@ impl Store {
             "SELECT customer_id, user_id, upn FROM users WHERE snapshot = ?1 ORDER BY customer_id, user_id",
             a,
             b,
-            |r| {
-                Ok(UserKey {
-                    customer_id: r.get(0)?,
-                    user_id: r.get(1)?,
-                    upn: r.get(2)?,
-                })
-            },
+            from_row!(UserKey { customer_id, user_id, upn }),
             |x, y| (&x.customer_id, &x.user_id).cmp(&(&y.customer_id, &y.user_id)),
             f,
         )
@@ -380,14 +369,12 @@ impl Store {
              ORDER BY customer_id, user_id, sku_id",
             a,
             b,
-            |r| {
-                Ok(LicenseKey {
-                    customer_id: r.get(0)?,
-                    user_id: r.get(1)?,
-                    sku_id: r.get(2)?,
-                    part_number: r.get(3)?,
-                })
-            },
+            from_row!(LicenseKey {
+                customer_id,
+                user_id,
+                sku_id,
+                part_number
+            }),
             |x, y| {
                 (&x.customer_id, &x.user_id, &x.sku_id).cmp(&(
                     &y.customer_id,
@@ -422,16 +409,14 @@ impl Store {
             sql,
             a,
             b,
-            |r| {
-                Ok(PlanKey {
-                    customer_id: r.get(0)?,
-                    user_id: r.get(1)?,
-                    sku_id: r.get(2)?,
-                    plan_id: r.get(3)?,
-                    service_name: r.get(4)?,
-                    status: r.get(5)?,
-                })
-            },
+            from_row!(PlanKey {
+                customer_id,
+                user_id,
+                sku_id,
+                plan_id,
+                service_name,
+                status
+            }),
             |x, y| {
                 (&x.customer_id, &x.user_id, &x.sku_id, &x.plan_id).cmp(&(
                     &y.customer_id,

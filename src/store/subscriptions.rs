@@ -1,6 +1,7 @@
 //! The subscriptions of a snapshot: written with their customer (in its transaction), and
 //! read back with each customer's subscribed SKUs for the renewals report. SQL only.
 
+use super::read::from_row;
 use super::records::CustomerRecord;
 use super::{Store, StoreError};
 use rusqlite::{Transaction, params};
@@ -57,15 +58,13 @@ impl Store {
                  ON c.snapshot = s.snapshot AND c.customer_id = s.customer_id
              WHERE s.snapshot = ?1 ORDER BY s.customer_id, s.subscription_id",
             params![snapshot],
-            |r| {
-                Ok(StoredSubscription {
-                    customer_id: r.get(0)?,
-                    company_name: r.get(1)?,
-                    raw: r.get(2)?,
-                    sku_id: r.get(3)?,
-                    matched_by: r.get(4)?,
-                })
-            },
+            from_row!(StoredSubscription {
+                customer_id,
+                company_name,
+                raw,
+                sku_id,
+                matched_by
+            }),
         )
     }
 
@@ -82,7 +81,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::super::records::SubscriptionRecord;
-    use super::super::{Location, NewSnapshot, PartnerKey};
+
     use super::*;
 
     fn customer(id: &str, subs: &[(&str, Option<&str>)]) -> CustomerRecord {
@@ -105,17 +104,7 @@ mod tests {
 
     #[test]
     fn a_customers_subscriptions_are_replaced_never_doubled() {
-        let mut store = Store::open(&Location::Memory).unwrap();
-        let snapshot = store
-            .create_snapshot(&NewSnapshot {
-                partner: PartnerKey {
-                    base_url: "test".into(),
-                    tenant: String::new(),
-                },
-                with_users: false,
-                scope: "all".into(),
-            })
-            .unwrap();
+        let (mut store, snapshot) = Store::in_memory_with_snapshot(false);
         store
             .write_customer(
                 snapshot,

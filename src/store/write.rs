@@ -129,6 +129,13 @@ fn write_rows(tx: &Transaction<'_>, snapshot: i64, c: &CustomerRecord) -> rusqli
         "INSERT INTO customers (snapshot, customer_id, company_name, domain, failure, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![snapshot, c.id, c.company_name, c.domain, c.failure, c.raw])?;
+    write_skus(tx, snapshot, c)?;
+    super::subscriptions::write(tx, snapshot, c)?;
+    write_users(tx, snapshot, c)
+}
+
+/// Inserts a customer's subscribed SKUs and their tenant-level plans.
+fn write_skus(tx: &Transaction<'_>, snapshot: i64, c: &CustomerRecord) -> rusqlite::Result<()> {
     let mut sku = tx.prepare_cached(
         "INSERT OR REPLACE INTO skus (snapshot, customer_id, sku_id, part_number, sku_name, status, total, consumed,
              available, warning, suspended, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -156,6 +163,11 @@ fn write_rows(tx: &Transaction<'_>, snapshot: i64, c: &CustomerRecord) -> rusqli
             plan_row(&mut sku_plan, snapshot, &c.id, &s.sku_id, p)?;
         }
     }
+    Ok(())
+}
+
+/// Inserts a customer's users, their licences and the licences' plans.
+fn write_users(tx: &Transaction<'_>, snapshot: i64, c: &CustomerRecord) -> rusqlite::Result<()> {
     let mut user = tx.prepare_cached(
         "INSERT OR REPLACE INTO users (snapshot, customer_id, user_id, upn, display_name, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
@@ -166,7 +178,6 @@ fn write_rows(tx: &Transaction<'_>, snapshot: i64, c: &CustomerRecord) -> rusqli
         "INSERT OR REPLACE INTO user_plans (snapshot, customer_id, user_id, sku_id, plan_id, service_name, status, attention)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
-    super::subscriptions::write(tx, snapshot, c)?;
     for u in &c.users {
         user.execute(params![
             snapshot,
@@ -221,8 +232,27 @@ fn plan_row(
 }
 
 #[cfg(test)]
+impl Store {
+    /// A store in memory with one new snapshot of a test partner, for unit tests.
+    pub(super) fn in_memory_with_snapshot(with_users: bool) -> (Store, i64) {
+        let mut store = Store::open(&super::Location::Memory).unwrap();
+        let snapshot = store
+            .create_snapshot(&NewSnapshot {
+                partner: PartnerKey {
+                    base_url: "test".into(),
+                    tenant: String::new(),
+                },
+                with_users,
+                scope: "all".into(),
+            })
+            .unwrap();
+        (store, snapshot)
+    }
+}
+
+#[cfg(test)]
 mod tests {
-    use super::super::{LicenseRecord, Location, SkuRecord, UserRecord};
+    use super::super::{LicenseRecord, SkuRecord, UserRecord};
     use super::*;
 
     fn customer(id: &str, failure: Option<&str>) -> CustomerRecord {
@@ -260,17 +290,7 @@ mod tests {
 
     #[test]
     fn a_customer_written_twice_is_stored_once_and_failures_are_not_done() {
-        let mut store = Store::open(&Location::Memory).unwrap();
-        let snapshot = store
-            .create_snapshot(&NewSnapshot {
-                partner: PartnerKey {
-                    base_url: "x".into(),
-                    tenant: String::new(),
-                },
-                with_users: true,
-                scope: "all".into(),
-            })
-            .unwrap();
+        let (mut store, snapshot) = Store::in_memory_with_snapshot(true);
         store
             .write_customer(snapshot, &customer("a", None))
             .unwrap();

@@ -126,10 +126,14 @@ mod tests {
 
     #[test]
     fn terms_read_as_words() {
-        assert_eq!(term_words("P1M"), "1 month");
-        assert_eq!(term_words("P1Y"), "1 year");
-        assert_eq!(term_words("P3Y"), "3 years");
-        assert_eq!(term_words(""), "");
-        assert_eq!(term_words("forever"), "forever");
+        for (input, want) in [
+            ("P1M", "1 month"),
+            ("P1Y", "1 year"),
+            ("P3Y", "3 years"),
+            ("", ""),
+            ("forever", "forever"),
+        ] {
+            assert_eq!(term_words(input), want, "{input:?}");
+        }
     }
 }

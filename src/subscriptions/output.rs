@@ -3,15 +3,7 @@
 
 use super::dates::{self, days_between, shown, term_words, today_utc};
 use crate::api::Subscription;
-use crate::output::Listable;
-
-fn text(value: &Option<Box<str>>) -> String {
-    value.as_deref().unwrap_or_default().to_string()
-}
-
-fn opt<T: ToString>(value: Option<T>) -> String {
-    value.map(|v| v.to_string()).unwrap_or_default()
-}
+use crate::output::{Listable, opt, text};
 
 fn yes_no(value: Option<bool>) -> String {
     match value {
@@ -26,7 +18,7 @@ fn days_left(end: Option<&str>) -> Option<i64> {
 }
 
 impl Listable for Subscription {
-    const CSV_HEADER: &'static [&'static str] = &[
+    const CSV_HEADER: &'static [&'static [&'static str]] = &[&[
         "id",
         "offerId",
         "offerName",
@@ -45,7 +37,7 @@ impl Listable for Subscription {
         "cancellationAllowedUntilDate",
         "contractType",
         "refundableQuantity",
-    ];
+    ]];
     const TABLE_HEADER: &'static [&'static str] = &[
         "OFFER",
         "QTY",

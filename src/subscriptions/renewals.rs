@@ -179,20 +179,29 @@ mod tests {
 
     const TODAY: Date = date(2026, 11, 30);
 
+    /// A subscription with only what the renewal weighs.
+    fn ending(id: &str, status: &str, auto_renew: bool, end: &str) -> Resource<Subscription> {
+        sub(&format!(
+            r#"{{"id":"{id}","status":"{status}","autoRenewEnabled":{auto_renew},"commitmentEndDate":"{end}"}}"#
+        ))
+    }
+
+    /// Customer c1's renewals on `TODAY` within 30 days, its SKU with `available` seats.
+    fn c1_renewals(
+        subs: &[Resource<Subscription>],
+        matches: &[Option<SkuMatch>],
+        available: i64,
+    ) -> Vec<RenewalRow> {
+        renewals("c1", subs, matches, &skus(available), TODAY, 30)
+    }
+
     #[test]
     fn renewing_soon_with_spare_seats_is_flagged() {
         let s = sub(
             r#"{"id":"s1","offerName":"Microsoft 365 E3","status":"active","autoRenewEnabled":true,
                 "commitmentEndDate":"2026-12-07T00:00:00Z","quantity":40,"termDuration":"P1Y","billingCycle":"monthly"}"#,
         );
-        let rows = renewals(
-            "c1",
-            std::slice::from_ref(&s),
-            &[by_id()],
-            &skus(12),
-            TODAY,
-            30,
-        );
+        let rows = c1_renewals(std::slice::from_ref(&s), &[by_id()], 12);
         assert_eq!(rows.len(), 1);
         let r = &rows[0];
         assert_eq!(
@@ -201,36 +210,20 @@ mod tests {
         );
         assert_eq!(r.sku_id.as_deref(), Some(E3));
         // No spare seats, or a window that ends before the renewal: no flag / no row.
-        let full = renewals(
-            "c1",
-            std::slice::from_ref(&s),
-            &[by_id()],
-            &skus(0),
-            TODAY,
-            30,
-        );
+        let full = c1_renewals(std::slice::from_ref(&s), &[by_id()], 0);
         assert_eq!(full[0].flag, None);
         assert!(renewals("c1", &[s], &[by_id()], &skus(12), TODAY, 6).is_empty());
     }
 
     #[test]
     fn what_will_not_renew_is_listed_but_not_flagged() {
-        let off = sub(
-            r#"{"id":"s1","status":"active","autoRenewEnabled":false,"commitmentEndDate":"2026-12-01T00:00:00Z"}"#,
-        );
-        let suspended = sub(
-            r#"{"id":"s2","status":"suspended","autoRenewEnabled":true,"commitmentEndDate":"2026-12-02T00:00:00Z"}"#,
-        );
-        let cancelled = sub(
-            r#"{"id":"s3","status":"deleted","autoRenewEnabled":true,"commitmentEndDate":"2026-12-02T00:00:00Z"}"#,
-        );
-        let rows = renewals(
-            "c1",
+        let off = ending("s1", "active", false, "2026-12-01T00:00:00Z");
+        let suspended = ending("s2", "suspended", true, "2026-12-02T00:00:00Z");
+        let cancelled = ending("s3", "deleted", true, "2026-12-02T00:00:00Z");
+        let rows = c1_renewals(
             &[off, suspended, cancelled],
             &[by_id(), by_id(), by_id()],
-            &skus(5),
-            TODAY,
-            30,
+            5,
         );
         let ids: Vec<_> = rows.iter().map(|r| r.subscription_id.as_str()).collect();
         assert_eq!(ids, ["s1", "s2"]);
@@ -239,23 +232,10 @@ mod tests {
 
     #[test]
     fn unmatched_and_unreadable_rows_say_so() {
-        let unmatched = sub(
-            r#"{"id":"s1","status":"active","autoRenewEnabled":true,"commitmentEndDate":"2026-12-03T00:00:00Z"}"#,
-        );
-        let legacy = sub(
-            r#"{"id":"s2","status":"active","autoRenewEnabled":true,"commitmentEndDate":"2026-12-03T08: 00: 00Z"}"#,
-        );
-        let garbled = sub(
-            r#"{"id":"s3","status":"active","autoRenewEnabled":true,"commitmentEndDate":"next week"}"#,
-        );
-        let rows = renewals(
-            "c1",
-            &[unmatched, legacy, garbled],
-            &[None],
-            &skus(5),
-            TODAY,
-            30,
-        );
+        let unmatched = ending("s1", "active", true, "2026-12-03T00:00:00Z");
+        let legacy = ending("s2", "active", true, "2026-12-03T08: 00: 00Z");
+        let garbled = ending("s3", "active", true, "next week");
+        let rows = c1_renewals(&[unmatched, legacy, garbled], &[None], 5);
         assert_eq!(
             rows.len(),
             2,

@@ -2,6 +2,7 @@
 //! E5`) and, on the right, what pcx is connected to. Cuts from the left when too long.
 
 use super::theme::Theme;
+use super::widgets::put_right;
 use crate::app::model::{Model, ScreenKind};
 use crate::text::width;
 use ratatui::buffer::Buffer;
@@ -82,13 +83,5 @@ pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme, title: &
         usize::from(room.saturating_sub(used)),
         theme.title(),
     );
-    if area.width > right_w + 1 {
-        buf.set_stringn(
-            area.x + area.width - right_w - 1,
-            area.y,
-            &right,
-            usize::from(right_w),
-            theme.dim(),
-        );
-    }
+    put_right(buf, area, &right, right_w, theme.dim());
 }

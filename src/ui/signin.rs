@@ -251,104 +251,35 @@ fn pieces(model: &Model, theme: &Theme, compact: bool) -> Vec<Piece> {
         out.push(Piece::Text(sanitize(reason).into_owned(), theme.dim()));
         out.push(Piece::Blank);
     }
-    match &model.signin.flow {
-        Flow::Idle | Flow::Starting => {
-            let text = format!("Asking the identity platform for a code{}", ellipsis(theme));
-            out.push(Piece::Text(text, Style::new()));
-            if !compact {
-                out.push(Piece::Blank);
-            }
-            out.push(Piece::Text(
-                format!(
-                    "{}{dot}{} shows it again",
-                    modal_hint(Action::Close, theme),
-                    list_key(Action::SignIn, theme)
-                ),
-                theme.dim(),
-            ));
-        }
+    out.extend(match &model.signin.flow {
+        Flow::Idle | Flow::Starting => state_and_keys(
+            format!("Asking the identity platform for a code{}", ellipsis(theme)),
+            Style::new(),
+            format!(
+                "{}{dot}{} shows it again",
+                modal_hint(Action::Close, theme),
+                list_key(Action::SignIn, theme)
+            ),
+            theme,
+            compact,
+        ),
         Flow::Waiting {
             user_code,
             verification_uri,
             ..
-        } => {
-            let open = match compact {
-                true => "Open in a browser:",
-                false => "To sign in, open this address in a browser on any device:",
-            };
-            out.push(Piece::Text(open.into(), Style::new()));
-            out.push(Piece::Value(
-                sanitize(verification_uri).into_owned(),
-                theme.title(),
-            ));
-            out.push(Piece::Text("and enter the code:".into(), Style::new()));
-            out.push(Piece::Value(
-                sanitize(user_code).into_owned(),
-                theme.title(),
-            ));
-            let left = whole_seconds(model.signin.remaining(model.now).unwrap_or_default());
-            // "14 min 52 s left", never "14:52", which reads as a time of day next to "until
-            // 15:56 UTC".
-            let clock = match left / 60 {
-                0 => format!("{} s", left % 60),
-                m => format!("{m} min {} s", left % 60),
-            };
-            if compact {
-                let validity = match left {
-                    0 => "expired".to_string(),
-                    _ => format!("{clock} left"),
-                };
-                out.push(Piece::Text(
-                    format!(
-                        "{validity}{dot}{} copies{dot}{} hides",
-                        modal_key(Action::CopyCode, theme),
-                        modal_key(Action::Close, theme)
-                    ),
-                    theme.dim(),
-                ));
-                return out;
-            }
-            let validity = match left {
-                0 => "The code has expired.".to_string(),
-                _ => format!("The code is valid for {clock} more."),
-            };
-            out.push(Piece::Blank);
-            out.push(Piece::Text(
-                format!(
-                    "{validity} Once you have signed in, this closes by itself and the panes that \
-                     failed reload; screens, selections and filters stay as they are."
-                ),
-                Style::new(),
-            ));
-            out.push(Piece::Blank);
-            out.push(Piece::Text(
-                format!(
-                    "{}{dot}{} ({} shows it again)",
-                    modal_hint(Action::CopyCode, theme),
-                    modal_hint(Action::Close, theme),
-                    list_key(Action::SignIn, theme)
-                ),
-                theme.dim(),
-            ));
-        }
-        Flow::Failed { message } => {
-            out.push(Piece::Text(
-                format!("The sign-in did not complete: {}", sanitize(message)),
-                theme.tone(Tone::Bad),
-            ));
-            if !compact {
-                out.push(Piece::Blank);
-            }
-            out.push(Piece::Text(
-                format!(
-                    "{} asks for a new code{dot}{} closes",
-                    keymap::key_names(Mode::Modal, Action::SignIn, theme.ascii).join(" or "),
-                    modal_key(Action::Close, theme)
-                ),
-                theme.dim(),
-            ));
-        }
-    }
+        } => waiting(model, theme, compact, user_code, verification_uri),
+        Flow::Failed { message } => state_and_keys(
+            format!("The sign-in did not complete: {}", sanitize(message)),
+            theme.tone(Tone::Bad),
+            format!(
+                "{} asks for a new code{dot}{} closes",
+                keymap::key_names(Mode::Modal, Action::SignIn, theme.ascii).join(" or "),
+                modal_key(Action::Close, theme)
+            ),
+            theme,
+            compact,
+        ),
+    });
     if let Some(identity) = model
         .signin
         .identity()
@@ -362,6 +293,88 @@ fn pieces(model: &Model, theme: &Theme, compact: bool) -> Vec<Piece> {
             theme.tone(Tone::Warn),
         ));
     }
+    out
+}
+
+/// A state in one line, then (after a blank line unless `compact`) its keys, dim.
+fn state_and_keys(
+    state: String,
+    style: Style,
+    keys: String,
+    theme: &Theme,
+    compact: bool,
+) -> Vec<Piece> {
+    let mut out = vec![Piece::Text(state, style)];
+    if !compact {
+        out.push(Piece::Blank);
+    }
+    out.push(Piece::Text(keys, theme.dim()));
+    out
+}
+
+/// Waiting for the operator: where to go, the code, how long it stays valid, the keys.
+fn waiting(
+    model: &Model,
+    theme: &Theme,
+    compact: bool,
+    user_code: &str,
+    verification_uri: &str,
+) -> Vec<Piece> {
+    let dot = theme.dot();
+    let open = match compact {
+        true => "Open in a browser:",
+        false => "To sign in, open this address in a browser on any device:",
+    };
+    let mut out = vec![
+        Piece::Text(open.into(), Style::new()),
+        Piece::Value(sanitize(verification_uri).into_owned(), theme.title()),
+        Piece::Text("and enter the code:".into(), Style::new()),
+        Piece::Value(sanitize(user_code).into_owned(), theme.title()),
+    ];
+    let left = whole_seconds(model.signin.remaining(model.now).unwrap_or_default());
+    // "14 min 52 s left", never "14:52", which reads as a time of day next to "until
+    // 15:56 UTC".
+    let clock = match left / 60 {
+        0 => format!("{} s", left % 60),
+        m => format!("{m} min {} s", left % 60),
+    };
+    if compact {
+        let validity = match left {
+            0 => "expired".to_string(),
+            _ => format!("{clock} left"),
+        };
+        out.push(Piece::Text(
+            format!(
+                "{validity}{dot}{} copies{dot}{} hides",
+                modal_key(Action::CopyCode, theme),
+                modal_key(Action::Close, theme)
+            ),
+            theme.dim(),
+        ));
+        return out;
+    }
+    let validity = match left {
+        0 => "The code has expired.".to_string(),
+        _ => format!("The code is valid for {clock} more."),
+    };
+    out.push(Piece::Blank);
+    out.push(Piece::Text(
+        format!(
+            "{validity} Once you have signed in, this closes by itself and the panes that \
+             failed reload; screens, selections and filters stay as they are."
+        ),
+        Style::new(),
+    ));
+    out.push(Piece::Blank);
+    out.push(Piece::Text(
+        format!(
+            "{}{dot}{} ({} shows it again)",
+            modal_hint(Action::CopyCode, theme),
+            modal_hint(Action::Close, theme),
+            list_key(Action::SignIn, theme)
+        ),
+        theme.dim(),
+    ));
     out
 }
 

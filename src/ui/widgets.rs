@@ -222,6 +222,20 @@ fn aligned(x: u16, span: u16, text: &str, right: bool) -> u16 {
     }
 }
 
+/// Writes `text` (`text_w` columns wide) against the right edge of a one-line area, one column
+/// in; nothing when the area is too narrow for it.
+pub fn put_right(buf: &mut Buffer, area: Rect, text: &str, text_w: u16, style: Style) {
+    if area.width > text_w + 1 {
+        buf.set_stringn(
+            area.x + area.width - text_w - 1,
+            area.y,
+            text,
+            usize::from(text_w),
+            style,
+        );
+    }
+}
+
 /// Writes lines of (text, tone) from the top of `area`, wrapping long ones at spaces.
 pub fn draw_message(buf: &mut Buffer, area: Rect, lines: &[(String, Tone)], theme: &Theme) {
     let mut y = area.y;
