@@ -113,9 +113,10 @@ pub struct ReportTable {
     pub source: String,
 }
 
-/// How a report column is drawn: numbers right-aligned, statuses with their glyph.
-fn pane_column(title: &'static str, numeric: bool, index: usize) -> Column {
-    let status = matches!(title, "STATUS" | "BEFORE" | "AFTER");
+/// How a report column is drawn: numbers right-aligned, capability statuses with their glyph
+/// (a subscription's status, e.g. the renewals' `active`, is not a plan's health).
+fn pane_column(key: &str, title: &'static str, numeric: bool, index: usize) -> Column {
+    let status = key == "capabilityStatus" || matches!(title, "BEFORE" | "AFTER");
     Column {
         header: title,
         // Earlier columns matter more and stay when the pane is narrow; a status is the
@@ -152,7 +153,10 @@ impl ReportTable {
         let columns = shown
             .iter()
             .enumerate()
-            .map(|(n, &c)| pane_column(report.columns[c].title.unwrap_or(""), numeric(c), n))
+            .map(|(n, &c)| {
+                let column = &report.columns[c];
+                pane_column(column.key, column.title.unwrap_or(""), numeric(c), n)
+            })
             .collect();
         let mut widths = vec![0u16; shown.len()];
         let search = rows
@@ -440,5 +444,26 @@ impl Cache {
             Some(ReportLoad::Ready(table)) => ready(table, None),
             Some(ReportLoad::Refreshing(_, table)) => ready(table, Some(Pending::Refresh)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::col;
+
+    #[test]
+    fn only_a_capability_status_is_drawn_as_plan_health() {
+        const COLUMNS: &[crate::report::Column] =
+            &[col("status", "STATUS"), col("capabilityStatus", "STATUS")];
+        let mut report = Report::new(COLUMNS);
+        report.push(vec![
+            report::Cell::Text("active".into()),
+            report::Cell::Text("Suspended".into()),
+        ]);
+        let table = ReportTable::new(&report, String::new());
+        assert!(!table.columns[0].glyph, "a subscription's status");
+        assert!(table.columns[1].glyph, "a plan's capability status");
+        assert_eq!(table.cell(0, 1).tone, Tone::Bad);
     }
 }
