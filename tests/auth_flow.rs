@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{Idp, IdpConfig, TempDir, env_of, fast_polls, listing_settings, login_settings};
+use common::{
+    Idp, IdpConfig, TempDir, assert_says, env_of, fast_polls, listing_settings, login_settings,
+};
 use pcx::api::{ApiClient, ApiError, CallContext, ClientConfig, CustomerQuery, TokenProvider};
 use pcx::auth::{self, AuthError, Clock, LoginCacheToken, LoginSettings};
 use pcx::cli::{GlobalArgs, LoginArgs};
@@ -24,6 +26,20 @@ async fn login(
     let mut out = Vec::new();
     let result = auth::login_with(&login, fast_polls(), &mut out).await;
     (result, String::from_utf8(out).unwrap())
+}
+
+/// An identity platform with its defaults and an operator signed in to it, with files under a
+/// directory of their own.
+async fn signed_in() -> (Idp, TempDir) {
+    let idp = Idp::start(IdpConfig::default()).await;
+    let dir = TempDir::new("test");
+    login(&idp, &dir, CLIENT).await.0.unwrap();
+    (idp, dir)
+}
+
+/// The tokens a listing finds with no sign-in flags: the sign-in saved under `dir`.
+fn listing_tokens(idp: &Idp, dir: &TempDir) -> Arc<dyn TokenProvider> {
+    auth::token_provider(&listing_settings(&idp.url(), dir), &env_of(&[]))
 }
 
 fn client(idp: &Idp, tokens: Arc<dyn TokenProvider>) -> ApiClient {
@@ -153,9 +169,7 @@ async fn login_without_a_client_id_uses_the_default_public_client() {
 
 #[tokio::test]
 async fn an_expired_access_token_is_refreshed_silently() {
-    let idp = Idp::start(IdpConfig::default()).await;
-    let dir = TempDir::new("test");
-    login(&idp, &dir, CLIENT).await.0.unwrap();
+    let (idp, dir) = signed_in().await;
     let listing = listing_settings(&idp.url(), &dir);
     // Two hours later: the access token (1 h) has expired.
     let later: Clock = Arc::new(|| SystemTime::now() + Duration::from_secs(7200));
@@ -186,10 +200,8 @@ async fn an_expired_access_token_is_refreshed_silently() {
 
 #[tokio::test]
 async fn a_401_mid_session_is_refreshed_and_retried_once() {
-    let idp = Idp::start(IdpConfig::default()).await;
-    let dir = TempDir::new("test");
-    login(&idp, &dir, CLIENT).await.0.unwrap();
-    let tokens = auth::token_provider(&listing_settings(&idp.url(), &dir), &env_of(&[]));
+    let (idp, dir) = signed_in().await;
+    let tokens = listing_tokens(&idp, &dir);
     let client = client(&idp, tokens);
     assert_eq!(list(&client).await.unwrap(), 1);
     idp.revoke_access_tokens();
@@ -200,10 +212,8 @@ async fn a_401_mid_session_is_refreshed_and_retried_once() {
 
 #[tokio::test]
 async fn when_the_refresh_fails_it_says_signed_out_and_a_new_login_rearms_the_provider() {
-    let idp = Idp::start(IdpConfig::default()).await;
-    let dir = TempDir::new("test");
-    login(&idp, &dir, CLIENT).await.0.unwrap();
-    let tokens = auth::token_provider(&listing_settings(&idp.url(), &dir), &env_of(&[]));
+    let (idp, dir) = signed_in().await;
+    let tokens = listing_tokens(&idp, &dir);
     let client = client(&idp, tokens.clone());
     assert_eq!(list(&client).await.unwrap(), 1);
     idp.revoke_access_tokens();
@@ -231,9 +241,7 @@ async fn when_the_refresh_fails_it_says_signed_out_and_a_new_login_rearms_the_pr
 
 #[tokio::test]
 async fn logout_removes_the_cache_and_then_listing_says_how_to_sign_in() {
-    let idp = Idp::start(IdpConfig::default()).await;
-    let dir = TempDir::new("test");
-    login(&idp, &dir, CLIENT).await.0.unwrap();
+    let (idp, dir) = signed_in().await;
     let listing = listing_settings(&idp.url(), &dir);
     let mut out = Vec::new();
     assert_eq!(auth::logout(&listing, &mut out).unwrap(), 1);
@@ -258,9 +266,7 @@ async fn logout_removes_the_cache_and_then_listing_says_how_to_sign_in() {
 #[tokio::test]
 async fn a_cache_others_can_read_is_refused_like_ssh_does() {
     use std::os::unix::fs::PermissionsExt;
-    let idp = Idp::start(IdpConfig::default()).await;
-    let dir = TempDir::new("test");
-    login(&idp, &dir, CLIENT).await.0.unwrap();
+    let (idp, dir) = signed_in().await;
     let listing = listing_settings(&idp.url(), &dir);
     let file = listing.login_cache_file();
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
@@ -282,11 +288,7 @@ async fn a_cache_others_can_read_is_refused_like_ssh_does() {
 
 #[tokio::test]
 async fn a_token_without_mfa_is_warned_about() {
-    let idp = Idp::start(IdpConfig {
-        mfa: false,
-        ..IdpConfig::default()
-    })
-    .await;
+    let idp = Idp::start(IdpConfig::without_mfa()).await;
     let dir = TempDir::new("test");
     let (identity, out) = login(&idp, &dir, CLIENT).await;
     assert_eq!(identity.unwrap().mfa, Some(false));
@@ -295,23 +297,22 @@ async fn a_token_without_mfa_is_warned_about() {
 
 #[tokio::test]
 async fn info_shows_the_sign_in_but_never_a_token() {
-    let idp = Idp::start(IdpConfig::default()).await;
-    let dir = TempDir::new("test");
-    login(&idp, &dir, CLIENT).await.0.unwrap();
+    let (idp, dir) = signed_in().await;
     let mut out = Vec::new();
     auth::info(&listing_settings(&idp.url(), &dir), &env_of(&[]), &mut out).unwrap();
     let text = String::from_utf8(out).unwrap();
-    for want in [
-        "pcx ",
-        "login.json",
-        "ops@contoso.example",
-        "MFA",
-        "yes",
-        CLIENT,
-        "refreshable",
-    ] {
-        assert!(text.contains(want), "missing {want:?} in\n{text}");
-    }
+    assert_says(
+        &text,
+        &[
+            "pcx ",
+            "login.json",
+            "ops@contoso.example",
+            "MFA",
+            "yes",
+            CLIENT,
+            "refreshable",
+        ],
+    );
     for secret in idp.issued() {
         assert!(!text.contains(&secret));
     }
@@ -319,9 +320,7 @@ async fn info_shows_the_sign_in_but_never_a_token() {
 
 #[tokio::test]
 async fn debug_output_of_cached_sign_ins_hides_tokens() {
-    let idp = Idp::start(IdpConfig::default()).await;
-    let dir = TempDir::new("test");
-    login(&idp, &dir, CLIENT).await.0.unwrap();
+    let (idp, dir) = signed_in().await;
     let cache = pcx::auth::cache::load(&dir.path().join("cache").join("login.json")).unwrap();
     let debug = format!("{cache:?} {:?}", cache.logins[0]);
     assert!(debug.contains("[redacted]"));
@@ -332,9 +331,7 @@ async fn debug_output_of_cached_sign_ins_hides_tokens() {
 
 #[tokio::test]
 async fn a_failed_renewal_leaves_the_identity_the_cache_holds_now() {
-    let idp = Idp::start(IdpConfig::default()).await;
-    let dir = TempDir::new("test");
-    login(&idp, &dir, CLIENT).await.0.unwrap();
+    let (idp, dir) = signed_in().await;
     let listing = listing_settings(&idp.url(), &dir);
     let tokens: Arc<dyn TokenProvider> = Arc::new(cache_provider(&listing));
     list(&client(&idp, tokens.clone())).await.unwrap();

@@ -4,24 +4,15 @@
 
 mod common;
 
-use common::{Idp, IdpConfig, LogBuffer, TempDir, env_of, fast_polls};
-use pcx::api::{ApiClient, ApiError, CallContext, ClientConfig, CustomerQuery, TokenProvider};
+use common::{Idp, IdpConfig, Tape, TempDir, customer_count, env_of, fast_polls};
+use pcx::api::TokenProvider;
 use pcx::auth::{self, CommandToken, LoginSettings};
 use pcx::cli::{GlobalArgs, LoginArgs};
 use pcx::config::{Paths, Settings};
-use std::sync::Arc;
-
-async fn list(idp: &Idp, tokens: Arc<dyn TokenProvider>) -> Result<usize, ApiError> {
-    let client = ApiClient::new(ClientConfig::new(idp.url()), tokens)?;
-    let page = client
-        .customers_page(&CallContext::new(), &CustomerQuery::default(), None)
-        .await?;
-    Ok(page.items.len())
-}
 
 #[tokio::test]
 async fn a_trace_level_log_of_every_sign_in_path_holds_no_token() {
-    let logs = LogBuffer::default();
+    let logs = Tape::default();
     tracing::subscriber::set_global_default(logs.subscriber()).unwrap();
     let idp = Idp::start(IdpConfig::default()).await;
     let dir = TempDir::new("test");
@@ -44,12 +35,12 @@ async fn a_trace_level_log_of_every_sign_in_path_holds_no_token() {
 
     let listing = Settings::load_with_paths(&global, None, &env_of(&[]), paths).unwrap();
     let tokens = auth::token_provider(&listing, &env_of(&[]));
-    list(&idp, tokens.clone()).await.unwrap();
+    customer_count(&idp.url(), tokens.clone()).await.unwrap();
     idp.revoke_access_tokens();
-    list(&idp, tokens.clone()).await.unwrap();
+    customer_count(&idp.url(), tokens.clone()).await.unwrap();
     idp.revoke_access_tokens();
     idp.revoke_refresh_tokens();
-    let refused = list(&idp, tokens).await.unwrap_err();
+    let refused = customer_count(&idp.url(), tokens).await.unwrap_err();
 
     let issued = idp.issued();
     assert_eq!(
@@ -64,7 +55,7 @@ async fn a_trace_level_log_of_every_sign_in_path_holds_no_token() {
     command.token(true).await.unwrap();
     let env_token = "env-SECRET-token-4242";
     let env = env_of(&[("PCX_ACCESS_TOKEN", env_token)]);
-    let _ = list(&idp, auth::token_provider(&listing, &env)).await;
+    let _ = customer_count(&idp.url(), auth::token_provider(&listing, &env)).await;
 
     let text = logs.text();
     for event in [

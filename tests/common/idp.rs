@@ -1,6 +1,6 @@
 //! A small simulated Microsoft identity platform plus a one-endpoint Partner Center, on
 //! loopback, for the sign-in tests: device code with pending polls, refresh grants, strict
-//! bearer checks, and counters of what happened. Also a log capture and a fake environment.
+//! bearer checks, and counters of what happened.
 
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -35,6 +35,16 @@ impl Default for IdpConfig {
             token_ttl: 3600,
             mfa: true,
             offline: true,
+        }
+    }
+}
+
+impl IdpConfig {
+    /// The defaults, but the tokens say the sign-in used no second factor.
+    pub fn without_mfa() -> Self {
+        Self {
+            mfa: false,
+            ..Self::default()
         }
     }
 }
@@ -290,77 +300,4 @@ async fn customers(State(s): State<Arc<Inner>>, headers: HeaderMap) -> Response 
         "attributes": {"objectType": "Collection"}
     }))
     .into_response()
-}
-
-/// Captures tracing output at trace level for the current thread.
-#[derive(Clone, Default)]
-pub struct LogBuffer(pub Arc<Mutex<Vec<u8>>>);
-
-impl LogBuffer {
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-
-    /// A subscriber writing every event at every level here; set it with `set_default`.
-    pub fn subscriber(&self) -> impl tracing::Subscriber + Send + Sync + 'static {
-        let sink = self.clone();
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(move || sink.clone())
-            .finish()
-    }
-}
-
-impl std::io::Write for LogBuffer {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// An environment with only these variables.
-pub fn env_of(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
-    let map: HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    move |name: &str| map.get(name).cloned()
-}
-
-pub fn fast_polls() -> pcx::auth::PollPolicy {
-    pcx::auth::PollPolicy {
-        min_interval: Duration::from_millis(5),
-        slow_down_step: Duration::from_millis(20),
-    }
-}
-
-/// The settings of an operator who signs in with `pcx login` to `base` (API and identity
-/// platform at one address) as app `client_id`, with files under `dir`.
-pub fn login_settings(base: &str, dir: &super::TempDir, client_id: &str) -> pcx::config::Settings {
-    let global = pcx::cli::GlobalArgs {
-        base_url: Some(base.to_string()),
-        ..Default::default()
-    };
-    let login = pcx::cli::LoginArgs {
-        authority: Some(base.to_string()),
-        tenant: Some("organizations".into()),
-        client_id: Some(client_id.into()),
-    };
-    let paths = pcx::config::Paths::under(dir.path());
-    pcx::config::Settings::load_with_paths(&global, Some(&login), &env_of(&[]), paths).unwrap()
-}
-
-/// What a listing command of `base` sees: no login flags, only the cache under `dir`.
-pub fn listing_settings(base: &str, dir: &super::TempDir) -> pcx::config::Settings {
-    let global = pcx::cli::GlobalArgs {
-        base_url: Some(base.to_string()),
-        ..Default::default()
-    };
-    let paths = pcx::config::Paths::under(dir.path());
-    pcx::config::Settings::load_with_paths(&global, None, &env_of(&[]), paths).unwrap()
 }
