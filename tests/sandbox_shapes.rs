@@ -68,6 +68,13 @@ fn is_guid(v: &Value) -> bool {
         .is_some_and(|s| s.len() == 36 && uuid::Uuid::try_parse(s).is_ok() && s == s.to_lowercase())
 }
 
+/// Each of `keys` in `value` (a `what`) passes `check`.
+fn assert_fields(value: &Value, what: &str, keys: &[&str], check: fn(&Value) -> bool) {
+    for key in keys {
+        assert!(check(&value[*key]), "{what} lacks {key}");
+    }
+}
+
 fn assert_fault(answer: &Answer, status: u16, code: i64) {
     assert_eq!(
         answer.status,
@@ -311,15 +318,14 @@ async fn licenses_and_subscribed_skus_have_no_links_and_respect_groups() {
     assert!(license["productSku"].get("targetType").is_none());
     assert_eq!(license["attributes"]["objectType"], "License");
     let plan = &license["servicePlans"][0];
-    for key in [
+    let plan_keys = [
         "displayName",
         "serviceName",
         "id",
         "capabilityStatus",
         "targetType",
-    ] {
-        assert!(plan[key].is_string(), "plan lacks {key}");
-    }
+    ];
+    assert_fields(plan, "plan", &plan_keys, Value::is_string);
     assert_eq!(plan["capabilityStatus"], "Assigned");
 
     let group2 = api_json(&sandbox, &format!("{base}?licenseGroupIds=Group2")).await;
@@ -347,16 +353,15 @@ async fn licenses_and_subscribed_skus_have_no_links_and_respect_groups() {
     let skus = skus.json();
     assert!(skus.get("links").is_none());
     let sku = &skus["items"][0];
-    for key in [
+    let units = [
         "availableUnits",
         "activeUnits",
         "consumedUnits",
         "suspendedUnits",
         "totalUnits",
         "warningUnits",
-    ] {
-        assert!(sku[key].is_i64(), "subscribed SKU lacks {key}");
-    }
+    ];
+    assert_fields(sku, "subscribed SKU", &units, Value::is_i64);
     assert_eq!(sku["productSku"]["targetType"], "User");
     assert_eq!(sku["capabilityStatus"], "Enabled");
     assert_eq!(sku["attributes"]["objectType"], "SubscribedSku");

@@ -608,8 +608,18 @@ fn is_report(m: &pcx::app::Model) -> bool {
     matches!(m.top().kind, ScreenKind::Report { .. })
 }
 
-/// The explorer on the demo sandbox at `width`×40, headless through the real event loop.
-async fn explore_demo(width: u16, steps: Vec<Step<'_>>) -> Seen {
+/// The explorer on the demo sandbox at `width`×40, headless through the real event loop: once
+/// the customers are listed it types `scan`, once that scan has finished `then`, and then goes
+/// on through `steps`.
+async fn explore_demo(width: u16, (scan, then): (&str, &str), steps: Vec<Step<'_>>) -> Seen {
+    let mut steps = steps;
+    steps.splice(
+        0..0,
+        [
+            on(shows(&["Contoso", " of 27"]), scan),
+            on(|_, s| s.contains("scanned just now"), then),
+        ],
+    );
     let sandbox = start_sandbox(pcx::sandbox::SandboxConfig::demo()).await;
     let api = client(&sandbox.base_url(), pcx::sandbox::DEMO_TOKEN);
     let mut terminal =
@@ -623,8 +633,6 @@ async fn explore_demo(width: u16, steps: Vec<Step<'_>>) -> Seen {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_scan_problems_and_the_jump_to_the_live_plan() {
     let steps = vec![
-        on(shows(&["Contoso", " of 27"]), ":scan users\n"),
-        on(|_, s| s.contains("scanned just now"), ":problems\n"),
         on(|m, s| is_report(m) && s.contains("Suspended"), "/Lamna\n\n"),
         on(
             |m, s| matches!(m.top().kind, ScreenKind::Plans { .. }) && s.contains("Suspended"),
@@ -632,7 +640,7 @@ async fn the_demo_scan_problems_and_the_jump_to_the_live_plan() {
         ),
         on(|m, _| is_report(m), "q"),
     ];
-    let seen = explore_demo(120, steps).await;
+    let seen = explore_demo(120, (":scan users\n", ":problems\n"), steps).await;
     let plans = &seen.matched[3];
     let crumb = plans.lines().next().unwrap_or_default();
     assert!(
@@ -646,12 +654,8 @@ async fn the_demo_scan_problems_and_the_jump_to_the_live_plan() {
 /// and flags Contoso's E5, which renews with seats unassigned.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_renewals_pane_flags_the_subscription_to_cut() {
-    let steps = vec![
-        on(shows(&["Contoso", " of 27"]), ":scan\n"),
-        on(|_, s| s.contains("scanned just now"), ":renewals 7\n"),
-        on(|m, s| is_report(m) && s.contains("reduce"), "q"),
-    ];
-    let seen = explore_demo(160, steps).await;
+    let steps = vec![on(|m, s| is_report(m) && s.contains("reduce"), "q")];
+    let seen = explore_demo(160, (":scan\n", ":renewals 7\n"), steps).await;
     let pane = &seen.matched[2];
     assert!(pane.contains("Renewals within 7 days"), "{pane}");
     let flagged: Vec<&str> = pane.lines().filter(|l| l.contains("reduce")).collect();
