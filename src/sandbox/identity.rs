@@ -236,20 +236,10 @@ pub(crate) async fn devicecode(
 ) -> Response {
     let params = form(&body);
     let Some(client_id) = params.get("client_id").filter(|c| !c.trim().is_empty()) else {
-        return oauth_error(
-            &shared,
-            "invalid_request",
-            900144,
-            "The request body must contain the following parameter: 'client_id'.",
-        );
+        return missing(&shared, "client_id");
     };
     let Some(scope) = params.get("scope").filter(|s| !s.trim().is_empty()) else {
-        return oauth_error(
-            &shared,
-            "invalid_request",
-            900144,
-            "The request body must contain the following parameter: 'scope'.",
-        );
+        return missing(&shared, "scope");
     };
     let identity = &shared.identity;
     let request = entra::Request {
@@ -306,12 +296,7 @@ pub(crate) async fn token(
             .filter(|v| !v.is_empty())
     };
     let Some(client_id) = param("client_id") else {
-        return oauth_error(
-            &shared,
-            "invalid_request",
-            900144,
-            "The request body must contain the following parameter: 'client_id'.",
-        );
+        return missing(&shared, "client_id");
     };
     let request = entra::Request {
         device_grant: param("grant_type") == Some(DEVICE_CODE_GRANT),
@@ -324,48 +309,15 @@ pub(crate) async fn token(
     match param("grant_type") {
         Some(DEVICE_CODE_GRANT) => {
             let Some(code) = param("device_code") else {
-                return oauth_error(
-                    &shared,
-                    "invalid_request",
-                    900144,
-                    "The request body must contain the following parameter: 'device_code'.",
-                );
+                return missing(&shared, "device_code");
             };
             device_grant(&shared, client_id, code)
         }
         Some("refresh_token") => {
             let Some(refresh) = param("refresh_token") else {
-                return oauth_error(
-                    &shared,
-                    "invalid_request",
-                    900144,
-                    "The request body must contain the following parameter: 'refresh_token'.",
-                );
+                return missing(&shared, "refresh_token");
             };
-            let grant = shared.identity.ledger().refresh.get(refresh).cloned();
-            match grant {
-                Some(grant) if grant.client_id == client_id => {
-                    // The same grant again; a new refresh token comes with it (rotation).
-                    let scope = match param("scope") {
-                        Some(s)
-                            if grant.scope.contains("offline_access")
-                                && !s.contains("offline_access") =>
-                        {
-                            format!("{s} offline_access")
-                        }
-                        Some(s) => s.to_string(),
-                        None => grant.scope.clone(),
-                    };
-                    let issued = shared.identity.issue(&Grant { scope, ..grant });
-                    token_response(issued)
-                }
-                _ => oauth_error(
-                    &shared,
-                    "invalid_grant",
-                    70000,
-                    "The provided refresh token is invalid, expired or was issued to another client.",
-                ),
-            }
+            refresh_grant(&shared, client_id, refresh, param("scope"))
         }
         Some(_) => oauth_error(
             &shared,
@@ -373,11 +325,33 @@ pub(crate) async fn token(
             70003,
             "The app requested an unsupported grant type.",
         ),
-        None => oauth_error(
-            &shared,
-            "invalid_request",
-            900144,
-            "The request body must contain the following parameter: 'grant_type'.",
+        None => missing(&shared, "grant_type"),
+    }
+}
+
+/// The refresh-token grant: the same grant again (for `scope` if asked), with a new refresh
+/// token (rotation).
+fn refresh_grant(shared: &Shared, client_id: &str, refresh: &str, scope: Option<&str>) -> Response {
+    let grant = shared.identity.ledger().refresh.get(refresh).cloned();
+    match grant {
+        Some(grant) if grant.client_id == client_id => {
+            let scope = match scope {
+                Some(s)
+                    if grant.scope.contains("offline_access") && !s.contains("offline_access") =>
+                {
+                    format!("{s} offline_access")
+                }
+                Some(s) => s.to_string(),
+                None => grant.scope.clone(),
+            };
+            let issued = shared.identity.issue(&Grant { scope, ..grant });
+            token_response(issued)
+        }
+        _ => oauth_error(
+            shared,
+            "invalid_grant",
+            70000,
+            "The provided refresh token is invalid, expired or was issued to another client.",
         ),
     }
 }
@@ -473,6 +447,12 @@ fn json_response(status: StatusCode, body: &Value) -> Response {
         body.to_string(),
     )
         .into_response()
+}
+
+/// The answer to a request without the form parameter `name`.
+fn missing(shared: &Shared, name: &str) -> Response {
+    let description = format!("The request body must contain the following parameter: '{name}'.");
+    oauth_error(shared, "invalid_request", 900144, &description)
 }
 
 /// The identity platform's error body, `AADSTS` code and trace details included.
