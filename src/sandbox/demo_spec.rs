@@ -93,7 +93,7 @@ pub(super) enum LicenseSpec {
     },
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(super) struct BulkSpec {
     pub(super) count: u32,
