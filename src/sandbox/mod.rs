@@ -91,20 +91,24 @@ pub(crate) struct Shared {
     next_link_root: Mutex<Option<String>>,
     identity: Identity,
     request_count: AtomicU64,
-    request_log: Mutex<Vec<String>>,
+    /// Path and query of each API request, and the correlation id it came with (if any).
+    request_log: Mutex<Vec<(String, Option<String>)>>,
     base_url: String,
     shutdown: watch::Receiver<bool>,
 }
 
 impl Shared {
-    fn record(&self, path_and_query: &str) {
+    fn record(&self, path_and_query: &str, correlation_id: Option<&str>) {
         self.request_count.fetch_add(1, Ordering::Relaxed);
         let mut log = match self.request_log.lock() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
         };
         if log.len() < MAX_LOGGED_REQUESTS {
-            log.push(path_and_query.to_string());
+            log.push((
+                path_and_query.to_string(),
+                correlation_id.map(str::to_string),
+            ));
         }
     }
 
@@ -320,6 +324,19 @@ impl Sandbox {
 
     /// Path and query of each API request received, in order (the first 100,000).
     pub fn api_requests(&self) -> Vec<String> {
+        self.request_log()
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect()
+    }
+
+    /// The `MS-CorrelationId` each API request came with, in order (None: it had none); a
+    /// client's messages must name the id it sent.
+    pub fn api_correlation_ids(&self) -> Vec<Option<String>> {
+        self.request_log().into_iter().map(|(_, id)| id).collect()
+    }
+
+    fn request_log(&self) -> Vec<(String, Option<String>)> {
         match self.shared.request_log.lock() {
             Ok(log) => log.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),

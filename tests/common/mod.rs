@@ -1,7 +1,8 @@
 //! The one test toolbox: a scripted run of the real event loop, one client builder, one scratch
-//! directory, screen helpers, row fixtures for pure update tests, a pty, and the loopback
-//! servers a test needs when the sandbox cannot play the part (byte-exact scripted answers,
-//! hostile text, an identity platform with counters).
+//! directory, screen helpers, row fixtures for pure update tests, sign-in settings, a pty, the
+//! sandbox as tests start it, and the loopback servers a test needs when the sandbox cannot
+//! play the part (byte-exact scripted answers, hostile text, an identity platform with
+//! counters).
 #![allow(dead_code, unused_imports)]
 
 pub mod backend;
