@@ -45,6 +45,17 @@ struct Ledger {
     refresh: HashMap<String, Grant>,
     /// Issued access tokens and their expiry (Unix seconds).
     access: HashMap<String, u64>,
+    /// Every secret handed out (device codes, access, refresh and id tokens), in order, so a
+    /// test can look for them where none may appear (the first 10,000).
+    issued: Vec<String>,
+}
+
+impl Ledger {
+    fn hand_out(&mut self, secret: &str) {
+        if self.issued.len() < 10_000 {
+            self.issued.push(secret.to_string());
+        }
+    }
 }
 
 struct Device {
@@ -121,6 +132,21 @@ impl Identity {
         }
     }
 
+    /// The secrets handed out so far.
+    pub(crate) fn issued(&self) -> Vec<String> {
+        self.ledger().issued.clone()
+    }
+
+    /// From now on the access tokens issued so far (and, with `refresh`, the refresh tokens)
+    /// are refused, as after a revocation on the server's side.
+    pub(crate) fn revoke(&self, refresh: bool) {
+        let mut ledger = self.ledger();
+        ledger.access.clear();
+        if refresh {
+            ledger.refresh.clear();
+        }
+    }
+
     /// Strict auth: only unexpired tokens this sandbox issued pass.
     pub(crate) fn check(&self, token: &str) -> Result<(), Refusal> {
         match self.ledger().access.get(token) {
@@ -174,6 +200,7 @@ impl Identity {
         });
         let mut ledger = self.ledger();
         ledger.access.insert(access_of(&body), exp);
+        ledger.hand_out(&access_of(&body));
         if has("offline_access") {
             let refresh = format!(
                 "0.AXsandbox.{}{}",
@@ -181,10 +208,11 @@ impl Identity {
                 URL_SAFE_NO_PAD.encode(Uuid::new_v4().as_bytes())
             );
             ledger.refresh.insert(refresh.clone(), grant.clone());
+            ledger.hand_out(&refresh);
             body["refresh_token"] = Value::String(refresh);
         }
         if has("openid") {
-            body["id_token"] = Value::String(jwt(&json!({
+            let id_token = jwt(&json!({
                 "aud": grant.client_id,
                 "iss": format!("https://login.microsoftonline.com/{PARTNER_TENANT_ID}/v2.0"),
                 "iat": now, "nbf": now, "exp": exp,
@@ -193,7 +221,9 @@ impl Identity {
                 "preferred_username": PARTNER_ADMIN,
                 "tid": PARTNER_TENANT_ID,
                 "ver": "2.0",
-            })));
+            }));
+            ledger.hand_out(&id_token);
+            body["id_token"] = Value::String(id_token);
         }
         body
     }
@@ -258,7 +288,9 @@ pub(crate) async fn devicecode(
         )
     );
     let user_code = random_code(b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 9);
-    identity.ledger().devices.insert(
+    let mut ledger = identity.ledger();
+    ledger.hand_out(&device_code);
+    ledger.devices.insert(
         device_code.clone(),
         Device {
             client_id: client_id.clone(),
@@ -268,6 +300,7 @@ pub(crate) async fn devicecode(
             redeemed: false,
         },
     );
+    drop(ledger);
     let verification_uri = format!("{}/devicelogin", shared.base_url);
     json_response(
         StatusCode::OK,

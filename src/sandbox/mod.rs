@@ -307,6 +307,18 @@ impl Sandbox {
         self.shared.identity.set_error(error);
     }
 
+    /// Every secret the identity platform handed out so far (device codes, access, refresh and
+    /// id tokens), for a test to look for where none may appear.
+    pub fn issued_secrets(&self) -> Vec<String> {
+        self.shared.identity.issued()
+    }
+
+    /// Strict auth refuses every access token issued so far from now on (with `refresh`, the
+    /// refresh tokens too), as after a revocation on the server's side.
+    pub fn revoke_tokens(&self, refresh: bool) {
+        self.shared.identity.revoke(refresh);
+    }
+
     /// Next-page links as absolute URLs on `root` (e.g. this sandbox's own base URL, or another
     /// host a client must refuse to follow); None: relative links, as usual.
     pub fn set_next_link_root(&self, root: Option<String>) {

@@ -1,8 +1,8 @@
 //! A small simulated Microsoft identity platform plus a one-endpoint Partner Center, on
 //! loopback, for the sign-in tests: device code with pending polls, refresh grants, strict
 //! bearer checks, and counters of what happened. It stays beside the sandbox's identity platform
-//! for what that one does not do: count polls, refreshes and refused calls, revoke tokens,
-//! answer `slow_down`, sign in without MFA, and withhold a refresh token the client asked for.
+//! for what that one does not do: count polls, refreshes and refused calls, answer
+//! `slow_down`, sign in without MFA, and withhold a refresh token the client asked for.
 
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
