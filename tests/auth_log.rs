@@ -37,9 +37,10 @@ async fn a_trace_level_log_of_every_sign_in_path_holds_no_token() {
     let listing = Settings::load_with_paths(&global, None, &env_of(&[]), paths).unwrap();
     let tokens = auth::token_provider(&listing, &env_of(&[]));
     customer_count(&base, tokens.clone()).await.unwrap();
-    sandbox.revoke_tokens(false);
+    sandbox.revoke_access_tokens();
     customer_count(&base, tokens.clone()).await.unwrap();
-    sandbox.revoke_tokens(true);
+    sandbox.revoke_access_tokens();
+    sandbox.revoke_refresh_tokens();
     let refused = customer_count(&base, tokens).await.unwrap_err();
 
     let issued = sandbox.issued_secrets();

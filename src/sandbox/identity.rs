@@ -17,7 +17,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use uuid::Uuid;
 
@@ -37,6 +37,10 @@ pub(crate) struct Identity {
     state: Mutex<Ledger>,
     /// The refusal every sign-in meets (`--identity-error`), if any.
     refuse: Mutex<Option<IdentityError>>,
+    /// Tokens say the user signed in with a second factor (`amr`).
+    mfa: AtomicBool,
+    /// The first poll of each device code is answered `slow_down`.
+    slow_down: AtomicBool,
 }
 
 #[derive(Default)]
@@ -48,6 +52,9 @@ struct Ledger {
     /// Every secret handed out (device codes, access, refresh and id tokens), in order, so a
     /// test can look for them where none may appear (the first 10,000).
     issued: Vec<String>,
+    /// The user codes shown, in order (not secrets: a user reads them out).
+    user_codes: Vec<String>,
+    counts: SignInCounts,
 }
 
 impl Ledger {
@@ -64,6 +71,21 @@ struct Device {
     polls: u32,
     expires_at: u64,
     redeemed: bool,
+    /// Answered `slow_down` once already.
+    slowed: bool,
+}
+
+/// What the identity platform and strict auth were asked so far, for tests that count.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SignInCounts {
+    /// Device-code requests.
+    pub device_codes: u32,
+    /// Polls of the token endpoint with a device code.
+    pub polls: u32,
+    /// Refresh-token grants asked for.
+    pub refreshes: u32,
+    /// API requests refused for their token (401).
+    pub refused_tokens: u32,
 }
 
 #[derive(Clone)]
@@ -93,6 +115,8 @@ impl Identity {
             poll_interval_secs,
             state: Mutex::new(Ledger::default()),
             refuse: Mutex::new(None),
+            mfa: AtomicBool::new(true),
+            slow_down: AtomicBool::new(false),
         }
     }
 
@@ -132,28 +156,50 @@ impl Identity {
         }
     }
 
+    pub(crate) fn set_mfa(&self, mfa: bool) {
+        self.mfa.store(mfa, Ordering::Relaxed);
+    }
+
+    pub(crate) fn set_slow_down(&self, slow_down: bool) {
+        self.slow_down.store(slow_down, Ordering::Relaxed);
+    }
+
+    pub(crate) fn counts(&self) -> SignInCounts {
+        self.ledger().counts
+    }
+
     /// The secrets handed out so far.
     pub(crate) fn issued(&self) -> Vec<String> {
         self.ledger().issued.clone()
     }
 
-    /// From now on the access tokens issued so far (and, with `refresh`, the refresh tokens)
-    /// are refused, as after a revocation on the server's side.
-    pub(crate) fn revoke(&self, refresh: bool) {
-        let mut ledger = self.ledger();
-        ledger.access.clear();
-        if refresh {
-            ledger.refresh.clear();
-        }
+    pub(crate) fn user_codes(&self) -> Vec<String> {
+        self.ledger().user_codes.clone()
+    }
+
+    /// From now on the access tokens issued so far are refused, as after a revocation on the
+    /// server's side.
+    pub(crate) fn revoke_access(&self) {
+        self.ledger().access.clear();
+    }
+
+    /// From now on the refresh tokens issued so far are refused (the sign-in must be redone).
+    pub(crate) fn revoke_refresh(&self) {
+        self.ledger().refresh.clear();
     }
 
     /// Strict auth: only unexpired tokens this sandbox issued pass.
     pub(crate) fn check(&self, token: &str) -> Result<(), Refusal> {
-        match self.ledger().access.get(token) {
+        let mut ledger = self.ledger();
+        let checked = match ledger.access.get(token) {
             None => Err(Refusal::NotIssued),
             Some(&exp) if now_unix() >= exp => Err(Refusal::Expired),
             Some(_) => Ok(()),
+        };
+        if checked.is_err() {
+            ledger.counts.refused_tokens += 1;
         }
+        checked
     }
 
     /// Access (and, as the scope asks, refresh and id) tokens for a grant.
@@ -166,7 +212,7 @@ impl Identity {
             "aud": AUDIENCE,
             "iss": format!("https://sts.windows.net/{PARTNER_TENANT_ID}/"),
             "iat": now, "nbf": now, "exp": exp,
-            "amr": ["pwd", "mfa"],
+            "amr": if self.mfa.load(Ordering::Relaxed) { json!(["pwd", "mfa"]) } else { json!(["pwd"]) },
             "appid": grant.client_id,
             "idtyp": "user",
             "name": "Demo Partner Admin",
@@ -289,7 +335,11 @@ pub(crate) async fn devicecode(
     );
     let user_code = random_code(b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 9);
     let mut ledger = identity.ledger();
+    ledger.counts.device_codes += 1;
     ledger.hand_out(&device_code);
+    if ledger.user_codes.len() < 10_000 {
+        ledger.user_codes.push(user_code.clone());
+    }
     ledger.devices.insert(
         device_code.clone(),
         Device {
@@ -298,6 +348,7 @@ pub(crate) async fn devicecode(
             polls: 0,
             expires_at: now_unix() + identity.device_ttl_secs,
             redeemed: false,
+            slowed: false,
         },
     );
     drop(ledger);
@@ -341,12 +392,14 @@ pub(crate) async fn token(
     }
     match param("grant_type") {
         Some(DEVICE_CODE_GRANT) => {
+            shared.identity.ledger().counts.polls += 1;
             let Some(code) = param("device_code") else {
                 return missing(&shared, "device_code");
             };
             device_grant(&shared, client_id, code)
         }
         Some("refresh_token") => {
+            shared.identity.ledger().counts.refreshes += 1;
             let Some(refresh) = param("refresh_token") else {
                 return missing(&shared, "refresh_token");
             };
@@ -411,6 +464,14 @@ fn device_grant(shared: &Shared, client_id: &str, code: &str) -> Response {
             )),
             Some(d) if now_unix() >= d.expires_at => {
                 Err(("expired_token", 70019, "Verification code expired."))
+            }
+            Some(d) if identity.slow_down.load(Ordering::Relaxed) && !d.slowed => {
+                d.slowed = true;
+                Err((
+                    "slow_down",
+                    70016,
+                    "The client polls too often; wait longer between polls.",
+                ))
             }
             Some(d) if d.polls < identity.approve_after => {
                 d.polls += 1;

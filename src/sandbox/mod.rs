@@ -29,7 +29,7 @@ mod words;
 
 pub use config::{FaultConfig, FaultKind, PartnerSource, SandboxConfig};
 pub use entra::IdentityError;
-pub use identity::{PARTNER_ADMIN, PARTNER_TENANT_ID};
+pub use identity::{PARTNER_ADMIN, PARTNER_TENANT_ID, SignInCounts};
 
 use crate::cli::SandboxArgs;
 use axum::Router;
@@ -313,10 +313,36 @@ impl Sandbox {
         self.shared.identity.issued()
     }
 
-    /// Strict auth refuses every access token issued so far from now on (with `refresh`, the
-    /// refresh tokens too), as after a revocation on the server's side.
-    pub fn revoke_tokens(&self, refresh: bool) {
-        self.shared.identity.revoke(refresh);
+    /// What the identity platform and strict auth were asked so far.
+    pub fn sign_in_counts(&self) -> SignInCounts {
+        self.shared.identity.counts()
+    }
+
+    /// Whether the tokens issued from now on say the user signed in with a second factor
+    /// (they do unless switched off).
+    pub fn set_mfa(&self, mfa: bool) {
+        self.shared.identity.set_mfa(mfa);
+    }
+
+    /// From now on the first poll of each device code is answered `slow_down`.
+    pub fn set_slow_down(&self, slow_down: bool) {
+        self.shared.identity.set_slow_down(slow_down);
+    }
+
+    /// The user codes the identity platform showed, in order.
+    pub fn user_codes(&self) -> Vec<String> {
+        self.shared.identity.user_codes()
+    }
+
+    /// Strict auth refuses every access token issued so far, as after a revocation on the
+    /// server's side.
+    pub fn revoke_access_tokens(&self) {
+        self.shared.identity.revoke_access();
+    }
+
+    /// The identity platform refuses every refresh token issued so far.
+    pub fn revoke_refresh_tokens(&self) {
+        self.shared.identity.revoke_refresh();
     }
 
     /// Next-page links as absolute URLs on `root` (e.g. this sandbox's own base URL, or another
