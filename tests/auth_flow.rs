@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{TempDir, assert_says, env_of, fast_polls, listing_settings, login_settings};
+use common::{TempDir, assert_says, device_login, env_of, fast_polls, listing_settings};
 use pcx::api::{ApiClient, ApiError, CallContext, ClientConfig, CustomerQuery, TokenProvider};
 use pcx::auth::{self, AuthError, Clock, LoginCacheToken, LoginSettings};
 use pcx::cli::{GlobalArgs, LoginArgs};
@@ -23,24 +23,12 @@ async fn platform() -> Sandbox {
     common::strict_sandbox(1, 2).await
 }
 
-async fn login(
-    idp: &Sandbox,
-    dir: &TempDir,
-    client_id: &str,
-) -> (Result<auth::Identity, AuthError>, String) {
-    let s = login_settings(&idp.base_url(), dir, client_id);
-    let login = LoginSettings::resolve(&s);
-    let mut out = Vec::new();
-    let result = auth::login_with(&login, fast_polls(), &mut out).await;
-    (result, String::from_utf8(out).unwrap())
-}
-
 /// An identity platform with its defaults and an operator signed in to it, with files under a
 /// directory of their own.
 async fn signed_in() -> (Sandbox, TempDir) {
     let idp = platform().await;
     let dir = TempDir::new("test");
-    login(&idp, &dir, CLIENT).await.0.unwrap();
+    device_login(&idp, &dir, CLIENT).await.0.unwrap();
     (idp, dir)
 }
 
@@ -78,7 +66,7 @@ fn mode(path: &std::path::Path) -> u32 {
 async fn device_code_flow_polls_through_pending_and_saves_a_private_cache() {
     let idp = platform().await;
     let dir = TempDir::new("test");
-    let (identity, out) = login(&idp, &dir, CLIENT).await;
+    let (identity, out) = device_login(&idp, &dir, CLIENT).await;
     let identity = identity.unwrap();
     assert_eq!(identity.user.as_deref(), Some(PARTNER_ADMIN));
     assert_eq!(identity.tenant.as_deref(), Some(PARTNER_TENANT_ID));
@@ -137,7 +125,7 @@ async fn slow_down_lengthens_the_wait_and_the_flow_still_completes() {
     let idp = common::strict_sandbox(1, 0).await;
     idp.set_slow_down(true);
     let dir = TempDir::new("test");
-    let (identity, _) = login(&idp, &dir, CLIENT).await;
+    let (identity, _) = device_login(&idp, &dir, CLIENT).await;
     assert!(identity.is_ok(), "{identity:?}");
     assert_eq!(idp.sign_in_counts().polls, 2);
 }
@@ -146,10 +134,10 @@ async fn slow_down_lengthens_the_wait_and_the_flow_still_completes() {
 async fn declined_and_expired_codes_end_with_clear_errors_and_no_cache() {
     let idp = platform().await;
     let dir = TempDir::new("test");
-    let (declined, _) = login(&idp, &dir, "00000000-0000-0000-0000-00000000dec1").await;
+    let (declined, _) = device_login(&idp, &dir, "00000000-0000-0000-0000-00000000dec1").await;
     assert_eq!(declined.unwrap_err(), AuthError::Declined);
     idp.set_identity_error(Some(IdentityError::parse("expired_token").unwrap()));
-    let (expired, _) = login(&idp, &dir, CLIENT).await;
+    let (expired, _) = device_login(&idp, &dir, CLIENT).await;
     let expired = expired.unwrap_err();
     assert_eq!(expired, AuthError::Expired);
     assert!(expired.to_string().contains("pcx login"), "{expired}");
@@ -243,7 +231,7 @@ async fn when_the_refresh_fails_it_says_signed_out_and_a_new_login_rearms_the_pr
     );
     assert_eq!(idp.api_request_count(), 2, "retried once, not more");
     // Sign in again (as the TUI does in place): the same provider picks it up at once.
-    login(&idp, &dir, CLIENT).await.0.unwrap();
+    device_login(&idp, &dir, CLIENT).await.0.unwrap();
     let calls = |idp: &Sandbox| (idp.api_request_count(), idp.sign_in_counts().refused_tokens);
     let before = calls(&idp);
     assert_eq!(list(&client).await.unwrap(), CUSTOMERS);
@@ -307,7 +295,7 @@ async fn a_token_without_mfa_is_warned_about() {
     let idp = platform().await;
     idp.set_mfa(false);
     let dir = TempDir::new("test");
-    let (identity, out) = login(&idp, &dir, CLIENT).await;
+    let (identity, out) = device_login(&idp, &dir, CLIENT).await;
     assert_eq!(identity.unwrap().mfa, Some(false));
     assert!(out.contains("warning") && out.contains("MFA"), "{out}");
 }

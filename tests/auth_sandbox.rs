@@ -4,9 +4,9 @@
 
 mod common;
 
-use common::{TempDir, env_of, fast_polls, listing_settings, login_settings};
+use common::{TempDir, env_of, listing_settings};
 use pcx::api::{ApiError, TokenProvider};
-use pcx::auth::{self, AuthError, Clock, LoginCacheToken, LoginSettings};
+use pcx::auth::{self, AuthError, Clock, LoginCacheToken};
 use pcx::sandbox::Sandbox;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -22,10 +22,7 @@ async fn login(
     dir: &TempDir,
     client_id: &str,
 ) -> Result<auth::Identity, AuthError> {
-    let settings = login_settings(&sandbox.base_url(), dir, client_id);
-    let mut out = Vec::new();
-    let result = auth::login_with(&LoginSettings::resolve(&settings), fast_polls(), &mut out).await;
-    let out = String::from_utf8(out).unwrap();
+    let (result, out) = common::device_login(sandbox, dir, client_id).await;
     if result.is_ok() {
         assert!(out.contains("http://") || out.contains("https://"), "{out}");
     }

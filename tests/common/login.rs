@@ -3,6 +3,8 @@
 
 use super::TempDir;
 use pcx::api::{ApiClient, ApiError, CallContext, ClientConfig, CustomerQuery, TokenProvider};
+use pcx::auth::{AuthError, Identity, LoginSettings};
+use pcx::sandbox::Sandbox;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -57,4 +59,18 @@ pub async fn customer_count(base: &str, tokens: Arc<dyn TokenProvider>) -> Resul
         .customers_page(&CallContext::new(), &CustomerQuery::default(), None)
         .await?;
     Ok(page.items.len())
+}
+
+/// `pcx login` to `sandbox` as app `client_id`, with files under `dir`: who signed in, and the
+/// prompt it printed.
+pub async fn device_login(
+    sandbox: &Sandbox,
+    dir: &TempDir,
+    client_id: &str,
+) -> (Result<Identity, AuthError>, String) {
+    let settings = login_settings(&sandbox.base_url(), dir, client_id);
+    let mut out = Vec::new();
+    let result =
+        pcx::auth::login_with(&LoginSettings::resolve(&settings), fast_polls(), &mut out).await;
+    (result, String::from_utf8(out).unwrap())
 }
