@@ -3,7 +3,9 @@
 //! grant, JWT-shaped unsigned tokens, and the register of issued access tokens that
 //! `--strict-auth` checks. A client id ending in `dec1` is declined once the polls are spent.
 //! Like the real service, a refresh token is issued only when `offline_access` is in the scope
-//! and an id token only when `openid` is. Tokens are never logged or printed.
+//! and an id token only when `openid` is. Tokens are never logged or printed. For tests it
+//! counts what it was asked, keeps the secrets it handed out (to look for them where none may
+//! appear), revokes tokens, and can answer `slow_down` or sign in without MFA.
 
 use super::Shared;
 use super::clock::{iso8601, now_unix};
