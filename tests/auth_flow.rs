@@ -1,33 +1,44 @@
-//! Sign-in end to end over loopback HTTP against a simulated identity platform: device code
-//! with pending polls, the private cache, silent refresh, 401 → refresh → retry once, signed
-//! out and back in, logout, a loose cache refused, and no token in logs or Debug output.
+//! Sign-in end to end over loopback HTTP against the sandbox's identity platform with strict
+//! auth: device code with pending polls, the private cache, silent refresh, 401 → refresh →
+//! retry once, signed out and back in, logout, a loose cache refused, and no token in logs or
+//! Debug output.
 
 mod common;
 
-use common::{Idp, IdpConfig, TempDir, env_of, fast_polls, listing_settings, login_settings};
+use common::{TempDir, assert_says, device_login, env_of, fast_polls, listing_settings};
 use pcx::api::{ApiClient, ApiError, CallContext, ClientConfig, CustomerQuery, TokenProvider};
 use pcx::auth::{self, AuthError, Clock, LoginCacheToken, LoginSettings};
 use pcx::cli::{GlobalArgs, LoginArgs};
 use pcx::config::{Paths, Settings};
+use pcx::sandbox::{IdentityError, PARTNER_ADMIN, PARTNER_TENANT_ID, Sandbox};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 const CLIENT: &str = "00000000-0000-0000-0000-0000000000c1";
+/// The customers the strict sandbox lists.
+const CUSTOMERS: usize = 3;
 
-async fn login(
-    idp: &Idp,
-    dir: &TempDir,
-    client_id: &str,
-) -> (Result<auth::Identity, AuthError>, String) {
-    let s = login_settings(&idp.url(), dir, client_id);
-    let login = LoginSettings::resolve(&s);
-    let mut out = Vec::new();
-    let result = auth::login_with(&login, fast_polls(), &mut out).await;
-    (result, String::from_utf8(out).unwrap())
+/// The identity platform and strict API: a device code is approved on the third poll.
+async fn platform() -> Sandbox {
+    common::strict_sandbox(1, 2).await
 }
 
-fn client(idp: &Idp, tokens: Arc<dyn TokenProvider>) -> ApiClient {
-    ApiClient::new(ClientConfig::new(idp.url()), tokens).unwrap()
+/// An identity platform with its defaults and an operator signed in to it, with files under a
+/// directory of their own.
+async fn signed_in() -> (Sandbox, TempDir) {
+    let idp = platform().await;
+    let dir = TempDir::new("test");
+    device_login(&idp, &dir, CLIENT).await.0.unwrap();
+    (idp, dir)
+}
+
+/// The tokens a listing finds with no sign-in flags: the sign-in saved under `dir`.
+fn listing_tokens(idp: &Sandbox, dir: &TempDir) -> Arc<dyn TokenProvider> {
+    auth::token_provider(&listing_settings(&idp.base_url(), dir), &env_of(&[]))
+}
+
+fn client(idp: &Sandbox, tokens: Arc<dyn TokenProvider>) -> ApiClient {
+    ApiClient::new(ClientConfig::new(idp.base_url()), tokens).unwrap()
 }
 
 async fn list(client: &ApiClient) -> Result<usize, ApiError> {
@@ -53,26 +64,27 @@ fn mode(path: &std::path::Path) -> u32 {
 
 #[tokio::test]
 async fn device_code_flow_polls_through_pending_and_saves_a_private_cache() {
-    let idp = Idp::start(IdpConfig::default()).await;
+    let idp = platform().await;
     let dir = TempDir::new("test");
-    let (identity, out) = login(&idp, &dir, CLIENT).await;
+    let (identity, out) = device_login(&idp, &dir, CLIENT).await;
     let identity = identity.unwrap();
-    assert_eq!(identity.user.as_deref(), Some("ops@contoso.example"));
-    assert_eq!(
-        identity.tenant.as_deref(),
-        Some("11111111-2222-3333-4444-555555555555")
-    );
+    assert_eq!(identity.user.as_deref(), Some(PARTNER_ADMIN));
+    assert_eq!(identity.tenant.as_deref(), Some(PARTNER_TENANT_ID));
     assert_eq!(identity.mfa, Some(true));
     assert!(
-        out.contains("http://127.0.0.1/devicelogin") && out.contains("ABCD-1234"),
+        out.contains(&format!("{}/devicelogin", idp.base_url()))
+            && out.contains(&idp.user_codes()[0]),
         "{out}"
     );
-    assert!(out.contains("Signed in as ops@contoso.example"), "{out}");
+    assert!(
+        out.contains(&format!("Signed in as {PARTNER_ADMIN}")),
+        "{out}"
+    );
     assert!(!out.contains("warning"), "{out}");
     {
-        let c = idp.counters();
+        let c = idp.sign_in_counts();
         assert_eq!(
-            (c.devicecode, c.polls),
+            (c.device_codes, c.polls),
             (1, 3),
             "two pending polls, then approval"
         );
@@ -83,44 +95,49 @@ async fn device_code_flow_polls_through_pending_and_saves_a_private_cache() {
         assert_eq!(mode(&file), 0o600);
         assert_eq!(mode(file.parent().unwrap()), 0o700);
     }
-    for secret in idp.issued() {
+    for secret in idp.issued_secrets() {
         assert!(
             !out.contains(&secret),
             "the prompt shows no token or device code"
         );
     }
     // A listing with no sign-in flags finds this sign-in and works.
-    let listing = listing_settings(&idp.url(), &dir);
+    let listing = listing_settings(&idp.base_url(), &dir);
     let tokens = auth::token_provider(&listing, &env_of(&[]));
-    assert_eq!(list(&client(&idp, tokens.clone())).await.unwrap(), 1);
+    assert_eq!(
+        list(&client(&idp, tokens.clone())).await.unwrap(),
+        CUSTOMERS
+    );
     assert_eq!(
         tokens.identity().unwrap().user.as_deref(),
-        Some("ops@contoso.example")
+        Some(PARTNER_ADMIN)
     );
-    assert_eq!(idp.counters().refreshes, 0, "a fresh token is used as is");
+    assert_eq!(
+        idp.sign_in_counts().refreshes,
+        0,
+        "a fresh token is used as is"
+    );
 }
 
 #[tokio::test]
 async fn slow_down_lengthens_the_wait_and_the_flow_still_completes() {
-    let idp = Idp::start(IdpConfig {
-        slow_down_once: true,
-        approve_after: 1,
-        ..IdpConfig::default()
-    })
-    .await;
+    // Approved at the first poll that is not slowed down.
+    let idp = common::strict_sandbox(1, 0).await;
+    idp.set_slow_down(true);
     let dir = TempDir::new("test");
-    let (identity, _) = login(&idp, &dir, CLIENT).await;
+    let (identity, _) = device_login(&idp, &dir, CLIENT).await;
     assert!(identity.is_ok(), "{identity:?}");
-    assert_eq!(idp.counters().polls, 2);
+    assert_eq!(idp.sign_in_counts().polls, 2);
 }
 
 #[tokio::test]
 async fn declined_and_expired_codes_end_with_clear_errors_and_no_cache() {
-    let idp = Idp::start(IdpConfig::default()).await;
+    let idp = platform().await;
     let dir = TempDir::new("test");
-    let (declined, _) = login(&idp, &dir, "00000000-0000-0000-0000-00000000dec1").await;
+    let (declined, _) = device_login(&idp, &dir, "00000000-0000-0000-0000-00000000dec1").await;
     assert_eq!(declined.unwrap_err(), AuthError::Declined);
-    let (expired, _) = login(&idp, &dir, "00000000-0000-0000-0000-00000000e4e4").await;
+    idp.set_identity_error(Some(IdentityError::parse("expired_token").unwrap()));
+    let (expired, _) = device_login(&idp, &dir, CLIENT).await;
     let expired = expired.unwrap_err();
     assert_eq!(expired, AuthError::Expired);
     assert!(expired.to_string().contains("pcx login"), "{expired}");
@@ -129,10 +146,10 @@ async fn declined_and_expired_codes_end_with_clear_errors_and_no_cache() {
 
 #[tokio::test]
 async fn login_without_a_client_id_uses_the_default_public_client() {
-    let idp = Idp::start(IdpConfig::default()).await;
+    let idp = platform().await;
     let dir = TempDir::new("test");
     let login = LoginArgs {
-        authority: Some(idp.url()),
+        authority: Some(idp.base_url()),
         ..LoginArgs::default()
     };
     let s = Settings::load_with_paths(
@@ -153,10 +170,8 @@ async fn login_without_a_client_id_uses_the_default_public_client() {
 
 #[tokio::test]
 async fn an_expired_access_token_is_refreshed_silently() {
-    let idp = Idp::start(IdpConfig::default()).await;
-    let dir = TempDir::new("test");
-    login(&idp, &dir, CLIENT).await.0.unwrap();
-    let listing = listing_settings(&idp.url(), &dir);
+    let (idp, dir) = signed_in().await;
+    let listing = listing_settings(&idp.base_url(), &dir);
     // Two hours later: the access token (1 h) has expired.
     let later: Clock = Arc::new(|| SystemTime::now() + Duration::from_secs(7200));
     let provider = cache_provider(&listing).with_clock(later);
@@ -166,9 +181,9 @@ async fn an_expired_access_token_is_refreshed_silently() {
         .clone();
     let token = provider.token(false).await.unwrap();
     assert_ne!(token, before.access_token, "a new access token");
-    let c = idp.counters();
+    let c = idp.sign_in_counts();
     assert_eq!(
-        (c.refreshes, c.devicecode),
+        (c.refreshes, c.device_codes),
         (1, 1),
         "refreshed, no new prompt"
     );
@@ -181,31 +196,30 @@ async fn an_expired_access_token_is_refreshed_silently() {
     assert_eq!(mode(&listing.login_cache_file()), 0o600);
     // Within its lifetime the new token is reused.
     assert_eq!(provider.token(false).await.unwrap(), token);
-    assert_eq!(idp.counters().refreshes, 1);
+    assert_eq!(idp.sign_in_counts().refreshes, 1);
 }
 
 #[tokio::test]
 async fn a_401_mid_session_is_refreshed_and_retried_once() {
-    let idp = Idp::start(IdpConfig::default()).await;
-    let dir = TempDir::new("test");
-    login(&idp, &dir, CLIENT).await.0.unwrap();
-    let tokens = auth::token_provider(&listing_settings(&idp.url(), &dir), &env_of(&[]));
+    let (idp, dir) = signed_in().await;
+    let tokens = listing_tokens(&idp, &dir);
     let client = client(&idp, tokens);
-    assert_eq!(list(&client).await.unwrap(), 1);
+    assert_eq!(list(&client).await.unwrap(), CUSTOMERS);
     idp.revoke_access_tokens();
-    assert_eq!(list(&client).await.unwrap(), 1);
-    let c = idp.counters();
-    assert_eq!((c.api_calls, c.api_401, c.refreshes), (3, 1, 1));
+    assert_eq!(list(&client).await.unwrap(), CUSTOMERS);
+    let c = idp.sign_in_counts();
+    assert_eq!(
+        (idp.api_request_count(), c.refused_tokens, c.refreshes),
+        (3, 1, 1)
+    );
 }
 
 #[tokio::test]
 async fn when_the_refresh_fails_it_says_signed_out_and_a_new_login_rearms_the_provider() {
-    let idp = Idp::start(IdpConfig::default()).await;
-    let dir = TempDir::new("test");
-    login(&idp, &dir, CLIENT).await.0.unwrap();
-    let tokens = auth::token_provider(&listing_settings(&idp.url(), &dir), &env_of(&[]));
+    let (idp, dir) = signed_in().await;
+    let tokens = listing_tokens(&idp, &dir);
     let client = client(&idp, tokens.clone());
-    assert_eq!(list(&client).await.unwrap(), 1);
+    assert_eq!(list(&client).await.unwrap(), CUSTOMERS);
     idp.revoke_access_tokens();
     idp.revoke_refresh_tokens();
     let err = list(&client).await.unwrap_err();
@@ -215,15 +229,15 @@ async fn when_the_refresh_fails_it_says_signed_out_and_a_new_login_rearms_the_pr
         text.contains("signed out") && text.contains("pcx login"),
         "{text}"
     );
-    assert_eq!(idp.counters().api_calls, 2, "retried once, not more");
+    assert_eq!(idp.api_request_count(), 2, "retried once, not more");
     // Sign in again (as the TUI does in place): the same provider picks it up at once.
-    login(&idp, &dir, CLIENT).await.0.unwrap();
-    let calls = |idp: &Idp| (idp.counters().api_calls, idp.counters().api_401);
+    device_login(&idp, &dir, CLIENT).await.0.unwrap();
+    let calls = |idp: &Sandbox| (idp.api_request_count(), idp.sign_in_counts().refused_tokens);
     let before = calls(&idp);
-    assert_eq!(list(&client).await.unwrap(), 1);
+    assert_eq!(list(&client).await.unwrap(), CUSTOMERS);
     assert_eq!(calls(&idp), (before.0 + 1, before.1), "no 401 first");
     // A logout elsewhere (another pcx) takes effect in this one too.
-    auth::logout(&listing_settings(&idp.url(), &dir), &mut Vec::new()).unwrap();
+    auth::logout(&listing_settings(&idp.base_url(), &dir), &mut Vec::new()).unwrap();
     let err = list(&client).await.unwrap_err().to_string();
     assert!(err.contains("not signed in"), "{err}");
     assert!(tokens.identity().is_none());
@@ -231,16 +245,14 @@ async fn when_the_refresh_fails_it_says_signed_out_and_a_new_login_rearms_the_pr
 
 #[tokio::test]
 async fn logout_removes_the_cache_and_then_listing_says_how_to_sign_in() {
-    let idp = Idp::start(IdpConfig::default()).await;
-    let dir = TempDir::new("test");
-    login(&idp, &dir, CLIENT).await.0.unwrap();
-    let listing = listing_settings(&idp.url(), &dir);
+    let (idp, dir) = signed_in().await;
+    let listing = listing_settings(&idp.base_url(), &dir);
     let mut out = Vec::new();
     assert_eq!(auth::logout(&listing, &mut out).unwrap(), 1);
     assert!(
         String::from_utf8(out)
             .unwrap()
-            .contains("Signed out ops@contoso.example")
+            .contains(&format!("Signed out {PARTNER_ADMIN}"))
     );
     assert!(!listing.login_cache_file().exists());
     let tokens = auth::token_provider(&listing, &env_of(&[]));
@@ -258,10 +270,8 @@ async fn logout_removes_the_cache_and_then_listing_says_how_to_sign_in() {
 #[tokio::test]
 async fn a_cache_others_can_read_is_refused_like_ssh_does() {
     use std::os::unix::fs::PermissionsExt;
-    let idp = Idp::start(IdpConfig::default()).await;
-    let dir = TempDir::new("test");
-    login(&idp, &dir, CLIENT).await.0.unwrap();
-    let listing = listing_settings(&idp.url(), &dir);
+    let (idp, dir) = signed_in().await;
+    let listing = listing_settings(&idp.base_url(), &dir);
     let file = listing.login_cache_file();
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
     let tokens = auth::token_provider(&listing, &env_of(&[]));
@@ -271,7 +281,7 @@ async fn a_cache_others_can_read_is_refused_like_ssh_does() {
         err.contains(&format!("chmod 600 '{}'", file.display())),
         "{err}"
     );
-    assert_eq!(idp.counters().api_calls, 0, "no token was sent");
+    assert_eq!(idp.api_request_count(), 0, "no token was sent");
     // info reports it too, and logout clears it.
     let mut out = Vec::new();
     auth::info(&listing, &env_of(&[]), &mut out).unwrap();
@@ -282,60 +292,57 @@ async fn a_cache_others_can_read_is_refused_like_ssh_does() {
 
 #[tokio::test]
 async fn a_token_without_mfa_is_warned_about() {
-    let idp = Idp::start(IdpConfig {
-        mfa: false,
-        ..IdpConfig::default()
-    })
-    .await;
+    let idp = platform().await;
+    idp.set_mfa(false);
     let dir = TempDir::new("test");
-    let (identity, out) = login(&idp, &dir, CLIENT).await;
+    let (identity, out) = device_login(&idp, &dir, CLIENT).await;
     assert_eq!(identity.unwrap().mfa, Some(false));
     assert!(out.contains("warning") && out.contains("MFA"), "{out}");
 }
 
 #[tokio::test]
 async fn info_shows_the_sign_in_but_never_a_token() {
-    let idp = Idp::start(IdpConfig::default()).await;
-    let dir = TempDir::new("test");
-    login(&idp, &dir, CLIENT).await.0.unwrap();
+    let (idp, dir) = signed_in().await;
     let mut out = Vec::new();
-    auth::info(&listing_settings(&idp.url(), &dir), &env_of(&[]), &mut out).unwrap();
+    auth::info(
+        &listing_settings(&idp.base_url(), &dir),
+        &env_of(&[]),
+        &mut out,
+    )
+    .unwrap();
     let text = String::from_utf8(out).unwrap();
-    for want in [
-        "pcx ",
-        "login.json",
-        "ops@contoso.example",
-        "MFA",
-        "yes",
-        CLIENT,
-        "refreshable",
-    ] {
-        assert!(text.contains(want), "missing {want:?} in\n{text}");
-    }
-    for secret in idp.issued() {
+    assert_says(
+        &text,
+        &[
+            "pcx ",
+            "login.json",
+            PARTNER_ADMIN,
+            "MFA",
+            "yes",
+            CLIENT,
+            "refreshable",
+        ],
+    );
+    for secret in idp.issued_secrets() {
         assert!(!text.contains(&secret));
     }
 }
 
 #[tokio::test]
 async fn debug_output_of_cached_sign_ins_hides_tokens() {
-    let idp = Idp::start(IdpConfig::default()).await;
-    let dir = TempDir::new("test");
-    login(&idp, &dir, CLIENT).await.0.unwrap();
+    let (idp, dir) = signed_in().await;
     let cache = pcx::auth::cache::load(&dir.path().join("cache").join("login.json")).unwrap();
     let debug = format!("{cache:?} {:?}", cache.logins[0]);
     assert!(debug.contains("[redacted]"));
-    for secret in idp.issued() {
+    for secret in idp.issued_secrets() {
         assert!(!debug.contains(&secret));
     }
 }
 
 #[tokio::test]
 async fn a_failed_renewal_leaves_the_identity_the_cache_holds_now() {
-    let idp = Idp::start(IdpConfig::default()).await;
-    let dir = TempDir::new("test");
-    login(&idp, &dir, CLIENT).await.0.unwrap();
-    let listing = listing_settings(&idp.url(), &dir);
+    let (idp, dir) = signed_in().await;
+    let listing = listing_settings(&idp.base_url(), &dir);
     let tokens: Arc<dyn TokenProvider> = Arc::new(cache_provider(&listing));
     list(&client(&idp, tokens.clone())).await.unwrap();
     let before = tokens.identity().unwrap().expires_at.unwrap();

@@ -4,33 +4,25 @@
 
 mod common;
 
-use common::{Idp, IdpConfig, LogBuffer, TempDir, env_of, fast_polls};
-use pcx::api::{ApiClient, ApiError, CallContext, ClientConfig, CustomerQuery, TokenProvider};
+use common::{Tape, TempDir, customer_count, env_of, fast_polls};
+use pcx::api::TokenProvider;
 use pcx::auth::{self, CommandToken, LoginSettings};
 use pcx::cli::{GlobalArgs, LoginArgs};
 use pcx::config::{Paths, Settings};
-use std::sync::Arc;
-
-async fn list(idp: &Idp, tokens: Arc<dyn TokenProvider>) -> Result<usize, ApiError> {
-    let client = ApiClient::new(ClientConfig::new(idp.url()), tokens)?;
-    let page = client
-        .customers_page(&CallContext::new(), &CustomerQuery::default(), None)
-        .await?;
-    Ok(page.items.len())
-}
 
 #[tokio::test]
 async fn a_trace_level_log_of_every_sign_in_path_holds_no_token() {
-    let logs = LogBuffer::default();
+    let logs = Tape::default();
     tracing::subscriber::set_global_default(logs.subscriber()).unwrap();
-    let idp = Idp::start(IdpConfig::default()).await;
+    let sandbox = common::strict_sandbox(2, 2).await;
+    let base = sandbox.base_url();
     let dir = TempDir::new("test");
     let global = GlobalArgs {
-        base_url: Some(idp.url()),
+        base_url: Some(base.clone()),
         ..GlobalArgs::default()
     };
     let args = LoginArgs {
-        authority: Some(idp.url()),
+        authority: Some(base.clone()),
         tenant: Some("organizations".into()),
         client_id: Some("00000000-0000-0000-0000-0000000000c1".into()),
     };
@@ -44,18 +36,18 @@ async fn a_trace_level_log_of_every_sign_in_path_holds_no_token() {
 
     let listing = Settings::load_with_paths(&global, None, &env_of(&[]), paths).unwrap();
     let tokens = auth::token_provider(&listing, &env_of(&[]));
-    list(&idp, tokens.clone()).await.unwrap();
-    idp.revoke_access_tokens();
-    list(&idp, tokens.clone()).await.unwrap();
-    idp.revoke_access_tokens();
-    idp.revoke_refresh_tokens();
-    let refused = list(&idp, tokens).await.unwrap_err();
+    customer_count(&base, tokens.clone()).await.unwrap();
+    sandbox.revoke_access_tokens();
+    customer_count(&base, tokens.clone()).await.unwrap();
+    sandbox.revoke_access_tokens();
+    sandbox.revoke_refresh_tokens();
+    let refused = customer_count(&base, tokens).await.unwrap_err();
 
-    let issued = idp.issued();
+    let issued = sandbox.issued_secrets();
     assert_eq!(
         issued.len(),
-        7,
-        "a device code, then two sets of three tokens"
+        5,
+        "a device code, then twice an access and a refresh token (pcx asks for no id token)"
     );
     // The token command's and the environment's tokens go through the same scrutiny.
     let command_token = "command-SECRET-token-4242";
@@ -64,7 +56,7 @@ async fn a_trace_level_log_of_every_sign_in_path_holds_no_token() {
     command.token(true).await.unwrap();
     let env_token = "env-SECRET-token-4242";
     let env = env_of(&[("PCX_ACCESS_TOKEN", env_token)]);
-    let _ = list(&idp, auth::token_provider(&listing, &env)).await;
+    let _ = customer_count(&base, auth::token_provider(&listing, &env)).await;
 
     let text = logs.text();
     for event in [

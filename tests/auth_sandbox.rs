@@ -4,21 +4,17 @@
 
 mod common;
 
-use common::{TempDir, env_of, fast_polls, listing_settings, login_settings};
-use pcx::api::{ApiClient, ApiError, CallContext, ClientConfig, CustomerQuery, TokenProvider};
-use pcx::auth::{self, AuthError, Clock, LoginCacheToken, LoginSettings};
-use pcx::sandbox::{Sandbox, SandboxConfig};
+use common::{TempDir, env_of, listing_settings};
+use pcx::api::{ApiError, TokenProvider};
+use pcx::auth::{self, AuthError, Clock, LoginCacheToken};
+use pcx::sandbox::Sandbox;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 const CLIENT: &str = "00000000-0000-0000-0000-0000000000c1";
 
 async fn sandbox() -> Sandbox {
-    let mut config = SandboxConfig::generated(3, 2, 7);
-    config.strict_auth = true;
-    config.approve_after = 2;
-    config.poll_interval_secs = 0;
-    common::start_sandbox(config).await
+    common::strict_sandbox(2, 2).await
 }
 
 async fn login(
@@ -26,10 +22,7 @@ async fn login(
     dir: &TempDir,
     client_id: &str,
 ) -> Result<auth::Identity, AuthError> {
-    let settings = login_settings(&sandbox.base_url(), dir, client_id);
-    let mut out = Vec::new();
-    let result = auth::login_with(&LoginSettings::resolve(&settings), fast_polls(), &mut out).await;
-    let out = String::from_utf8(out).unwrap();
+    let (result, out) = common::device_login(sandbox, dir, client_id).await;
     if result.is_ok() {
         assert!(out.contains("http://") || out.contains("https://"), "{out}");
     }
@@ -37,11 +30,7 @@ async fn login(
 }
 
 async fn customers(sandbox: &Sandbox, tokens: Arc<dyn TokenProvider>) -> Result<usize, ApiError> {
-    let client = ApiClient::new(ClientConfig::new(sandbox.base_url()), tokens)?;
-    let page = client
-        .customers_page(&CallContext::new(), &CustomerQuery::default(), None)
-        .await?;
-    Ok(page.items.len())
+    common::customer_count(&sandbox.base_url(), tokens).await
 }
 
 #[tokio::test]

@@ -2,16 +2,19 @@
 //! `--demo` with `info` and `login` speaks of the demo, `pcx sandbox --help` lists only its own
 //! flags, and an unopenable log file is named by its absolute path.
 
+mod common;
+
 use std::process::Output;
 
 async fn pcx(args: &[&str]) -> Output {
-    let home = std::env::temp_dir().join(format!("pcx-found-{}", std::process::id()));
+    let dir = common::TempDir::new("found");
+    let home = dir.path();
     tokio::process::Command::new(env!("CARGO_BIN_EXE_pcx"))
         .args(args)
         .env_remove("PCX_ACCESS_TOKEN")
         .env_remove("PCX_TOKEN_COMMAND")
         .env_remove("PCX_BASE_URL")
-        .env("HOME", &home)
+        .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_CACHE_HOME", home.join("cache"))
         .env("XDG_DATA_HOME", home.join("data"))
@@ -23,6 +26,13 @@ async fn pcx(args: &[&str]) -> Output {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// What a run that must succeed printed.
+async fn printed(args: &[&str]) -> String {
+    let out = pcx(args).await;
+    assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    text(&out.stdout)
 }
 
 #[tokio::test]
@@ -46,9 +56,7 @@ async fn usage_errors_pcx_finds_itself_exit_2() {
 
 #[tokio::test]
 async fn demo_info_and_login_speak_of_the_demo() {
-    let out = pcx(&["--demo", "info"]).await;
-    assert!(out.status.success());
-    let shown = text(&out.stdout);
+    let shown = printed(&["--demo", "info"]).await;
     assert!(shown.contains("demo"), "{shown}");
     assert!(
         !shown.contains("api.partnercenter.microsoft.com"),
@@ -64,9 +72,7 @@ async fn demo_info_and_login_speak_of_the_demo() {
 
 #[tokio::test]
 async fn sandbox_help_lists_only_sandbox_flags() {
-    let out = pcx(&["sandbox", "--help"]).await;
-    assert!(out.status.success());
-    let help = text(&out.stdout);
+    let help = printed(&["sandbox", "--help"]).await;
     assert!(help.contains("--fault-rate"), "{help}");
     for explorer_flag in [
         "--demo",

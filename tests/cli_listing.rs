@@ -1,33 +1,29 @@
-//! The `pcx` binary as scripts use it: listing commands against a scripted loopback server,
-//! their output formats, error lines on stderr and exit statuses.
+//! The `pcx` binary as scripts use it: listing commands against the sandbox (and a scripted
+//! server for SKU names no real partner has), their output formats, error lines on stderr and
+//! exit statuses.
 
 mod common;
 
-use common::{ScriptServer, Scripted};
+use common::{ScriptServer, Scripted, TempDir};
+use pcx::sandbox::SandboxConfig;
 use std::process::Output;
 
 const CUSTOMER: &str = "4d3cf487-70f4-4e1e-9ff1-b2bfce8d9f04";
+/// A demo customer on which the partner holds no GDAP role: its users are refused (403).
+const NO_GDAP: &str = "99754ec3-cb50-4756-a728-13d21cc978e5";
 
 async fn pcx(args: &[&str], envs: &[(&str, &str)]) -> Output {
+    let home = TempDir::new("cli-home");
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_pcx"));
     command
         .args(args)
         .env_remove("PCX_ACCESS_TOKEN")
         .env_remove("PCX_TOKEN_COMMAND")
         .env_remove("PCX_BASE_URL")
-        .env("HOME", std::env::temp_dir().join("pcx-cli-test-home"))
-        .env(
-            "XDG_CONFIG_HOME",
-            std::env::temp_dir().join("pcx-cli-test-home/config"),
-        )
-        .env(
-            "XDG_CACHE_HOME",
-            std::env::temp_dir().join("pcx-cli-test-home/cache"),
-        )
-        .env(
-            "XDG_DATA_HOME",
-            std::env::temp_dir().join("pcx-cli-test-home/data"),
-        )
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.file("config"))
+        .env("XDG_CACHE_HOME", home.file("cache"))
+        .env("XDG_DATA_HOME", home.file("data"))
         .stdin(std::process::Stdio::null());
     for (k, v) in envs {
         command.env(k, v);
@@ -111,13 +107,9 @@ async fn skus_are_listed_as_json_csv_and_table() {
 
 #[tokio::test]
 async fn an_api_error_is_two_lines_at_most_with_status_code_and_correlation_id() {
-    let server = ScriptServer::start(vec![Scripted::json(
-        403,
-        r#"{"code":900308,"description":"Insufficient privileges to complete the operation.","data":[],"source":"PartnerFD"}"#,
-    )])
-    .await;
+    let sandbox = common::start_sandbox(SandboxConfig::demo()).await;
     let out = pcx(
-        &["--base-url", &server.base_url(), "users", CUSTOMER],
+        &["--base-url", &sandbox.base_url(), "users", NO_GDAP],
         &[("PCX_ACCESS_TOKEN", "tok")],
     )
     .await;
@@ -131,18 +123,15 @@ async fn an_api_error_is_two_lines_at_most_with_status_code_and_correlation_id()
             && stderr.contains("Insufficient privileges"),
         "{stderr}"
     );
-    let cid = server.received()[0]
-        .header("MS-CorrelationId")
-        .unwrap()
-        .to_string();
+    let cid = sandbox.api_correlation_ids()[0].clone().unwrap();
     assert!(stderr.contains(&cid), "{stderr}");
     assert!(out.stdout.is_empty());
 }
 
 #[tokio::test]
 async fn refusals_happen_before_any_request_and_usage_errors_exit_2() {
-    let server = ScriptServer::start(vec![]).await;
-    let base = server.base_url();
+    let sandbox = common::start_sandbox(SandboxConfig::demo()).await;
+    let base = sandbox.base_url();
     let out = pcx(
         &["--base-url", &base, "users", "../partners"],
         &[("PCX_ACCESS_TOKEN", "tok")],
@@ -162,5 +151,5 @@ async fn refusals_happen_before_any_request_and_usage_errors_exit_2() {
 
     let out = pcx(&["customers", "--output", "yaml"], &[]).await;
     assert_eq!(out.status.code(), Some(2));
-    assert!(server.received().is_empty());
+    assert_eq!(sandbox.api_request_count(), 0, "no request was made");
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{TempDir, env_of};
+use common::{TempDir, assert_says, env_of};
 use pcx::cli::{ColorChoice, GlobalArgs, LoginArgs};
 use pcx::config::{ConfigError, Paths, Settings, Source};
 use std::path::PathBuf;
@@ -159,41 +159,26 @@ fn invalid_files_name_the_file_line_and_key() {
         "{text}"
     );
 
-    write_config(&dir, "# comment\npage_size = \"many\"\n");
-    let text = load(&dir, &GlobalArgs::default(), None, &[])
-        .unwrap_err()
-        .to_string();
-    assert!(
-        text.contains("config.toml:2:") && text.contains("`page_size`"),
-        "{text}"
-    );
-
-    write_config(&dir, "page_size = 9000\n");
-    let text = load(&dir, &GlobalArgs::default(), None, &[])
-        .unwrap_err()
-        .to_string();
-    assert!(text.contains("1 to 500"), "{text}");
-
-    write_config(&dir, "ascii = \"yes\"\n");
-    let text = load(&dir, &GlobalArgs::default(), None, &[])
-        .unwrap_err()
-        .to_string();
-    assert!(
-        text.contains(":1:") && text.contains("`ascii`") && text.contains("true or false"),
-        "{text}"
-    );
-
-    write_config(
-        &dir,
-        "base_url = \"https://x\"\nauthority = \"http://login.example.com\"\n",
-    );
-    let text = load(&dir, &GlobalArgs::default(), None, &[])
-        .unwrap_err()
-        .to_string();
-    assert!(
-        text.contains(":2:") && text.contains("`authority`") && text.contains("https"),
-        "{text}"
-    );
+    // A file, and what the refusal of it must say.
+    let refusals: [(&str, &[&str]); 4] = [
+        (
+            "# comment\npage_size = \"many\"\n",
+            &["config.toml:2:", "`page_size`"],
+        ),
+        ("page_size = 9000\n", &["1 to 500"]),
+        ("ascii = \"yes\"\n", &[":1:", "`ascii`", "true or false"]),
+        (
+            "base_url = \"https://x\"\nauthority = \"http://login.example.com\"\n",
+            &[":2:", "`authority`", "https"],
+        ),
+    ];
+    for (file, says) in refusals {
+        write_config(&dir, file);
+        let text = load(&dir, &GlobalArgs::default(), None, &[])
+            .unwrap_err()
+            .to_string();
+        assert_says(&text, says);
+    }
 
     write_config(&dir, "tenant = \"a\"\ntenant = [1\n");
     let err = load(&dir, &GlobalArgs::default(), None, &[]).unwrap_err();
@@ -238,20 +223,21 @@ fn info_prints_every_setting_with_its_source_and_the_paths() {
     let mut out = Vec::new();
     pcx::auth::info(&s, &env_of(&[]), &mut out).unwrap();
     let text = String::from_utf8(out).unwrap();
-    for key in [
-        "base_url",
-        "authority",
-        "tenant",
-        "client_id",
-        "token_command",
-        "locale",
-        "color",
-        "ascii",
-        "page_size",
-        "concurrency",
-    ] {
-        assert!(text.contains(key), "{key} missing from\n{text}");
-    }
+    assert_says(
+        &text,
+        &[
+            "base_url",
+            "authority",
+            "tenant",
+            "client_id",
+            "token_command",
+            "locale",
+            "color",
+            "ascii",
+            "page_size",
+            "concurrency",
+        ],
+    );
     assert!(
         text.contains(&format!("file {}:1", file.display())),
         "{text}"

@@ -4,14 +4,15 @@
 
 mod common;
 
-use common::{TempDir, flat, options, quick_client, run_script, status_bar, step};
+use common::{
+    Seen, Step, TempDir, explore_in, flat, quick_client, shows, status_bar, status_shows, step,
+};
 use pcx::app::effects::write_export;
 use pcx::app::msg::ExportJob;
-use pcx::sandbox::SandboxConfig;
+use pcx::sandbox::{Sandbox, SandboxConfig};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 fn job(rows: usize) -> ExportJob {
     ExportJob {
@@ -23,6 +24,13 @@ fn job(rows: usize) -> ExportJob {
         noun: "users".into(),
         total: rows,
     }
+}
+
+/// The explorer at 200×30 on `sandbox`, exporting into `dir`.
+async fn explore_exporting(sandbox: &Sandbox, dir: &std::path::Path, steps: Vec<Step<'_>>) -> Seen {
+    let mut terminal = Terminal::new(TestBackend::new(200, 30)).unwrap();
+    let api = quick_client(&sandbox.base_url(), pcx::sandbox::DEMO_TOKEN);
+    explore_in(&mut terminal, api, dir, steps).await
 }
 
 #[test]
@@ -109,30 +117,16 @@ fn a_failed_write_leaves_no_partial_file_and_says_why() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_explorer_reports_each_export_and_each_failure() {
     let sandbox = common::start_sandbox(SandboxConfig::demo()).await;
-    let loaded = |s: &str| s.contains("Contoso") && s.contains(" of ");
 
     // A file stands where the export directory should be: not writable even for root.
     let home = TempDir::new("export-ui");
     let blocked = home.0.join("not-a-directory");
     std::fs::write(&blocked, "").unwrap();
     let steps = vec![
-        step("customers", move |_, s| loaded(s), "e"),
-        step(
-            "the failure",
-            |_, s| status_bar(s).contains("export failed"),
-            "jq",
-        ),
+        step("customers", shows(&["Contoso", " of "]), "e"),
+        step("the failure", status_shows("export failed"), "jq"),
     ];
-    let mut terminal = Terminal::new(TestBackend::new(200, 30)).unwrap();
-    let api = quick_client(&sandbox.base_url(), pcx::sandbox::DEMO_TOKEN);
-    let seen = run_script(
-        &mut terminal,
-        api,
-        options(&blocked),
-        steps,
-        Duration::from_secs(20),
-    )
-    .await;
+    let seen = explore_exporting(&sandbox, &blocked, steps).await;
     let bar = status_bar(&seen.matched[1]);
     assert!(
         bar.contains(&format!(
@@ -149,13 +143,9 @@ async fn the_explorer_reports_each_export_and_each_failure() {
     let reported = Arc::new(Mutex::new(Vec::<String>::new()));
     let (first, second) = (reported.clone(), reported.clone());
     let steps = vec![
-        step("customers", move |_, s| loaded(s), "e"),
-        step(
-            "the first export",
-            |_, s| status_bar(s).contains("exported "),
-            "je",
-        )
-        .then(move |_, s| first.lock().unwrap().push(flat(status_bar(s)))),
+        step("customers", shows(&["Contoso", " of "]), "e"),
+        step("the first export", status_shows("exported "), "je")
+            .then(move |_, s| first.lock().unwrap().push(flat(status_bar(s)))),
         step(
             "the second export",
             |m, s| m.top().selected == 1 && status_bar(s).contains("exported "),
@@ -163,16 +153,7 @@ async fn the_explorer_reports_each_export_and_each_failure() {
         )
         .then(move |_, s| second.lock().unwrap().push(flat(status_bar(s)))),
     ];
-    let mut terminal = Terminal::new(TestBackend::new(200, 30)).unwrap();
-    let api = quick_client(&sandbox.base_url(), pcx::sandbox::DEMO_TOKEN);
-    run_script(
-        &mut terminal,
-        api,
-        options(&dir.0),
-        steps,
-        Duration::from_secs(20),
-    )
-    .await;
+    explore_exporting(&sandbox, dir.path(), steps).await;
     let files = dir.files();
     assert_eq!(files.len(), 2, "two exports, two files: {files:?}");
     let reported = reported.lock().unwrap().clone();

@@ -6,45 +6,31 @@
 mod common;
 
 use common::hostile::{self, DENIED_CUSTOMER, customer_id, unsafe_chars, user_id};
-use common::{TempDir, flat, options, quick_client, run_script, status_bar, step};
-use pcx::app::model::{Model, ScreenKind};
+use common::{Tape, TempDir, explore_in, flat, kind_name, quick_client, shows, status_bar, step};
+use pcx::app::model::Model;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use serde_json::Value;
-use std::io::Write;
 use std::process::Output;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 const TOKEN: &str = "hostile-test-token-5ecret";
 
-/// A terminal the test can read while the explorer writes to it.
-#[derive(Clone, Default)]
-struct Screen(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Screen {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+/// On pane `name`, showing `text`.
+fn showing(name: &'static str, text: &'static str) -> impl Fn(&Model, &str) -> bool {
+    move |m, s| kind_name(&m.top().kind) == name && s.contains(text)
 }
 
-fn top(m: &Model) -> &ScreenKind {
-    &m.top().kind
-}
-
-fn idle(m: &Model) -> bool {
-    !m.busy()
+/// As `showing`, with nothing loading.
+fn settled(name: &'static str, text: &'static str) -> impl Fn(&Model, &str) -> bool {
+    move |m, s| !m.busy() && showing(name, text)(m, s)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_explorer_shows_hostile_text_inert_and_writes_no_foreign_sequence() {
     let pc = hostile::start().await;
-    let out = Screen::default();
+    let out = Tape::default();
     let viewport = Viewport::Fixed(Rect::new(0, 0, 120, 40));
     let mut terminal = Terminal::with_options(
         CrosstermBackend::new(out.clone()),
@@ -57,68 +43,32 @@ async fn the_explorer_shows_hostile_text_inert_and_writes_no_foreign_sequence() 
     let steps = vec![
         step(
             "customers",
-            |m, s| idle(m) && s.contains("Contoso") && s.contains(" of 3"),
+            |m, s| !m.busy() && shows(&["Contoso", " of 3"])(m, s),
             "y",
         ),
-        step(
-            "the customer's raw JSON",
-            |m, _| matches!(top(m), ScreenKind::Raw { .. }),
-            "h\n",
-        )
-        .then(move |_, s| *keep_customer.lock().unwrap() = s.to_string()),
-        step(
-            "users",
-            |m, s| idle(m) && matches!(top(m), ScreenKind::Users { .. }) && s.contains("user0"),
-            "\n",
-        ),
-        step(
-            "licences",
-            |m, s| idle(m) && matches!(top(m), ScreenKind::Licenses { .. }) && s.contains("E3"),
-            "\n",
-        ),
-        step(
-            "service plans",
-            |m, s| matches!(top(m), ScreenKind::Plans { .. }) && s.contains("Suspended"),
-            "y",
-        ),
-        step(
-            "the plan's raw JSON",
-            |m, _| matches!(top(m), ScreenKind::Raw { .. }),
-            "hhhhjs",
-        )
-        .then(move |_, s| *keep_plan.lock().unwrap() = s.to_string()),
+        step("the customer's raw JSON", showing("raw", ""), "h\n")
+            .then(move |_, s| *keep_customer.lock().unwrap() = s.to_string()),
+        step("users", settled("users", "user0"), "\n"),
+        step("licences", settled("licences", "E3"), "\n"),
+        step("service plans", showing("plans", "Suspended"), "y"),
+        step("the plan's raw JSON", showing("raw", ""), "hhhhjs")
+            .then(move |_, s| *keep_plan.lock().unwrap() = s.to_string()),
         step(
             "a hostile 500 on subscribed SKUs",
-            |m, s| idle(m) && matches!(top(m), ScreenKind::Skus { .. }) && s.contains("r to retry"),
+            settled("skus", "r to retry"),
             "hj\n",
         ),
         step(
             "a hostile 403 on users",
-            |m, s| {
-                idle(m) && matches!(top(m), ScreenKind::Users { .. }) && s.contains("r to retry")
-            },
+            settled("users", "r to retry"),
             "hkks",
         ),
-        step(
-            "subscribed SKUs",
-            |m, s| idle(m) && matches!(top(m), ScreenKind::Skus { .. }) && s.contains("Visio"),
-            "\n",
-        ),
-        step(
-            "the SKU's plans",
-            |m, s| matches!(top(m), ScreenKind::Plans { .. }) && s.contains("Suspended"),
-            "q",
-        ),
+        step("subscribed SKUs", settled("skus", "Visio"), "\n"),
+        step("the SKU's plans", showing("plans", "Suspended"), "q"),
     ];
     let dir = TempDir::new("hostile-tui");
-    let seen = run_script(
-        &mut terminal,
-        quick_client(&pc.base_url, TOKEN),
-        options(&dir.0),
-        steps,
-        Duration::from_secs(30),
-    )
-    .await;
+    let api = quick_client(&pc.base_url, TOKEN);
+    let seen = explore_in(&mut terminal, api, dir.path(), steps).await;
     assert!(seen.model.quit);
 
     // What was drawn: nothing unsafe in any cell of any frame.
@@ -152,7 +102,7 @@ async fn the_explorer_shows_hostile_text_inert_and_writes_no_foreign_sequence() 
     assert!(plan.contains(r"User\u202e"), "{plan}");
 
     // What reached the terminal: pcx's own drawing sequences only.
-    let bytes = out.0.lock().unwrap().clone();
+    let bytes = out.bytes();
     let written = String::from_utf8(bytes).expect("UTF-8 to the terminal");
     for foreign in [
         "\u{1b}]",

@@ -33,6 +33,19 @@ fn alive(pid: i32) -> bool {
     }
 }
 
+/// The pid of the `sleep` the hung command started in `dir`.
+fn started_sleep(dir: &TempDir) -> i32 {
+    pid_in(&dir.file("sleep")).expect("the command started its sleep")
+}
+
+/// Asserts the hung command's `sleep` ends (soon) after `what`.
+fn assert_ends(sleep: i32, what: &str) {
+    assert!(
+        wait_until(LIMIT, || !alive(sleep)),
+        "the token command's sleep ({sleep}) kept running after {what}"
+    );
+}
+
 fn wait_until(limit: Duration, check: impl Fn() -> bool) -> bool {
     let start = Instant::now();
     while start.elapsed() < limit {
@@ -51,11 +64,8 @@ async fn a_timed_out_token_command_is_ended_with_all_it_started() {
         .with_timeout(Duration::from_millis(1500));
     let error = provider.token(false).await.expect_err("the command hangs");
     assert!(error.to_string().contains("pcx ended it"), "{error}");
-    let sleep = pid_in(&dir.0.join("sleep")).expect("the command started its sleep");
-    assert!(
-        wait_until(LIMIT, || !alive(sleep)),
-        "the token command's sleep ({sleep}) kept running after the timeout"
-    );
+    let sleep = started_sleep(&dir);
+    assert_ends(sleep, "the timeout");
 }
 
 #[test]
@@ -84,14 +94,11 @@ fn quitting_the_explorer_ends_a_token_command_still_running() {
         "the pane did not say what pcx waits for: {}",
         pty.screen_text()
     );
-    let sleep = pid_in(&dir.0.join("sleep")).expect("the command started its sleep");
+    let sleep = started_sleep(&dir);
     assert!(alive(sleep));
     pty.send(b"q");
     assert!(pty.wait_exit(LIMIT).is_some(), "pcx did not quit");
-    assert!(
-        wait_until(LIMIT, || !alive(sleep)),
-        "the token command's sleep ({sleep}) kept running after pcx quit"
-    );
+    assert_ends(sleep, "pcx quit");
 }
 
 #[test]
@@ -117,8 +124,5 @@ fn sigterm_to_a_listing_ends_its_token_command() {
     unsafe { libc::kill(pcx.id() as i32, libc::SIGTERM) };
     let status = pcx.wait().unwrap();
     assert_eq!(status.code(), Some(143), "{status:?}");
-    assert!(
-        wait_until(LIMIT, || !alive(sleep)),
-        "the token command's sleep ({sleep}) kept running after SIGTERM"
-    );
+    assert_ends(sleep, "SIGTERM");
 }

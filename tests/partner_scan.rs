@@ -8,13 +8,13 @@ mod common;
 
 use common::TempDir;
 use common::truth::{Truth, crawl, stored};
-use pcx::api::{ApiClient, ClientConfig, Secret, StaticToken};
+use pcx::api::ApiClient;
 use pcx::cli::OutputFormat;
 use pcx::report::{DiffOptions, diff};
 use pcx::sandbox::{DEMO_TOKEN, FaultConfig, Sandbox, SandboxConfig};
 use pcx::scan::{self, Progress, ScanOptions, Scope};
 use pcx::store::{Location, NewSnapshot, PartnerKey, ScanCounters, Store, StoreError};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -25,10 +25,24 @@ async fn start(config: SandboxConfig) -> Sandbox {
     common::start_sandbox(config).await
 }
 
+/// `config` answering each request after `latency_ms`, so a scan can be caught mid-way.
+async fn slow(mut config: SandboxConfig, latency_ms: u64) -> Sandbox {
+    config.latency_ms = latency_ms;
+    start(config).await
+}
+
 fn client(sandbox: &Sandbox) -> ApiClient {
-    let mut config = ClientConfig::new(sandbox.base_url());
-    config.retry.base_delay = Duration::from_millis(20);
-    ApiClient::new(config, StaticToken::new(Secret::new(DEMO_TOKEN))).unwrap()
+    common::client_with(&sandbox.base_url(), common::token(DEMO_TOKEN), |config| {
+        config.retry = pcx::api::RetryPolicy::default();
+        config.retry.base_delay = Duration::from_millis(20);
+    })
+}
+
+/// The stdout of a pcx run that must have succeeded (its stderr shown when it did not).
+fn succeeded(output: std::process::Output) -> Vec<u8> {
+    let why = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{why}");
+    output.stdout
 }
 
 fn options() -> ScanOptions {
@@ -132,9 +146,7 @@ async fn a_scan_under_faults_and_a_rate_limit_equals_the_truth() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interrupted_scan_resumes_to_the_uninterrupted_result() {
-    let mut config = SandboxConfig::generated(16, 4, 8);
-    config.latency_ms = 15;
-    let sandbox = start(config).await;
+    let sandbox = slow(SandboxConfig::generated(16, 4, 8), 15).await;
     let dir = TempDir::new("test");
     let db = dir.file("store.sqlite");
     let whole = full_scan(&db, client(&sandbox)).await;
@@ -198,9 +210,7 @@ async fn wait_for_customers(db: &Path, n: i64) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_or_interrupted_scan_resumes_to_the_truth() {
-    let mut config = SandboxConfig::generated(24, 4, 12);
-    config.latency_ms = 25;
-    let sandbox = start(config).await;
+    let sandbox = slow(SandboxConfig::generated(24, 4, 12), 25).await;
     let base = sandbox.base_url();
     let truth = crawl(&base).await;
     for signal in [libc::SIGKILL, libc::SIGINT] {
@@ -219,13 +229,10 @@ async fn a_killed_or_interrupted_scan_resumes_to_the_truth() {
             partial.customers.len() < truth.customers.len(),
             "stopped part way"
         );
-        let resumed = pcx(&base, &["scan", "--resume", "--db", db_arg])
-            .output()
-            .unwrap();
-        assert!(
-            resumed.status.success(),
-            "{}",
-            String::from_utf8_lossy(&resumed.stderr)
+        succeeded(
+            pcx(&base, &["scan", "--resume", "--db", db_arg])
+                .output()
+                .unwrap(),
         );
         assert_eq!(stored(&db, 1), truth, "after signal {signal}");
         let list = pcx(&base, &["snapshots", "--db", db_arg, "-o", "json"])
@@ -243,9 +250,7 @@ async fn a_killed_or_interrupted_scan_resumes_to_the_truth() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_scan_on_the_same_store_is_refused_and_the_first_loses_nothing() {
-    let mut config = SandboxConfig::generated(20, 4, 4);
-    config.latency_ms = 25;
-    let sandbox = start(config).await;
+    let sandbox = slow(SandboxConfig::generated(20, 4, 4), 25).await;
     let base = sandbox.base_url();
     let truth = crawl(&base).await;
     let dir = TempDir::new("test");
@@ -265,11 +270,7 @@ async fn a_second_scan_on_the_same_store_is_refused_and_the_first_loses_nothing(
         "{message}"
     );
     let first = first.wait_with_output().unwrap();
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
+    succeeded(first);
     assert_eq!(stored(&db, 1), truth);
     let snapshots = Store::open(&Location::File(db.clone()))
         .unwrap()
@@ -335,6 +336,24 @@ async fn a_customer_without_access_is_reported_and_the_scan_goes_on() {
 
 type Keys = BTreeSet<Vec<String>>;
 
+/// The keys of `a` that `b` lacks.
+fn only_in<'a, K: Ord, V>(
+    a: &'a BTreeMap<K, V>,
+    b: &'a BTreeMap<K, V>,
+) -> impl Iterator<Item = &'a K> + 'a {
+    a.keys().filter(move |k| !b.contains_key(*k))
+}
+
+/// The keys of both whose values differ.
+fn changed<'a, K: Ord, V: PartialEq>(
+    a: &'a BTreeMap<K, V>,
+    b: &'a BTreeMap<K, V>,
+) -> impl Iterator<Item = &'a K> + 'a {
+    a.iter()
+        .filter(move |(k, v)| b.get(*k).is_some_and(|w| w != *v))
+        .map(|(k, _)| k)
+}
+
 /// The changes from one crawl to the next, by kind, as (customer, ...) keys.
 fn known_changes(t0: &Truth, t1: &Truth) -> Vec<(&'static str, Keys)> {
     let both: BTreeSet<&String> = t0
@@ -342,14 +361,11 @@ fn known_changes(t0: &Truth, t1: &Truth) -> Vec<(&'static str, Keys)> {
         .keys()
         .filter(|c| t1.customers.contains_key(*c))
         .collect();
-    let keys = |it: Box<dyn Iterator<Item = Vec<String>> + '_>| -> Keys { it.collect() };
     let users = |a: &Truth, b: &Truth| -> Keys {
-        keys(Box::new(
-            a.users
-                .keys()
-                .filter(|k| both.contains(&k.0) && !b.users.contains_key(*k))
-                .map(|k| vec![k.0.clone(), k.1.clone()]),
-        ))
+        only_in(&a.users, &b.users)
+            .filter(|k| both.contains(&k.0))
+            .map(|k| vec![k.0.clone(), k.1.clone()])
+            .collect()
     };
     let licenses = |t: &Truth| -> BTreeSet<(String, String, String)> {
         t.plans
@@ -369,33 +385,25 @@ fn known_changes(t0: &Truth, t1: &Truth) -> Vec<(&'static str, Keys)> {
                 .map(|k| vec![k.0.clone(), k.1.clone(), k.2.clone()])
                 .collect()
         };
+    let customer = |c: &String| vec![c.clone()];
     vec![
         (
             "customer-added",
-            keys(Box::new(
-                t1.customers
-                    .keys()
-                    .filter(|c| !t0.customers.contains_key(*c))
-                    .map(|c| vec![c.clone()]),
-            )),
+            only_in(&t1.customers, &t0.customers)
+                .map(customer)
+                .collect(),
         ),
         (
             "customer-removed",
-            keys(Box::new(
-                t0.customers
-                    .keys()
-                    .filter(|c| !t1.customers.contains_key(*c))
-                    .map(|c| vec![c.clone()]),
-            )),
+            only_in(&t0.customers, &t1.customers)
+                .map(customer)
+                .collect(),
         ),
         (
             "seats-changed",
-            keys(Box::new(
-                t0.seats
-                    .iter()
-                    .filter(|(k, v)| t1.seats.get(*k).is_some_and(|w| w != *v))
-                    .map(|(k, _)| vec![k.0.clone(), k.1.clone()]),
-            )),
+            changed(&t0.seats, &t1.seats)
+                .map(|k| vec![k.0.clone(), k.1.clone()])
+                .collect(),
         ),
         ("user-added", users(t1, t0)),
         ("user-removed", users(t0, t1)),
@@ -403,12 +411,9 @@ fn known_changes(t0: &Truth, t1: &Truth) -> Vec<(&'static str, Keys)> {
         ("licence-removed", license_keys(&l0, &l1)),
         (
             "plan-status-changed",
-            keys(Box::new(
-                t0.plans
-                    .iter()
-                    .filter(|(k, v)| t1.plans.get(*k).is_some_and(|w| w != *v))
-                    .map(|(k, _)| vec![k.0.clone(), k.1.clone(), k.2.clone(), k.3.clone()]),
-            )),
+            changed(&t0.plans, &t1.plans)
+                .map(|k| vec![k.0.clone(), k.1.clone(), k.2.clone(), k.3.clone()])
+                .collect(),
         ),
     ]
 }
@@ -489,12 +494,7 @@ fn the_demo_shows_a_diff_without_writing_anything() {
         .env_remove("PCX_DB")
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let changes: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let changes: Vec<serde_json::Value> = serde_json::from_slice(&succeeded(output)).unwrap();
     let kinds: BTreeSet<&str> = changes.iter().filter_map(|c| c["kind"].as_str()).collect();
     for kind in [
         "customer-added",

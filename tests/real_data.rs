@@ -7,9 +7,7 @@
 mod common;
 
 use pcx::api::status::{PlanHealth, plan_health};
-use pcx::api::{
-    ApiClient, ApiError, CallContext, CustomerQuery, Resource, SubscribedSku, UserQuery,
-};
+use pcx::api::{ApiClient, ApiError, CallContext, CustomerQuery, Resource, SubscribedSku};
 use pcx::app::model::Query;
 use pcx::app::rows::{LicenseRow, Mark, PLAN_COLUMNS, Row, SkuRow, Tone, plan_cell};
 use pcx::cli::{ListCommand, OutputArgs, OutputFormat};
@@ -78,22 +76,9 @@ async fn demo_customer(client: &ApiClient, company: &str) -> String {
 
 /// The demo customer with this name, and the id of its user whose UPN starts with `upn`.
 async fn demo_user(client: &ApiClient, company: &str, upn: &str) -> (String, String) {
-    let ctx = CallContext::new();
     let customer = demo_customer(client, company).await;
-    let users = client
-        .users_page(
-            &ctx,
-            &customer,
-            &UserQuery {
-                page_size: 500,
-                deleted: false,
-            },
-            None,
-        )
-        .await
-        .unwrap();
+    let (users, _) = common::all_users(client, &customer, 500, false).await;
     let user = users
-        .items
         .iter()
         .find(|u| {
             u.data

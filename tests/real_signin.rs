@@ -11,17 +11,13 @@ use pcx::api::{ApiClient, ClientConfig, TokenProvider};
 use pcx::auth::{self, Clock, LoginCacheToken, LoginSettings};
 use pcx::cli::{GlobalArgs, ListCommand, LoginArgs, OutputArgs, OutputFormat};
 use pcx::config::{DEFAULT_CLIENT_ID, Paths, Settings, Source};
-use pcx::sandbox::{IdentityError, Sandbox, SandboxConfig};
+use pcx::sandbox::{IdentityError, Sandbox};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 async fn sandbox() -> Sandbox {
-    let mut config = SandboxConfig::generated(3, 2, 7);
-    config.strict_auth = true;
-    config.approve_after = 1;
-    config.poll_interval_secs = 0;
-    common::start_sandbox(config).await
+    common::strict_sandbox(2, 1).await
 }
 
 fn settings(sandbox: &Sandbox, dir: &TempDir, login: &LoginArgs, env: &[(&str, &str)]) -> Settings {
@@ -201,33 +197,40 @@ async fn a_refresh_refused_for_inactivity_says_to_sign_in_again() {
     );
 }
 
+/// An environment of variables for a test.
+type Env = &'static [(&'static str, &'static str)];
+
 #[tokio::test]
 async fn a_refused_token_gets_advice_for_its_own_source() {
     let sandbox = sandbox().await;
     let dir = TempDir::new("test");
     let none = LoginArgs::default();
 
-    let refused = |env: &'static [(&'static str, &'static str)]| {
+    let refused = |env: Env| {
         let s = settings(&sandbox, &dir, &none, env);
         let tokens = auth::token_provider(&s, &env_of(env));
         async { list_customers(&sandbox, tokens).await.unwrap_err() }
     };
 
-    let err = refused(&[("PCX_ACCESS_TOKEN", "not-issued-by-the-sandbox")]).await;
-    assert!(err.contains("HTTP 401"), "{err}");
-    assert!(
-        err.contains("set PCX_ACCESS_TOKEN to a fresh token"),
-        "{err}"
-    );
-    assert!(!err.contains("az login"), "{err}");
-
-    let err = refused(&[("PCX_TOKEN_COMMAND", "echo not-issued-by-the-sandbox")]).await;
-    assert!(err.contains("HTTP 401"), "{err}");
-    assert!(
-        err.contains("az login --tenant YOUR_PARTNER_TENANT --allow-no-subscriptions"),
-        "{err}"
-    );
-    assert!(!err.contains("PCX_ACCESS_TOKEN"), "{err}");
+    // The token's source, the advice that fits it, and advice for another source.
+    let sources: [(Env, &str, &str); 2] = [
+        (
+            &[("PCX_ACCESS_TOKEN", "not-issued-by-the-sandbox")],
+            "set PCX_ACCESS_TOKEN to a fresh token",
+            "az login",
+        ),
+        (
+            &[("PCX_TOKEN_COMMAND", "echo not-issued-by-the-sandbox")],
+            "az login --tenant YOUR_PARTNER_TENANT --allow-no-subscriptions",
+            "PCX_ACCESS_TOKEN",
+        ),
+    ];
+    for (env, advice, not) in sources {
+        let err = refused(env).await;
+        assert!(err.contains("HTTP 401"), "{err}");
+        assert!(err.contains(advice), "{err}");
+        assert!(!err.contains(not), "{err}");
+    }
 
     // The login cache: tokens that are already expired when issued, so even a renewal is refused.
     sandbox.set_token_ttl(Duration::ZERO);

@@ -5,23 +5,31 @@
 mod common;
 
 use pcx::api::{
-    ApiClient, CallContext, ClientConfig, Customer, CustomerQuery, CustomerSearch, LicenseGroup,
-    Resource, RetryPolicy, Secret, StaticToken, UserQuery,
+    ApiClient, CallContext, Customer, CustomerQuery, CustomerSearch, LicenseGroup, Resource,
+    RetryPolicy, UserQuery,
 };
 use pcx::sandbox::{DEMO_TOKEN, FaultConfig, FaultKind, Sandbox, SandboxConfig};
 use std::collections::HashSet;
 use std::time::Duration;
 
 fn client(sandbox: &Sandbox, attempts: u32) -> ApiClient {
-    let mut config = ClientConfig::new(sandbox.base_url());
-    config.retry = RetryPolicy {
-        max_attempts: attempts,
-        base_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(5),
-        max_retry_after: Duration::from_secs(1),
-    };
-    config.request_timeout = Duration::from_secs(10);
-    ApiClient::new(config, StaticToken::new(Secret::new(DEMO_TOKEN))).unwrap()
+    common::client_with(&sandbox.base_url(), common::token(DEMO_TOKEN), |config| {
+        config.retry = RetryPolicy {
+            max_attempts: attempts,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(5),
+            max_retry_after: Duration::from_secs(1),
+        };
+        config.request_timeout = Duration::from_secs(10);
+    })
+}
+
+/// Every customer, in pages of `size`.
+fn pages_of(size: u32) -> CustomerQuery {
+    CustomerQuery {
+        page_size: size,
+        search: None,
+    }
 }
 
 async fn all_customers(client: &ApiClient, query: &CustomerQuery) -> Vec<Resource<Customer>> {
@@ -52,10 +60,7 @@ fn raw_json<T>(items: &[Resource<T>]) -> String {
 #[tokio::test]
 async fn paging_1234_generated_customers_returns_each_exactly_once() {
     let sandbox = common::start_sandbox(SandboxConfig::generated(1234, 3, 7)).await;
-    let query = CustomerQuery {
-        page_size: 500,
-        search: None,
-    };
+    let query = pages_of(500);
     let customers = all_customers(&client(&sandbox, 1), &query).await;
     let ids = ids(&customers);
     assert_eq!(ids.len(), 1234);
@@ -79,10 +84,7 @@ async fn paging_1234_generated_customers_returns_each_exactly_once() {
 #[tokio::test]
 async fn under_thirty_percent_faults_the_listing_is_still_exact() {
     let clean = common::start_sandbox(SandboxConfig::generated(1234, 3, 7)).await;
-    let query = CustomerQuery {
-        page_size: 100,
-        search: None,
-    };
+    let query = pages_of(100);
     let expected = all_customers(&client(&clean, 1), &query).await;
 
     let mut config = SandboxConfig::generated(1234, 3, 7);
@@ -105,10 +107,7 @@ async fn under_thirty_percent_faults_the_listing_is_still_exact() {
 async fn the_listing_recovers_once_the_fault_clears() {
     let sandbox = common::start_sandbox(SandboxConfig::generated(30, 1, 1)).await;
     let api = client(&sandbox, 2);
-    let query = CustomerQuery {
-        page_size: 10,
-        search: None,
-    };
+    let query = pages_of(10);
     sandbox.set_faults(FaultConfig::only(&[FaultKind::ServerError], 1.0));
     let ctx = CallContext::new();
     assert!(api.customers_page(&ctx, &query, None).await.is_err());
@@ -121,10 +120,7 @@ async fn the_same_seed_gives_the_same_data() {
     let a = common::start_sandbox(SandboxConfig::generated(300, 40, 42)).await;
     let b = common::start_sandbox(SandboxConfig::generated(300, 40, 42)).await;
     let c = common::start_sandbox(SandboxConfig::generated(300, 40, 43)).await;
-    let query = CustomerQuery {
-        page_size: 120,
-        search: None,
-    };
+    let query = pages_of(120);
     let (ca, cb, cc) = (client(&a, 1), client(&b, 1), client(&c, 1));
     let (la, lb, lc) = (
         all_customers(&ca, &query).await,
@@ -139,22 +135,11 @@ async fn the_same_seed_gives_the_same_data() {
     let users = |api: ApiClient| {
         let ctx = ctx.clone();
         async move {
-            let page = api
-                .users_page(
-                    &ctx,
-                    customer,
-                    &UserQuery {
-                        page_size: 500,
-                        deleted: false,
-                    },
-                    None,
-                )
-                .await
-                .unwrap();
-            let user = page.items[9].data.id.as_deref().unwrap().to_string();
+            let (users, _) = common::all_users(&api, customer, 500, false).await;
+            let user = users[9].data.id.as_deref().unwrap().to_string();
             let licenses = api.user_licenses(&ctx, customer, &user, &[]).await.unwrap();
             let skus = api.subscribed_skus(&ctx, customer, &[]).await.unwrap();
-            (raw_json(&page.items), raw_json(&licenses), raw_json(&skus))
+            (raw_json(&users), raw_json(&licenses), raw_json(&skus))
         }
     };
     assert_eq!(users(ca.clone()).await, users(cb.clone()).await);
@@ -165,14 +150,7 @@ async fn users_page_through_and_the_deleted_filter_selects_inactive_users() {
     let sandbox = common::start_sandbox(SandboxConfig::generated(20, 730, 3)).await;
     let api = client(&sandbox, 1);
     let ctx = CallContext::new();
-    let first = all_customers(
-        &api,
-        &CustomerQuery {
-            page_size: 5,
-            search: None,
-        },
-    )
-    .await;
+    let first = all_customers(&api, &pages_of(5)).await;
     let customer = first[0].data.id.as_deref().unwrap();
     let (users, pages) = common::all_users(&api, customer, 100, false).await;
     assert_eq!(pages, 8);
@@ -331,14 +309,7 @@ async fn starts_with_search_by_name_or_domain_ignores_case() {
 async fn filtered_paging_over_a_generated_partner_matches_a_full_scan() {
     let sandbox = common::start_sandbox(SandboxConfig::generated(2000, 1, 11)).await;
     let api = client(&sandbox, 1);
-    let everyone = all_customers(
-        &api,
-        &CustomerQuery {
-            page_size: 500,
-            search: None,
-        },
-    )
-    .await;
+    let everyone = all_customers(&api, &pages_of(500)).await;
     let prefix = "Ha";
     let expected: Vec<String> = everyone
         .iter()

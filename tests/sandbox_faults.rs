@@ -54,50 +54,35 @@ async fn throttling_carries_retry_after() {
     }
 }
 
-#[tokio::test]
-async fn server_errors_are_500_and_503() {
-    assert_eq!(
-        first_page_error(FaultKind::ServerError).await.status(),
-        Some(500)
-    );
-    let unavailable = first_page_error(FaultKind::Unavailable).await;
-    assert!(
-        matches!(unavailable, ApiError::Server(ref d) if d.status == 503),
-        "{unavailable:?}"
-    );
-}
+/// What each other fault reaches the client as.
+type StandsFor = fn(&ApiError) -> bool;
 
 #[tokio::test]
-async fn a_dropped_connection_is_a_network_error() {
-    let error = first_page_error(FaultKind::Drop).await;
-    assert!(matches!(error, ApiError::Network { .. }), "{error:?}");
-}
-
-#[tokio::test]
-async fn a_truncated_body_is_bad_data() {
-    let error = first_page_error(FaultKind::Truncate).await;
-    assert!(matches!(error, ApiError::BadData { .. }), "{error:?}");
-}
-
-#[tokio::test]
-async fn a_huge_body_is_refused_at_the_limit() {
-    let error = first_page_error(FaultKind::Huge).await;
-    assert!(
-        matches!(error, ApiError::BadData { ref message, .. } if message.contains("larger than")),
-        "{error:?}"
-    );
-}
-
-#[tokio::test]
-async fn a_redirect_to_another_host_is_not_followed() {
-    let error = first_page_error(FaultKind::Redirect).await;
-    assert_eq!(error.status(), Some(302), "{error:?}");
-}
-
-#[tokio::test]
-async fn a_stalled_answer_times_out() {
-    let error = first_page_error(FaultKind::Stall).await;
-    assert!(matches!(error, ApiError::Timeout { .. }), "{error:?}");
+async fn every_other_fault_reaches_the_client_as_the_failure_it_stands_for() {
+    let cases: [(FaultKind, StandsFor); 7] = [
+        (FaultKind::ServerError, |e| e.status() == Some(500)),
+        (
+            FaultKind::Unavailable,
+            |e| matches!(e, ApiError::Server(d) if d.status == 503),
+        ),
+        // A dropped connection is a network error.
+        (FaultKind::Drop, |e| matches!(e, ApiError::Network { .. })),
+        (FaultKind::Truncate, |e| {
+            matches!(e, ApiError::BadData { .. })
+        }),
+        // A huge body is refused at the limit.
+        (
+            FaultKind::Huge,
+            |e| matches!(e, ApiError::BadData { message, .. } if message.contains("larger than")),
+        ),
+        // A redirect to another host is not followed.
+        (FaultKind::Redirect, |e| e.status() == Some(302)),
+        (FaultKind::Stall, |e| matches!(e, ApiError::Timeout { .. })),
+    ];
+    for (kind, stands_for) in cases {
+        let error = first_page_error(kind).await;
+        assert!(stands_for(&error), "{kind:?}: {error:?}");
+    }
 }
 
 #[tokio::test]

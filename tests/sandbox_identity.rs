@@ -22,18 +22,17 @@ fn http() -> reqwest::Client {
     reqwest::Client::new()
 }
 
-async fn post(sandbox: &Sandbox, endpoint: &str, form: &[(&str, &str)]) -> (u16, Value) {
-    let response = http()
-        .post(format!(
-            "{}/organizations/oauth2/v2.0/{endpoint}",
-            sandbox.base_url()
-        ))
-        .form(form)
-        .send()
-        .await
-        .unwrap();
+/// The status and JSON body of the answer to `request`.
+async fn answer(request: reqwest::RequestBuilder) -> (u16, Value) {
+    let response = request.send().await.unwrap();
     let status = response.status().as_u16();
     (status, response.json().await.unwrap())
+}
+
+async fn post(sandbox: &Sandbox, endpoint: &str, form: &[(&str, &str)]) -> (u16, Value) {
+    let base = sandbox.base_url();
+    let url = format!("{base}/organizations/oauth2/v2.0/{endpoint}");
+    answer(http().post(url).form(form)).await
 }
 
 async fn device_code(sandbox: &Sandbox, client_id: &str, scope: &str) -> Value {
@@ -84,14 +83,8 @@ fn claims(jwt: &str) -> Value {
 }
 
 async fn api_status(sandbox: &Sandbox, token: &str) -> (u16, Value) {
-    let response = http()
-        .get(format!("{}/v1/customers?size=1", sandbox.base_url()))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap())
+    let url = format!("{}/v1/customers?size=1", sandbox.base_url());
+    answer(http().get(url).bearer_auth(token)).await
 }
 
 fn error_of(body: &Value) -> &str {

@@ -58,9 +58,21 @@ async fn api(sandbox: &Sandbox, path: &str) -> Answer {
     get(sandbox, path, &[("Authorization", "Bearer t")]).await
 }
 
+/// The body of an API request's answer, as JSON.
+async fn api_json(sandbox: &Sandbox, path: &str) -> Value {
+    api(sandbox, path).await.json()
+}
+
 fn is_guid(v: &Value) -> bool {
     v.as_str()
         .is_some_and(|s| s.len() == 36 && uuid::Uuid::try_parse(s).is_ok() && s == s.to_lowercase())
+}
+
+/// Each of `keys` in `value` (a `what`) passes `check`.
+fn assert_fields(value: &Value, what: &str, keys: &[&str], check: fn(&Value) -> bool) {
+    for key in keys {
+        assert!(check(&value[*key]), "{what} lacks {key}");
+    }
 }
 
 fn assert_fault(answer: &Answer, status: u16, code: i64) {
@@ -180,7 +192,7 @@ async fn customers_pages_carry_tokens_and_next_links_in_both_forms() {
 #[tokio::test]
 async fn garbled_or_missing_tokens_are_refused() {
     let sandbox = common::start_sandbox(SandboxConfig::demo()).await;
-    let token = api(&sandbox, "/v1/customers?size=2").await.json()["continuationToken"]
+    let token = api_json(&sandbox, "/v1/customers?size=2").await["continuationToken"]
         .as_str()
         .unwrap()
         .to_string();
@@ -215,9 +227,7 @@ async fn garbled_or_missing_tokens_are_refused() {
 #[tokio::test]
 async fn a_customer_by_id_has_profiles_and_gdap_hides_contact_details() {
     let sandbox = common::start_sandbox(SandboxConfig::demo()).await;
-    let body = api(&sandbox, &format!("/v1/customers/{CONTOSO}"))
-        .await
-        .json();
+    let body = api_json(&sandbox, &format!("/v1/customers/{CONTOSO}")).await;
     assert_eq!(body["id"], CONTOSO);
     assert!(is_guid(&body["commerceId"]));
     assert_eq!(body["companyProfile"]["companyName"], "Contoso Ltd.");
@@ -235,9 +245,7 @@ async fn a_customer_by_id_has_profiles_and_gdap_hides_contact_details() {
     );
     assert_eq!(body["attributes"]["objectType"], "Customer");
 
-    let hidden = api(&sandbox, &format!("/v1/customers/{NO_GDAP}"))
-        .await
-        .json();
+    let hidden = api_json(&sandbox, &format!("/v1/customers/{NO_GDAP}")).await;
     assert!(hidden["companyProfile"].get("address").is_none());
     assert!(hidden["companyProfile"].get("email").is_none());
     assert!(hidden.get("customDomains").is_none());
@@ -246,9 +254,7 @@ async fn a_customer_by_id_has_profiles_and_gdap_hides_contact_details() {
 #[tokio::test]
 async fn users_deleted_users_and_one_user() {
     let sandbox = common::start_sandbox(SandboxConfig::demo()).await;
-    let body = api(&sandbox, &format!("/v1/customers/{CONTOSO}/users?size=4"))
-        .await
-        .json();
+    let body = api_json(&sandbox, &format!("/v1/customers/{CONTOSO}/users?size=4")).await;
     assert_eq!(body["totalCount"], 4);
     assert_eq!(
         body["links"]["self"]["uri"],
@@ -273,12 +279,11 @@ async fn users_deleted_users_and_one_user() {
 
     let filter = r#"{"Field":"UserState","Value":"Inactive","Operator":"equals"}"#;
     let encoded: String = url::form_urlencoded::byte_serialize(filter.as_bytes()).collect();
-    let deleted = api(
+    let deleted = api_json(
         &sandbox,
         &format!("/v1/customers/{CONTOSO}/users?size=100&filter={encoded}"),
     )
-    .await
-    .json();
+    .await;
     let deleted_items = deleted["items"].as_array().unwrap();
     assert_eq!(deleted_items.len(), 5);
     assert!(
@@ -300,13 +305,11 @@ async fn users_deleted_users_and_one_user() {
 #[tokio::test]
 async fn licenses_and_subscribed_skus_have_no_links_and_respect_groups() {
     let sandbox = common::start_sandbox(SandboxConfig::demo()).await;
-    let users = api(&sandbox, &format!("/v1/customers/{SCHOOL}/users?size=1"))
-        .await
-        .json();
+    let users = api_json(&sandbox, &format!("/v1/customers/{SCHOOL}/users?size=1")).await;
     let uid = users["items"][0]["id"].as_str().unwrap().to_string();
     let base = format!("/v1/customers/{SCHOOL}/users/{uid}/licenses");
 
-    let group1 = api(&sandbox, &base).await.json();
+    let group1 = api_json(&sandbox, &base).await;
     assert!(group1.get("links").is_none());
     assert_eq!(group1["attributes"]["objectType"], "Collection");
     assert_eq!(group1["totalCount"], 1);
@@ -315,20 +318,17 @@ async fn licenses_and_subscribed_skus_have_no_links_and_respect_groups() {
     assert!(license["productSku"].get("targetType").is_none());
     assert_eq!(license["attributes"]["objectType"], "License");
     let plan = &license["servicePlans"][0];
-    for key in [
+    let plan_keys = [
         "displayName",
         "serviceName",
         "id",
         "capabilityStatus",
         "targetType",
-    ] {
-        assert!(plan[key].is_string(), "plan lacks {key}");
-    }
+    ];
+    assert_fields(plan, "plan", &plan_keys, Value::is_string);
     assert_eq!(plan["capabilityStatus"], "Assigned");
 
-    let group2 = api(&sandbox, &format!("{base}?licenseGroupIds=Group2"))
-        .await
-        .json();
+    let group2 = api_json(&sandbox, &format!("{base}?licenseGroupIds=Group2")).await;
     assert_eq!(group2["totalCount"], 1);
     assert_eq!(
         group2["items"][0]["productSku"]["skuPartNumber"],
@@ -336,12 +336,11 @@ async fn licenses_and_subscribed_skus_have_no_links_and_respect_groups() {
     );
     assert_eq!(group2["items"][0]["productSku"]["licenseGroupId"], "group2");
     assert_eq!(group2["items"][0]["servicePlans"], serde_json::json!([]));
-    let both = api(
+    let both = api_json(
         &sandbox,
         &format!("{base}?licenseGroupIds=Group1&licenseGroupIds=Group2"),
     )
-    .await
-    .json();
+    .await;
     assert_eq!(both["totalCount"], 2);
     assert_fault(
         &api(&sandbox, &format!("{base}?licenseGroupIds=Group9")).await,
@@ -354,16 +353,15 @@ async fn licenses_and_subscribed_skus_have_no_links_and_respect_groups() {
     let skus = skus.json();
     assert!(skus.get("links").is_none());
     let sku = &skus["items"][0];
-    for key in [
+    let units = [
         "availableUnits",
         "activeUnits",
         "consumedUnits",
         "suspendedUnits",
         "totalUnits",
         "warningUnits",
-    ] {
-        assert!(sku[key].is_i64(), "subscribed SKU lacks {key}");
-    }
+    ];
+    assert_fields(sku, "subscribed SKU", &units, Value::is_i64);
     assert_eq!(sku["productSku"]["targetType"], "User");
     assert_eq!(sku["capabilityStatus"], "Enabled");
     assert_eq!(sku["attributes"]["objectType"], "SubscribedSku");
@@ -466,14 +464,11 @@ async fn errors_have_the_real_bodies_and_codes() {
 async fn page_size_is_clamped_and_defaults() {
     let sandbox = common::start_sandbox(SandboxConfig::generated(700, 1, 5)).await;
     assert_eq!(
-        api(&sandbox, "/v1/customers?size=0").await.json()["totalCount"],
+        api_json(&sandbox, "/v1/customers?size=0").await["totalCount"],
         100
     );
-    assert_eq!(
-        api(&sandbox, "/v1/customers").await.json()["totalCount"],
-        100
-    );
-    let big = api(&sandbox, "/v1/customers?size=9000").await.json();
+    assert_eq!(api_json(&sandbox, "/v1/customers").await["totalCount"], 100);
+    let big = api_json(&sandbox, "/v1/customers?size=9000").await;
     assert_eq!(big["totalCount"], 500);
     assert_eq!(
         big["links"]["next"]["uri"],

@@ -4,18 +4,15 @@
 
 mod common;
 
-use common::{Seen, client, explore, flat, on, options, run_script};
+use common::{Seen, Step, Tape, TempDir, client, explore, explore_in, flat, on, shows};
 use pcx::api::ApiClient;
-use pcx::app::UiOptions;
 use pcx::app::model::{Model, ScreenKind};
 use pcx::sandbox::{FaultConfig, FaultKind};
 use ratatui::Terminal;
 use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::layout::Rect;
 use ratatui::{TerminalOptions, Viewport};
-use std::io::Write;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 fn top_is_plans(model: &Model) -> bool {
     matches!(model.top().kind, ScreenKind::Plans { .. })
@@ -23,13 +20,8 @@ fn top_is_plans(model: &Model) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn customers_to_service_plans_in_exactly_three_requests() {
-    let (sandbox, api) = demo().await;
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let steps = vec![
-        on(
-            |_, s| s.contains("Contoso Ltd.") && s.contains(" of 27"),
-            "\n",
-        ),
+        on(shows(&["Contoso Ltd.", " of 27"]), "\n"),
         on(|_, s| s.contains("MeganB@contoso.com"), "\n"),
         on(|_, s| s.contains("Microsoft 365 E5"), "\n"),
         on(|m, s| top_is_plans(m) && s.contains("Assigned"), "hhh"),
@@ -39,7 +31,7 @@ async fn customers_to_service_plans_in_exactly_three_requests() {
         ),
         on(|m, s| top_is_plans(m) && s.contains("Assigned"), "q"),
     ];
-    let Seen { model, frames, .. } = explore(&mut terminal, api, steps).await;
+    let (sandbox, Seen { model, frames, .. }) = on_the_demo(steps).await;
     assert!(top_is_plans(&model));
     let kinds: Vec<&str> = sandbox
         .api_requests()
@@ -118,24 +110,10 @@ async fn no_access_names_the_roles_and_navigation_goes_on() {
     assert!(denied.contains("code 900308"), "{denied}");
 }
 
-/// A writer the test can read while the explorer writes to it.
-#[derive(Clone, Default)]
-struct Shared(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Shared {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cursor_move_writes_a_few_hundred_bytes() {
     let (_sandbox, api) = demo().await;
-    let out = Shared::default();
+    let out = Tape::default();
     let backend = CrosstermBackend::new(out.clone());
     let viewport = Viewport::Fixed(Rect::new(0, 0, 120, 40));
     let mut terminal = Terminal::with_options(backend, TerminalOptions { viewport }).unwrap();
@@ -144,7 +122,7 @@ async fn a_cursor_move_writes_a_few_hundred_bytes() {
         let (out, sizes) = (out.clone(), sizes.clone());
         move |s: &str| {
             if s.contains("Assigned") {
-                sizes.lock().unwrap().push(out.0.lock().unwrap().len());
+                sizes.lock().unwrap().push(out.bytes().len());
             }
         }
     };
@@ -204,6 +182,15 @@ async fn demo_with(config: pcx::sandbox::SandboxConfig) -> (pcx::sandbox::Sandbo
     (sandbox, api)
 }
 
+/// The explorer at 120×40 on the demo through `steps`: the sandbox (to count its requests) and
+/// what was seen.
+async fn on_the_demo(steps: Vec<Step<'_>>) -> (pcx::sandbox::Sandbox, Seen) {
+    let (sandbox, api) = demo().await;
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let seen = explore(&mut terminal, api, steps).await;
+    (sandbox, seen)
+}
+
 fn has_status(s: &str) -> bool {
     [
         "Assigned",
@@ -220,8 +207,6 @@ fn has_status(s: &str) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_sandbox_from_customers_to_a_service_plan() {
-    let (sandbox, api) = demo().await;
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let steps = vec![
         on(|_, s| s.contains("Contoso") && s.contains(" of "), "\n"),
         on(
@@ -237,7 +222,7 @@ async fn the_demo_sandbox_from_customers_to_a_service_plan() {
         ),
         on(|m, s| top_is_plans(m) && has_status(s), "q"),
     ];
-    let Seen { model, frames, .. } = explore(&mut terminal, api, steps).await;
+    let (sandbox, Seen { model, frames, .. }) = on_the_demo(steps).await;
     assert!(top_is_plans(&model));
     let requests = sandbox.api_requests();
     assert_eq!(
@@ -258,24 +243,13 @@ async fn the_demo_sandbox_from_customers_to_a_service_plan() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_customer_without_gdap_explains_the_403() {
-    let (_sandbox, api) = demo().await;
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let steps = vec![
-        on(
-            |_, s| s.contains("Contoso") && s.contains(" of "),
-            "/Graphic Design\n",
-        ),
-        on(
-            |_, s| s.contains("Graphic Design Institute") && s.contains("1 of"),
-            "\n",
-        ),
+        on(shows(&["Contoso", " of "]), "/Graphic Design\n"),
+        on(shows(&["Graphic Design Institute", "1 of"]), "\n"),
         on(|_, s| s.contains("GDAP roles"), "hhgs"),
-        on(
-            |_, s| s.contains("Subscribed SKUs") && s.contains("Microsoft 365"),
-            "q",
-        ),
+        on(shows(&["Subscribed SKUs", "Microsoft 365"]), "q"),
     ];
-    let Seen { frames, .. } = explore(&mut terminal, api, steps).await;
+    let (_sandbox, Seen { frames, .. }) = on_the_demo(steps).await;
     let denied = frames.iter().find(|f| f.contains("GDAP roles")).unwrap();
     assert!(denied.contains("Directory Readers"), "{denied}");
     assert!(denied.contains("correlation id"), "{denied}");
@@ -298,12 +272,7 @@ async fn a_user_without_a_partner_center_role_is_told_which_roles_list_customers
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn copy_and_export_report_in_the_status_bar() {
     let (_sandbox, api) = demo().await;
-    let dir = std::env::temp_dir().join(format!("pcx-e2e-export-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let options = UiOptions {
-        export_dir: dir.clone(),
-        ..options(&std::env::temp_dir())
-    };
+    let dir = TempDir::new("e2e-export");
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let steps = vec![
         on(|_, s| s.contains("Contoso Ltd."), "c"),
@@ -316,9 +285,8 @@ async fn copy_and_export_report_in_the_status_bar() {
         on(|m, s| top_is_plans(m) && s.contains("Assigned"), "e"),
         on(|_, s| s.contains("exported "), "q"),
     ];
-    let Seen { frames, .. } =
-        run_script(&mut terminal, api, options, steps, Duration::from_secs(60)).await;
-    let files: Vec<_> = std::fs::read_dir(&dir)
+    let Seen { frames, .. } = explore_in(&mut terminal, api, dir.path(), steps).await;
+    let files: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
@@ -341,5 +309,4 @@ async fn copy_and_export_report_in_the_status_bar() {
         frames.iter().any(|f| f.contains(&name)),
         "the status bar names the file"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }

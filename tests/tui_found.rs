@@ -21,22 +21,15 @@ fn render(d: &Driver, w: u16, h: u16, theme: &Theme) -> String {
     screen_text(&buf)
 }
 
-fn kinds(d: &Driver) -> Vec<&'static str> {
-    d.model
-        .screens
-        .iter()
-        .map(|s| match s.kind {
-            ScreenKind::Customers { .. } => "customers",
-            ScreenKind::Users { deleted: false, .. } => "users",
-            ScreenKind::Users { deleted: true, .. } => "deleted",
-            ScreenKind::Skus { .. } => "skus",
-            ScreenKind::Subscriptions { .. } => "subscriptions",
-            ScreenKind::Licenses { .. } => "licences",
-            ScreenKind::Plans { .. } => "plans",
-            ScreenKind::Report { .. } => "report",
-            ScreenKind::Raw { .. } => "raw",
-        })
-        .collect()
+/// Draws `d` at `w`×`h` without colour: the screen must say each of `has` and none of `lacks`.
+fn says(d: &Driver, w: u16, h: u16, has: &[&str], lacks: &[&str]) {
+    let shown = render(d, w, h, &Theme::new(false, false));
+    for text in has {
+        assert!(shown.contains(text), "{text:?} is missing in\n{shown}");
+    }
+    for text in lacks {
+        assert!(!shown.contains(text), "{text:?} is shown in\n{shown}");
+    }
 }
 
 /// Answers every fetch in `effects` that the driver knows how to answer.
@@ -347,9 +340,7 @@ fn a_deleted_user_reads_deleted_with_the_day_in_the_explorer() {
         &cmd,
         Ok(Payload::Users(vec![user(0), deleted_user(1)], None)),
     ));
-    let shown = render(&d, 120, 40, &Theme::new(false, false));
-    assert!(shown.contains("deleted 2025-01-01"), "{shown}");
-    assert!(!shown.contains("inactive"), "{shown}");
+    says(&d, 120, 40, &["deleted 2025-01-01"], &["inactive"]);
 }
 
 #[test]
@@ -357,17 +348,13 @@ fn the_first_screen_has_nowhere_to_go_back_to_and_403_names_directory_readers() 
     let mut d = Driver::new(120, 40);
     let cmd = d.last();
     d.send(done(&cmd, Err(no_access())));
-    let shown = render(&d, 120, 40, &Theme::new(false, false));
-    assert!(shown.contains("no access"), "{shown}");
-    assert!(!shown.contains("h goes back"), "{shown}");
+    says(&d, 120, 40, &["no access"], &["h goes back"]);
 
     let mut d = Driver::new(120, 40);
     d.customers_loaded(customers(0..2), None);
     let cmd = fetches(&d.send(code(KeyCode::Enter))).remove(0);
     d.send(done(&cmd, Err(no_access())));
-    let shown = render(&d, 120, 40, &Theme::new(false, false));
-    assert!(shown.contains("Directory Readers,"), "{shown}");
-    assert!(shown.contains("h goes back"), "{shown}");
+    says(&d, 120, 40, &["Directory Readers,", "h goes back"], &[]);
 }
 
 #[test]
@@ -415,9 +402,7 @@ fn the_status_bar_says_expired_once_the_token_expiry_has_passed() {
     d.model.dirty = false;
     d.advance(Duration::from_secs(61));
     assert!(d.model.dirty, "the frame after the expiry is drawn");
-    let shown = render(&d, 120, 40, &Theme::new(false, false));
-    assert!(shown.contains("expired"), "{shown}");
-    assert!(!shown.contains("until 15:56"), "{shown}");
+    says(&d, 120, 40, &["expired"], &["until 15:56"]);
 }
 
 #[test]
@@ -468,9 +453,7 @@ fn a_narrow_sku_pane_keeps_seats_available_and_plan_rows_carry_one_mark() {
     assert!(header.contains("Available"), "{shown}");
     let mut d = d;
     d.send(code(KeyCode::Enter));
-    let shown = render(&d, 60, 12, &Theme::new(false, false));
-    assert!(shown.contains("▲ Warning"), "{shown}");
-    assert!(!shown.contains("▲ ▲"), "{shown}");
+    says(&d, 60, 12, &["▲ Warning"], &["▲ ▲"]);
 }
 
 #[test]
@@ -495,9 +478,7 @@ fn long_plan_names_that_share_their_start_stay_apart() {
     );
     let mut d = skus_shown(60, 12, vec![row]);
     d.send(code(KeyCode::Enter));
-    let shown = render(&d, 60, 12, &Theme::new(false, false));
-    assert!(shown.contains("Premium"), "{shown}");
-    assert!(shown.contains("Standard"), "{shown}");
+    says(&d, 60, 12, &["Premium", "Standard"], &[]);
 }
 
 #[test]
@@ -514,9 +495,7 @@ fn the_raw_json_wraps_long_values_and_scrolls_to_their_end() {
     d.customers_loaded(vec![row], None);
     d.press("y");
     d.press("G");
-    let shown = render(&d, 60, 12, &Theme::new(false, false));
-    assert!(shown.contains("xxxEND"), "{shown}");
-    assert!(!shown.contains('…'), "{shown}");
+    says(&d, 60, 12, &["xxxEND"], &["…"]);
 }
 
 #[test]

@@ -6,9 +6,8 @@ mod common;
 
 use common::*;
 use crossterm::event::KeyCode;
-use pcx::api::{ApiError, RetryNotice};
-use pcx::app::msg::Msg;
-use pcx::fetch::Payload;
+use pcx::api::ApiError;
+use pcx::fetch::{FetchCmd, Payload};
 use pcx::ui::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -69,6 +68,17 @@ fn customers_in(state: State, w: u16, h: u16) -> Driver {
     d
 }
 
+/// Answers `cmd` as `state` asks: not yet, refused, with `empty` or with `ready`.
+fn answer(d: &mut Driver, cmd: &FetchCmd, state: State, empty: Payload, ready: Payload) {
+    let result = match state {
+        State::Loading => return,
+        State::Error => Err(no_access()),
+        State::Empty => Ok(empty),
+        State::Ready => Ok(ready),
+    };
+    d.send(done(cmd, result));
+}
+
 /// Opens the first customer, then `then` (a key) and answers the resulting load per `state`.
 fn below_customer(state: State, w: u16, h: u16, pane: &str) -> Driver {
     let mut d = Driver::new(w, h);
@@ -111,32 +121,29 @@ fn below_customer(state: State, w: u16, h: u16, pane: &str) -> Driver {
                 d.press("j");
             }
         },
-        "skus" => match state {
-            State::Loading => {}
-            State::Error => {
-                d.send(done(&cmd, Err(no_access())));
-            }
-            State::Empty => {
-                d.send(done(&cmd, Ok(Payload::Skus(Vec::new()))));
-            }
-            State::Ready => {
-                d.send(done(
-                    &cmd,
-                    Ok(Payload::Skus(vec![
-                        sku(1, "Microsoft 365 E5", 25, 27, &["Enabled", "Enabled"]),
-                        sku(
-                            2,
-                            "Enterprise Mobility + Security E3",
-                            10,
-                            4,
-                            &["Enabled", "Warning"],
-                        ),
-                        sku(3, "Power BI Pro", 5, 5, &["Enabled"]),
-                    ])),
-                ));
+        "skus" => {
+            let skus = vec![
+                sku(1, "Microsoft 365 E5", 25, 27, &["Enabled", "Enabled"]),
+                sku(
+                    2,
+                    "Enterprise Mobility + Security E3",
+                    10,
+                    4,
+                    &["Enabled", "Warning"],
+                ),
+                sku(3, "Power BI Pro", 5, 5, &["Enabled"]),
+            ];
+            answer(
+                &mut d,
+                &cmd,
+                state,
+                Payload::Skus(Vec::new()),
+                Payload::Skus(skus),
+            );
+            if matches!(state, State::Ready) {
                 d.press("j");
             }
-        },
+        }
         _ => {
             d.send(done(&cmd, Ok(users_payload)));
             d.send(code(KeyCode::Enter));
@@ -151,18 +158,8 @@ fn below_customer(state: State, w: u16, h: u16, pane: &str) -> Driver {
                 license(3, "Power BI Pro", &["Assigned"]),
             ];
             if pane == "licences" {
-                match state {
-                    State::Loading => {}
-                    State::Error => {
-                        d.send(done(&lic, Err(no_access())));
-                    }
-                    State::Empty => {
-                        d.send(done(&lic, Ok(Payload::Licenses(Vec::new()))));
-                    }
-                    State::Ready => {
-                        d.send(done(&lic, Ok(Payload::Licenses(licenses))));
-                    }
-                }
+                let (empty, ready) = (Payload::Licenses(Vec::new()), Payload::Licenses(licenses));
+                answer(&mut d, &lic, state, empty, ready);
                 return d;
             }
             d.send(done(&lic, Ok(Payload::Licenses(licenses))));
@@ -234,18 +231,7 @@ fn a_throttled_load_counts_down() {
     let theme = Theme::new(true, false);
     let mut d = Driver::new(80, 24);
     let cmd = d.last();
-    d.send(Msg::Retrying {
-        id: cmd.id,
-        query: cmd.query.clone(),
-        notice: RetryNotice {
-            next_attempt: 2,
-            max_attempts: 4,
-            wait: Duration::from_secs(12),
-            gives_up_in: Duration::from_secs(80),
-            reason: "throttled (HTTP 429)".into(),
-            for_token: false,
-        },
-    });
+    d.send(throttled(&cmd));
     let screen = text(&render(&d, 80, 24, &theme));
     assert!(
         screen

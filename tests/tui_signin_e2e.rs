@@ -7,16 +7,14 @@
 
 mod common;
 
-use common::{
-    Idp, IdpConfig, Seen, Step, TempDir, client_with, env_of, login_settings, on, run_script,
-};
+use common::{Seen, Step, TempDir, client_with, env_of, login_settings, on, run_script};
 use pcx::api::{Secret, TokenProvider};
 use pcx::app::cache::LoadStatus;
 use pcx::app::model::{Model, ScreenKind};
 use pcx::app::session::{Account, Flow};
 use pcx::app::{SignInOptions, UiOptions};
 use pcx::auth::{self, LoginSettings, PollPolicy, TokenSource};
-use pcx::sandbox::{Sandbox, SandboxConfig};
+use pcx::sandbox::{PARTNER_ADMIN, Sandbox};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::sync::{Arc, Mutex};
@@ -25,11 +23,7 @@ use std::time::Duration;
 const CLIENT: &str = "00000000-0000-0000-0000-0000000000c1";
 
 async fn sandbox(approve_after: u32) -> Sandbox {
-    let mut config = SandboxConfig::generated(3, 4, 7);
-    config.strict_auth = true;
-    config.approve_after = approve_after;
-    config.poll_interval_secs = 0;
-    common::start_sandbox(config).await
+    common::strict_sandbox(4, approve_after).await
 }
 
 /// The explorer at 120×40 through `steps`, with a minute's guard against a hang.
@@ -61,20 +55,18 @@ fn stack(model: &Model) -> Vec<String> {
         .collect()
 }
 
+/// The top pane's data is loaded.
+fn top_ready(m: &Model) -> bool {
+    let query = m.top().kind.query();
+    query.is_some_and(|q| matches!(m.cache.status(&q), LoadStatus::Ready { .. }))
+}
+
 fn users_ready(m: &Model) -> bool {
-    matches!(m.top().kind, ScreenKind::Users { .. })
-        && m.top()
-            .kind
-            .query()
-            .is_some_and(|q| matches!(m.cache.status(&q), LoadStatus::Ready { .. }))
+    matches!(m.top().kind, ScreenKind::Users { .. }) && top_ready(m)
 }
 
 fn top_loaded_licenses(m: &Model) -> bool {
-    matches!(m.top().kind, ScreenKind::Licenses { .. })
-        && m.top()
-            .kind
-            .query()
-            .is_some_and(|q| matches!(m.cache.status(&q), LoadStatus::Ready { .. }))
+    matches!(m.top().kind, ScreenKind::Licenses { .. }) && top_ready(m)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -242,13 +234,10 @@ async fn a_refused_environment_token_is_explained_in_place_without_a_modal() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sign_in_without_mfa_is_flagged_in_the_status_bar() {
-    let idp = Idp::start(IdpConfig {
-        mfa: false,
-        ..IdpConfig::default()
-    })
-    .await;
+    let idp = sandbox(1).await;
+    idp.set_mfa(false);
     let dir = TempDir::new("test");
-    let settings = login_settings(&idp.url(), &dir, CLIENT);
+    let settings = login_settings(&idp.base_url(), &dir, CLIENT);
     let login = LoginSettings::resolve(&settings);
     auth::login_with(&login, common::fast_polls(), &mut Vec::new())
         .await
@@ -264,19 +253,19 @@ async fn a_sign_in_without_mfa_is_flagged_in_the_status_bar() {
     };
     let tokens = auth::token_provider(&settings, &env_of(&[]));
     let steps = vec![on(
-        |_, s| s.contains("Contoso") && s.contains("▲ no MFA"),
+        |_, s| s.contains("3 of 3") && s.contains("▲ no MFA"),
         "q",
     )];
-    let Seen { model, frames, .. } = run(&idp.url(), tokens, options, steps).await;
+    let Seen { model, frames, .. } = run(&idp.base_url(), tokens, options, steps).await;
     let identity = model.signin.identity().expect("who is signed in");
-    assert_eq!(identity.user.as_deref(), Some("ops@contoso.example"));
+    assert_eq!(identity.user.as_deref(), Some(PARTNER_ADMIN));
     assert_eq!(identity.mfa, Some(false));
     let shown = frames
         .iter()
         .find(|f| f.contains("▲ no MFA"))
         .expect("the warning");
     let status = shown.lines().last().unwrap_or_default();
-    assert!(status.contains("ops@contoso.example"), "{status}");
+    assert!(status.contains(PARTNER_ADMIN), "{status}");
     assert!(
         frames
             .iter()

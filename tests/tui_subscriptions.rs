@@ -93,25 +93,10 @@ fn marks_flag_renewals_with_spare_seats_and_stopped_subscriptions() {
         ]
     );
     // An unknown status is shown as itself.
-    let status = table
-        .columns()
-        .iter()
-        .position(|c| c.header == "Status")
-        .unwrap();
-    assert_eq!(table.cell(6, status).text, "Frozen");
-    let ends = table
-        .columns()
-        .iter()
-        .position(|c| c.header == "Ends")
-        .unwrap();
-    assert_eq!(table.cell(0, ends).text, "2026-12-07 (7 d)");
-    assert_eq!(table.cell(4, ends).text, "2026-11-27 (ended)");
-    let term = table
-        .columns()
-        .iter()
-        .position(|c| c.header == "Term")
-        .unwrap();
-    assert_eq!(table.cell(0, term).text, "1 year, monthly");
+    assert_eq!(cell_under(table, "Status", 6), "Frozen");
+    assert_eq!(cell_under(table, "Ends", 0), "2026-12-07 (7 d)");
+    assert_eq!(cell_under(table, "Ends", 4), "2026-11-27 (ended)");
+    assert_eq!(cell_under(table, "Term", 0), "1 year, monthly");
 }
 
 #[test]

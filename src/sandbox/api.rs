@@ -32,7 +32,8 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
         || parts.uri.path().to_string(),
         |pq| pq.as_str().to_string(),
     );
-    shared.record(&path_and_query);
+    let sent = parts.headers.get("ms-correlationid");
+    shared.record(&path_and_query, sent.and_then(|v| v.to_str().ok()));
     let correlation_id = echo(&parts.headers, "ms-correlationid");
     let request_id = echo(&parts.headers, "ms-requestid");
     shared.delay().await;

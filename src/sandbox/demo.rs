@@ -6,7 +6,9 @@
 
 use super::catalog::{Catalog, catalog};
 use super::clock;
-use super::demo_spec::{CustomerSpec, DemoFile, LicenseSpec, UserSpec, at_month};
+use super::demo_spec::{
+    BulkSpec, CustomerSpec, DemoFile, LicenseSpec, SkuSpec, UserSpec, at_month,
+};
 use super::hash::{IndexedIds, guid, str_key};
 use super::people::{NameStyle, Synthetic};
 use super::records::{
@@ -119,27 +121,11 @@ fn compile(spec: CustomerSpec, catalog: &'static Catalog) -> Result<DemoCustomer
         Some("arabic") => NameStyle::Arabic,
         Some(other) => return Err(format!("unknown name style {other:?}")),
     };
-    let mut subscriptions = Vec::new();
-    for sku in &spec.skus {
-        let entry = catalog
-            .sku(&sku.sku)
-            .ok_or_else(|| format!("unknown SKU {}", sku.sku))?;
-        let mut plan_exceptions = Vec::new();
-        for (plan, status) in &sku.plans {
-            let p = entry
-                .plan_index(plan)
-                .ok_or_else(|| format!("SKU {} has no plan {plan}", sku.sku))?;
-            plan_exceptions.push((p, *status));
-        }
-        subscriptions.push(Subscription {
-            sku: entry,
-            status: sku.status,
-            plan_exceptions,
-            total: 0,
-            consumed: 0,
-            commerce: sku.commerce.clone(),
-        });
-    }
+    let mut subscriptions = spec
+        .skus
+        .iter()
+        .map(|sku| subscription(sku, catalog))
+        .collect::<Result<Vec<_>, _>>()?;
     let subscription_of = |part: &str| {
         subscriptions
             .iter()
@@ -159,61 +145,9 @@ fn compile(spec: CustomerSpec, catalog: &'static Catalog) -> Result<DemoCustomer
             active.push(named);
         }
     }
-    let bulk = match spec.bulk {
-        Some(b) => {
-            let mut rules = Vec::new();
-            for r in &b.licenses {
-                let subscription = subscription_of(&r.sku)?;
-                if rules.iter().any(|x: &Rule| x.subscription == subscription) {
-                    return Err(format!("two bulk rules for {}", r.sku));
-                }
-                rules.push(Rule {
-                    subscription,
-                    start: r.start,
-                    every: r.every,
-                    limit: r.limit,
-                });
-            }
-            Bulk {
-                active: b.count,
-                deleted: b.deleted,
-                location: b.location,
-                synced: b.synced,
-                rules,
-                key,
-            }
-        }
-        None => Bulk {
-            active: 0,
-            deleted: 0,
-            location: None,
-            synced: false,
-            rules: Vec::new(),
-            key,
-        },
-    };
+    let bulk = bulk(spec.bulk.unwrap_or_default(), key, &subscription_of)?;
     for (k, (sub, spec_sku)) in subscriptions.iter_mut().zip(&spec.skus).enumerate() {
-        let named = active
-            .iter()
-            .filter(|u| u.licenses.iter().any(|(s, _)| *s == k))
-            .count() as i64;
-        let synthetic: i64 = bulk
-            .rules
-            .iter()
-            .filter(|r| r.subscription == k)
-            .map(|r| i64::from(r.count(bulk.active)))
-            .sum();
-        sub.consumed = named + synthetic;
-        sub.total = match (spec_sku.total, spec_sku.available) {
-            (Some(total), None) => total,
-            (None, Some(available)) => sub.consumed + available,
-            _ => {
-                return Err(format!(
-                    "SKU {}: give exactly one of total or available",
-                    spec_sku.sku
-                ));
-            }
-        };
+        count_seats(sub, k, spec_sku, &active, &bulk)?;
     }
     let mut custom_domains = vec![spec.domain.clone()];
     custom_domains.extend(spec.custom_domains);
@@ -237,6 +171,91 @@ fn compile(spec: CustomerSpec, catalog: &'static Catalog) -> Result<DemoCustomer
         user_domain,
         style,
     })
+}
+
+/// A SKU of the spec as a subscription from the catalog, its plan exceptions checked (seats
+/// are counted once the users are known).
+fn subscription(sku: &SkuSpec, catalog: &'static Catalog) -> Result<Subscription, String> {
+    let entry = catalog
+        .sku(&sku.sku)
+        .ok_or_else(|| format!("unknown SKU {}", sku.sku))?;
+    let mut plan_exceptions = Vec::new();
+    for (plan, status) in &sku.plans {
+        let p = entry
+            .plan_index(plan)
+            .ok_or_else(|| format!("SKU {} has no plan {plan}", sku.sku))?;
+        plan_exceptions.push((p, *status));
+    }
+    Ok(Subscription {
+        sku: entry,
+        status: sku.status,
+        plan_exceptions,
+        total: 0,
+        consumed: 0,
+        commerce: sku.commerce.clone(),
+    })
+}
+
+/// The bulk users of the spec (none when it has no `bulk`), at most one rule per subscription.
+fn bulk(
+    spec: BulkSpec,
+    key: u64,
+    subscription_of: &dyn Fn(&str) -> Result<usize, String>,
+) -> Result<Bulk, String> {
+    let mut rules = Vec::new();
+    for r in &spec.licenses {
+        let subscription = subscription_of(&r.sku)?;
+        if rules.iter().any(|x: &Rule| x.subscription == subscription) {
+            return Err(format!("two bulk rules for {}", r.sku));
+        }
+        rules.push(Rule {
+            subscription,
+            start: r.start,
+            every: r.every,
+            limit: r.limit,
+        });
+    }
+    Ok(Bulk {
+        active: spec.count,
+        deleted: spec.deleted,
+        location: spec.location,
+        synced: spec.synced,
+        rules,
+        key,
+    })
+}
+
+/// Subscription `k`'s seats: consumed by the named and the bulk users who hold it; the total
+/// as the spec gives it, or the consumed plus what the spec says is available.
+fn count_seats(
+    sub: &mut Subscription,
+    k: usize,
+    spec: &SkuSpec,
+    active: &[NamedUser],
+    bulk: &Bulk,
+) -> Result<(), String> {
+    let named = active
+        .iter()
+        .filter(|u| u.licenses.iter().any(|(s, _)| *s == k))
+        .count() as i64;
+    let synthetic: i64 = bulk
+        .rules
+        .iter()
+        .filter(|r| r.subscription == k)
+        .map(|r| i64::from(r.count(bulk.active)))
+        .sum();
+    sub.consumed = named + synthetic;
+    sub.total = match (spec.total, spec.available) {
+        (Some(total), None) => total,
+        (None, Some(available)) => sub.consumed + available,
+        _ => {
+            return Err(format!(
+                "SKU {}: give exactly one of total or available",
+                spec.sku
+            ));
+        }
+    };
+    Ok(())
 }
 
 fn named_user(

@@ -8,6 +8,9 @@ use super::records::{Address, Contact, PlanStatus};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
+// A field of type `Option` may be left out (serde reads it as `None`); other fields that may be
+// left out say their default.
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(super) struct DemoFile {
@@ -35,7 +38,6 @@ pub(super) struct CustomerSpec {
     pub(super) contact: Contact,
     #[serde(default = "en_us")]
     pub(super) culture: String,
-    #[serde(default)]
     pub(super) names: Option<String>,
     /// What this customer shows an operator (for whoever edits the file).
     #[serde(default, rename = "_story")]
@@ -44,13 +46,11 @@ pub(super) struct CustomerSpec {
     pub(super) skus: Vec<SkuSpec>,
     #[serde(default)]
     pub(super) users: Vec<UserSpec>,
-    #[serde(default)]
     pub(super) bulk: Option<BulkSpec>,
     /// The month the customer joins the partner (`pcx sandbox --month N`).
     #[serde(default)]
     pub(super) since_month: u32,
     /// The month the customer leaves.
-    #[serde(default)]
     pub(super) until_month: Option<u32>,
 }
 
@@ -58,16 +58,13 @@ pub(super) struct CustomerSpec {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(super) struct SkuSpec {
     pub(super) sku: String,
-    #[serde(default)]
     pub(super) total: Option<i64>,
-    #[serde(default)]
     pub(super) available: Option<i64>,
     #[serde(default = "enabled")]
     pub(super) status: PlanStatus,
     #[serde(default)]
     pub(super) plans: BTreeMap<String, PlanStatus>,
     /// Pins the subscription behind this SKU (term, days to its end, auto-renew).
-    #[serde(default)]
     pub(super) commerce: Option<CommerceSpec>,
 }
 
@@ -76,12 +73,9 @@ pub(super) struct SkuSpec {
 pub(super) struct UserSpec {
     pub(super) first: String,
     pub(super) last: String,
-    #[serde(default)]
     pub(super) display: Option<String>,
     pub(super) upn: String,
-    #[serde(default)]
     pub(super) location: Option<String>,
-    #[serde(default)]
     pub(super) deleted: Option<String>,
     #[serde(default)]
     pub(super) synced: bool,
@@ -99,13 +93,12 @@ pub(super) enum LicenseSpec {
     },
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(super) struct BulkSpec {
     pub(super) count: u32,
     #[serde(default)]
     pub(super) deleted: u32,
-    #[serde(default)]
     pub(super) location: Option<String>,
     #[serde(default)]
     pub(super) synced: bool,
@@ -121,7 +114,6 @@ pub(super) struct RuleSpec {
     pub(super) every: u32,
     #[serde(default)]
     pub(super) start: u32,
-    #[serde(default)]
     pub(super) limit: Option<u32>,
 }
 

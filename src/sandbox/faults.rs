@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LOCATION};
 use axum::response::{IntoResponse, Response};
 use http_body::{Frame, SizeHint};
+use std::collections::VecDeque;
 use std::pin::Pin;
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -157,12 +158,7 @@ impl Fault {
             }
             _ => {
                 let full = reply.body.len() as u64;
-                let body = DroppedBody {
-                    part: Some(reply.body.slice(..half)),
-                    full,
-                    sent: false,
-                    failed: false,
-                };
+                let body = ScriptedBody::dropped(reply.body.slice(..half), full);
                 let mut response = Reply {
                     body: Bytes::new(),
                     ..reply
@@ -179,25 +175,60 @@ impl Fault {
 }
 
 fn huge_response() -> Response {
-    let mut response = Response::new(Body::new(HugeBody::new()));
+    let mut response = Response::new(Body::new(ScriptedBody::huge()));
     response
         .headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8));
     response
 }
 
-/// Sends part of a body, then fails: the server closes the connection mid-answer.
-struct DroppedBody {
-    part: Option<Bytes>,
-    full: u64,
-    /// The part has been handed over; the next poll yields once, so the server writes the
-    /// headers and the part to the socket before the failure closes the connection (failing at
-    /// once would drop the buffered answer unsent: a refused answer, not a dropped one).
-    sent: bool,
-    failed: bool,
+/// One step of a scripted body.
+enum Frames {
+    Data(Bytes),
+    /// Yields once, so the server writes what it has to the socket before the next step.
+    Flush,
+    /// Fails the body: the server closes the connection mid-answer.
+    Fail,
 }
 
-impl HttpBody for DroppedBody {
+/// A body played from a script of steps, with the length it promises (if any).
+struct ScriptedBody {
+    steps: VecDeque<Frames>,
+    promised: Option<u64>,
+}
+
+impl ScriptedBody {
+    /// Sends `part` of a body of `full` bytes, then fails. The part is flushed first: failing at
+    /// once would drop the buffered answer unsent (a refused answer, not a dropped one).
+    fn dropped(part: Bytes, full: u64) -> Self {
+        Self {
+            steps: VecDeque::from([Frames::Data(part), Frames::Flush, Frames::Fail]),
+            promised: Some(full),
+        }
+    }
+
+    /// 64 MiB of a JSON array that never closes, streamed from one shared 64 KiB chunk.
+    fn huge() -> Self {
+        let item = br#"{"id":"00000000-0000-0000-0000-000000000000","attributes":{"objectType":"Customer"}},"#;
+        let chunk: Vec<u8> = item.iter().copied().cycle().take(64 * 1024).collect();
+        let chunk = Bytes::from(chunk);
+        let mut steps = VecDeque::from([Frames::Data(Bytes::from_static(
+            br#"{"totalCount":1,"items":["#,
+        ))]);
+        let mut remaining = HUGE_BYTES;
+        while remaining > 0 {
+            let n = remaining.min(chunk.len() as u64);
+            remaining -= n;
+            steps.push_back(Frames::Data(chunk.slice(..n as usize)));
+        }
+        Self {
+            steps,
+            promised: None,
+        }
+    }
+}
+
+impl HttpBody for ScriptedBody {
     type Data = Bytes;
     type Error = std::io::Error;
 
@@ -205,66 +236,23 @@ impl HttpBody for DroppedBody {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
-        if let Some(part) = self.part.take() {
-            return Poll::Ready(Some(Ok(Frame::data(part))));
+        match self.steps.pop_front() {
+            None => Poll::Ready(None),
+            Some(Frames::Data(data)) => Poll::Ready(Some(Ok(Frame::data(data)))),
+            Some(Frames::Flush) => {
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
+            Some(Frames::Fail) => Poll::Ready(Some(Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "sandbox fault: connection dropped",
+            )))),
         }
-        if !self.sent {
-            self.sent = true;
-            cx.waker().wake_by_ref();
-            return Poll::Pending;
-        }
-        if self.failed {
-            return Poll::Ready(None);
-        }
-        self.failed = true;
-        Poll::Ready(Some(Err(std::io::Error::new(
-            std::io::ErrorKind::ConnectionReset,
-            "sandbox fault: connection dropped",
-        ))))
     }
 
     fn size_hint(&self) -> SizeHint {
-        SizeHint::with_exact(self.full)
-    }
-}
-
-/// 64 MiB of a JSON array that never closes, streamed from one shared 64 KiB chunk.
-struct HugeBody {
-    head: Option<Bytes>,
-    chunk: Bytes,
-    remaining: u64,
-}
-
-impl HugeBody {
-    fn new() -> Self {
-        let item = br#"{"id":"00000000-0000-0000-0000-000000000000","attributes":{"objectType":"Customer"}},"#;
-        let chunk: Vec<u8> = item.iter().copied().cycle().take(64 * 1024).collect();
-        Self {
-            head: Some(Bytes::from_static(br#"{"totalCount":1,"items":["#)),
-            chunk: Bytes::from(chunk),
-            remaining: HUGE_BYTES,
-        }
-    }
-}
-
-impl HttpBody for HugeBody {
-    type Data = Bytes;
-    type Error = std::io::Error;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
-        if let Some(head) = self.head.take() {
-            return Poll::Ready(Some(Ok(Frame::data(head))));
-        }
-        if self.remaining == 0 {
-            return Poll::Ready(None);
-        }
-        let n = self.remaining.min(self.chunk.len() as u64);
-        self.remaining -= n;
-        let data = self.chunk.slice(..n as usize);
-        Poll::Ready(Some(Ok(Frame::data(data))))
+        self.promised
+            .map_or_else(SizeHint::default, SizeHint::with_exact)
     }
 }
 

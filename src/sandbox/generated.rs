@@ -193,25 +193,35 @@ impl GeneratedPartner {
         let h = mix(&[self.seed, u64::from(i), 0xC0]);
         let roll = h % 100;
         let word = |salt: u64, n: usize| pick(mix(&[h, salt]), n);
-        if roll < 5 {
-            let (stem, stem_r) = JP_COMPANY_STEMS[word(1, JP_COMPANY_STEMS.len())];
-            let (trade, trade_r) = JP_COMPANY_TRADES[word(2, JP_COMPANY_TRADES.len())];
-            return Company {
-                name: format!("株式会社{stem}{trade}"),
-                domain: format!("{stem_r}{trade_r}{i}.onmicrosoft.com"),
-                style: NameStyle::Japanese,
-                country: JAPAN,
-                hash: h,
+        // One in twenty companies is Japanese and one in twenty-five Arabic: names of their
+        // own script, domains of the names romanised.
+        let foreign = match roll {
+            0..5 => Some((
+                JP_COMPANY_STEMS,
+                JP_COMPANY_TRADES,
+                NameStyle::Japanese,
+                JAPAN,
+            )),
+            5..9 => Some((
+                AR_COMPANY_STEMS,
+                AR_COMPANY_TRADES,
+                NameStyle::Arabic,
+                SAUDI_ARABIA,
+            )),
+            _ => None,
+        };
+        if let Some((stems, trades, style, country)) = foreign {
+            let (stem, stem_r) = stems[word(1, stems.len())];
+            let (trade, trade_r) = trades[word(2, trades.len())];
+            let name = match style {
+                NameStyle::Japanese => format!("株式会社{stem}{trade}"),
+                _ => format!("شركة {stem} {trade}"),
             };
-        }
-        if roll < 9 {
-            let (stem, stem_r) = AR_COMPANY_STEMS[word(1, AR_COMPANY_STEMS.len())];
-            let (trade, trade_r) = AR_COMPANY_TRADES[word(2, AR_COMPANY_TRADES.len())];
             return Company {
-                name: format!("شركة {stem} {trade}"),
+                name,
                 domain: format!("{stem_r}{trade_r}{i}.onmicrosoft.com"),
-                style: NameStyle::Arabic,
-                country: SAUDI_ARABIA,
+                style,
+                country,
                 hash: h,
             };
         }
@@ -333,23 +343,7 @@ impl GeneratedPartner {
             } else {
                 PlanStatus::Enabled
             };
-            let mut exceptions = match suite.plan_index("TEAMS1") {
-                Some(p) if h % 97 == 1 => vec![(p, PlanStatus::Suspended)],
-                _ => Vec::new(),
-            };
-            // Now and then a plan of the suite turns Suspended or Warning this month.
-            if let Some(x) = self.change(i, &[0x57A7]).filter(|x| x % 4 == 0)
-                && !suite.plans.is_empty()
-            {
-                let plan = pick(x >> 8, suite.plans.len());
-                let status = if (x >> 20) % 2 == 0 {
-                    PlanStatus::Suspended
-                } else {
-                    PlanStatus::Warning
-                };
-                exceptions.retain(|(p, _)| *p != plan);
-                exceptions.push((plan, status));
-            }
+            let exceptions = self.suite_exceptions(i, h, suite);
             let rule = Rule {
                 subscription: 0,
                 start: 0,
@@ -385,6 +379,28 @@ impl GeneratedPartner {
     }
 
     /// Indices (into `subscriptions(i).0`) of the licences a user holds; deleted users hold none.
+    /// The plans of customer `i`'s suite that are not as the SKU says: Teams suspended now and
+    /// then, and now and then a plan turned Suspended or Warning this month.
+    fn suite_exceptions(&self, i: usize, h: u64, suite: &CatalogSku) -> Vec<(usize, PlanStatus)> {
+        let mut exceptions = match suite.plan_index("TEAMS1") {
+            Some(p) if h % 97 == 1 => vec![(p, PlanStatus::Suspended)],
+            _ => Vec::new(),
+        };
+        if let Some(x) = self.change(i, &[0x57A7]).filter(|x| x % 4 == 0)
+            && !suite.plans.is_empty()
+        {
+            let plan = pick(x >> 8, suite.plans.len());
+            let status = if (x >> 20) % 2 == 0 {
+                PlanStatus::Suspended
+            } else {
+                PlanStatus::Warning
+            };
+            exceptions.retain(|(p, _)| *p != plan);
+            exceptions.push((plan, status));
+        }
+        exceptions
+    }
+
     pub(crate) fn held(&self, i: usize, user: &UserRec<'_>) -> Vec<usize> {
         let UserSlot::Synthetic(j) = user.slot else {
             return Vec::new();

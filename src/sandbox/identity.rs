@@ -3,7 +3,9 @@
 //! grant, JWT-shaped unsigned tokens, and the register of issued access tokens that
 //! `--strict-auth` checks. A client id ending in `dec1` is declined once the polls are spent.
 //! Like the real service, a refresh token is issued only when `offline_access` is in the scope
-//! and an id token only when `openid` is. Tokens are never logged or printed.
+//! and an id token only when `openid` is. Tokens are never logged or printed. For tests it
+//! counts what it was asked, keeps the secrets it handed out (to look for them where none may
+//! appear), revokes tokens, and can answer `slow_down` or sign in without MFA.
 
 use super::Shared;
 use super::clock::{iso8601, now_unix};
@@ -17,7 +19,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use uuid::Uuid;
 
@@ -37,6 +39,10 @@ pub(crate) struct Identity {
     state: Mutex<Ledger>,
     /// The refusal every sign-in meets (`--identity-error`), if any.
     refuse: Mutex<Option<IdentityError>>,
+    /// Tokens say the user signed in with a second factor (`amr`).
+    mfa: AtomicBool,
+    /// The first poll of each device code is answered `slow_down`.
+    slow_down: AtomicBool,
 }
 
 #[derive(Default)]
@@ -45,6 +51,20 @@ struct Ledger {
     refresh: HashMap<String, Grant>,
     /// Issued access tokens and their expiry (Unix seconds).
     access: HashMap<String, u64>,
+    /// Every secret handed out (device codes, access, refresh and id tokens), in order, so a
+    /// test can look for them where none may appear (the first 10,000).
+    issued: Vec<String>,
+    /// The user codes shown, in order (not secrets: a user reads them out).
+    user_codes: Vec<String>,
+    counts: SignInCounts,
+}
+
+impl Ledger {
+    fn hand_out(&mut self, secret: &str) {
+        if self.issued.len() < 10_000 {
+            self.issued.push(secret.to_string());
+        }
+    }
 }
 
 struct Device {
@@ -53,6 +73,21 @@ struct Device {
     polls: u32,
     expires_at: u64,
     redeemed: bool,
+    /// Answered `slow_down` once already.
+    slowed: bool,
+}
+
+/// What the identity platform and strict auth were asked so far, for tests that count.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SignInCounts {
+    /// Device-code requests.
+    pub device_codes: u32,
+    /// Polls of the token endpoint with a device code.
+    pub polls: u32,
+    /// Refresh-token grants asked for.
+    pub refreshes: u32,
+    /// API requests refused for their token (401).
+    pub refused_tokens: u32,
 }
 
 #[derive(Clone)]
@@ -82,6 +117,8 @@ impl Identity {
             poll_interval_secs,
             state: Mutex::new(Ledger::default()),
             refuse: Mutex::new(None),
+            mfa: AtomicBool::new(true),
+            slow_down: AtomicBool::new(false),
         }
     }
 
@@ -121,13 +158,50 @@ impl Identity {
         }
     }
 
+    pub(crate) fn set_mfa(&self, mfa: bool) {
+        self.mfa.store(mfa, Ordering::Relaxed);
+    }
+
+    pub(crate) fn set_slow_down(&self, slow_down: bool) {
+        self.slow_down.store(slow_down, Ordering::Relaxed);
+    }
+
+    pub(crate) fn counts(&self) -> SignInCounts {
+        self.ledger().counts
+    }
+
+    /// The secrets handed out so far.
+    pub(crate) fn issued(&self) -> Vec<String> {
+        self.ledger().issued.clone()
+    }
+
+    pub(crate) fn user_codes(&self) -> Vec<String> {
+        self.ledger().user_codes.clone()
+    }
+
+    /// From now on the access tokens issued so far are refused, as after a revocation on the
+    /// server's side.
+    pub(crate) fn revoke_access(&self) {
+        self.ledger().access.clear();
+    }
+
+    /// From now on the refresh tokens issued so far are refused (the sign-in must be redone).
+    pub(crate) fn revoke_refresh(&self) {
+        self.ledger().refresh.clear();
+    }
+
     /// Strict auth: only unexpired tokens this sandbox issued pass.
     pub(crate) fn check(&self, token: &str) -> Result<(), Refusal> {
-        match self.ledger().access.get(token) {
+        let mut ledger = self.ledger();
+        let checked = match ledger.access.get(token) {
             None => Err(Refusal::NotIssued),
             Some(&exp) if now_unix() >= exp => Err(Refusal::Expired),
             Some(_) => Ok(()),
+        };
+        if checked.is_err() {
+            ledger.counts.refused_tokens += 1;
         }
+        checked
     }
 
     /// Access (and, as the scope asks, refresh and id) tokens for a grant.
@@ -140,7 +214,7 @@ impl Identity {
             "aud": AUDIENCE,
             "iss": format!("https://sts.windows.net/{PARTNER_TENANT_ID}/"),
             "iat": now, "nbf": now, "exp": exp,
-            "amr": ["pwd", "mfa"],
+            "amr": if self.mfa.load(Ordering::Relaxed) { json!(["pwd", "mfa"]) } else { json!(["pwd"]) },
             "appid": grant.client_id,
             "idtyp": "user",
             "name": "Demo Partner Admin",
@@ -174,6 +248,7 @@ impl Identity {
         });
         let mut ledger = self.ledger();
         ledger.access.insert(access_of(&body), exp);
+        ledger.hand_out(&access_of(&body));
         if has("offline_access") {
             let refresh = format!(
                 "0.AXsandbox.{}{}",
@@ -181,10 +256,11 @@ impl Identity {
                 URL_SAFE_NO_PAD.encode(Uuid::new_v4().as_bytes())
             );
             ledger.refresh.insert(refresh.clone(), grant.clone());
+            ledger.hand_out(&refresh);
             body["refresh_token"] = Value::String(refresh);
         }
         if has("openid") {
-            body["id_token"] = Value::String(jwt(&json!({
+            let id_token = jwt(&json!({
                 "aud": grant.client_id,
                 "iss": format!("https://login.microsoftonline.com/{PARTNER_TENANT_ID}/v2.0"),
                 "iat": now, "nbf": now, "exp": exp,
@@ -193,7 +269,9 @@ impl Identity {
                 "preferred_username": PARTNER_ADMIN,
                 "tid": PARTNER_TENANT_ID,
                 "ver": "2.0",
-            })));
+            }));
+            ledger.hand_out(&id_token);
+            body["id_token"] = Value::String(id_token);
         }
         body
     }
@@ -236,20 +314,10 @@ pub(crate) async fn devicecode(
 ) -> Response {
     let params = form(&body);
     let Some(client_id) = params.get("client_id").filter(|c| !c.trim().is_empty()) else {
-        return oauth_error(
-            &shared,
-            "invalid_request",
-            900144,
-            "The request body must contain the following parameter: 'client_id'.",
-        );
+        return missing(&shared, "client_id");
     };
     let Some(scope) = params.get("scope").filter(|s| !s.trim().is_empty()) else {
-        return oauth_error(
-            &shared,
-            "invalid_request",
-            900144,
-            "The request body must contain the following parameter: 'scope'.",
-        );
+        return missing(&shared, "scope");
     };
     let identity = &shared.identity;
     let request = entra::Request {
@@ -268,7 +336,13 @@ pub(crate) async fn devicecode(
         )
     );
     let user_code = random_code(b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 9);
-    identity.ledger().devices.insert(
+    let mut ledger = identity.ledger();
+    ledger.counts.device_codes += 1;
+    ledger.hand_out(&device_code);
+    if ledger.user_codes.len() < 10_000 {
+        ledger.user_codes.push(user_code.clone());
+    }
+    ledger.devices.insert(
         device_code.clone(),
         Device {
             client_id: client_id.clone(),
@@ -276,8 +350,10 @@ pub(crate) async fn devicecode(
             polls: 0,
             expires_at: now_unix() + identity.device_ttl_secs,
             redeemed: false,
+            slowed: false,
         },
     );
+    drop(ledger);
     let verification_uri = format!("{}/devicelogin", shared.base_url);
     json_response(
         StatusCode::OK,
@@ -306,12 +382,7 @@ pub(crate) async fn token(
             .filter(|v| !v.is_empty())
     };
     let Some(client_id) = param("client_id") else {
-        return oauth_error(
-            &shared,
-            "invalid_request",
-            900144,
-            "The request body must contain the following parameter: 'client_id'.",
-        );
+        return missing(&shared, "client_id");
     };
     let request = entra::Request {
         device_grant: param("grant_type") == Some(DEVICE_CODE_GRANT),
@@ -323,49 +394,18 @@ pub(crate) async fn token(
     }
     match param("grant_type") {
         Some(DEVICE_CODE_GRANT) => {
+            shared.identity.ledger().counts.polls += 1;
             let Some(code) = param("device_code") else {
-                return oauth_error(
-                    &shared,
-                    "invalid_request",
-                    900144,
-                    "The request body must contain the following parameter: 'device_code'.",
-                );
+                return missing(&shared, "device_code");
             };
             device_grant(&shared, client_id, code)
         }
         Some("refresh_token") => {
+            shared.identity.ledger().counts.refreshes += 1;
             let Some(refresh) = param("refresh_token") else {
-                return oauth_error(
-                    &shared,
-                    "invalid_request",
-                    900144,
-                    "The request body must contain the following parameter: 'refresh_token'.",
-                );
+                return missing(&shared, "refresh_token");
             };
-            let grant = shared.identity.ledger().refresh.get(refresh).cloned();
-            match grant {
-                Some(grant) if grant.client_id == client_id => {
-                    // The same grant again; a new refresh token comes with it (rotation).
-                    let scope = match param("scope") {
-                        Some(s)
-                            if grant.scope.contains("offline_access")
-                                && !s.contains("offline_access") =>
-                        {
-                            format!("{s} offline_access")
-                        }
-                        Some(s) => s.to_string(),
-                        None => grant.scope.clone(),
-                    };
-                    let issued = shared.identity.issue(&Grant { scope, ..grant });
-                    token_response(issued)
-                }
-                _ => oauth_error(
-                    &shared,
-                    "invalid_grant",
-                    70000,
-                    "The provided refresh token is invalid, expired or was issued to another client.",
-                ),
-            }
+            refresh_grant(&shared, client_id, refresh, param("scope"))
         }
         Some(_) => oauth_error(
             &shared,
@@ -373,11 +413,33 @@ pub(crate) async fn token(
             70003,
             "The app requested an unsupported grant type.",
         ),
-        None => oauth_error(
-            &shared,
-            "invalid_request",
-            900144,
-            "The request body must contain the following parameter: 'grant_type'.",
+        None => missing(&shared, "grant_type"),
+    }
+}
+
+/// The refresh-token grant: the same grant again (for `scope` if asked), with a new refresh
+/// token (rotation).
+fn refresh_grant(shared: &Shared, client_id: &str, refresh: &str, scope: Option<&str>) -> Response {
+    let grant = shared.identity.ledger().refresh.get(refresh).cloned();
+    match grant {
+        Some(grant) if grant.client_id == client_id => {
+            let scope = match scope {
+                Some(s)
+                    if grant.scope.contains("offline_access") && !s.contains("offline_access") =>
+                {
+                    format!("{s} offline_access")
+                }
+                Some(s) => s.to_string(),
+                None => grant.scope.clone(),
+            };
+            let issued = shared.identity.issue(&Grant { scope, ..grant });
+            token_response(issued)
+        }
+        _ => oauth_error(
+            shared,
+            "invalid_grant",
+            70000,
+            "The provided refresh token is invalid, expired or was issued to another client.",
         ),
     }
 }
@@ -404,6 +466,14 @@ fn device_grant(shared: &Shared, client_id: &str, code: &str) -> Response {
             )),
             Some(d) if now_unix() >= d.expires_at => {
                 Err(("expired_token", 70019, "Verification code expired."))
+            }
+            Some(d) if identity.slow_down.load(Ordering::Relaxed) && !d.slowed => {
+                d.slowed = true;
+                Err((
+                    "slow_down",
+                    70016,
+                    "The client polls too often; wait longer between polls.",
+                ))
             }
             Some(d) if d.polls < identity.approve_after => {
                 d.polls += 1;
@@ -473,6 +543,12 @@ fn json_response(status: StatusCode, body: &Value) -> Response {
         body.to_string(),
     )
         .into_response()
+}
+
+/// The answer to a request without the form parameter `name`.
+fn missing(shared: &Shared, name: &str) -> Response {
+    let description = format!("The request body must contain the following parameter: '{name}'.");
+    oauth_error(shared, "invalid_request", 900144, &description)
 }
 
 /// The identity platform's error body, `AADSTS` code and trace details included.

@@ -29,7 +29,7 @@ mod words;
 
 pub use config::{FaultConfig, FaultKind, PartnerSource, SandboxConfig};
 pub use entra::IdentityError;
-pub use identity::{PARTNER_ADMIN, PARTNER_TENANT_ID};
+pub use identity::{PARTNER_ADMIN, PARTNER_TENANT_ID, SignInCounts};
 
 use crate::cli::SandboxArgs;
 use axum::Router;
@@ -91,20 +91,24 @@ pub(crate) struct Shared {
     next_link_root: Mutex<Option<String>>,
     identity: Identity,
     request_count: AtomicU64,
-    request_log: Mutex<Vec<String>>,
+    /// Path and query of each API request, and the correlation id it came with (if any).
+    request_log: Mutex<Vec<(String, Option<String>)>>,
     base_url: String,
     shutdown: watch::Receiver<bool>,
 }
 
 impl Shared {
-    fn record(&self, path_and_query: &str) {
+    fn record(&self, path_and_query: &str, correlation_id: Option<&str>) {
         self.request_count.fetch_add(1, Ordering::Relaxed);
         let mut log = match self.request_log.lock() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
         };
         if log.len() < MAX_LOGGED_REQUESTS {
-            log.push(path_and_query.to_string());
+            log.push((
+                path_and_query.to_string(),
+                correlation_id.map(str::to_string),
+            ));
         }
     }
 
@@ -303,6 +307,44 @@ impl Sandbox {
         self.shared.identity.set_error(error);
     }
 
+    /// Every secret the identity platform handed out so far (device codes, access, refresh and
+    /// id tokens), for a test to look for where none may appear.
+    pub fn issued_secrets(&self) -> Vec<String> {
+        self.shared.identity.issued()
+    }
+
+    /// What the identity platform and strict auth were asked so far.
+    pub fn sign_in_counts(&self) -> SignInCounts {
+        self.shared.identity.counts()
+    }
+
+    /// Whether the tokens issued from now on say the user signed in with a second factor
+    /// (they do unless switched off).
+    pub fn set_mfa(&self, mfa: bool) {
+        self.shared.identity.set_mfa(mfa);
+    }
+
+    /// From now on the first poll of each device code is answered `slow_down`.
+    pub fn set_slow_down(&self, slow_down: bool) {
+        self.shared.identity.set_slow_down(slow_down);
+    }
+
+    /// The user codes the identity platform showed, in order.
+    pub fn user_codes(&self) -> Vec<String> {
+        self.shared.identity.user_codes()
+    }
+
+    /// Strict auth refuses every access token issued so far, as after a revocation on the
+    /// server's side.
+    pub fn revoke_access_tokens(&self) {
+        self.shared.identity.revoke_access();
+    }
+
+    /// The identity platform refuses every refresh token issued so far.
+    pub fn revoke_refresh_tokens(&self) {
+        self.shared.identity.revoke_refresh();
+    }
+
     /// Next-page links as absolute URLs on `root` (e.g. this sandbox's own base URL, or another
     /// host a client must refuse to follow); None: relative links, as usual.
     pub fn set_next_link_root(&self, root: Option<String>) {
@@ -320,6 +362,19 @@ impl Sandbox {
 
     /// Path and query of each API request received, in order (the first 100,000).
     pub fn api_requests(&self) -> Vec<String> {
+        self.request_log()
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect()
+    }
+
+    /// The `MS-CorrelationId` each API request came with, in order (None: it had none); a
+    /// client's messages must name the id it sent.
+    pub fn api_correlation_ids(&self) -> Vec<Option<String>> {
+        self.request_log().into_iter().map(|(_, id)| id).collect()
+    }
+
+    fn request_log(&self) -> Vec<(String, Option<String>)> {
         match self.shared.request_log.lock() {
             Ok(log) => log.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
@@ -406,21 +461,19 @@ mod tests {
         assert_eq!(parse_listen("127.0.0.1:8400").unwrap().port(), 8400);
         assert!(parse_listen("[::1]:0").is_ok());
         assert!(parse_listen("localhost:9").is_ok());
-        assert!(matches!(
-            parse_listen("0.0.0.0:8400"),
-            Err(SandboxError::NotLoopback(_))
-        ));
-        assert!(matches!(
-            parse_listen("192.168.1.2:80"),
-            Err(SandboxError::NotLoopback(_))
-        ));
-        assert!(matches!(
-            parse_listen("example.com:80"),
-            Err(SandboxError::BadAddress(_))
-        ));
-        assert!(matches!(
-            parse_listen("127.0.0.1"),
-            Err(SandboxError::BadAddress(_))
-        ));
+        for elsewhere in ["0.0.0.0:8400", "192.168.1.2:80"] {
+            let refused = parse_listen(elsewhere);
+            assert!(
+                matches!(refused, Err(SandboxError::NotLoopback(_))),
+                "{elsewhere}: {refused:?}"
+            );
+        }
+        for bad in ["example.com:80", "127.0.0.1"] {
+            let refused = parse_listen(bad);
+            assert!(
+                matches!(refused, Err(SandboxError::BadAddress(_))),
+                "{bad}: {refused:?}"
+            );
+        }
     }
 }

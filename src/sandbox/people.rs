@@ -94,35 +94,33 @@ impl<'a> Synthetic<'a, '_> {
         } else {
             (round + 1).to_string()
         };
-        match self.style {
+        // The names, and the spellings the address is made of.
+        let (first, last, (first_r, last_r)) = match self.style {
             NameStyle::Latin => {
                 let (first, last) = (FIRST_NAMES[f], LAST_NAMES[l]);
-                Name {
-                    first: Cow::Borrowed(first),
-                    last: Cow::Borrowed(last),
-                    display: format!("{first} {last}"),
-                    local: format!("{}.{}{suffix}", fold_ascii(first), fold_ascii(last)),
-                }
+                let romanised = (Cow::Owned(fold_ascii(first)), Cow::Owned(fold_ascii(last)));
+                (first, last, romanised)
             }
-            NameStyle::Japanese => {
-                let ((first, fr), (last, lr)) = (JP_FIRST_NAMES[f], JP_LAST_NAMES[l]);
-                Name {
-                    first: Cow::Borrowed(first),
-                    last: Cow::Borrowed(last),
-                    // Family name first, as Japanese directories show it.
-                    display: format!("{last} {first}"),
-                    local: format!("{fr}.{lr}{suffix}"),
-                }
+            NameStyle::Japanese | NameStyle::Arabic => {
+                let ((first, fr), (last, lr)) = if self.style == NameStyle::Japanese {
+                    (JP_FIRST_NAMES[f], JP_LAST_NAMES[l])
+                } else {
+                    (AR_FIRST_NAMES[f], AR_LAST_NAMES[l])
+                };
+                (first, last, (Cow::Borrowed(fr), Cow::Borrowed(lr)))
             }
-            NameStyle::Arabic => {
-                let ((first, fr), (last, lr)) = (AR_FIRST_NAMES[f], AR_LAST_NAMES[l]);
-                Name {
-                    first: Cow::Borrowed(first),
-                    last: Cow::Borrowed(last),
-                    display: format!("{first} {last}"),
-                    local: format!("{fr}.{lr}{suffix}"),
-                }
-            }
+        };
+        let display = if self.style == NameStyle::Japanese {
+            // Family name first, as Japanese directories show it.
+            format!("{last} {first}")
+        } else {
+            format!("{first} {last}")
+        };
+        Name {
+            first: Cow::Borrowed(first),
+            last: Cow::Borrowed(last),
+            display,
+            local: format!("{first_r}.{last_r}{suffix}"),
         }
     }
 }
@@ -221,10 +219,14 @@ mod tests {
 
     #[test]
     fn names_fold_to_ascii() {
-        assert_eq!(fold_ascii("Søren"), "soren");
-        assert_eq!(fold_ascii("O'Brien"), "obrien");
-        assert_eq!(fold_ascii("Dąbrowski"), "dabrowski");
-        assert_eq!(fold_ascii("Da Silva"), "dasilva");
-        assert_eq!(fold_ascii("Müller"), "muller");
+        for (name, folded) in [
+            ("Søren", "soren"),
+            ("O'Brien", "obrien"),
+            ("Dąbrowski", "dabrowski"),
+            ("Da Silva", "dasilva"),
+            ("Müller", "muller"),
+        ] {
+            assert_eq!(fold_ascii(name), folded);
+        }
     }
 }

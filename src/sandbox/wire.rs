@@ -2,6 +2,7 @@
 //! resources with `links.self` and `attributes.objectType`, the collection wrapper, ApiFault
 //! and gateway error bodies. Borrowing views over the records, serialised straight to bytes.
 
+use super::catalog::CatalogSku;
 use super::records::{Address, Assignment, CustomerDetails, CustomerRec, Subscription, UserRec};
 use serde::{Serialize, Serializer};
 use uuid::Uuid;
@@ -268,26 +269,34 @@ pub(crate) struct LicenseJson<'a> {
 pub(crate) fn license<'a>(a: &Assignment<'a>) -> LicenseJson<'a> {
     let sku = a.subscription.sku;
     LicenseJson {
-        service_plans: sku
-            .plans
-            .iter()
-            .enumerate()
-            .map(|(p, plan)| PlanJson {
-                display_name: &plan.display_name,
-                service_name: &plan.service_name,
-                id: &plan.id,
-                capability_status: a.plan_status(p),
-                target_type: plan.target_type,
-            })
-            .collect(),
-        product_sku: ProductSkuJson {
-            id: &sku.id,
-            name: &sku.name,
-            sku_part_number: &sku.part_number,
-            target_type: None,
-            license_group_id: sku.group,
-        },
+        service_plans: plans(sku, |p| a.plan_status(p)),
+        product_sku: product_sku(sku, None),
         attributes: attributes("License"),
+    }
+}
+
+/// A SKU's service plans, each with the status `status` gives the plan at its index.
+fn plans<'a>(sku: &'a CatalogSku, status: impl Fn(usize) -> &'static str) -> Vec<PlanJson<'a>> {
+    sku.plans
+        .iter()
+        .enumerate()
+        .map(|(p, plan)| PlanJson {
+            display_name: &plan.display_name,
+            service_name: &plan.service_name,
+            id: &plan.id,
+            capability_status: status(p),
+            target_type: plan.target_type,
+        })
+        .collect()
+}
+
+fn product_sku<'a>(sku: &'a CatalogSku, target_type: Option<&'static str>) -> ProductSkuJson<'a> {
+    ProductSkuJson {
+        id: &sku.id,
+        name: &sku.name,
+        sku_part_number: &sku.part_number,
+        target_type,
+        license_group_id: sku.group,
     }
 }
 
@@ -316,25 +325,8 @@ pub(crate) fn subscribed_sku(s: &Subscription) -> SubscribedSkuJson<'_> {
         suspended_units: suspended,
         total_units: s.total,
         warning_units: warning,
-        product_sku: ProductSkuJson {
-            id: &sku.id,
-            name: &sku.name,
-            sku_part_number: &sku.part_number,
-            target_type: Some("User"),
-            license_group_id: sku.group,
-        },
-        service_plans: sku
-            .plans
-            .iter()
-            .enumerate()
-            .map(|(p, plan)| PlanJson {
-                display_name: &plan.display_name,
-                service_name: &plan.service_name,
-                id: &plan.id,
-                capability_status: s.plan_status(p).as_str(),
-                target_type: plan.target_type,
-            })
-            .collect(),
+        product_sku: product_sku(sku, Some("User")),
+        service_plans: plans(sku, |p| s.plan_status(p).as_str()),
         capability_status: s.status.as_str(),
         attributes: attributes("SubscribedSku"),
     }

@@ -1,7 +1,9 @@
 //! A hostile Partner Center on loopback: every name it serves carries terminal escapes (CSI,
 //! OSC 52 clipboard writes, window titles), C1 controls, bidi overrides, NUL and spreadsheet
 //! formulas, and its error bodies do too (with a newline that would forge a log line).
-//! Routed by path, so the explorer may ask in any order.
+//! Routed by path, so the explorer may ask in any order. It stays beside the sandbox: the
+//! sandbox's records are typed (statuses, targets and licence groups are its own words), so it
+//! cannot put escapes into every field the way this server does.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};

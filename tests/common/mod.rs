@@ -1,13 +1,13 @@
 //! The one test toolbox: a scripted run of the real event loop, one client builder, one scratch
-//! directory, screen helpers, row fixtures for pure update tests, a pty, and the loopback
-//! servers a test needs when the sandbox cannot play the part (byte-exact scripted answers,
-//! hostile text, an identity platform with counters).
+//! directory, screen helpers, row fixtures for pure update tests, sign-in settings, a pty, the
+//! sandbox as tests start it, and the loopback servers a test needs when the sandbox cannot
+//! play the part (byte-exact scripted answers, hostile text).
 #![allow(dead_code, unused_imports)]
 
 pub mod backend;
 pub mod client;
 pub mod hostile;
-pub mod idp;
+pub mod login;
 pub mod pty;
 pub mod rows;
 pub mod runner;
@@ -21,7 +21,7 @@ pub mod truth;
 
 pub use backend::*;
 pub use client::*;
-pub use idp::*;
+pub use login::*;
 pub use rows::*;
 pub use runner::*;
 pub use sandbox::*;

@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pcx::api::SubscribedSku;
 use pcx::api::{ApiError, Cursor, Customer, CustomerUser, ErrorDetail, License, Link, Resource};
-use pcx::app::model::{Model, Query};
+use pcx::app::model::{Model, Query, ScreenKind};
 use pcx::app::msg::{Effect, Msg};
 use pcx::app::rows::{CustomerRow, LicenseRow, SkuRow, UserRow};
 use pcx::app::update::update;
@@ -145,6 +145,22 @@ pub fn done(cmd: &FetchCmd, result: Result<Payload, ApiError>) -> Msg {
     })
 }
 
+/// `cmd` throttled: the second of four attempts in 12 s, giving up in 80 s.
+pub fn throttled(cmd: &FetchCmd) -> Msg {
+    Msg::Retrying {
+        id: cmd.id,
+        query: cmd.query.clone(),
+        notice: pcx::api::RetryNotice {
+            next_attempt: 2,
+            max_attempts: 4,
+            wait: Duration::from_secs(12),
+            gives_up_in: Duration::from_secs(80),
+            reason: "throttled (HTTP 429)".into(),
+            for_token: false,
+        },
+    }
+}
+
 /// Partner Center's error details, with correlation id number `n`.
 pub fn detail(status: u16, code: &str, description: &str, n: u32) -> ErrorDetail {
     ErrorDetail {
@@ -217,6 +233,36 @@ impl Driver {
         let cmd = self.last_for(&Query::Customers { search: None });
         self.send(done(&cmd, Ok(Payload::Customers(rows, next))));
     }
+}
+
+/// The text of row `row` in the column headed `header`.
+pub fn cell_under(table: &dyn pcx::app::cache::Table, header: &str, row: usize) -> String {
+    let col = table
+        .columns()
+        .iter()
+        .position(|c| c.header == header)
+        .unwrap_or_else(|| panic!("no column headed {header:?}"));
+    table.cell(row, col).text.to_string()
+}
+
+/// A screen's kind by name (the deleted users' tab is "deleted").
+pub fn kind_name(kind: &ScreenKind) -> &'static str {
+    match kind {
+        ScreenKind::Customers { .. } => "customers",
+        ScreenKind::Users { deleted: false, .. } => "users",
+        ScreenKind::Users { deleted: true, .. } => "deleted",
+        ScreenKind::Skus { .. } => "skus",
+        ScreenKind::Subscriptions { .. } => "subscriptions",
+        ScreenKind::Licenses { .. } => "licences",
+        ScreenKind::Plans { .. } => "plans",
+        ScreenKind::Report { .. } => "report",
+        ScreenKind::Raw { .. } => "raw",
+    }
+}
+
+/// The kinds of the screens on the stack by name, bottom first.
+pub fn kinds(d: &Driver) -> Vec<&'static str> {
+    d.model.screens.iter().map(|s| kind_name(&s.kind)).collect()
 }
 
 /// The label of the top screen's selected row.

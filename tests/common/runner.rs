@@ -61,6 +61,16 @@ pub fn on<'a>(until: impl Fn(&Model, &str) -> bool + 'a, typed: &str) -> Step<'a
     step("", until, typed)
 }
 
+/// A condition on the screen alone: it shows each of `texts`.
+pub fn shows<'a>(texts: &'a [&'a str]) -> impl Fn(&Model, &str) -> bool + 'a {
+    move |_, screen| texts.iter().all(|t| screen.contains(t))
+}
+
+/// A condition on the status bar alone: it shows `text`.
+pub fn status_shows<'a>(text: &'a str) -> impl Fn(&Model, &str) -> bool + 'a {
+    move |_, screen| super::screen::status_bar(screen).contains(text)
+}
+
 impl<'a> Step<'a> {
     /// Runs `act` when the step's condition holds, before its keys are typed.
     pub fn then(mut self, act: impl FnMut(&Model, &str) + 'a) -> Self {
@@ -141,6 +151,25 @@ pub async fn explore<B>(terminal: &mut Terminal<B>, api: ApiClient, steps: Vec<S
 where
     B: Backend + RawTerminal,
 {
-    let options = options(&std::env::temp_dir());
-    run_script(terminal, api, options, steps, Duration::from_secs(60)).await
+    explore_in(terminal, api, &std::env::temp_dir(), steps).await
+}
+
+/// `explore` exporting into `export_dir`.
+pub async fn explore_in<B>(
+    terminal: &mut Terminal<B>,
+    api: ApiClient,
+    export_dir: &std::path::Path,
+    steps: Vec<Step<'_>>,
+) -> Seen
+where
+    B: Backend + RawTerminal,
+{
+    run_script(
+        terminal,
+        api,
+        options(export_dir),
+        steps,
+        Duration::from_secs(60),
+    )
+    .await
 }

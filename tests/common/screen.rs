@@ -1,4 +1,5 @@
-//! A ratatui buffer read back as text, for tests that look at what was drawn.
+//! What was drawn, read back: a ratatui buffer as text, and the bytes a terminal (or a log) was
+//! sent.
 
 /// The symbols of row `y` with the column each starts at (a wide character once).
 fn row(buf: &ratatui::buffer::Buffer, y: u16) -> Vec<(u16, &str)> {
@@ -60,4 +61,47 @@ pub fn flat(screen: &str) -> String {
 /// The status bar: the last line of the screen.
 pub fn status_bar(screen: &str) -> &str {
     screen.trim_end_matches('\n').lines().last().unwrap_or("")
+}
+
+/// Asserts that `text` says each of `wants`, naming the first it lacks.
+pub fn assert_says(text: &str, wants: &[&str]) {
+    for want in wants {
+        assert!(text.contains(want), "missing {want:?} in\n{text}");
+    }
+}
+
+/// A terminal (or a log) the test can read while the explorer writes to it: every byte written,
+/// kept.
+#[derive(Clone, Default)]
+pub struct Tape(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Tape {
+    /// What was written so far (a copy).
+    pub fn bytes(&self) -> Vec<u8> {
+        self.0.lock().unwrap().clone()
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+
+    /// A subscriber writing every tracing event at every level here.
+    pub fn subscriber(&self) -> impl tracing::Subscriber + Send + Sync + 'static {
+        let sink = self.clone();
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || sink.clone())
+            .finish()
+    }
+}
+
+impl std::io::Write for Tape {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

@@ -1,5 +1,7 @@
 //! A scripted HTTP server on loopback for client tests: answers each request with the next
-//! scripted response and records what it received.
+//! scripted response and records what it received. It stays beside the sandbox for answers no
+//! real server gives on cue: recorded error bodies byte for byte, malformed JSON, a status
+//! sequence per request, every redirect status, and the headers a request carried.
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, Response, StatusCode};

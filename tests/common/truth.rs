@@ -140,45 +140,45 @@ pub async fn crawl(base: &str) -> Truth {
 /// The same figures read back from a store snapshot with plain SQL.
 pub fn stored(db: &Path, snapshot: i64) -> Truth {
     let conn = rusqlite::Connection::open(db).unwrap();
-    let mut truth = Truth::default();
-    let mut q = conn
-        .prepare("SELECT customer_id FROM customers WHERE snapshot = ?1")
-        .unwrap();
-    for r in q.query_map([snapshot], |r| r.get::<_, String>(0)).unwrap() {
-        truth.customers.insert(r.unwrap(), ());
+    let at = |sql: &str| format!("{sql} WHERE snapshot = ?1");
+    Truth {
+        customers: select(
+            &conn,
+            &at("SELECT customer_id FROM customers"),
+            snapshot,
+            |r| Ok((r.get(0)?, ())),
+        ),
+        seats: select(
+            &conn,
+            &at("SELECT customer_id, sku_id, total, consumed FROM skus"),
+            snapshot,
+            |r| Ok(((r.get(0)?, r.get(1)?), (r.get(2)?, r.get(3)?))),
+        ),
+        users: select(
+            &conn,
+            &at("SELECT customer_id, user_id FROM users"),
+            snapshot,
+            |r| Ok(((r.get(0)?, r.get(1)?), ())),
+        ),
+        plans: select(
+            &conn,
+            &at("SELECT customer_id, user_id, sku_id, plan_id, status FROM user_plans"),
+            snapshot,
+            |r| Ok(((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?), r.get(4)?)),
+        ),
     }
-    let mut q = conn
-        .prepare("SELECT customer_id, sku_id, total, consumed FROM skus WHERE snapshot = ?1")
-        .unwrap();
-    for r in q
-        .query_map([snapshot], |r| {
-            Ok(((r.get(0)?, r.get(1)?), (r.get(2)?, r.get(3)?)))
-        })
+}
+
+/// Every row `sql` selects for `snapshot`, as the keys and values `row` reads.
+fn select<K: Ord, V>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    snapshot: i64,
+    row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<(K, V)>,
+) -> BTreeMap<K, V> {
+    let mut q = conn.prepare(sql).unwrap();
+    q.query_map([snapshot], row)
         .unwrap()
-    {
-        let (k, v) = r.unwrap();
-        truth.seats.insert(k, v);
-    }
-    let mut q = conn
-        .prepare("SELECT customer_id, user_id FROM users WHERE snapshot = ?1")
-        .unwrap();
-    for r in q
-        .query_map([snapshot], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-    {
-        truth.users.insert(r.unwrap(), ());
-    }
-    let mut q = conn
-        .prepare("SELECT customer_id, user_id, sku_id, plan_id, status FROM user_plans WHERE snapshot = ?1")
-        .unwrap();
-    for r in q
-        .query_map([snapshot], |r| {
-            Ok(((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?), r.get(4)?))
-        })
-        .unwrap()
-    {
-        let (k, v) = r.unwrap();
-        truth.plans.insert(k, v);
-    }
-    truth
+        .map(Result::unwrap)
+        .collect()
 }
