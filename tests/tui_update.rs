@@ -448,18 +448,7 @@ fn moving_on_an_empty_or_failed_list_is_harmless() {
 fn a_retry_notice_is_kept_for_the_pane() {
     let mut d = Driver::new(120, 40);
     let cmd = d.last();
-    d.send(pcx::app::msg::Msg::Retrying {
-        id: cmd.id,
-        query: cmd.query.clone(),
-        notice: pcx::api::RetryNotice {
-            next_attempt: 2,
-            max_attempts: 4,
-            wait: Duration::from_secs(12),
-            gives_up_in: Duration::from_secs(80),
-            reason: "throttled (HTTP 429)".into(),
-            for_token: false,
-        },
-    });
+    d.send(common::throttled(&cmd));
     assert!(
         matches!(d.model.top().view(&d.model.cache), PaneData::Loading(Some(r)) if r.notice.wait.as_secs() == 12)
     );
