@@ -196,6 +196,7 @@ fn a_late_answer_of_the_partner_left_behind_is_never_shown() {
 async fn switching_profiles_between_two_sandboxes_never_shows_the_first_partners_rows() {
     use common::{client, on, run_script};
     use pcx::app::{Partner, Profiles, StoreOptions};
+    use pcx::store::Location;
     use ratatui::{Terminal, backend::TestBackend};
     let alpha = common::start_sandbox(SandboxConfig::generated(4, 1, 11)).await;
     let beta = common::start_sandbox(SandboxConfig::generated(3, 1, 12)).await;
@@ -203,16 +204,21 @@ async fn switching_profiles_between_two_sandboxes_never_shows_the_first_partners
     alpha.set_latency_ms(1000);
     beta.set_latency_ms(2500);
     let urls = [("alpha", alpha.base_url()), ("beta", beta.base_url())];
+    let dir = TempDir::new("profile-switch");
+    // Each profile's store, not yet scanned: no file.
+    let stores = dir.path().to_path_buf();
     let open = move |name: &str| -> Result<Partner, String> {
         let (_, url) = urls.iter().find(|(n, _)| *n == name).ok_or("no such")?;
         Ok(Partner {
             client: client(url, "t"),
             title: format!("profile {name}"),
             signin: None,
-            store: StoreOptions::default(),
+            store: StoreOptions {
+                location: Location::File(stores.join(format!("{name}.sqlite"))),
+                ..StoreOptions::default()
+            },
         })
     };
-    let dir = TempDir::new("profile-switch");
     let options = pcx::app::UiOptions {
         title: "profile alpha".into(),
         profiles: Profiles {
@@ -247,6 +253,16 @@ async fn switching_profiles_between_two_sandboxes_never_shows_the_first_partners
         }
     }
     assert_eq!(seen.model.profile.as_deref(), Some("beta"));
+    // A profile never scanned has no store file yet: that is no error, the hint says how.
+    assert!(
+        seen.frames
+            .iter()
+            .all(|f| !f.contains("cannot read the store"))
+    );
+    assert!(
+        seen.model.told_no_snapshot,
+        "the status bar tells how to get a snapshot"
+    );
 }
 
 /// The company names a sandbox serves (one page holds them all).

@@ -12,8 +12,8 @@ use std::time::Instant;
 pub(crate) fn switch(model: &mut Model, name: Option<String>, fx: &mut Fx) {
     let Some(name) = name else {
         let text = match &model.profile {
-            Some(active) => format!("profiles: {} (active: {active})", known(model)),
-            None => format!("profiles: {}", known(model)),
+            Some(active) => format!("{} (active: {active})", known(model)),
+            None => known(model),
         };
         model.flash(text, Tone::Dim);
         return;

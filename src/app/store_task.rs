@@ -104,9 +104,13 @@ impl StoreTask {
     pub fn snapshot(&self) {
         let shared = Arc::clone(&self.shared);
         tokio::task::spawn_blocking(move || {
-            let result = shared
-                .with_store(|store| summary(store, &shared.options.partner))
-                .map_err(|e| e.to_string());
+            let result = match &shared.options.location {
+                // Before the first scan: no snapshot, and the status bar says how to get one.
+                Location::File(path) if !path.exists() => Ok(None),
+                _ => shared
+                    .with_store(|store| summary(store, &shared.options.partner))
+                    .map_err(|e| e.to_string()),
+            };
             let _ = shared.tx.send(Msg::Snapshot(result));
         });
     }
