@@ -487,3 +487,21 @@ fn the_help_scrolls_on_a_short_terminal() {
     d.press("q");
     assert!(!d.model.help && !d.model.quit, "q closes the help first");
 }
+
+/// On a terminal too small to draw the panes, the screen says "q quits": q quits in every
+/// mode (even while a filter is typed, where q is otherwise a letter), and no other key acts.
+#[test]
+fn q_quits_a_terminal_too_small_whatever_the_mode() {
+    for opening in ["/", "S", ":", "?"] {
+        let mut d = Driver::new(120, 40);
+        d.customers_loaded(customers(0..5), None);
+        d.press(opening);
+        let mode = d.model.mode();
+        d.send(pcx::app::msg::Msg::Resize(32, 10));
+        d.send(code(KeyCode::Esc));
+        d.press("j");
+        assert_eq!(d.model.mode(), mode, "{opening}: keys do not act unseen");
+        d.press("q");
+        assert!(d.model.quit, "{opening}: q quits the too-small screen");
+    }
+}

@@ -148,17 +148,19 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant, fx: &mut Fx) {
     if model.flash.take().is_some() || std::mem::take(&mut model.snapshot_hint) {
         model.dirty = true;
     }
+    let (w, h) = model.size;
+    if super::layout::too_small(ratatui::layout::Rect::new(0, 0, w, h)) {
+        // Only "terminal too small (q quits)" is on screen: q quits whatever the mode (even
+        // while a filter is typed), and no other key acts unseen.
+        model.quit = keymap::action(Mode::List, &key) == Some(Action::Quit);
+        return;
+    }
     let mode = model.mode();
     let Some(action) = keymap::action(mode, &key) else {
         return;
     };
     if action == Action::Quit {
         model.quit = true;
-        return;
-    }
-    let (w, h) = model.size;
-    if super::layout::too_small(ratatui::layout::Rect::new(0, 0, w, h)) {
-        // Only "terminal too small" is on screen: a key must not act unseen (q still quits).
         return;
     }
     if mode == Mode::List
