@@ -98,12 +98,13 @@ async fn monkey_with(seed: u64, events: usize, fault_rate: f64, latency_ms: u64,
     println!("monkey seed {seed} (replay with PCX_MONKEY_SEED={seed})");
     let mut config = SandboxConfig::generated(300, 40, seed);
     config.latency_ms = latency_ms;
-    config.faults = FaultConfig::safe(fault_rate, seed).with_retry_after(0);
     let sandbox = common::start_sandbox(config).await;
+    // The partner's real values are read before the faults are switched on.
     let secrets = match privacy {
         true => common::partner_secrets(&common::client(&sandbox.base_url(), "t"), 5).await,
         false => Vec::new(),
     };
+    sandbox.set_faults(FaultConfig::safe(fault_rate, seed).with_retry_after(0));
     let api = common::client_with(&sandbox.base_url(), common::token("monkey"), |c| {
         c.names = privacy.then(pcx::privacy::Pseudonyms::new);
         c.retry.base_delay = Duration::from_millis(5);
