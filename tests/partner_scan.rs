@@ -89,15 +89,7 @@ async fn scan_into(
             stop.send_replace(true);
         })
     };
-    let end = scan::run(
-        client,
-        options(),
-        store,
-        snapshot,
-        Arc::clone(&progress),
-        cancel,
-    )
-    .await;
+    let end = scan::run(client, options(), store, snapshot, &progress, cancel).await;
     watcher.abort();
     assert!(end.error.is_none(), "{:?}", end.error);
     let complete = !end.interrupted;

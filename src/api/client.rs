@@ -3,23 +3,20 @@
 //! an `ApiError`. It never writes (only GET) and never sends a token anywhere but the API root
 //! over https (or plain http to loopback), and never puts a token in a URL or a log.
 
-use super::call::{CallContext, RetryNotice, RetryPolicy};
-use super::error::{ApiError, ErrorDetail};
-use super::http::{
-    backoff, bad_json, check_base_url, filter_json, install_crypto_provider, join, path_and_query,
-    read_body, request_headers, retry_after, retry_reason, transport_error,
-};
+use super::call::{CallContext, RetryPolicy};
+use super::error::ApiError;
+use super::http::{bad_json, check_base_url, filter_json, install_crypto_provider, path_and_query};
 pub use super::http::{check_guid, is_loopback};
 use super::model::{Customer, CustomerUser, License, LicenseGroup, Resource, SubscribedSku};
 use super::paging::{Cursor, Page};
-use super::reqlog::{LogEntry, RequestLog, logged_body, logged_headers};
+use super::reqlog::RequestLog;
 use super::token::TokenProvider;
 use reqwest::Url;
-use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 use std::time::Duration;
-use uuid::Uuid;
+
+mod send;
 
 /// The longest customer search (a company name's or domain's start) pcx sends; the service
 /// refuses longer filter values with a 400 that a retry cannot fix.
@@ -27,8 +24,6 @@ pub const MAX_SEARCH_CHARS: usize = 256;
 /// Partner Center's page size limit for customers and users.
 pub const MAX_PAGE_SIZE: u32 = 500;
 pub const DEFAULT_BASE_URL: &str = "https://api.partnercenter.microsoft.com";
-/// A token that takes longer than this to arrive is reported as a wait.
-const TOKEN_PATIENCE: Duration = Duration::from_millis(500);
 
 /// Settings of a client.
 #[derive(Clone, Debug)]
@@ -319,260 +314,5 @@ impl ApiClient {
             message: "the service kept returning more pages (over 1000); stopped".into(),
             correlation_id: Some(ctx.correlation_id.to_string()),
         })
-    }
-
-    /// One logical GET with its retries. Returns the body with any BOM stripped.
-    async fn get(
-        &self,
-        ctx: &CallContext,
-        path_and_query: &str,
-        extra_headers: &[(String, String)],
-    ) -> Result<String, ApiError> {
-        let inner = &self.inner;
-        let url = join(&inner.base, path_and_query)?;
-        let request_id = Uuid::new_v4();
-        let correlation_id = ctx.correlation_id.to_string();
-        let policy = &inner.config.retry;
-        let started = tokio::time::Instant::now();
-        let deadline = started + inner.config.deadline;
-        let mut attempt = 1;
-        let mut refreshed = false;
-        let mut record = Record::start(&url, request_id, &correlation_id);
-        loop {
-            let token = self.token(ctx, refreshed, attempt).await?;
-            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            if left.is_zero() {
-                let error = gave_up(started, &correlation_id);
-                record.finish(&inner.config.log, Some(&error));
-                return Err(error);
-            }
-            let headers = request_headers(
-                token.expose(),
-                request_id,
-                &correlation_id,
-                inner.config.locale.as_deref(),
-                extra_headers,
-            )?;
-            tracing::debug!(path = %url.path(), %request_id, %correlation_id, attempt, "GET");
-            record.entry.request_headers = logged_headers(&headers);
-            record.entry.attempts = attempt;
-            let timeout = inner.config.request_timeout.min(left);
-            let outcome = self
-                .attempt(
-                    url.clone(),
-                    headers,
-                    &correlation_id,
-                    timeout,
-                    &mut record.entry,
-                )
-                .await;
-            let error = match outcome {
-                Ok(body) => {
-                    if let Some(names) = &inner.config.names {
-                        names.learn_body(&body);
-                    }
-                    record.finish(&inner.config.log, None);
-                    return Ok(body);
-                }
-                Err(error) => error,
-            };
-            let give_up = |record: Record, error: ApiError| {
-                record.finish(&inner.config.log, Some(&error));
-                Err(error)
-            };
-            if matches!(error, ApiError::SignedOut(_)) && !refreshed && inner.tokens.can_refresh() {
-                tracing::info!(%correlation_id, "401: refreshing the token once and retrying");
-                refreshed = true;
-                continue;
-            }
-            let wait = match &error {
-                ApiError::Throttled {
-                    retry_after: Some(wait),
-                    ..
-                } if *wait > policy.max_retry_after => {
-                    tracing::warn!(%correlation_id, wait_s = wait.as_secs(), "Retry-After beyond the cap");
-                    return give_up(record, error);
-                }
-                ApiError::Throttled {
-                    retry_after: Some(wait),
-                    ..
-                } => *wait,
-                e if e.is_transient() => backoff(policy, attempt),
-                _ => return give_up(record, error),
-            };
-            if attempt >= policy.max_attempts {
-                tracing::warn!(%correlation_id, attempt, %error, "giving up");
-                return give_up(record, error);
-            }
-            if tokio::time::Instant::now() + wait >= deadline {
-                tracing::warn!(%correlation_id, attempt, %error, "giving up: the request's deadline would pass");
-                return give_up(
-                    record,
-                    match error {
-                        ApiError::Timeout { .. } => gave_up(started, &correlation_id),
-                        other => other,
-                    },
-                );
-            }
-            attempt += 1;
-            let notice = RetryNotice {
-                next_attempt: attempt,
-                max_attempts: policy.max_attempts,
-                wait,
-                gives_up_in: deadline.saturating_duration_since(tokio::time::Instant::now()),
-                reason: retry_reason(&error),
-                for_token: false,
-            };
-            tracing::info!(%correlation_id, %request_id, wait_ms = wait.as_millis() as u64, reason = %notice.reason, "retrying");
-            record.entry.waits.push(format!(
-                "attempt {}: {}, waited {} ms",
-                attempt - 1,
-                notice.reason,
-                wait.as_millis()
-            ));
-            if let Some(observer) = &ctx.on_retry {
-                observer(notice);
-            }
-            tokio::time::sleep(wait).await;
-        }
-    }
-
-    /// A token; if it takes a moment (a token command, a renewal), the observer hears what
-    /// pcx waits for, so a pane can say so instead of "loading…".
-    async fn token(
-        &self,
-        ctx: &CallContext,
-        refresh: bool,
-        attempt: u32,
-    ) -> Result<super::token::Secret, ApiError> {
-        let tokens = &self.inner.tokens;
-        let mut call = std::pin::pin!(tokens.token(refresh));
-        tokio::select! {
-            token = &mut call => return token,
-            () = tokio::time::sleep(TOKEN_PATIENCE) => {}
-        }
-        if let Some(observer) = &ctx.on_retry {
-            observer(RetryNotice {
-                next_attempt: attempt,
-                max_attempts: self.inner.config.retry.max_attempts,
-                wait: Duration::ZERO,
-                gives_up_in: Duration::ZERO,
-                reason: tokens.waits_for().to_string(),
-                for_token: true,
-            });
-        }
-        call.await
-    }
-
-    async fn attempt(
-        &self,
-        url: Url,
-        headers: HeaderMap,
-        correlation_id: &str,
-        timeout: Duration,
-        entry: &mut LogEntry,
-    ) -> Result<String, ApiError> {
-        let inner = &self.inner;
-        let cid = || Some(correlation_id.to_string());
-        entry.status = None;
-        entry.response_headers.clear();
-        entry.body.clear();
-        let response = inner
-            .http
-            .get(url)
-            .headers(headers)
-            .timeout(timeout)
-            .send()
-            .await
-            .map_err(|e| transport_error(e, timeout, cid()))?;
-        let status = response.status();
-        entry.status = Some(status.as_u16());
-        entry.response_headers = logged_headers(response.headers());
-        let retry_after = retry_after(response.headers());
-        let location = response
-            .headers()
-            .get(reqwest::header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let body = read_body(
-            response,
-            inner.config.max_body_bytes,
-            timeout,
-            correlation_id,
-        )
-        .await;
-        if let Ok(text) = &body {
-            entry.body = logged_body(text);
-        }
-        if status.is_success() {
-            return body;
-        }
-        if status.is_redirection() {
-            let target = location.unwrap_or_else(|| "an unnamed location".into());
-            return Err(ApiError::Rejected(ErrorDetail {
-                status: status.as_u16(),
-                code: None,
-                description: Some(format!(
-                    "redirected to {}; pcx does not follow redirects so the token stays with the API host",
-                    crate::text::sanitize(&target)
-                )),
-                error_name: None,
-                correlation_id: cid(),
-            }));
-        }
-        let body = body.unwrap_or_default();
-        Err(ApiError::from_status(
-            status.as_u16(),
-            &body,
-            cid(),
-            retry_after,
-        ))
-    }
-}
-
-/// A request being recorded for the log; finished once, when the call returns.
-struct Record {
-    entry: LogEntry,
-    started: std::time::Instant,
-}
-
-impl Record {
-    fn start(url: &Url, request_id: Uuid, correlation_id: &str) -> Self {
-        Self {
-            entry: LogEntry {
-                time: jiff::Timestamp::now()
-                    .round(jiff::Unit::Millisecond)
-                    .map(|t| t.to_string())
-                    .unwrap_or_default(),
-                method: "GET",
-                url: url.to_string(),
-                path: path_and_query(url),
-                status: None,
-                duration: Duration::ZERO,
-                attempts: 0,
-                waits: Vec::new(),
-                correlation_id: correlation_id.to_string(),
-                request_id: request_id.to_string(),
-                request_headers: Vec::new(),
-                response_headers: Vec::new(),
-                body: String::new(),
-                error: None,
-            },
-            started: std::time::Instant::now(),
-        }
-    }
-
-    fn finish(mut self, log: &RequestLog, error: Option<&ApiError>) {
-        self.entry.duration = self.started.elapsed();
-        self.entry.error = error.map(|e| crate::text::sanitize(&e.to_string()).into_owned());
-        log.push(self.entry);
-    }
-}
-
-/// The request used up its deadline without an answer.
-fn gave_up(started: tokio::time::Instant, correlation_id: &str) -> ApiError {
-    ApiError::Timeout {
-        after: Duration::from_secs(started.elapsed().as_secs_f64().round() as u64),
-        correlation_id: Some(correlation_id.to_string()),
     }
 }

@@ -142,14 +142,7 @@ where
     // The viewport's area: a fixed viewport (headless byte counting) never asks the backend.
     let size = terminal.get_frame().area();
     let start = Instant::now();
-    let mut model = Model::new((size.width, size.height), start);
-    model.wall = Some((start, std::time::SystemTime::now()));
-    model.signin = SignIn::from_options(options.signin.as_ref(), options.demo);
-    model.profile = options.profiles.active.clone();
-    model.profiles = options.profiles.known.clone();
-    model.names = client.pseudonyms().cloned();
-    model.privacy = options.privacy && model.names.is_some();
-    model.settings.deadline = client.deadline();
+    let mut model = first_model((size.width, size.height), start, &options, &client);
     let theme = Theme::new(options.color, options.ascii);
     let (report_tx, mut reports) = mpsc::unbounded_channel();
     let (edge_tx, mut edge_rx) = mpsc::unbounded_channel();
@@ -206,6 +199,20 @@ where
         }
     }
     Ok(model)
+}
+
+/// The model before the first frame: the terminal's size, the clock, and what the options and
+/// the client say about sign-in, profiles and privacy.
+fn first_model(size: (u16, u16), start: Instant, options: &UiOptions, client: &ApiClient) -> Model {
+    let mut model = Model::new(size, start);
+    model.wall = Some((start, std::time::SystemTime::now()));
+    model.signin = SignIn::from_options(options.signin.as_ref(), options.demo);
+    model.profile = options.profiles.active.clone();
+    model.profiles = options.profiles.known.clone();
+    model.names = client.pseudonyms().cloned();
+    model.privacy = options.privacy && model.names.is_some();
+    model.settings.deadline = client.deadline();
+    model
 }
 
 /// Waits for the next thing to do: input, answers, edge messages, shutdown, or `wake`.

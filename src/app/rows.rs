@@ -121,10 +121,15 @@ impl<'a> Cell<'a> {
     }
 }
 
-/// The two parts of `Row` every kept row (`fetch::records`) answers alike: its precomputed
-/// search text and the JSON as the API sent it.
+/// The parts of `Row` every kept row (`fetch::records`) answers alike: its id (read from the
+/// resource by the closure-like `|data| expr`), its precomputed search text and the JSON as
+/// the API sent it.
 macro_rules! kept_parts {
-    () => {
+    (|$data:ident| $id:expr) => {
+        fn id(&self) -> Option<&str> {
+            let $data = &self.res.data;
+            $id
+        }
         fn haystack(&self) -> &SearchText {
             &self.search
         }
@@ -176,11 +181,7 @@ impl Row for CustomerRow {
         col("Customer id", 4, 36, 36),
     ];
 
-    fn id(&self) -> Option<&str> {
-        self.res.data.id.as_deref()
-    }
-
-    kept_parts!();
+    kept_parts!(|r| r.id.as_deref());
 
     fn cell(&self, column: usize) -> Cell<'_> {
         let c = &self.res.data;
@@ -215,11 +216,7 @@ impl Row for UserRow {
         col("User id", 4, 36, 36),
     ];
 
-    fn id(&self) -> Option<&str> {
-        self.res.data.id.as_deref()
-    }
-
-    kept_parts!();
+    kept_parts!(|r| r.id.as_deref());
 
     fn cell(&self, column: usize) -> Cell<'_> {
         let u = &self.res.data;
@@ -277,11 +274,7 @@ impl Row for LicenseRow {
         col("SKU id", 4, 36, 36),
     ];
 
-    fn id(&self) -> Option<&str> {
-        self.res.data.product_sku.as_ref()?.id.as_deref()
-    }
-
-    kept_parts!();
+    kept_parts!(|r| r.product_sku.as_ref()?.id.as_deref());
 
     fn cell(&self, column: usize) -> Cell<'_> {
         let sku = self.res.data.product_sku.as_ref();
@@ -327,11 +320,7 @@ impl Row for SkuRow {
         col("Part number", 7, 8, 28),
     ];
 
-    fn id(&self) -> Option<&str> {
-        self.res.data.product_sku.as_ref()?.id.as_deref()
-    }
-
-    kept_parts!();
+    kept_parts!(|r| r.product_sku.as_ref()?.id.as_deref());
 
     fn cell(&self, column: usize) -> Cell<'_> {
         let s = &self.res.data;

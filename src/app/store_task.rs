@@ -337,15 +337,7 @@ async fn run_scan(
             }
         })
     };
-    let end = scan::run(
-        client,
-        options,
-        store,
-        snapshot,
-        Arc::clone(&progress),
-        cancel,
-    )
-    .await;
+    let end = scan::run(client, options, store, snapshot, &progress, cancel).await;
     ticker.abort();
     let view = progress.view();
     let complete = !end.interrupted && end.error.is_none();

@@ -79,11 +79,7 @@ impl Row for SubscriptionRow {
         col("Subscription id", 7, 36, 36),
     ];
 
-    fn id(&self) -> Option<&str> {
-        self.res.data.id.as_deref()
-    }
-
-    kept_parts!();
+    kept_parts!(|r| r.id.as_deref());
 
     fn cell(&self, column: usize) -> Cell<'_> {
         let s = &self.res.data;

@@ -37,35 +37,8 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             nav::clamp_all(model);
             model.dirty = true;
         }
-        Msg::Tick => {
-            if model.busy() {
-                model.spinner = model.spinner.wrapping_add(1);
-                model.dirty = true;
-            }
-            if model.signin.visible && model.signin.remaining(now).is_some() {
-                model.dirty = true;
-            }
-            // The token's expiry passed (pcx woke for it): the status bar now says "expired".
-            let expiry = model.signin.identity().and_then(|i| i.expires_at);
-            if expiry
-                .zip(model.wall_now())
-                .is_some_and(|(at, wall)| wall >= at)
-            {
-                model.dirty = true;
-            }
-        }
-        Msg::Fetched(done) => {
-            let query = done.query.clone();
-            let current = model.cache.waiting_for(&query) == Some(done.id);
-            loading::on_fetched(model, done, now, &mut fx);
-            if current {
-                signin::after_fetch(model, &query, &mut fx);
-                if matches!(query, crate::fetch::Query::Users { .. }) {
-                    partner::seek_user(model, &query, &mut fx);
-                    partner_view::schedule_rows(model, now, &mut fx);
-                }
-            }
-        }
+        Msg::Tick => on_tick(model, now),
+        Msg::Fetched(done) => on_fetched(model, done, now, &mut fx),
         Msg::Report { id, kind, result } => partner::on_report(model, id, kind, result),
         Msg::Snapshot(result) => partner::on_snapshot(model, result),
         Msg::ScanProgress(view) => partner::on_scan_progress(model, view),
@@ -88,41 +61,70 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             }
         }
         Msg::Retrying { id, query, notice } => loading::on_retrying(model, id, &query, notice, now),
-        Msg::Copied(result) => {
-            model.flash = Some(match result {
-                // pcx cannot know whether the terminal took it: say what was sent, and the
-                // one tmux setting that makes it arrive.
-                Ok(id) => Flash {
-                    text: format!(
-                        "sent {id} to the clipboard by OSC 52 (in tmux: set -g set-clipboard on)"
-                    ),
-                    tone: Tone::Ok,
-                },
-                Err(why) => Flash {
-                    text: format!("copy failed: {why}"),
-                    tone: Tone::Bad,
-                },
-            });
-            model.dirty = true;
-        }
+        // pcx cannot know whether the terminal took it: say what was sent, and the one tmux
+        // setting that makes it arrive.
+        Msg::Copied(result) => flash_outcome(
+            model,
+            result.map(|id| {
+                format!("sent {id} to the clipboard by OSC 52 (in tmux: set -g set-clipboard on)")
+            }),
+            "copy",
+        ),
         Msg::Exported(result) => {
-            model.flash = Some(match result {
-                Ok(done) => Flash {
-                    text: exported_text(&done),
-                    tone: Tone::Ok,
-                },
-                Err(why) => Flash {
-                    text: format!("export failed: {why}"),
-                    tone: Tone::Bad,
-                },
-            });
-            model.dirty = true;
+            flash_outcome(model, result.map(|done| exported_text(&done)), "export")
         }
     }
     loading::fire_prefetch(model, now, &mut fx);
     partner_view::fire_rows(model, now, &mut fx);
     privacy::private_effects(model, &mut fx.effects);
     fx.effects
+}
+
+fn on_tick(model: &mut Model, now: Instant) {
+    if model.busy() {
+        model.spinner = model.spinner.wrapping_add(1);
+        model.dirty = true;
+    }
+    if model.signin.visible && model.signin.remaining(now).is_some() {
+        model.dirty = true;
+    }
+    // The token's expiry passed (pcx woke for it): the status bar now says "expired".
+    let expiry = model.signin.identity().and_then(|i| i.expires_at);
+    if expiry
+        .zip(model.wall_now())
+        .is_some_and(|(at, wall)| wall >= at)
+    {
+        model.dirty = true;
+    }
+}
+
+/// A fetch's answer; when it is the one the screen waits for, what follows from it.
+fn on_fetched(model: &mut Model, done: crate::fetch::FetchDone, now: Instant, fx: &mut Fx) {
+    let query = done.query.clone();
+    let current = model.cache.waiting_for(&query) == Some(done.id);
+    loading::on_fetched(model, done, now, fx);
+    if current {
+        signin::after_fetch(model, &query, fx);
+        if matches!(query, crate::fetch::Query::Users { .. }) {
+            partner::seek_user(model, &query, fx);
+            partner_view::schedule_rows(model, now, fx);
+        }
+    }
+}
+
+/// The flash for a finished copy or export: what was done, or why `what` failed.
+fn flash_outcome(model: &mut Model, result: Result<String, String>, what: &str) {
+    model.flash = Some(match result {
+        Ok(text) => Flash {
+            text,
+            tone: Tone::Ok,
+        },
+        Err(why) => Flash {
+            text: format!("{what} failed: {why}"),
+            tone: Tone::Bad,
+        },
+    });
+    model.dirty = true;
 }
 
 /// "exported 309 users to pcx-users-….csv in /home/op", saying when a filter left rows out.

@@ -14,9 +14,14 @@ use std::io::{self, Write};
 use std::time::SystemTime;
 
 pub fn info(settings: &Settings, env: EnvLookup<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let now = SystemTime::now();
     writeln!(out, "pcx {}", env!("CARGO_PKG_VERSION"))?;
+    paths(out, settings)?;
+    profiles(out, settings)?;
+    settings_table(out, settings)?;
+    sign_in(out, settings, env, SystemTime::now())
+}
 
+fn paths(out: &mut dyn Write, settings: &Settings) -> io::Result<()> {
     writeln!(out, "\nPaths")?;
     let config_state = if settings.config_file_loaded {
         "read"
@@ -47,7 +52,10 @@ pub fn info(settings: &Settings, env: EnvLookup<'_>, out: &mut dyn Write) -> io:
         )?,
         None => row(out, "log file", "none (--log-file FILE to write one)")?,
     }
+    Ok(())
+}
 
+fn profiles(out: &mut dyn Write, settings: &Settings) -> io::Result<()> {
     writeln!(out, "\nProfiles")?;
     if settings.profiles.is_empty() {
         row(out, "", "none ([profiles.NAME] tables in the config file)")?;
@@ -59,7 +67,11 @@ pub fn info(settings: &Settings, env: EnvLookup<'_>, out: &mut dyn Write) -> io:
         };
         row(out, name, active)?;
     }
+    Ok(())
+}
 
+/// Each setting's value and where it came from.
+fn settings_table(out: &mut dyn Write, settings: &Settings) -> io::Result<()> {
     writeln!(out, "\nSettings")?;
     setting(out, "base_url", &settings.base_url, |v| v.clone())?;
     setting(out, "authority", &settings.authority, |v| v.clone())?;
@@ -93,8 +105,18 @@ pub fn info(settings: &Settings, env: EnvLookup<'_>, out: &mut dyn Write) -> io:
     setting(out, "request_deadline", &settings.request_deadline, |v| {
         format!("{v} s")
     })?;
+    Ok(())
+}
 
+/// Where the token comes from, and who it says is signed in.
+fn sign_in(
+    out: &mut dyn Write,
+    settings: &Settings,
+    env: EnvLookup<'_>,
+    now: SystemTime,
+) -> io::Result<()> {
     writeln!(out, "\nSign-in")?;
+    let cache_file = settings.login_cache_file();
     let source = token_source(settings, env);
     if source != TokenSource::LoginCache
         && let Ok(cache) = cache::load(&cache_file)

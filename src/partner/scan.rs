@@ -75,7 +75,7 @@ pub(super) async fn run(ctx: &Context<'_>, args: &ScanArgs) -> Result<(), Partne
         options,
         store,
         snapshot,
-        Arc::clone(&progress),
+        &progress,
         cancel,
     )
     .await;
@@ -296,15 +296,7 @@ pub(super) async fn fill_demo(
         let options = options(true, Scope::All, ctx.settings.concurrency.value.max(1));
         let progress = Arc::new(Progress::new());
         let (_stop, cancel) = watch::channel(false);
-        let end = scan::run(
-            client,
-            options,
-            store,
-            snapshot,
-            Arc::clone(&progress),
-            cancel,
-        )
-        .await;
+        let end = scan::run(client, options, store, snapshot, &progress, cancel).await;
         if let Some(e) = end.error {
             return Err(e.into());
         }

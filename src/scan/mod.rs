@@ -115,13 +115,14 @@ pub(crate) struct Scan {
 }
 
 /// Runs a scan into `snapshot` of `store`, skipping customers the snapshot already holds
-/// complete. Stops within moments when `cancel` turns true.
+/// complete. Stops within moments when `cancel` turns true. The caller keeps `progress` to
+/// show it.
 pub async fn run(
     client: ApiClient,
     options: ScanOptions,
     store: Store,
     snapshot: i64,
-    progress: Arc<Progress>,
+    progress: &Arc<Progress>,
     mut cancel: watch::Receiver<bool>,
 ) -> ScanEnd {
     let skip = match store.done_customers(snapshot) {
@@ -135,7 +136,7 @@ pub async fn run(
         }
     };
     let concurrency = options.concurrency.max(1);
-    let counted = Arc::clone(&progress);
+    let counted = Arc::clone(progress);
     let resolver =
         SkuResolver::new(client.clone()).with_request_observer(Arc::new(move || counted.request()));
     let scan = Arc::new_cyclic(|weak| Scan {
@@ -144,13 +145,13 @@ pub async fn run(
         cap: AdaptiveCap::new(concurrency),
         budget: TenantBudget::new(options.tenant_budget),
         options,
-        progress: Arc::clone(&progress),
+        progress: Arc::clone(progress),
         weak: weak.clone(),
     });
     progress.set_cap(concurrency);
     // A small queue: memory holds only the customers in flight and a few waiting to be written.
     let (tx, rx) = mpsc::channel::<CustomerRecord>(concurrency);
-    let writer = spawn_writer(store, snapshot, rx, Arc::clone(&progress));
+    let writer = spawn_writer(store, snapshot, rx, Arc::clone(progress));
     let (interrupted, mut error) = {
         let work = scan.walk(tx, skip);
         tokio::pin!(work);

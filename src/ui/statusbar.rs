@@ -5,6 +5,7 @@
 use super::signin::{AccountLabel, account_label};
 use super::state::{Waiting, loading_line};
 use super::theme::Theme;
+use super::widgets::put_right;
 use crate::api::ApiError;
 use crate::app::cache::{PaneData, Pending};
 use crate::app::keymap::{self, Action, Mode};
@@ -99,11 +100,10 @@ fn skip_columns(text: &str, columns: usize) -> &str {
     ""
 }
 
-/// Draws the bar; returns where the text cursor goes while a prompt is open.
-pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Option<Position> {
+/// The rows shown of the rows loaded (`120 of 120+`), and whether privacy mode is on.
+fn count(model: &Model, view: &PaneData<'_>, theme: &Theme) -> String {
     let screen = model.top();
-    let view = screen.view(&model.cache);
-    let count = match &view {
+    let count = match view {
         PaneData::Ready(table, info) if !matches!(screen.kind, ScreenKind::Raw { .. }) => {
             let more = if info.more { "+" } else { "" };
             format!(
@@ -114,19 +114,36 @@ pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Optio
         }
         _ => String::new(),
     };
-    let count = match (model.privacy, count.is_empty()) {
+    match (model.privacy, count.is_empty()) {
         (false, _) => count,
         (true, true) => "private".to_string(),
         (true, false) => format!("private{}{count}", theme.dot()),
-    };
+    }
+}
+
+/// The prompt being typed, if one is open: its label, its input and its keys' mode.
+fn open_prompt(model: &Model) -> Option<(&'static str, &tui_input::Input, Mode)> {
+    if let Some(line) = &model.command {
+        return Some((":", &line.input, Mode::Command));
+    }
+    if let Some(input) = &model.search {
+        return Some(("search customers by name: ", input, Mode::Prompt));
+    }
+    let filter = model.top().filter.as_ref().filter(|f| f.editing)?;
+    Some(("/", &filter.input, Mode::Filter))
+}
+
+/// Draws the bar; returns where the text cursor goes while a prompt is open.
+pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Option<Position> {
+    let screen = model.top();
+    let view = screen.view(&model.cache);
+    let count = count(model, &view, theme);
     let count_w = width(&count) as u16;
     let mut room = usize::from(area.width.saturating_sub(count_w + 3));
     let x = area.x + 1;
     let mut cursor = None;
-    let prompt = model.search.is_some()
-        || model.command.is_some()
-        || screen.filter.as_ref().is_some_and(|f| f.editing);
-    let message = (!prompt).then(|| message(model, &view, theme));
+    let open = open_prompt(model);
+    let message = open.is_none().then(|| message(model, &view, theme));
     // The account takes what the message leaves: a problem keeps three fifths of the bar,
     // hints and progress give way down to two.
     let (left_need, share) = match &message {
@@ -158,41 +175,19 @@ pub fn draw(buf: &mut Buffer, area: Rect, model: &Model, theme: &Theme) -> Optio
         .flash
         .as_ref()
         .map(|f| format!("{}{}", theme.dot(), sanitize(&f.text)));
-    if let Some(line) = &model.command {
-        let hint = said.unwrap_or_else(|| prompt_hints(Mode::Command, theme));
+    if let Some((label, input, mode)) = open {
+        let hint = said.unwrap_or_else(|| prompt_hints(mode, theme));
         let prompt = Prompt {
-            label: ":",
-            input: &line.input,
-            hint: &hint,
-        };
-        cursor = Some(prompt.draw(buf, Rect::new(x, area.y, room as u16, 1), theme));
-    } else if let Some(input) = &model.search {
-        let hint = said.unwrap_or_else(|| prompt_hints(Mode::Prompt, theme));
-        let prompt = Prompt {
-            label: "search customers by name: ",
+            label,
             input,
-            hint: &hint,
-        };
-        cursor = Some(prompt.draw(buf, Rect::new(x, area.y, room as u16, 1), theme));
-    } else if let Some(filter) = screen.filter.as_ref().filter(|f| f.editing) {
-        let hint = said.unwrap_or_else(|| prompt_hints(Mode::Filter, theme));
-        let prompt = Prompt {
-            label: "/",
-            input: &filter.input,
             hint: &hint,
         };
         cursor = Some(prompt.draw(buf, Rect::new(x, area.y, room as u16, 1), theme));
     } else if let Some((text, tone)) = message {
         buf.set_stringn(x, area.y, theme.fit(&text, room), room, theme.tone(tone));
     }
-    if !count.is_empty() && area.width > count_w + 1 {
-        buf.set_stringn(
-            area.x + area.width - count_w - 1,
-            area.y,
-            &count,
-            usize::from(count_w),
-            theme.dim(),
-        );
+    if !count.is_empty() {
+        put_right(buf, area, &count, count_w, theme.dim());
     }
     cursor
 }
