@@ -7,9 +7,9 @@
 //! counts what it was asked, keeps the secrets it handed out (to look for them where none may
 //! appear), revokes tokens, and can answer `slow_down` or sign in without MFA.
 
-use super::Shared;
 use super::clock::{iso8601, now_unix};
 use super::entra::{self, IdentityError};
+use super::{Shared, locked};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -123,14 +123,11 @@ impl Identity {
     }
 
     pub(crate) fn set_error(&self, error: Option<IdentityError>) {
-        *self.refuse.lock().unwrap_or_else(|p| p.into_inner()) = error;
+        *locked(&self.refuse) = error;
     }
 
     pub(crate) fn error(&self) -> Option<IdentityError> {
-        self.refuse
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        locked(&self.refuse).clone()
     }
 
     /// The configured refusal, when it applies to this request, as Entra would answer it.
@@ -152,10 +149,7 @@ impl Identity {
     }
 
     fn ledger(&self) -> MutexGuard<'_, Ledger> {
-        match self.state.lock() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
-        }
+        locked(&self.state)
     }
 
     pub(crate) fn set_mfa(&self, mfa: bool) {
