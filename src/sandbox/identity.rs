@@ -11,7 +11,8 @@ use super::clock::{iso8601, now_unix};
 use super::entra::{self, IdentityError};
 use super::{Shared, locked};
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -285,8 +286,19 @@ fn jwt(claims: &Value) -> String {
     format!("{header}.{payload}.")
 }
 
-fn form(body: &[u8]) -> HashMap<String, String> {
-    url::form_urlencoded::parse(body).into_owned().collect()
+/// The fields of a form body, as both endpoints take them (any content type, like the body
+/// they were read from before; a repeated field keeps its last value).
+pub(crate) struct Form(HashMap<String, String>);
+
+impl<S: Send + Sync> FromRequest<S> for Form {
+    type Rejection = BytesRejection;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let body = Bytes::from_request(request, state).await?;
+        Ok(Self(
+            url::form_urlencoded::parse(&body).into_owned().collect(),
+        ))
+    }
 }
 
 fn random_code(alphabet: &[u8], len: usize) -> String {
@@ -304,9 +316,8 @@ fn random_code(alphabet: &[u8], len: usize) -> String {
 pub(crate) async fn devicecode(
     State(shared): State<Arc<Shared>>,
     Path(tenant): Path<String>,
-    body: Bytes,
+    Form(params): Form,
 ) -> Response {
-    let params = form(&body);
     let Some(client_id) = params.get("client_id").filter(|c| !c.trim().is_empty()) else {
         return missing(&shared, "client_id");
     };
@@ -366,9 +377,8 @@ pub(crate) async fn devicecode(
 pub(crate) async fn token(
     State(shared): State<Arc<Shared>>,
     Path(tenant): Path<String>,
-    body: Bytes,
+    Form(params): Form,
 ) -> Response {
-    let params = form(&body);
     let param = |name: &str| {
         params
             .get(name)
