@@ -99,6 +99,35 @@ struct Inner {
     tokens: Arc<dyn TokenProvider>,
 }
 
+/// Declares one GET endpoint of the client: its ids, each with the check it must pass (and
+/// the name errors give it), the path built from them, and whether it answers one resource
+/// (`get_one`) or a whole collection (`get_all`); `+ groups` adds the licence groups asked for.
+/// The endpoints differ only in these, so each is one declaration.
+macro_rules! endpoint {
+    ($(#[$doc:meta])* $name:ident($($id:ident: $check:ident $what:literal),+)
+        -> $get:ident $ret:ty = $path:literal) => {
+        $(#[$doc])*
+        pub async fn $name(&self, ctx: &CallContext, $($id: &str),+) -> Result<$ret, ApiError> {
+            $($check($what, $id)?;)+
+            self.$get(ctx, &format!($path)).await
+        }
+    };
+    ($(#[$doc:meta])* $name:ident($($id:ident: $check:ident $what:literal),+) + groups
+        -> $get:ident $ret:ty = $path:literal) => {
+        $(#[$doc])*
+        pub async fn $name(
+            &self,
+            ctx: &CallContext,
+            $($id: &str,)+
+            groups: &[LicenseGroup],
+        ) -> Result<$ret, ApiError> {
+            $($check($what, $id)?;)+
+            self.$get(ctx, &self.with_groups(&format!($path), groups)).await
+        }
+    };
+}
+pub(super) use endpoint;
+
 impl ApiClient {
     /// Refuses a base URL that would carry the token in clear text off this machine.
     pub fn new(config: ClientConfig, tokens: Arc<dyn TokenProvider>) -> Result<Self, ApiError> {
@@ -206,54 +235,31 @@ impl ApiClient {
         self.get_page(ctx, &path_and_query(&url), &[]).await
     }
 
-    /// The licences assigned to a user; no groups means the service default (group1).
-    pub async fn user_licenses(
-        &self,
-        ctx: &CallContext,
-        customer_id: &str,
-        user_id: &str,
-        groups: &[LicenseGroup],
-    ) -> Result<Vec<Resource<License>>, ApiError> {
-        check_guid("customer id", customer_id)?;
-        check_guid("user id", user_id)?;
-        let path = format!("/v1/customers/{customer_id}/users/{user_id}/licenses");
-        self.get_all(ctx, &self.with_groups(&path, groups)).await
+    endpoint! {
+        /// The licences assigned to a user; no groups means the service default (group1).
+        user_licenses(customer_id: check_guid "customer id", user_id: check_guid "user id")
+            + groups -> get_all Vec<Resource<License>>
+            = "/v1/customers/{customer_id}/users/{user_id}/licenses"
     }
 
-    /// The SKUs a customer has bought, with seat counts.
-    pub async fn subscribed_skus(
-        &self,
-        ctx: &CallContext,
-        customer_id: &str,
-        groups: &[LicenseGroup],
-    ) -> Result<Vec<Resource<SubscribedSku>>, ApiError> {
-        check_guid("customer id", customer_id)?;
-        let path = format!("/v1/customers/{customer_id}/subscribedskus");
-        self.get_all(ctx, &self.with_groups(&path, groups)).await
+    endpoint! {
+        /// The SKUs a customer has bought, with seat counts.
+        subscribed_skus(customer_id: check_guid "customer id")
+            + groups -> get_all Vec<Resource<SubscribedSku>>
+            = "/v1/customers/{customer_id}/subscribedskus"
     }
 
-    /// One customer by id.
-    pub async fn customer(
-        &self,
-        ctx: &CallContext,
-        customer_id: &str,
-    ) -> Result<Resource<Customer>, ApiError> {
-        check_guid("customer id", customer_id)?;
-        self.get_one(ctx, &format!("/v1/customers/{customer_id}"))
-            .await
+    endpoint! {
+        /// One customer by id.
+        customer(customer_id: check_guid "customer id") -> get_one Resource<Customer>
+            = "/v1/customers/{customer_id}"
     }
 
-    /// One user of a customer by id.
-    pub async fn user(
-        &self,
-        ctx: &CallContext,
-        customer_id: &str,
-        user_id: &str,
-    ) -> Result<Resource<CustomerUser>, ApiError> {
-        check_guid("customer id", customer_id)?;
-        check_guid("user id", user_id)?;
-        self.get_one(ctx, &format!("/v1/customers/{customer_id}/users/{user_id}"))
-            .await
+    endpoint! {
+        /// One user of a customer by id.
+        user(customer_id: check_guid "customer id", user_id: check_guid "user id")
+            -> get_one Resource<CustomerUser>
+            = "/v1/customers/{customer_id}/users/{user_id}"
     }
 
     pub(super) fn url(&self, path: &str) -> Url {

@@ -3,7 +3,7 @@
 //! Only GETs; ids are checked before they go into a path.
 
 use super::call::CallContext;
-use super::client::{ApiClient, check_guid};
+use super::client::{ApiClient, check_guid, endpoint};
 use super::error::ApiError;
 use super::model::Resource;
 use super::subscription::{CatalogSku, Offer, ProvisioningStatus, Subscription};
@@ -27,76 +27,47 @@ pub fn check_catalog_id(what: &'static str, value: &str) -> Result<(), ApiError>
     }
 }
 
-/// The path of one subscription of a customer, both ids checked.
-fn subscription_path(customer_id: &str, subscription_id: &str) -> Result<String, ApiError> {
-    check_guid("customer id", customer_id)?;
-    check_guid("subscription id", subscription_id)?;
-    Ok(format!(
-        "/v1/customers/{customer_id}/subscriptions/{subscription_id}"
-    ))
-}
-
 impl ApiClient {
-    /// All of a customer's subscriptions (following `links.next` like every collection).
-    pub async fn subscriptions(
-        &self,
-        ctx: &CallContext,
-        customer_id: &str,
-    ) -> Result<Vec<Resource<Subscription>>, ApiError> {
-        check_guid("customer id", customer_id)?;
-        self.get_all(ctx, &format!("/v1/customers/{customer_id}/subscriptions"))
-            .await
+    endpoint! {
+        /// All of a customer's subscriptions (following `links.next` like every collection).
+        subscriptions(customer_id: check_guid "customer id")
+            -> get_all Vec<Resource<Subscription>>
+            = "/v1/customers/{customer_id}/subscriptions"
     }
 
-    /// One subscription of a customer by id.
-    pub async fn subscription(
-        &self,
-        ctx: &CallContext,
-        customer_id: &str,
-        subscription_id: &str,
-    ) -> Result<Resource<Subscription>, ApiError> {
-        let path = subscription_path(customer_id, subscription_id)?;
-        self.get_one(ctx, &path).await
+    endpoint! {
+        /// One subscription of a customer by id.
+        subscription(
+            customer_id: check_guid "customer id",
+            subscription_id: check_guid "subscription id"
+        ) -> get_one Resource<Subscription>
+            = "/v1/customers/{customer_id}/subscriptions/{subscription_id}"
     }
 
-    /// A new-commerce catalog SKU; its `dynamicAttributes.provisioningId` is the SKU GUID.
-    pub async fn catalog_sku(
-        &self,
-        ctx: &CallContext,
-        product_id: &str,
-        sku_id: &str,
-        country: &str,
-    ) -> Result<Resource<CatalogSku>, ApiError> {
-        check_catalog_id("product id", product_id)?;
-        check_catalog_id("SKU id", sku_id)?;
-        check_catalog_id("country", country)?;
-        let path = format!("/v1/products/{product_id}/skus/{sku_id}?country={country}");
-        self.get_one(ctx, &path).await
+    endpoint! {
+        /// A new-commerce catalog SKU; its `dynamicAttributes.provisioningId` is the SKU GUID.
+        catalog_sku(
+            product_id: check_catalog_id "product id",
+            sku_id: check_catalog_id "SKU id",
+            country: check_catalog_id "country"
+        ) -> get_one Resource<CatalogSku>
+            = "/v1/products/{product_id}/skus/{sku_id}?country={country}"
     }
 
-    /// A legacy offer by its GUID; its `product.id` is the SKU GUID.
-    pub async fn offer(
-        &self,
-        ctx: &CallContext,
-        offer_id: &str,
-        country: &str,
-    ) -> Result<Resource<Offer>, ApiError> {
-        check_guid("offer id", offer_id)?;
-        check_catalog_id("country", country)?;
-        self.get_one(ctx, &format!("/v1/offers/{offer_id}?country={country}"))
-            .await
+    endpoint! {
+        /// A legacy offer by its GUID; its `product.id` is the SKU GUID.
+        offer(offer_id: check_guid "offer id", country: check_catalog_id "country")
+            -> get_one Resource<Offer>
+            = "/v1/offers/{offer_id}?country={country}"
     }
 
-    /// Where a subscription's provisioning stands; `skuId` names its SKU (upper case).
-    pub async fn provisioning_status(
-        &self,
-        ctx: &CallContext,
-        customer_id: &str,
-        subscription_id: &str,
-    ) -> Result<Resource<ProvisioningStatus>, ApiError> {
-        let path = subscription_path(customer_id, subscription_id)?;
-        self.get_one(ctx, &format!("{path}/provisioningstatus"))
-            .await
+    endpoint! {
+        /// Where a subscription's provisioning stands; `skuId` names its SKU (upper case).
+        provisioning_status(
+            customer_id: check_guid "customer id",
+            subscription_id: check_guid "subscription id"
+        ) -> get_one Resource<ProvisioningStatus>
+            = "/v1/customers/{customer_id}/subscriptions/{subscription_id}/provisioningstatus"
     }
 }
 

@@ -102,19 +102,14 @@ pub fn copy(model: &mut Model, fx: &mut Fx) {
     }
 }
 
-/// The name of a view in an export's file name.
-fn view_name(kind: &ScreenKind) -> &'static str {
+/// The name of a view in an export's file name: what its rows are called, in lower case with
+/// dashes ("deleted users" → `deleted-users`), except where the noun would not say which view.
+fn view_name(kind: &ScreenKind) -> String {
     match kind {
-        ScreenKind::Report { kind } => kind.view_name(),
-        ScreenKind::Customers { search: None } => "customers",
-        ScreenKind::Customers { search: Some(_) } => "customers-search",
-        ScreenKind::Users { deleted: false, .. } => "users",
-        ScreenKind::Users { deleted: true, .. } => "deleted-users",
-        ScreenKind::Skus { .. } => "subscribed-skus",
-        ScreenKind::Subscriptions { .. } => "subscriptions",
-        ScreenKind::Licenses { .. } => "licences",
-        ScreenKind::Plans { .. } => "service-plans",
-        ScreenKind::Raw { .. } => "raw",
+        ScreenKind::Report { kind } => kind.view_name().to_string(),
+        ScreenKind::Customers { search: Some(_) } => "customers-search".to_string(),
+        ScreenKind::Raw { .. } => "raw".to_string(),
+        _ => kind.noun().to_lowercase().replace(' ', "-"),
     }
 }
 
@@ -132,7 +127,7 @@ pub fn export_job(screen: &Screen, table: &dyn Table) -> ExportJob {
         })
         .collect();
     ExportJob {
-        view: view_name(&screen.kind).to_string(),
+        view: view_name(&screen.kind),
         header,
         rows,
         noun: screen.kind.noun().to_string(),
@@ -184,5 +179,65 @@ pub fn finish_export(model: &mut Model, query: &Query, fx: &mut Fx) {
     if let Some(table) = view.table() {
         let job = export_job(screen, table);
         fx.effects.push(Effect::Export(job));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::model::Crumb;
+
+    #[test]
+    fn each_view_names_its_export_file() {
+        let crumb = || Crumb {
+            id: "id".into(),
+            name: "name".into(),
+        };
+        let cases = [
+            (ScreenKind::Customers { search: None }, "customers"),
+            (
+                ScreenKind::Customers {
+                    search: Some("con".into()),
+                },
+                "customers-search",
+            ),
+            (
+                ScreenKind::Users {
+                    customer: crumb(),
+                    deleted: false,
+                },
+                "users",
+            ),
+            (
+                ScreenKind::Users {
+                    customer: crumb(),
+                    deleted: true,
+                },
+                "deleted-users",
+            ),
+            (ScreenKind::Skus { customer: crumb() }, "subscribed-skus"),
+            (
+                ScreenKind::Subscriptions { customer: crumb() },
+                "subscriptions",
+            ),
+            (
+                ScreenKind::Licenses {
+                    customer: crumb(),
+                    user: crumb(),
+                },
+                "licences",
+            ),
+            (
+                ScreenKind::Raw {
+                    title: "t".into(),
+                    id: None,
+                    lines: Vec::new(),
+                },
+                "raw",
+            ),
+        ];
+        for (kind, want) in cases {
+            assert_eq!(view_name(&kind), want, "{kind:?}");
+        }
     }
 }

@@ -54,6 +54,16 @@ impl<W: Write> RawTerminal for CrosstermBackend<W> {
     }
 }
 
+/// Where the loop's terminal events come from: crossterm's `EventStream`, or scripted events.
+pub trait EventSource: Stream<Item = io::Result<Event>> + Unpin {}
+
+impl<S: Stream<Item = io::Result<Event>> + Unpin> EventSource for S {}
+
+/// What sees the model and the frame's buffer after every frame (tests, benchmarks).
+pub trait FrameObserver: FnMut(&Model, &Buffer) {}
+
+impl<O: FnMut(&Model, &Buffer)> FrameObserver for O {}
+
 /// Scripted terminal events from a channel (tests, benchmarks); ends when the sender drops.
 pub struct ChannelEvents(pub mpsc::UnboundedReceiver<Event>);
 
@@ -66,18 +76,13 @@ impl Stream for ChannelEvents {
 
 /// Runs the explorer on any backend with any event source until Quit or the events end;
 /// `observer` sees the model and the buffer after every frame. Returns the final model.
-pub async fn run_with<B, S, O>(
+pub async fn run_with<B: Backend + RawTerminal>(
     terminal: &mut Terminal<B>,
-    events: S,
+    events: impl EventSource,
     client: ApiClient,
     options: UiOptions,
-    observer: O,
-) -> Result<Model, AppError>
-where
-    B: Backend + RawTerminal,
-    S: Stream<Item = io::Result<Event>> + Unpin,
-    O: FnMut(&Model, &Buffer),
-{
+    observer: impl FrameObserver,
+) -> Result<Model, AppError> {
     run_loop(
         terminal,
         events,
@@ -102,10 +107,9 @@ enum Batch {
 
 /// Polls the stream with the loop's own waker until it has nothing more, so a burst of keys
 /// (key repeat, a paste) becomes one batch and one frame.
-fn next_events<S>(events: &mut S) -> impl Future<Output = Option<Vec<io::Result<Event>>>> + '_
-where
-    S: Stream<Item = io::Result<Event>> + Unpin,
-{
+fn next_events<S: EventSource>(
+    events: &mut S,
+) -> impl Future<Output = Option<Vec<io::Result<Event>>>> + '_ {
     std::future::poll_fn(move |cx| {
         let mut batch = Vec::new();
         loop {
@@ -125,20 +129,14 @@ where
     })
 }
 
-pub(super) async fn run_loop<B, S, O, F>(
+pub(super) async fn run_loop<B: Backend + RawTerminal>(
     terminal: &mut Terminal<B>,
-    mut events: S,
+    mut events: impl EventSource,
     client: ApiClient,
     options: UiOptions,
-    mut observer: O,
-    shutdown: F,
-) -> Result<Model, AppError>
-where
-    B: Backend + RawTerminal,
-    S: Stream<Item = io::Result<Event>> + Unpin,
-    O: FnMut(&Model, &Buffer),
-    F: Future<Output = ()>,
-{
+    mut observer: impl FrameObserver,
+    shutdown: impl Future<Output = ()>,
+) -> Result<Model, AppError> {
     // The viewport's area: a fixed viewport (headless byte counting) never asks the backend.
     let size = terminal.get_frame().area();
     let start = Instant::now();
@@ -216,7 +214,7 @@ fn first_model(size: (u16, u16), start: Instant, options: &UiOptions, client: &A
 }
 
 /// Waits for the next thing to do: input, answers, edge messages, shutdown, or `wake`.
-async fn next_batch<S, F>(
+async fn next_batch<S: EventSource, F>(
     events: &mut S,
     reports: &mut mpsc::UnboundedReceiver<FetchEvent>,
     edge_rx: &mut mpsc::UnboundedReceiver<Stamped>,
@@ -224,7 +222,6 @@ async fn next_batch<S, F>(
     wake: Option<Instant>,
 ) -> Batch
 where
-    S: Stream<Item = io::Result<Event>> + Unpin,
     F: Future<Output = ()>,
 {
     let sleep_to = wake.unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));

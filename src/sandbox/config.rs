@@ -131,12 +131,6 @@ impl FaultConfig {
     }
 }
 
-impl Default for FaultConfig {
-    fn default() -> Self {
-        Self::none()
-    }
-}
-
 /// NaN and out-of-range rates become the nearest meaningful value.
 fn clamp_rate(rate: f64) -> f64 {
     if rate.is_nan() {

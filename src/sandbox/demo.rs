@@ -5,7 +5,6 @@
 //! and get synthetic users on demand.
 
 use super::catalog::{Catalog, catalog};
-use super::clock;
 use super::demo_spec::{
     BulkSpec, CustomerSpec, DemoFile, LicenseSpec, SkuSpec, UserSpec, at_month,
 };
@@ -14,6 +13,7 @@ use super::people::{NameStyle, Synthetic};
 use super::records::{
     CustomerDetails, CustomerRec, PlanStatus, Rule, Subscription, UserRec, UserSlot,
 };
+use super::{clock, locked};
 use base64::Engine as _;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -79,10 +79,7 @@ pub(crate) fn demo_partner(month: u32) -> Result<&'static DemoPartner, String> {
             .as_ref()
             .map_err(Clone::clone);
     }
-    let mut later = match LATER.lock() {
-        Ok(guard) => guard,
-        Err(poisoned) => poisoned.into_inner(),
-    };
+    let mut later = locked(&LATER);
     if let Some(partner) = later.get(&month) {
         return Ok(partner);
     }

@@ -7,11 +7,12 @@
 //! counts what it was asked, keeps the secrets it handed out (to look for them where none may
 //! appear), revokes tokens, and can answer `slow_down` or sign in without MFA.
 
-use super::Shared;
 use super::clock::{iso8601, now_unix};
 use super::entra::{self, IdentityError};
+use super::{Shared, locked};
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -123,14 +124,11 @@ impl Identity {
     }
 
     pub(crate) fn set_error(&self, error: Option<IdentityError>) {
-        *self.refuse.lock().unwrap_or_else(|p| p.into_inner()) = error;
+        *locked(&self.refuse) = error;
     }
 
     pub(crate) fn error(&self) -> Option<IdentityError> {
-        self.refuse
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        locked(&self.refuse).clone()
     }
 
     /// The configured refusal, when it applies to this request, as Entra would answer it.
@@ -152,10 +150,7 @@ impl Identity {
     }
 
     fn ledger(&self) -> MutexGuard<'_, Ledger> {
-        match self.state.lock() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
-        }
+        locked(&self.state)
     }
 
     pub(crate) fn set_mfa(&self, mfa: bool) {
@@ -291,8 +286,19 @@ fn jwt(claims: &Value) -> String {
     format!("{header}.{payload}.")
 }
 
-fn form(body: &[u8]) -> HashMap<String, String> {
-    url::form_urlencoded::parse(body).into_owned().collect()
+/// The fields of a form body, as both endpoints take them (any content type, like the body
+/// they were read from before; a repeated field keeps its last value).
+pub(crate) struct Form(HashMap<String, String>);
+
+impl<S: Send + Sync> FromRequest<S> for Form {
+    type Rejection = BytesRejection;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let body = Bytes::from_request(request, state).await?;
+        Ok(Self(
+            url::form_urlencoded::parse(&body).into_owned().collect(),
+        ))
+    }
 }
 
 fn random_code(alphabet: &[u8], len: usize) -> String {
@@ -310,9 +316,8 @@ fn random_code(alphabet: &[u8], len: usize) -> String {
 pub(crate) async fn devicecode(
     State(shared): State<Arc<Shared>>,
     Path(tenant): Path<String>,
-    body: Bytes,
+    Form(params): Form,
 ) -> Response {
-    let params = form(&body);
     let Some(client_id) = params.get("client_id").filter(|c| !c.trim().is_empty()) else {
         return missing(&shared, "client_id");
     };
@@ -372,9 +377,8 @@ pub(crate) async fn devicecode(
 pub(crate) async fn token(
     State(shared): State<Arc<Shared>>,
     Path(tenant): Path<String>,
-    body: Bytes,
+    Form(params): Form,
 ) -> Response {
-    let params = form(&body);
     let param = |name: &str| {
         params
             .get(name)

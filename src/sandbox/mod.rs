@@ -45,7 +45,7 @@ use seek::TokenCodec;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use throttle::RateLimiter;
 use tokio::sync::watch;
@@ -97,13 +97,16 @@ pub(crate) struct Shared {
     shutdown: watch::Receiver<bool>,
 }
 
+/// The sandbox's state behind a lock. A handler that panicked leaves it usable: each lock
+/// guards plain records (logs, switches, a ledger) that no half-finished write breaks.
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 impl Shared {
     fn record(&self, path_and_query: &str, correlation_id: Option<&str>) {
         self.request_count.fetch_add(1, Ordering::Relaxed);
-        let mut log = match self.request_log.lock() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let mut log = locked(&self.request_log);
         if log.len() < MAX_LOGGED_REQUESTS {
             log.push((
                 path_and_query.to_string(),
@@ -348,11 +351,7 @@ impl Sandbox {
     /// Next-page links as absolute URLs on `root` (e.g. this sandbox's own base URL, or another
     /// host a client must refuse to follow); None: relative links, as usual.
     pub fn set_next_link_root(&self, root: Option<String>) {
-        *self
-            .shared
-            .next_link_root
-            .lock()
-            .unwrap_or_else(|p| p.into_inner()) = root;
+        *locked(&self.shared.next_link_root) = root;
     }
 
     /// API requests received so far (identity endpoints not counted).
@@ -375,10 +374,7 @@ impl Sandbox {
     }
 
     fn request_log(&self) -> Vec<(String, Option<String>)> {
-        match self.shared.request_log.lock() {
-            Ok(log) => log.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
+        locked(&self.shared.request_log).clone()
     }
 }
 

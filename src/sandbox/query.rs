@@ -1,12 +1,12 @@
 //! How the sandbox reads a request's query (page size, seek, filters, licence groups) and writes
 //! the paging links of a collection, with Partner Center's own error bodies for bad input.
 
-use super::Shared;
 use super::api::{CONTINUATION, DEFAULT_PAGE_SIZE, MAX_FILTER_VALUE, MAX_PAGE_SIZE};
 use super::records::{CustomerFilter, SearchField};
 use super::reply::Reply;
 use super::seek::Seek;
 use super::wire::{CollectionLinks, Link, LinkHeader};
+use super::{Shared, locked};
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::Value;
 use std::borrow::Cow;
@@ -17,11 +17,7 @@ pub(super) fn collection_links<'a>(
     next: String,
     token: Option<&'a str>,
 ) -> CollectionLinks<'a> {
-    let root = shared
-        .next_link_root
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .clone();
+    let root = locked(&shared.next_link_root).clone();
     let next = match root {
         // The absolute form: on the API host's root (with /v1), as some services send it.
         Some(root) => format!(

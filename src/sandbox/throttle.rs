@@ -1,6 +1,7 @@
 //! Per-tenant request quotas, like Partner Center's "N requests per minute per tenant": a
 //! sliding one-minute window per tenant; beyond the quota, the seconds until a slot frees.
 
+use super::locked;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -30,10 +31,7 @@ impl RateLimiter {
     }
 
     fn admit_at(&self, tenant: &str, now: Instant) -> Result<(), u64> {
-        let mut log = match self.log.lock() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let mut log = locked(&self.log);
         let times = log.entry(tenant.to_string()).or_default();
         while times
             .front()
