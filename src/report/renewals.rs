@@ -69,7 +69,7 @@ pub fn renewals(store: &Store, snapshot: i64, within: i64) -> Result<Report, Sto
         }
     }
     rows.sort_by(|(a_name, a), (b_name, b)| {
-        (a.days_left, a_name, &a.offer_name).cmp(&(b.days_left, b_name, &b.offer_name))
+        (a.days_left, a_name, &a.terms.offer_name).cmp(&(b.days_left, b_name, &b.terms.offer_name))
     });
     let mut report = Report::new(RENEWALS);
     report.keep = &[0];
@@ -100,22 +100,22 @@ fn stored_match(s: &StoredSubscription) -> Option<SkuMatch> {
 fn cells(company: Option<String>, r: RenewalRow) -> Vec<Cell> {
     let term = format!(
         "{} {}",
-        term_words(r.term_duration.as_deref().unwrap_or_default()),
-        r.billing_cycle.as_deref().unwrap_or_default()
+        term_words(r.terms.term_duration.as_deref().unwrap_or_default()),
+        r.terms.billing_cycle.as_deref().unwrap_or_default()
     );
     vec![
         Cell::Text(r.customer_id.clone()),
         Cell::Text(company.unwrap_or(r.customer_id)),
         Cell::Text(r.subscription_id),
-        Cell::text(r.offer_id.as_deref()),
-        Cell::text(r.offer_name.as_deref()),
-        Cell::int(r.quantity),
-        Cell::text(r.status.as_deref()),
+        Cell::text(r.terms.offer_id.as_deref()),
+        Cell::text(r.terms.offer_name.as_deref()),
+        Cell::int(r.terms.quantity),
+        Cell::text(r.terms.status.as_deref()),
         Cell::Text(term.trim().to_string()),
-        Cell::text(r.term_duration.as_deref()),
-        Cell::text(r.billing_cycle.as_deref()),
-        Cell::text(r.commitment_end_date.as_deref()),
-        Cell::Text(dates::shown(r.commitment_end_date.as_deref())),
+        Cell::text(r.terms.term_duration.as_deref()),
+        Cell::text(r.terms.billing_cycle.as_deref()),
+        Cell::text(r.terms.commitment_end_date.as_deref()),
+        Cell::Text(dates::shown(r.terms.commitment_end_date.as_deref())),
         Cell::int(r.days_left),
         r.auto_renew_enabled.map_or(Cell::Null, Cell::Bool),
         Cell::text(r.sku_id.as_deref()),

@@ -79,13 +79,7 @@ pub(crate) fn subscription(
     let s = &item.data;
     Some(SubscriptionRecord {
         subscription_id: s.id.as_deref()?.to_ascii_lowercase(),
-        offer_id: text(&s.offer_id),
-        offer_name: Some(s.label().to_string()),
-        quantity: s.quantity,
-        status: s.status.as_ref().map(|x| x.as_str().to_string()),
-        term_duration: text(&s.term_duration),
-        billing_cycle: text(&s.billing_cycle),
-        commitment_end_date: text(&s.commitment_end_date),
+        terms: s.into(),
         auto_renew: s.auto_renew_enabled,
         sku_id: found.as_ref().map(|m| m.sku_id.to_string()),
         matched_by: found.map(|m| m.by.as_str().to_string()),

@@ -1,6 +1,8 @@
 //! What the scan hands the store for one customer: plain rows, each with the raw JSON Partner
 //! Center sent, so nothing is lost. No SQL and no HTTP here.
 
+use crate::subscriptions::SubscriptionTerms;
+
 /// One customer as scanned: its SKUs and (with `--users`) its users, or why it failed.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerRecord {
@@ -63,14 +65,7 @@ pub struct LicenseRecord {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubscriptionRecord {
     pub subscription_id: String,
-    pub offer_id: Option<String>,
-    pub offer_name: Option<String>,
-    pub quantity: Option<i64>,
-    pub status: Option<String>,
-    pub term_duration: Option<String>,
-    pub billing_cycle: Option<String>,
-    /// As Partner Center sent it.
-    pub commitment_end_date: Option<String>,
+    pub terms: SubscriptionTerms,
     pub auto_renew: Option<bool>,
     pub sku_id: Option<String>,
     pub matched_by: Option<String>,
