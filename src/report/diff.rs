@@ -4,7 +4,7 @@
 
 use super::names::sku_name;
 use super::{Cell, Column, Report, data, shown};
-use crate::store::{CustomerEntry, DiffCursor, SeatRow, Store, StoreError};
+use crate::store::{CustomerEntry, DiffCursor, SeatRow, SkuSeats, Store, StoreError};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 const CHANGES: &[Column] = &[
@@ -56,13 +56,13 @@ impl Change {
         self
     }
 
-    fn seats(mut self, before: Option<&SeatRow>, after: Option<&SeatRow>) -> Self {
+    fn seats(mut self, before: Option<&SkuSeats>, after: Option<&SkuSeats>) -> Self {
         self.cells[6] = Cell::int(before.and_then(|s| s.total));
         self.cells[7] = Cell::int(after.and_then(|s| s.total));
         self.cells[8] = Cell::int(before.and_then(|s| s.consumed));
         self.cells[9] = Cell::int(after.and_then(|s| s.consumed));
         let side =
-            |s: Option<&SeatRow>| s.map(|s| format!("{}/{}", show(s.consumed), show(s.total)));
+            |s: Option<&SkuSeats>| s.map(|s| format!("{}/{}", show(s.consumed), show(s.total)));
         self.cells[16] = Cell::text(side(before).as_deref());
         self.cells[17] = Cell::text(side(after).as_deref());
         self
@@ -214,10 +214,10 @@ fn seats(
     names: &Names,
     report: &mut Report,
 ) -> Result<(), StoreError> {
-    let index = |rows: Vec<SeatRow>| -> BTreeMap<(String, String), SeatRow> {
+    let index = |rows: Vec<SeatRow>| -> BTreeMap<(String, String), SkuSeats> {
         rows.into_iter()
             .filter(|r| both.contains(&r.customer_id))
-            .map(|r| ((r.customer_id.clone(), r.sku_id.clone()), r))
+            .map(|r| ((r.customer_id, r.sku.sku_id.clone()), r.sku))
             .collect()
     };
     let (before, after) = (index(store.seats(a)?), index(store.seats(b)?));

@@ -3,7 +3,9 @@
 use crate::api::{
     Customer, CustomerUser, License, Resource, ServicePlan, SubscribedSku, Subscription,
 };
-use crate::store::{LicenseRecord, PlanRecord, SkuRecord, SubscriptionRecord, UserRecord};
+use crate::store::{
+    LicenseRecord, PlanRecord, SkuRecord, SkuSeats, SubscriptionRecord, UserRecord,
+};
 use crate::subscriptions::SkuMatch;
 
 fn text(value: &Option<Box<str>>) -> Option<String> {
@@ -36,15 +38,17 @@ pub(crate) fn sku(item: &Resource<SubscribedSku>) -> Option<SkuRecord> {
     let s = &item.data;
     let product = s.product_sku.as_ref()?;
     Some(SkuRecord {
-        sku_id: product.id.as_deref()?.to_ascii_lowercase(),
-        part_number: text(&product.sku_part_number),
-        name: text(&product.name),
-        status: s.capability_status.as_ref().map(|c| c.as_str().to_string()),
-        total: s.total_units,
-        consumed: s.consumed_units,
-        available: s.available_units,
-        warning: s.warning_units,
-        suspended: s.suspended_units,
+        sku: SkuSeats {
+            sku_id: product.id.as_deref()?.to_ascii_lowercase(),
+            part_number: text(&product.sku_part_number),
+            name: text(&product.name),
+            status: s.capability_status.as_ref().map(|c| c.as_str().to_string()),
+            total: s.total_units,
+            consumed: s.consumed_units,
+            available: s.available_units,
+            warning: s.warning_units,
+            suspended: s.suspended_units,
+        },
         raw: item.raw.get().to_string(),
         plans: plans(&s.service_plans),
     })

@@ -16,7 +16,7 @@ pub use read::{
     SnapshotInfo, TotalsRow, UserKey,
 };
 pub use records::{
-    CustomerRecord, LicenseRecord, PlanRecord, SkuRecord, SubscriptionRecord, UserRecord,
+    CustomerRecord, LicenseRecord, PlanRecord, SkuRecord, SkuSeats, SubscriptionRecord, UserRecord,
 };
 pub use schema::SCHEMA_VERSION;
 pub use subscriptions::StoredSubscription;

@@ -1,15 +1,20 @@
 //! Reads: the snapshot list, the rows each report needs, and ordered walks of two snapshots
 //! side by side for the diff (a merge on the tables' primary keys, so memory stays flat).
 
+use super::records::SkuSeats;
 use super::{PartnerKey, Store, StoreError};
 use rusqlite::{Row, params};
 use std::cmp::Ordering;
 
 /// Reads a row into a struct: its fields from the columns in the order they are named.
+/// `from_row!(T at n, { ... })` starts at column `n`, for a struct nested in a row.
 macro_rules! from_row {
     ($t:ident { $($field:ident),+ $(,)? }) => {
-        |r: &rusqlite::Row<'_>| {
-            let mut column = 0..;
+        from_row!($t at 0, { $($field),+ })
+    };
+    ($t:ident at $start:expr, { $($field:ident),+ $(,)? }) => {
+        |r: &rusqlite::Row<'_>| -> rusqlite::Result<$t> {
+            let mut column = $start..;
             Ok($t {
                 $($field: r.get(column.next().expect("a column index"))?,)+
             })
@@ -57,15 +62,7 @@ impl SnapshotInfo {
 pub struct SeatRow {
     pub customer_id: String,
     pub company_name: Option<String>,
-    pub sku_id: String,
-    pub part_number: Option<String>,
-    pub sku_name: Option<String>,
-    pub status: Option<String>,
-    pub total: Option<i64>,
-    pub consumed: Option<i64>,
-    pub available: Option<i64>,
-    pub warning: Option<i64>,
-    pub suspended: Option<i64>,
+    pub sku: SkuSeats,
 }
 
 /// A plan held by a user (`user_id` set) or by a subscribed SKU; for a who-has match on a
@@ -228,10 +225,16 @@ impl Store {
              FROM skus s LEFT JOIN customers c ON c.snapshot = s.snapshot AND c.customer_id = s.customer_id
              WHERE s.snapshot = ?1 ORDER BY c.company_name, s.customer_id, s.part_number, s.sku_id",
             params![snapshot],
-            from_row!(SeatRow {
-                customer_id, company_name, sku_id, part_number, sku_name, status, total, consumed,
-                available, warning, suspended
-            }),
+            |r| {
+                Ok(SeatRow {
+                    customer_id: r.get(0)?,
+                    company_name: r.get(1)?,
+                    sku: from_row!(SkuSeats at 2, {
+                        sku_id, part_number, name, status, total, consumed, available, warning,
+                        suspended
+                    })(r)?,
+                })
+            },
         )
     }
 

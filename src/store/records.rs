@@ -21,6 +21,14 @@ pub struct CustomerRecord {
 /// A subscribed SKU with its seat counts and tenant-level plans.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SkuRecord {
+    pub sku: SkuSeats,
+    pub raw: String,
+    pub plans: Vec<PlanRecord>,
+}
+
+/// A subscribed SKU and its seat counts: what the scan stores and `report seats` reads back.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SkuSeats {
     pub sku_id: String,
     pub part_number: Option<String>,
     pub name: Option<String>,
@@ -30,8 +38,6 @@ pub struct SkuRecord {
     pub available: Option<i64>,
     pub warning: Option<i64>,
     pub suspended: Option<i64>,
-    pub raw: String,
-    pub plans: Vec<PlanRecord>,
 }
 
 /// A service plan and its status (in a SKU or in a user's licence).
