@@ -4,7 +4,9 @@
 
 use super::names::sku_name;
 use super::{Cell, Column, Report, data, shown};
-use crate::store::{CustomerEntry, DiffCursor, SeatRow, SkuSeats, Store, StoreError};
+use crate::store::{
+    CustomerEntry, DiffCursor, LicenseKey, PlanKey, SeatRow, SkuSeats, Store, StoreError, UserKey,
+};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 const CHANGES: &[Column] = &[
@@ -106,7 +108,7 @@ pub fn diff(store: &Store, options: DiffOptions) -> Result<Report, StoreError> {
     let (names, both) = customers(store, a, b, &mut report)?;
     seats(store, a, b, &both, &names, &mut report)?;
     let mut upns: HashMap<(String, String), Option<String>> = HashMap::new();
-    store.walk_users(a, b, |step| {
+    store.walk(&UserKey::WALK, a, b, |step| {
         let (kind, u) = match step {
             DiffCursor::Before(u) => ("user-removed", u),
             DiffCursor::After(u) => ("user-added", u),
@@ -125,7 +127,7 @@ pub fn diff(store: &Store, options: DiffOptions) -> Result<Report, StoreError> {
         Ok(())
     })?;
     let upn = |c: &str, u: &str| upns.get(&(c.to_string(), u.to_string())).cloned().flatten();
-    store.walk_licenses(a, b, |step| {
+    store.walk(&LicenseKey::WALK, a, b, |step| {
         let (kind, l) = match step {
             DiffCursor::Before(l) => ("licence-removed", l),
             DiffCursor::After(l) => ("licence-assigned", l),
@@ -140,7 +142,11 @@ pub fn diff(store: &Store, options: DiffOptions) -> Result<Report, StoreError> {
         Ok(())
     })?;
     for skus in [true, false] {
-        store.walk_plans(a, b, skus, |step| {
+        let plans = match skus {
+            true => &PlanKey::SKU_PLANS,
+            false => &PlanKey::USER_PLANS,
+        };
+        store.walk(plans, a, b, |step| {
             let DiffCursor::Both(p, q) = step else {
                 return Ok(());
             };

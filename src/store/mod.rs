@@ -13,7 +13,7 @@ mod write;
 pub use lock::ScanLock;
 pub use read::{
     CustomerEntry, DiffCursor, HoldingRow, LicenseKey, PlanEntry, PlanKey, SeatRow, SkuEntry,
-    SnapshotInfo, TotalsRow, UserKey,
+    SnapshotInfo, TotalsRow, UserKey, Walk,
 };
 pub use records::{
     CustomerRecord, LicenseRecord, PlanRecord, SkuRecord, SkuSeats, SubscriptionRecord, UserRecord,

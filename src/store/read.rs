@@ -136,6 +136,74 @@ pub struct PlanKey {
     pub status: Option<String>,
 }
 
+/// What a diff walks: its SQL (ordered by the key; `?1` is the snapshot), how a row reads,
+/// and the order of the keys (the SQL's `ORDER BY`).
+pub struct Walk<K> {
+    sql: &'static str,
+    read: fn(&Row<'_>) -> rusqlite::Result<K>,
+    cmp: fn(&K, &K) -> Ordering,
+}
+
+impl UserKey {
+    /// The users of a snapshot.
+    pub const WALK: Walk<Self> = Walk {
+        sql: "SELECT customer_id, user_id, upn FROM users WHERE snapshot = ?1 ORDER BY customer_id, user_id",
+        read: from_row!(UserKey {
+            customer_id,
+            user_id,
+            upn
+        }),
+        cmp: |x, y| (&x.customer_id, &x.user_id).cmp(&(&y.customer_id, &y.user_id)),
+    };
+}
+
+impl LicenseKey {
+    /// The licences of a snapshot.
+    pub const WALK: Walk<Self> = Walk {
+        sql: "SELECT customer_id, user_id, sku_id, part_number FROM licences WHERE snapshot = ?1
+             ORDER BY customer_id, user_id, sku_id",
+        read: from_row!(LicenseKey {
+            customer_id,
+            user_id,
+            sku_id,
+            part_number
+        }),
+        cmp: |x, y| {
+            (&x.customer_id, &x.user_id, &x.sku_id).cmp(&(&y.customer_id, &y.user_id, &y.sku_id))
+        },
+    };
+}
+
+impl PlanKey {
+    /// The plan statuses in users' licences.
+    pub const USER_PLANS: Walk<Self> = Walk {
+        sql: "SELECT customer_id, user_id, sku_id, plan_id, service_name, status FROM user_plans
+             WHERE snapshot = ?1 ORDER BY customer_id, user_id, sku_id, plan_id",
+        ..Self::SKU_PLANS
+    };
+    /// The subscribed SKUs' tenant-level plan statuses.
+    pub const SKU_PLANS: Walk<Self> = Walk {
+        sql: "SELECT customer_id, '', sku_id, plan_id, service_name, status FROM sku_plans
+             WHERE snapshot = ?1 ORDER BY customer_id, sku_id, plan_id",
+        read: from_row!(PlanKey {
+            customer_id,
+            user_id,
+            sku_id,
+            plan_id,
+            service_name,
+            status
+        }),
+        cmp: |x, y| {
+            (&x.customer_id, &x.user_id, &x.sku_id, &x.plan_id).cmp(&(
+                &y.customer_id,
+                &y.user_id,
+                &y.sku_id,
+                &y.plan_id,
+            ))
+        },
+    };
+}
+
 /// One step of a walk over two snapshots: a key only before, only after, or in both.
 #[derive(Debug, PartialEq, Eq)]
 pub enum DiffCursor<T> {
@@ -343,113 +411,24 @@ impl Store {
         )
     }
 
-    /// Walks the users of two snapshots in key order.
-    pub fn walk_users(
+    /// Walks two snapshots side by side in key order: the rows `what` names, read from `a`
+    /// and from `b`, each key once (only before, only after, or in both).
+    pub fn walk<K>(
         &self,
+        what: &Walk<K>,
         a: i64,
         b: i64,
-        f: impl FnMut(DiffCursor<UserKey>) -> Result<(), StoreError>,
+        mut f: impl FnMut(DiffCursor<K>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        self.walk(
-            "SELECT customer_id, user_id, upn FROM users WHERE snapshot = ?1 ORDER BY customer_id, user_id",
-            a,
-            b,
-            from_row!(UserKey { customer_id, user_id, upn }),
-            |x, y| (&x.customer_id, &x.user_id).cmp(&(&y.customer_id, &y.user_id)),
-            f,
-        )
-    }
-
-    /// Walks the licences of two snapshots in key order.
-    pub fn walk_licenses(
-        &self,
-        a: i64,
-        b: i64,
-        f: impl FnMut(DiffCursor<LicenseKey>) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        self.walk(
-            "SELECT customer_id, user_id, sku_id, part_number FROM licences WHERE snapshot = ?1
-             ORDER BY customer_id, user_id, sku_id",
-            a,
-            b,
-            from_row!(LicenseKey {
-                customer_id,
-                user_id,
-                sku_id,
-                part_number
-            }),
-            |x, y| {
-                (&x.customer_id, &x.user_id, &x.sku_id).cmp(&(
-                    &y.customer_id,
-                    &y.user_id,
-                    &y.sku_id,
-                ))
-            },
-            f,
-        )
-    }
-
-    /// Walks the plan statuses of two snapshots in key order: users' plans, or with `skus`
-    /// the subscribed SKUs' tenant-level plans.
-    pub fn walk_plans(
-        &self,
-        a: i64,
-        b: i64,
-        skus: bool,
-        f: impl FnMut(DiffCursor<PlanKey>) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        let sql = match skus {
-            false => {
-                "SELECT customer_id, user_id, sku_id, plan_id, service_name, status FROM user_plans
-                 WHERE snapshot = ?1 ORDER BY customer_id, user_id, sku_id, plan_id"
-            }
-            true => {
-                "SELECT customer_id, '', sku_id, plan_id, service_name, status FROM sku_plans
-                 WHERE snapshot = ?1 ORDER BY customer_id, sku_id, plan_id"
-            }
-        };
-        self.walk(
-            sql,
-            a,
-            b,
-            from_row!(PlanKey {
-                customer_id,
-                user_id,
-                sku_id,
-                plan_id,
-                service_name,
-                status
-            }),
-            |x, y| {
-                (&x.customer_id, &x.user_id, &x.sku_id, &x.plan_id).cmp(&(
-                    &y.customer_id,
-                    &y.user_id,
-                    &y.sku_id,
-                    &y.plan_id,
-                ))
-            },
-            f,
-        )
-    }
-
-    /// A merge of two ordered queries (the same SQL for snapshots `a` and `b`).
-    fn walk<T>(
-        &self,
-        sql: &str,
-        a: i64,
-        b: i64,
-        map: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
-        cmp: impl Fn(&T, &T) -> Ordering,
-        mut f: impl FnMut(DiffCursor<T>) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
+        let Walk { sql, read, cmp } = *what;
         let err = |e| self.read_error(e);
         let mut sa = self.conn.prepare(sql).map_err(err)?;
         let mut sb = self.conn.prepare(sql).map_err(err)?;
         let mut ra = sa.query([a]).map_err(err)?;
         let mut rb = sb.query([b]).map_err(err)?;
-        let next = |rows: &mut rusqlite::Rows<'_>| -> Result<Option<T>, StoreError> {
+        let next = |rows: &mut rusqlite::Rows<'_>| -> Result<Option<K>, StoreError> {
             match rows.next().map_err(err)? {
-                Some(row) => Ok(Some(map(row).map_err(err)?)),
+                Some(row) => Ok(Some(read(row).map_err(err)?)),
                 None => Ok(None),
             }
         };
