@@ -150,7 +150,7 @@ pub fn diff(store: &Store, options: DiffOptions) -> Result<Report, StoreError> {
             let DiffCursor::Both(p, q) = step else {
                 return Ok(());
             };
-            if p.status == q.status || !both.contains(&q.customer_id) {
+            if p.plan.status == q.plan.status || !both.contains(&q.customer_id) {
                 return Ok(());
             }
             let mut change =
@@ -159,10 +159,10 @@ pub fn diff(store: &Store, options: DiffOptions) -> Result<Report, StoreError> {
                 change = change.user(&q.user_id, upn(&q.customer_id, &q.user_id).as_deref());
             }
             let change = change.plan(
-                &q.plan_id,
-                q.service_name.as_deref(),
-                p.status.as_deref(),
-                q.status.as_deref(),
+                &q.plan.plan_id,
+                q.plan.service_name.as_deref(),
+                p.plan.status.as_deref(),
+                q.plan.status.as_deref(),
             );
             report.push(change.cells);
             Ok(())

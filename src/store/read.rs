@@ -1,7 +1,7 @@
 //! Reads: the snapshot list, the rows each report needs, and ordered walks of two snapshots
 //! side by side for the diff (a merge on the tables' primary keys, so memory stays flat).
 
-use super::records::SkuSeats;
+use super::records::{PlanRecord, SkuSeats};
 use super::{PartnerKey, Store, StoreError};
 use rusqlite::{Row, params};
 use std::cmp::Ordering;
@@ -131,9 +131,7 @@ pub struct PlanKey {
     pub customer_id: String,
     pub user_id: String,
     pub sku_id: String,
-    pub plan_id: String,
-    pub service_name: Option<String>,
-    pub status: Option<String>,
+    pub plan: PlanRecord,
 }
 
 /// What a diff walks: its SQL (ordered by the key; `?1` is the snapshot), how a row reads,
@@ -185,20 +183,20 @@ impl PlanKey {
     pub const SKU_PLANS: Walk<Self> = Walk {
         sql: "SELECT customer_id, '', sku_id, plan_id, service_name, status FROM sku_plans
              WHERE snapshot = ?1 ORDER BY customer_id, sku_id, plan_id",
-        read: from_row!(PlanKey {
-            customer_id,
-            user_id,
-            sku_id,
-            plan_id,
-            service_name,
-            status
-        }),
+        read: |r| {
+            Ok(PlanKey {
+                customer_id: r.get(0)?,
+                user_id: r.get(1)?,
+                sku_id: r.get(2)?,
+                plan: from_row!(PlanRecord at 3, { plan_id, service_name, status })(r)?,
+            })
+        },
         cmp: |x, y| {
-            (&x.customer_id, &x.user_id, &x.sku_id, &x.plan_id).cmp(&(
+            (&x.customer_id, &x.user_id, &x.sku_id, &x.plan.plan_id).cmp(&(
                 &y.customer_id,
                 &y.user_id,
                 &y.sku_id,
-                &y.plan_id,
+                &y.plan.plan_id,
             ))
         },
     };

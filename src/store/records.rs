@@ -41,7 +41,7 @@ pub struct SkuSeats {
 }
 
 /// A service plan and its status (in a SKU or in a user's licence).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PlanRecord {
     pub plan_id: String,
     pub service_name: Option<String>,
