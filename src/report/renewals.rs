@@ -8,7 +8,7 @@ use super::{Cell, Column, Report, col, data, shown};
 use crate::api::{Resource, SubscribedSku, Subscription};
 use crate::store::{Store, StoreError, StoredSubscription};
 use crate::subscriptions::dates::{self, term_words};
-use crate::subscriptions::{MatchedBy, RenewalRow, SkuMatch, renewals as judge};
+use crate::subscriptions::{RenewalRow, SkuMatch, renewals as judge};
 use jiff::civil::Date;
 use serde_json::value::RawValue;
 
@@ -62,7 +62,7 @@ pub fn renewals(store: &Store, snapshot: i64, within: i64) -> Result<Report, Sto
             .collect();
         let (subs, matches): (Vec<Resource<Subscription>>, Vec<Option<SkuMatch>>) = customer
             .iter()
-            .filter_map(|s| Some((parsed(s)?, stored_match(s))))
+            .filter_map(|s| Some((parsed(s)?, s.sku.clone())))
             .unzip();
         for row in judge(&first.customer_id, &subs, &matches, &skus, today, within) {
             rows.push((first.company_name.clone(), row));
@@ -83,18 +83,6 @@ fn parsed(s: &StoredSubscription) -> Option<Resource<Subscription>> {
     RawValue::from_string(s.raw.clone())
         .ok()
         .map(Resource::from_raw)
-}
-
-fn stored_match(s: &StoredSubscription) -> Option<SkuMatch> {
-    let by = match s.matched_by.as_deref()? {
-        "id" => MatchedBy::Id,
-        "name" => MatchedBy::Name,
-        _ => return None,
-    };
-    Some(SkuMatch {
-        sku_id: s.sku_id.as_deref()?.into(),
-        by,
-    })
 }
 
 fn cells(company: Option<String>, r: RenewalRow) -> Vec<Cell> {

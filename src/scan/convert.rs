@@ -85,8 +85,7 @@ pub(crate) fn subscription(
         subscription_id: s.id.as_deref()?.to_ascii_lowercase(),
         terms: s.into(),
         auto_renew: s.auto_renew_enabled,
-        sku_id: found.as_ref().map(|m| m.sku_id.to_string()),
-        matched_by: found.map(|m| m.by.as_str().to_string()),
+        sku: found,
         raw: item.raw.get().to_string(),
     })
 }

@@ -21,7 +21,6 @@ macro_rules! from_row {
         }
     };
 }
-pub(super) use from_row;
 
 /// A SKU present in a snapshot: (id, part number, name).
 pub type SkuEntry = (String, Option<String>, Option<String>);

@@ -1,7 +1,7 @@
 //! What the scan hands the store for one customer: plain rows, each with the raw JSON Partner
 //! Center sent, so nothing is lost. No SQL and no HTTP here.
 
-use crate::subscriptions::SubscriptionTerms;
+use crate::subscriptions::{SkuMatch, SubscriptionTerms};
 
 /// One customer as scanned: its SKUs and (with `--users`) its users, or why it failed.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -67,13 +67,12 @@ pub struct LicenseRecord {
     pub plans: Vec<PlanRecord>,
 }
 
-/// A subscription, with the subscribed SKU the scan tied it to (`matched_by` `id` or `name`).
+/// A subscription, with the subscribed SKU the scan tied it to.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubscriptionRecord {
     pub subscription_id: String,
     pub terms: SubscriptionTerms,
     pub auto_renew: Option<bool>,
-    pub sku_id: Option<String>,
-    pub matched_by: Option<String>,
+    pub sku: Option<SkuMatch>,
     pub raw: String,
 }
