@@ -274,7 +274,6 @@ mod tests {
                 },
                 raw: "{}".into(),
                 plans: vec![plan("Enabled")],
-                ..SkuRecord::default()
             }],
             users: vec![UserRecord {
                 user_id: "u1".into(),

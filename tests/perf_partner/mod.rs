@@ -99,7 +99,6 @@ fn customer(c: u64, users: u64, plans: u64, variant: u64) -> CustomerRecord {
             },
             raw: format!(r#"{{"productSku":{{"id":"{}"}}}}"#, sku(k)),
             plans: (0..plans).map(plan).collect(),
-            ..SkuRecord::default()
         })
         .collect();
     let users =
