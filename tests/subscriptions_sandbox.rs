@@ -130,7 +130,7 @@ async fn contoso_renews_e5_in_a_week_with_twelve_seats_unassigned() {
     let rows = renewals(CONTOSO, &subs, &matches, &skus, today, 30);
     let e5 = rows
         .iter()
-        .find(|r| r.offer_name.as_deref() == Some("Microsoft 365 E5"))
+        .find(|r| r.terms.offer_name.as_deref() == Some("Microsoft 365 E5"))
         .expect("E5 ends within 30 days");
     assert_eq!(e5.days_left, Some(7));
     assert_eq!(e5.available_seats, Some(12));

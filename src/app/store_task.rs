@@ -12,7 +12,8 @@ use crate::fetch::RequestId;
 use crate::report::{self, DiffOptions};
 use crate::scan::{self, Progress, ScanOptions, Scope};
 use crate::store::{
-    DiffCursor, Location, NewSnapshot, PartnerKey, ScanLock, SnapshotInfo, Store, StoreError,
+    DiffCursor, LicenseKey, Location, NewSnapshot, PartnerKey, ScanLock, SnapshotInfo, Store,
+    StoreError,
 };
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -271,7 +272,7 @@ fn summary(store: &Store, partner: &PartnerKey) -> Result<Option<SnapshotSummary
     }
     let mut users: HashMap<Box<str>, UserSkus> = HashMap::new();
     if snapshot.with_users {
-        store.walk_licenses(snapshot.id, snapshot.id, |step| {
+        store.walk(&LicenseKey::WALK, snapshot.id, snapshot.id, |step| {
             if let DiffCursor::Both(l, _) | DiffCursor::Before(l) = step {
                 let entry = users.entry(l.user_id.into_boxed_str()).or_default();
                 let name = l.part_number.unwrap_or(l.sku_id);

@@ -4,7 +4,9 @@
 
 use super::names::sku_name;
 use super::{Cell, Column, Report, data, shown};
-use crate::store::{CustomerEntry, DiffCursor, SeatRow, Store, StoreError};
+use crate::store::{
+    CustomerEntry, DiffCursor, LicenseKey, PlanKey, SeatRow, SkuSeats, Store, StoreError, UserKey,
+};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 const CHANGES: &[Column] = &[
@@ -56,13 +58,13 @@ impl Change {
         self
     }
 
-    fn seats(mut self, before: Option<&SeatRow>, after: Option<&SeatRow>) -> Self {
+    fn seats(mut self, before: Option<&SkuSeats>, after: Option<&SkuSeats>) -> Self {
         self.cells[6] = Cell::int(before.and_then(|s| s.total));
         self.cells[7] = Cell::int(after.and_then(|s| s.total));
         self.cells[8] = Cell::int(before.and_then(|s| s.consumed));
         self.cells[9] = Cell::int(after.and_then(|s| s.consumed));
         let side =
-            |s: Option<&SeatRow>| s.map(|s| format!("{}/{}", show(s.consumed), show(s.total)));
+            |s: Option<&SkuSeats>| s.map(|s| format!("{}/{}", show(s.consumed), show(s.total)));
         self.cells[16] = Cell::text(side(before).as_deref());
         self.cells[17] = Cell::text(side(after).as_deref());
         self
@@ -106,7 +108,7 @@ pub fn diff(store: &Store, options: DiffOptions) -> Result<Report, StoreError> {
     let (names, both) = customers(store, a, b, &mut report)?;
     seats(store, a, b, &both, &names, &mut report)?;
     let mut upns: HashMap<(String, String), Option<String>> = HashMap::new();
-    store.walk_users(a, b, |step| {
+    store.walk(&UserKey::WALK, a, b, |step| {
         let (kind, u) = match step {
             DiffCursor::Before(u) => ("user-removed", u),
             DiffCursor::After(u) => ("user-added", u),
@@ -125,7 +127,7 @@ pub fn diff(store: &Store, options: DiffOptions) -> Result<Report, StoreError> {
         Ok(())
     })?;
     let upn = |c: &str, u: &str| upns.get(&(c.to_string(), u.to_string())).cloned().flatten();
-    store.walk_licenses(a, b, |step| {
+    store.walk(&LicenseKey::WALK, a, b, |step| {
         let (kind, l) = match step {
             DiffCursor::Before(l) => ("licence-removed", l),
             DiffCursor::After(l) => ("licence-assigned", l),
@@ -140,11 +142,15 @@ pub fn diff(store: &Store, options: DiffOptions) -> Result<Report, StoreError> {
         Ok(())
     })?;
     for skus in [true, false] {
-        store.walk_plans(a, b, skus, |step| {
+        let plans = match skus {
+            true => &PlanKey::SKU_PLANS,
+            false => &PlanKey::USER_PLANS,
+        };
+        store.walk(plans, a, b, |step| {
             let DiffCursor::Both(p, q) = step else {
                 return Ok(());
             };
-            if p.status == q.status || !both.contains(&q.customer_id) {
+            if p.plan.status == q.plan.status || !both.contains(&q.customer_id) {
                 return Ok(());
             }
             let mut change =
@@ -153,10 +159,10 @@ pub fn diff(store: &Store, options: DiffOptions) -> Result<Report, StoreError> {
                 change = change.user(&q.user_id, upn(&q.customer_id, &q.user_id).as_deref());
             }
             let change = change.plan(
-                &q.plan_id,
-                q.service_name.as_deref(),
-                p.status.as_deref(),
-                q.status.as_deref(),
+                &q.plan.plan_id,
+                q.plan.service_name.as_deref(),
+                p.plan.status.as_deref(),
+                q.plan.status.as_deref(),
             );
             report.push(change.cells);
             Ok(())
@@ -214,10 +220,10 @@ fn seats(
     names: &Names,
     report: &mut Report,
 ) -> Result<(), StoreError> {
-    let index = |rows: Vec<SeatRow>| -> BTreeMap<(String, String), SeatRow> {
+    let index = |rows: Vec<SeatRow>| -> BTreeMap<(String, String), SkuSeats> {
         rows.into_iter()
             .filter(|r| both.contains(&r.customer_id))
-            .map(|r| ((r.customer_id.clone(), r.sku_id.clone()), r))
+            .map(|r| ((r.customer_id, r.sku.sku_id.clone()), r.sku))
             .collect()
     };
     let (before, after) = (index(store.seats(a)?), index(store.seats(b)?));

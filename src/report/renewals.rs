@@ -8,7 +8,7 @@ use super::{Cell, Column, Report, col, data, shown};
 use crate::api::{Resource, SubscribedSku, Subscription};
 use crate::store::{Store, StoreError, StoredSubscription};
 use crate::subscriptions::dates::{self, term_words};
-use crate::subscriptions::{MatchedBy, RenewalRow, SkuMatch, renewals as judge};
+use crate::subscriptions::{RenewalRow, SkuMatch, renewals as judge};
 use jiff::civil::Date;
 use serde_json::value::RawValue;
 
@@ -62,14 +62,14 @@ pub fn renewals(store: &Store, snapshot: i64, within: i64) -> Result<Report, Sto
             .collect();
         let (subs, matches): (Vec<Resource<Subscription>>, Vec<Option<SkuMatch>>) = customer
             .iter()
-            .filter_map(|s| Some((parsed(s)?, stored_match(s))))
+            .filter_map(|s| Some((parsed(s)?, s.sku.clone())))
             .unzip();
         for row in judge(&first.customer_id, &subs, &matches, &skus, today, within) {
             rows.push((first.company_name.clone(), row));
         }
     }
     rows.sort_by(|(a_name, a), (b_name, b)| {
-        (a.days_left, a_name, &a.offer_name).cmp(&(b.days_left, b_name, &b.offer_name))
+        (a.days_left, a_name, &a.terms.offer_name).cmp(&(b.days_left, b_name, &b.terms.offer_name))
     });
     let mut report = Report::new(RENEWALS);
     report.keep = &[0];
@@ -85,37 +85,25 @@ fn parsed(s: &StoredSubscription) -> Option<Resource<Subscription>> {
         .map(Resource::from_raw)
 }
 
-fn stored_match(s: &StoredSubscription) -> Option<SkuMatch> {
-    let by = match s.matched_by.as_deref()? {
-        "id" => MatchedBy::Id,
-        "name" => MatchedBy::Name,
-        _ => return None,
-    };
-    Some(SkuMatch {
-        sku_id: s.sku_id.as_deref()?.into(),
-        by,
-    })
-}
-
 fn cells(company: Option<String>, r: RenewalRow) -> Vec<Cell> {
     let term = format!(
         "{} {}",
-        term_words(r.term_duration.as_deref().unwrap_or_default()),
-        r.billing_cycle.as_deref().unwrap_or_default()
+        term_words(r.terms.term_duration.as_deref().unwrap_or_default()),
+        r.terms.billing_cycle.as_deref().unwrap_or_default()
     );
     vec![
         Cell::Text(r.customer_id.clone()),
         Cell::Text(company.unwrap_or(r.customer_id)),
         Cell::Text(r.subscription_id),
-        Cell::text(r.offer_id.as_deref()),
-        Cell::text(r.offer_name.as_deref()),
-        Cell::int(r.quantity),
-        Cell::text(r.status.as_deref()),
+        Cell::text(r.terms.offer_id.as_deref()),
+        Cell::text(r.terms.offer_name.as_deref()),
+        Cell::int(r.terms.quantity),
+        Cell::text(r.terms.status.as_deref()),
         Cell::Text(term.trim().to_string()),
-        Cell::text(r.term_duration.as_deref()),
-        Cell::text(r.billing_cycle.as_deref()),
-        Cell::text(r.commitment_end_date.as_deref()),
-        Cell::Text(dates::shown(r.commitment_end_date.as_deref())),
+        Cell::text(r.terms.term_duration.as_deref()),
+        Cell::text(r.terms.billing_cycle.as_deref()),
+        Cell::text(r.terms.commitment_end_date.as_deref()),
+        Cell::Text(dates::shown(r.terms.commitment_end_date.as_deref())),
         Cell::int(r.days_left),
         r.auto_renew_enabled.map_or(Cell::Null, Cell::Bool),
         Cell::text(r.sku_id.as_deref()),

@@ -3,7 +3,7 @@
 
 use super::names::{plan_name, sku_name};
 use super::{Cell, Column, Report, col, data};
-use crate::store::{HoldingRow, PlanEntry, SeatRow, SkuEntry, SnapshotInfo, Store, StoreError};
+use crate::store::{HoldingRow, PlanEntry, SkuEntry, SkuSeats, SnapshotInfo, Store, StoreError};
 use std::collections::HashMap;
 
 const SEATS: &[Column] = &[
@@ -22,7 +22,7 @@ const SEATS: &[Column] = &[
 ];
 
 /// The flag of a SKU row, most serious first.
-fn seat_flag(row: &SeatRow, unused: i64) -> Option<&'static str> {
+fn seat_flag(row: &SkuSeats, unused: i64) -> Option<&'static str> {
     let status = row.status.as_deref().unwrap_or_default();
     if over_consumed(row) {
         Some("over-consumed")
@@ -37,11 +37,11 @@ fn seat_flag(row: &SeatRow, unused: i64) -> Option<&'static str> {
     }
 }
 
-fn over_consumed(row: &SeatRow) -> bool {
+fn over_consumed(row: &SkuSeats) -> bool {
     matches!((row.total, row.consumed), (Some(t), Some(c)) if c > t)
 }
 
-fn available(row: &SeatRow) -> Option<i64> {
+fn available(row: &SkuSeats) -> Option<i64> {
     row.available.or_else(|| Some(row.total? - row.consumed?))
 }
 
@@ -53,18 +53,19 @@ fn friendly_sku(id: &str, api_name: Option<&str>) -> Cell {
 /// One row per customer x SKU with seat counts and a flag (`unused`: at least this many free).
 pub fn seats(store: &Store, snapshot: i64, unused: i64) -> Result<Report, StoreError> {
     let mut report = Report::new(SEATS);
-    for row in store.seats(snapshot)? {
-        let flag = seat_flag(&row, unused.max(1));
+    for seat in store.seats(snapshot)? {
+        let row = &seat.sku;
+        let flag = seat_flag(row, unused.max(1));
         report.push(vec![
-            Cell::Text(row.customer_id.clone()),
-            Cell::text(row.company_name.as_deref()),
+            Cell::Text(seat.customer_id.clone()),
+            Cell::text(seat.company_name.as_deref()),
             Cell::Text(row.sku_id.clone()),
             Cell::text(row.part_number.as_deref()),
-            friendly_sku(&row.sku_id, row.sku_name.as_deref()),
+            friendly_sku(&row.sku_id, row.name.as_deref()),
             Cell::text(row.status.as_deref()),
             Cell::int(row.total),
             Cell::int(row.consumed),
-            Cell::int(available(&row)),
+            Cell::int(available(row)),
             Cell::int(row.warning),
             Cell::int(row.suspended),
             Cell::text(flag),
@@ -115,15 +116,20 @@ pub fn problems(store: &Store, snapshot: i64) -> Result<Report, StoreError> {
         row.push(Cell::Text("plan-needs-attention".into()));
         report.push(row);
     }
-    for row in store.seats(snapshot)?.iter().filter(|r| over_consumed(r)) {
+    for seat in store
+        .seats(snapshot)?
+        .iter()
+        .filter(|r| over_consumed(&r.sku))
+    {
+        let row = &seat.sku;
         report.push(vec![
-            Cell::Text(row.customer_id.clone()),
-            Cell::text(row.company_name.as_deref()),
+            Cell::Text(seat.customer_id.clone()),
+            Cell::text(seat.company_name.as_deref()),
             Cell::Null,
             Cell::Null,
             Cell::Text(row.sku_id.clone()),
             Cell::text(row.part_number.as_deref()),
-            friendly_sku(&row.sku_id, row.sku_name.as_deref()),
+            friendly_sku(&row.sku_id, row.name.as_deref()),
             Cell::Null,
             Cell::Null,
             Cell::Null,
@@ -197,7 +203,11 @@ const TOTALS: &[Column] = &[
 /// Per customer counts and a total row (its `customerId` is null).
 pub fn totals(store: &Store, snapshot: i64) -> Result<Report, StoreError> {
     let mut over: HashMap<String, i64> = HashMap::new();
-    for row in store.seats(snapshot)?.iter().filter(|r| over_consumed(r)) {
+    for row in store
+        .seats(snapshot)?
+        .iter()
+        .filter(|r| over_consumed(&r.sku))
+    {
         *over.entry(row.customer_id.clone()).or_default() += 1;
     }
     let mut report = Report::new(TOTALS);
@@ -275,13 +285,11 @@ pub fn snapshots(list: &[SnapshotInfo]) -> Report {
 mod tests {
     use super::*;
 
-    fn seat(total: i64, consumed: i64, warning: i64, suspended: i64) -> SeatRow {
-        SeatRow {
-            customer_id: "c".into(),
-            company_name: None,
+    fn seat(total: i64, consumed: i64, warning: i64, suspended: i64) -> SkuSeats {
+        SkuSeats {
             sku_id: "s".into(),
             part_number: None,
-            sku_name: None,
+            name: None,
             status: Some("Enabled".into()),
             total: Some(total),
             consumed: Some(consumed),

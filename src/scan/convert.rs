@@ -3,7 +3,9 @@
 use crate::api::{
     Customer, CustomerUser, License, Resource, ServicePlan, SubscribedSku, Subscription,
 };
-use crate::store::{LicenseRecord, PlanRecord, SkuRecord, SubscriptionRecord, UserRecord};
+use crate::store::{
+    LicenseRecord, PlanRecord, SkuRecord, SkuSeats, SubscriptionRecord, UserRecord,
+};
 use crate::subscriptions::SkuMatch;
 
 fn text(value: &Option<Box<str>>) -> Option<String> {
@@ -36,15 +38,17 @@ pub(crate) fn sku(item: &Resource<SubscribedSku>) -> Option<SkuRecord> {
     let s = &item.data;
     let product = s.product_sku.as_ref()?;
     Some(SkuRecord {
-        sku_id: product.id.as_deref()?.to_ascii_lowercase(),
-        part_number: text(&product.sku_part_number),
-        name: text(&product.name),
-        status: s.capability_status.as_ref().map(|c| c.as_str().to_string()),
-        total: s.total_units,
-        consumed: s.consumed_units,
-        available: s.available_units,
-        warning: s.warning_units,
-        suspended: s.suspended_units,
+        sku: SkuSeats {
+            sku_id: product.id.as_deref()?.to_ascii_lowercase(),
+            part_number: text(&product.sku_part_number),
+            name: text(&product.name),
+            status: s.capability_status.as_ref().map(|c| c.as_str().to_string()),
+            total: s.total_units,
+            consumed: s.consumed_units,
+            available: s.available_units,
+            warning: s.warning_units,
+            suspended: s.suspended_units,
+        },
         raw: item.raw.get().to_string(),
         plans: plans(&s.service_plans),
     })
@@ -79,16 +83,9 @@ pub(crate) fn subscription(
     let s = &item.data;
     Some(SubscriptionRecord {
         subscription_id: s.id.as_deref()?.to_ascii_lowercase(),
-        offer_id: text(&s.offer_id),
-        offer_name: Some(s.label().to_string()),
-        quantity: s.quantity,
-        status: s.status.as_ref().map(|x| x.as_str().to_string()),
-        term_duration: text(&s.term_duration),
-        billing_cycle: text(&s.billing_cycle),
-        commitment_end_date: text(&s.commitment_end_date),
+        terms: s.into(),
         auto_renew: s.auto_renew_enabled,
-        sku_id: found.as_ref().map(|m| m.sku_id.to_string()),
-        matched_by: found.map(|m| m.by.as_str().to_string()),
+        sku: found,
         raw: item.raw.get().to_string(),
     })
 }

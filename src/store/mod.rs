@@ -13,10 +13,10 @@ mod write;
 pub use lock::ScanLock;
 pub use read::{
     CustomerEntry, DiffCursor, HoldingRow, LicenseKey, PlanEntry, PlanKey, SeatRow, SkuEntry,
-    SnapshotInfo, TotalsRow, UserKey,
+    SnapshotInfo, TotalsRow, UserKey, Walk,
 };
 pub use records::{
-    CustomerRecord, LicenseRecord, PlanRecord, SkuRecord, SubscriptionRecord, UserRecord,
+    CustomerRecord, LicenseRecord, PlanRecord, SkuRecord, SkuSeats, SubscriptionRecord, UserRecord,
 };
 pub use schema::SCHEMA_VERSION;
 pub use subscriptions::StoredSubscription;

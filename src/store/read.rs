@@ -1,22 +1,26 @@
 //! Reads: the snapshot list, the rows each report needs, and ordered walks of two snapshots
 //! side by side for the diff (a merge on the tables' primary keys, so memory stays flat).
 
+use super::records::{PlanRecord, SkuSeats};
 use super::{PartnerKey, Store, StoreError};
 use rusqlite::{Row, params};
 use std::cmp::Ordering;
 
 /// Reads a row into a struct: its fields from the columns in the order they are named.
+/// `from_row!(T at n, { ... })` starts at column `n`, for a struct nested in a row.
 macro_rules! from_row {
     ($t:ident { $($field:ident),+ $(,)? }) => {
-        |r: &rusqlite::Row<'_>| {
-            let mut column = 0..;
+        from_row!($t at 0, { $($field),+ })
+    };
+    ($t:ident at $start:expr, { $($field:ident),+ $(,)? }) => {
+        |r: &rusqlite::Row<'_>| -> rusqlite::Result<$t> {
+            let mut column = $start..;
             Ok($t {
                 $($field: r.get(column.next().expect("a column index"))?,)+
             })
         }
     };
 }
-pub(super) use from_row;
 
 /// A SKU present in a snapshot: (id, part number, name).
 pub type SkuEntry = (String, Option<String>, Option<String>);
@@ -57,15 +61,7 @@ impl SnapshotInfo {
 pub struct SeatRow {
     pub customer_id: String,
     pub company_name: Option<String>,
-    pub sku_id: String,
-    pub part_number: Option<String>,
-    pub sku_name: Option<String>,
-    pub status: Option<String>,
-    pub total: Option<i64>,
-    pub consumed: Option<i64>,
-    pub available: Option<i64>,
-    pub warning: Option<i64>,
-    pub suspended: Option<i64>,
+    pub sku: SkuSeats,
 }
 
 /// A plan held by a user (`user_id` set) or by a subscribed SKU; for a who-has match on a
@@ -134,9 +130,75 @@ pub struct PlanKey {
     pub customer_id: String,
     pub user_id: String,
     pub sku_id: String,
-    pub plan_id: String,
-    pub service_name: Option<String>,
-    pub status: Option<String>,
+    pub plan: PlanRecord,
+}
+
+/// What a diff walks: its SQL (ordered by the key; `?1` is the snapshot), how a row reads,
+/// and the order of the keys (the SQL's `ORDER BY`).
+pub struct Walk<K> {
+    sql: &'static str,
+    read: fn(&Row<'_>) -> rusqlite::Result<K>,
+    cmp: fn(&K, &K) -> Ordering,
+}
+
+impl UserKey {
+    /// The users of a snapshot.
+    pub const WALK: Walk<Self> = Walk {
+        sql: "SELECT customer_id, user_id, upn FROM users WHERE snapshot = ?1 ORDER BY customer_id, user_id",
+        read: from_row!(UserKey {
+            customer_id,
+            user_id,
+            upn
+        }),
+        cmp: |x, y| (&x.customer_id, &x.user_id).cmp(&(&y.customer_id, &y.user_id)),
+    };
+}
+
+impl LicenseKey {
+    /// The licences of a snapshot.
+    pub const WALK: Walk<Self> = Walk {
+        sql: "SELECT customer_id, user_id, sku_id, part_number FROM licences WHERE snapshot = ?1
+             ORDER BY customer_id, user_id, sku_id",
+        read: from_row!(LicenseKey {
+            customer_id,
+            user_id,
+            sku_id,
+            part_number
+        }),
+        cmp: |x, y| {
+            (&x.customer_id, &x.user_id, &x.sku_id).cmp(&(&y.customer_id, &y.user_id, &y.sku_id))
+        },
+    };
+}
+
+impl PlanKey {
+    /// The plan statuses in users' licences.
+    pub const USER_PLANS: Walk<Self> = Walk {
+        sql: "SELECT customer_id, user_id, sku_id, plan_id, service_name, status FROM user_plans
+             WHERE snapshot = ?1 ORDER BY customer_id, user_id, sku_id, plan_id",
+        ..Self::SKU_PLANS
+    };
+    /// The subscribed SKUs' tenant-level plan statuses.
+    pub const SKU_PLANS: Walk<Self> = Walk {
+        sql: "SELECT customer_id, '', sku_id, plan_id, service_name, status FROM sku_plans
+             WHERE snapshot = ?1 ORDER BY customer_id, sku_id, plan_id",
+        read: |r| {
+            Ok(PlanKey {
+                customer_id: r.get(0)?,
+                user_id: r.get(1)?,
+                sku_id: r.get(2)?,
+                plan: from_row!(PlanRecord at 3, { plan_id, service_name, status })(r)?,
+            })
+        },
+        cmp: |x, y| {
+            (&x.customer_id, &x.user_id, &x.sku_id, &x.plan.plan_id).cmp(&(
+                &y.customer_id,
+                &y.user_id,
+                &y.sku_id,
+                &y.plan.plan_id,
+            ))
+        },
+    };
 }
 
 /// One step of a walk over two snapshots: a key only before, only after, or in both.
@@ -228,10 +290,16 @@ impl Store {
              FROM skus s LEFT JOIN customers c ON c.snapshot = s.snapshot AND c.customer_id = s.customer_id
              WHERE s.snapshot = ?1 ORDER BY c.company_name, s.customer_id, s.part_number, s.sku_id",
             params![snapshot],
-            from_row!(SeatRow {
-                customer_id, company_name, sku_id, part_number, sku_name, status, total, consumed,
-                available, warning, suspended
-            }),
+            |r| {
+                Ok(SeatRow {
+                    customer_id: r.get(0)?,
+                    company_name: r.get(1)?,
+                    sku: from_row!(SkuSeats at 2, {
+                        sku_id, part_number, name, status, total, consumed, available, warning,
+                        suspended
+                    })(r)?,
+                })
+            },
         )
     }
 
@@ -340,113 +408,24 @@ impl Store {
         )
     }
 
-    /// Walks the users of two snapshots in key order.
-    pub fn walk_users(
+    /// Walks two snapshots side by side in key order: the rows `what` names, read from `a`
+    /// and from `b`, each key once (only before, only after, or in both).
+    pub fn walk<K>(
         &self,
+        what: &Walk<K>,
         a: i64,
         b: i64,
-        f: impl FnMut(DiffCursor<UserKey>) -> Result<(), StoreError>,
+        mut f: impl FnMut(DiffCursor<K>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        self.walk(
-            "SELECT customer_id, user_id, upn FROM users WHERE snapshot = ?1 ORDER BY customer_id, user_id",
-            a,
-            b,
-            from_row!(UserKey { customer_id, user_id, upn }),
-            |x, y| (&x.customer_id, &x.user_id).cmp(&(&y.customer_id, &y.user_id)),
-            f,
-        )
-    }
-
-    /// Walks the licences of two snapshots in key order.
-    pub fn walk_licenses(
-        &self,
-        a: i64,
-        b: i64,
-        f: impl FnMut(DiffCursor<LicenseKey>) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        self.walk(
-            "SELECT customer_id, user_id, sku_id, part_number FROM licences WHERE snapshot = ?1
-             ORDER BY customer_id, user_id, sku_id",
-            a,
-            b,
-            from_row!(LicenseKey {
-                customer_id,
-                user_id,
-                sku_id,
-                part_number
-            }),
-            |x, y| {
-                (&x.customer_id, &x.user_id, &x.sku_id).cmp(&(
-                    &y.customer_id,
-                    &y.user_id,
-                    &y.sku_id,
-                ))
-            },
-            f,
-        )
-    }
-
-    /// Walks the plan statuses of two snapshots in key order: users' plans, or with `skus`
-    /// the subscribed SKUs' tenant-level plans.
-    pub fn walk_plans(
-        &self,
-        a: i64,
-        b: i64,
-        skus: bool,
-        f: impl FnMut(DiffCursor<PlanKey>) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        let sql = match skus {
-            false => {
-                "SELECT customer_id, user_id, sku_id, plan_id, service_name, status FROM user_plans
-                 WHERE snapshot = ?1 ORDER BY customer_id, user_id, sku_id, plan_id"
-            }
-            true => {
-                "SELECT customer_id, '', sku_id, plan_id, service_name, status FROM sku_plans
-                 WHERE snapshot = ?1 ORDER BY customer_id, sku_id, plan_id"
-            }
-        };
-        self.walk(
-            sql,
-            a,
-            b,
-            from_row!(PlanKey {
-                customer_id,
-                user_id,
-                sku_id,
-                plan_id,
-                service_name,
-                status
-            }),
-            |x, y| {
-                (&x.customer_id, &x.user_id, &x.sku_id, &x.plan_id).cmp(&(
-                    &y.customer_id,
-                    &y.user_id,
-                    &y.sku_id,
-                    &y.plan_id,
-                ))
-            },
-            f,
-        )
-    }
-
-    /// A merge of two ordered queries (the same SQL for snapshots `a` and `b`).
-    fn walk<T>(
-        &self,
-        sql: &str,
-        a: i64,
-        b: i64,
-        map: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
-        cmp: impl Fn(&T, &T) -> Ordering,
-        mut f: impl FnMut(DiffCursor<T>) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
+        let Walk { sql, read, cmp } = *what;
         let err = |e| self.read_error(e);
         let mut sa = self.conn.prepare(sql).map_err(err)?;
         let mut sb = self.conn.prepare(sql).map_err(err)?;
         let mut ra = sa.query([a]).map_err(err)?;
         let mut rb = sb.query([b]).map_err(err)?;
-        let next = |rows: &mut rusqlite::Rows<'_>| -> Result<Option<T>, StoreError> {
+        let next = |rows: &mut rusqlite::Rows<'_>| -> Result<Option<K>, StoreError> {
             match rows.next().map_err(err)? {
-                Some(row) => Ok(Some(map(row).map_err(err)?)),
+                Some(row) => Ok(Some(read(row).map_err(err)?)),
                 None => Ok(None),
             }
         };

@@ -1,6 +1,8 @@
 //! What the scan hands the store for one customer: plain rows, each with the raw JSON Partner
 //! Center sent, so nothing is lost. No SQL and no HTTP here.
 
+use crate::subscriptions::{SkuMatch, SubscriptionTerms};
+
 /// One customer as scanned: its SKUs and (with `--users`) its users, or why it failed.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerRecord {
@@ -19,6 +21,14 @@ pub struct CustomerRecord {
 /// A subscribed SKU with its seat counts and tenant-level plans.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SkuRecord {
+    pub sku: SkuSeats,
+    pub raw: String,
+    pub plans: Vec<PlanRecord>,
+}
+
+/// A subscribed SKU and its seat counts: what the scan stores and `report seats` reads back.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SkuSeats {
     pub sku_id: String,
     pub part_number: Option<String>,
     pub name: Option<String>,
@@ -28,12 +38,10 @@ pub struct SkuRecord {
     pub available: Option<i64>,
     pub warning: Option<i64>,
     pub suspended: Option<i64>,
-    pub raw: String,
-    pub plans: Vec<PlanRecord>,
 }
 
 /// A service plan and its status (in a SKU or in a user's licence).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PlanRecord {
     pub plan_id: String,
     pub service_name: Option<String>,
@@ -59,20 +67,12 @@ pub struct LicenseRecord {
     pub plans: Vec<PlanRecord>,
 }
 
-/// A subscription, with the subscribed SKU the scan tied it to (`matched_by` `id` or `name`).
+/// A subscription, with the subscribed SKU the scan tied it to.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubscriptionRecord {
     pub subscription_id: String,
-    pub offer_id: Option<String>,
-    pub offer_name: Option<String>,
-    pub quantity: Option<i64>,
-    pub status: Option<String>,
-    pub term_duration: Option<String>,
-    pub billing_cycle: Option<String>,
-    /// As Partner Center sent it.
-    pub commitment_end_date: Option<String>,
+    pub terms: SubscriptionTerms,
     pub auto_renew: Option<bool>,
-    pub sku_id: Option<String>,
-    pub matched_by: Option<String>,
+    pub sku: Option<SkuMatch>,
     pub raw: String,
 }

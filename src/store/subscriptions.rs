@@ -1,9 +1,9 @@
 //! The subscriptions of a snapshot: written with their customer (in its transaction), and
 //! read back with each customer's subscribed SKUs for the renewals report. SQL only.
 
-use super::read::from_row;
 use super::records::CustomerRecord;
 use super::{Store, StoreError};
+use crate::subscriptions::SkuMatch;
 use rusqlite::{Transaction, params};
 
 /// A stored subscription, as the renewals report reads it.
@@ -13,8 +13,8 @@ pub struct StoredSubscription {
     pub company_name: Option<String>,
     /// The subscription as Partner Center sent it.
     pub raw: String,
-    pub sku_id: Option<String>,
-    pub matched_by: Option<String>,
+    /// The subscribed SKU the scan tied it to.
+    pub sku: Option<SkuMatch>,
 }
 
 /// Inserts a customer's subscriptions (its old rows are already deleted).
@@ -33,16 +33,16 @@ pub(super) fn write(
             snapshot,
             c.id,
             s.subscription_id,
-            s.offer_id,
-            s.offer_name,
-            s.quantity,
-            s.status,
-            s.term_duration,
-            s.billing_cycle,
-            s.commitment_end_date,
+            s.terms.offer_id,
+            s.terms.offer_name,
+            s.terms.quantity,
+            s.terms.status,
+            s.terms.term_duration,
+            s.terms.billing_cycle,
+            s.terms.commitment_end_date,
             s.auto_renew,
-            s.sku_id,
-            s.matched_by,
+            s.sku.as_ref().map(|m| &*m.sku_id),
+            s.sku.as_ref().map(|m| m.by.as_str()),
             s.raw
         ])?;
     }
@@ -58,13 +58,14 @@ impl Store {
                  ON c.snapshot = s.snapshot AND c.customer_id = s.customer_id
              WHERE s.snapshot = ?1 ORDER BY s.customer_id, s.subscription_id",
             params![snapshot],
-            from_row!(StoredSubscription {
-                customer_id,
-                company_name,
-                raw,
-                sku_id,
-                matched_by
-            }),
+            |r| {
+                Ok(StoredSubscription {
+                    customer_id: r.get(0)?,
+                    company_name: r.get(1)?,
+                    raw: r.get(2)?,
+                    sku: SkuMatch::stored(r.get(3)?, r.get(4)?),
+                })
+            },
         )
     }
 
@@ -81,6 +82,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::super::records::SubscriptionRecord;
+    use crate::subscriptions::MatchedBy;
 
     use super::*;
 
@@ -92,8 +94,10 @@ mod tests {
                 .iter()
                 .map(|(sid, sku)| SubscriptionRecord {
                     subscription_id: (*sid).into(),
-                    sku_id: sku.map(str::to_string),
-                    matched_by: sku.map(|_| "id".to_string()),
+                    sku: sku.map(|id| SkuMatch {
+                        sku_id: id.into(),
+                        by: MatchedBy::Id,
+                    }),
                     raw: format!(r#"{{"id":"{sid}"}}"#),
                     ..SubscriptionRecord::default()
                 })
@@ -121,7 +125,7 @@ mod tests {
         let rows = store.subscriptions(snapshot).unwrap();
         let seen: Vec<(&str, Option<&str>)> = rows
             .iter()
-            .map(|r| (r.customer_id.as_str(), r.sku_id.as_deref()))
+            .map(|r| (r.customer_id.as_str(), r.sku.as_ref().map(|m| &*m.sku_id)))
             .collect();
         assert_eq!(seen, [("c1", Some("k2")), ("c2", Some("k1"))]);
         assert_eq!(rows[0].raw, r#"{"id":"s1"}"#);

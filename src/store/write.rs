@@ -148,19 +148,19 @@ fn write_skus(tx: &Transaction<'_>, snapshot: i64, c: &CustomerRecord) -> rusqli
         sku.execute(params![
             snapshot,
             c.id,
-            s.sku_id,
-            s.part_number,
-            s.name,
-            s.status,
-            s.total,
-            s.consumed,
-            s.available,
-            s.warning,
-            s.suspended,
+            s.sku.sku_id,
+            s.sku.part_number,
+            s.sku.name,
+            s.sku.status,
+            s.sku.total,
+            s.sku.consumed,
+            s.sku.available,
+            s.sku.warning,
+            s.sku.suspended,
             s.raw
         ])?;
         for p in &s.plans {
-            plan_row(&mut sku_plan, snapshot, &c.id, &s.sku_id, p)?;
+            plan_row(&mut sku_plan, snapshot, &c.id, &s.sku.sku_id, p)?;
         }
     }
     Ok(())
@@ -252,7 +252,7 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{LicenseRecord, SkuRecord, UserRecord};
+    use super::super::{LicenseRecord, SkuRecord, SkuSeats, UserRecord};
     use super::*;
 
     fn customer(id: &str, failure: Option<&str>) -> CustomerRecord {
@@ -266,12 +266,14 @@ mod tests {
             raw: "{}".into(),
             failure: failure.map(str::to_string),
             skus: vec![SkuRecord {
-                sku_id: "s1".into(),
-                total: Some(3),
-                consumed: Some(4),
+                sku: SkuSeats {
+                    sku_id: "s1".into(),
+                    total: Some(3),
+                    consumed: Some(4),
+                    ..SkuSeats::default()
+                },
                 raw: "{}".into(),
                 plans: vec![plan("Enabled")],
-                ..SkuRecord::default()
             }],
             users: vec![UserRecord {
                 user_id: "u1".into(),

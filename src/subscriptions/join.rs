@@ -30,6 +30,22 @@ impl MatchedBy {
     }
 }
 
+impl SkuMatch {
+    /// A match as the store keeps it (`sku_id`, `matched_by` `id` or `name`); `None` when
+    /// either is missing or the way is unknown.
+    pub fn stored(sku_id: Option<String>, by: Option<String>) -> Option<Self> {
+        let by = match by.as_deref()? {
+            "id" => MatchedBy::Id,
+            "name" => MatchedBy::Name,
+            _ => return None,
+        };
+        Some(SkuMatch {
+            sku_id: sku_id?.into(),
+            by,
+        })
+    }
+}
+
 /// The SKU a subscription provisions (its id in lower case).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SkuMatch {

@@ -7,6 +7,8 @@ pub mod dates;
 pub mod join;
 pub mod output;
 pub mod renewals;
+pub mod terms;
 
 pub use join::{MatchedBy, SkuMatch, SkuResolver};
 pub use renewals::{Assessment, REDUCE_BEFORE_RENEWAL, RenewalRow, assess, renewals};
+pub use terms::SubscriptionTerms;

@@ -5,6 +5,7 @@
 
 use super::dates;
 use super::join::SkuMatch;
+use super::terms::SubscriptionTerms;
 use crate::api::{Resource, SubscribedSku, Subscription, SubscriptionStatus};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -73,14 +74,8 @@ pub fn assess(
 pub struct RenewalRow {
     pub customer_id: String,
     pub subscription_id: String,
-    pub offer_id: Option<String>,
-    pub offer_name: Option<String>,
-    pub quantity: Option<i64>,
-    pub status: Option<String>,
-    pub term_duration: Option<String>,
-    pub billing_cycle: Option<String>,
-    /// As sent by Partner Center.
-    pub commitment_end_date: Option<String>,
+    #[serde(flatten)]
+    pub terms: SubscriptionTerms,
     pub days_left: Option<i64>,
     pub auto_renew_enabled: Option<bool>,
     pub sku_id: Option<String>,
@@ -115,27 +110,20 @@ pub fn renewals(
         })
         .collect();
     rows.sort_by(|a, b| {
-        (a.days_left, &a.customer_id, &a.offer_name).cmp(&(
+        (a.days_left, &a.customer_id, &a.terms.offer_name).cmp(&(
             b.days_left,
             &b.customer_id,
-            &b.offer_name,
+            &b.terms.offer_name,
         ))
     });
     rows
 }
 
 fn row(customer_id: &str, s: &Subscription, a: &Assessment, within: i64) -> RenewalRow {
-    let text = |f: &Option<Box<str>>| f.as_deref().map(str::to_string);
     RenewalRow {
         customer_id: customer_id.to_string(),
         subscription_id: s.id.as_deref().unwrap_or_default().to_string(),
-        offer_id: text(&s.offer_id),
-        offer_name: Some(s.label().to_string()),
-        quantity: s.quantity,
-        status: s.status.as_ref().map(|x| x.as_str().to_string()),
-        term_duration: text(&s.term_duration),
-        billing_cycle: text(&s.billing_cycle),
-        commitment_end_date: text(&s.commitment_end_date),
+        terms: s.into(),
         days_left: a.days_left,
         auto_renew_enabled: s.auto_renew_enabled,
         sku_id: a.sku.as_ref().map(|m| m.sku_id.to_string()),
@@ -157,6 +145,48 @@ mod tests {
 
     fn sub(json: &str) -> Resource<Subscription> {
         Resource::parse(json).unwrap()
+    }
+
+    #[test]
+    fn a_row_serialises_flat_with_its_terms_in_place() {
+        let row = RenewalRow {
+            customer_id: "c1".into(),
+            subscription_id: "s1".into(),
+            terms: SubscriptionTerms {
+                offer_name: Some("E3".into()),
+                ..SubscriptionTerms::default()
+            },
+            days_left: Some(3),
+            ..RenewalRow::default()
+        };
+        let json = serde_json::to_value(&row).unwrap();
+        let keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "customerId",
+                "subscriptionId",
+                "offerId",
+                "offerName",
+                "quantity",
+                "status",
+                "termDuration",
+                "billingCycle",
+                "commitmentEndDate",
+                "daysLeft",
+                "autoRenewEnabled",
+                "skuId",
+                "matchedBy",
+                "availableSeats",
+                "flag"
+            ]
+        );
+        assert_eq!(json["offerName"], "E3");
     }
 
     fn skus(available: i64) -> Vec<Resource<SubscribedSku>> {
@@ -250,7 +280,7 @@ mod tests {
                 .all(|r| r.flag.is_none() && r.days_left == Some(3))
         );
         assert_eq!(
-            rows[1].commitment_end_date.as_deref(),
+            rows[1].terms.commitment_end_date.as_deref(),
             Some("2026-12-03T08: 00: 00Z")
         );
     }

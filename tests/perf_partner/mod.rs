@@ -9,7 +9,7 @@ use pcx::report::{self, DiffOptions};
 use pcx::sandbox::SandboxConfig;
 use pcx::store::{
     CustomerRecord, LicenseRecord, Location, NewSnapshot, PartnerKey, PlanRecord, ScanCounters,
-    SkuRecord, Store, UserRecord,
+    SkuRecord, SkuSeats, Store, UserRecord,
 };
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -90,13 +90,15 @@ fn customer(c: u64, users: u64, plans: u64, variant: u64) -> CustomerRecord {
     };
     let skus = (0..3)
         .map(|k| SkuRecord {
-            sku_id: sku(k),
-            part_number: Some(format!("SKU_{k}")),
-            total: Some((users + 2 + (c + k + variant) % 3) as i64),
-            consumed: Some(users as i64),
+            sku: SkuSeats {
+                sku_id: sku(k),
+                part_number: Some(format!("SKU_{k}")),
+                total: Some((users + 2 + (c + k + variant) % 3) as i64),
+                consumed: Some(users as i64),
+                ..SkuSeats::default()
+            },
             raw: format!(r#"{{"productSku":{{"id":"{}"}}}}"#, sku(k)),
             plans: (0..plans).map(plan).collect(),
-            ..SkuRecord::default()
         })
         .collect();
     let users =
