@@ -147,48 +147,6 @@ mod tests {
         Resource::parse(json).unwrap()
     }
 
-    #[test]
-    fn a_row_serialises_flat_with_its_terms_in_place() {
-        let row = RenewalRow {
-            customer_id: "c1".into(),
-            subscription_id: "s1".into(),
-            terms: SubscriptionTerms {
-                offer_name: Some("E3".into()),
-                ..SubscriptionTerms::default()
-            },
-            days_left: Some(3),
-            ..RenewalRow::default()
-        };
-        let json = serde_json::to_value(&row).unwrap();
-        let keys: Vec<&str> = json
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
-        assert_eq!(
-            keys,
-            [
-                "customerId",
-                "subscriptionId",
-                "offerId",
-                "offerName",
-                "quantity",
-                "status",
-                "termDuration",
-                "billingCycle",
-                "commitmentEndDate",
-                "daysLeft",
-                "autoRenewEnabled",
-                "skuId",
-                "matchedBy",
-                "availableSeats",
-                "flag"
-            ]
-        );
-        assert_eq!(json["offerName"], "E3");
-    }
-
     fn skus(available: i64) -> Vec<Resource<SubscribedSku>> {
         vec![
             Resource::parse(&format!(
