@@ -390,11 +390,3 @@ async fn benchmark() {
     perf_partner::run(&dir).await;
     let _ = std::fs::remove_dir_all(&dir);
 }
-
-/// The explorer's partner-wide figures alone (they are also part of `benchmark`):
-/// `cargo test --release --test perf explorer_partner -- --ignored --nocapture`
-#[test]
-#[ignore = "a benchmark: cargo test --release --test perf -- --ignored --nocapture"]
-fn explorer_partner() {
-    perf_partner::explorer::run();
-}

@@ -14,6 +14,11 @@ use std::time::Duration;
 pub const LOG_CAPACITY: usize = 1000;
 /// The longest answer body kept per entry (the log is for reading, not for archiving).
 const MAX_BODY_CHARS: usize = 256 * 1024;
+/// The answers the log keeps in all: older entries lose their body first (a scroll through
+/// 100,000 users is a thousand pages; their bodies would otherwise cost more than the rows).
+const BODY_BUDGET: usize = 4 * 1024 * 1024;
+/// What stands where an older answer was.
+pub const BODY_DROPPED: &str = "(answer not kept: the log keeps the newest 4 MiB of answers)";
 /// What stands in the log where the token was.
 pub const REDACTED: &str = "Bearer [redacted]";
 
@@ -126,11 +131,38 @@ impl std::fmt::Debug for RequestLog {
 #[derive(Default)]
 struct Inner {
     entries: VecDeque<Arc<LogEntry>>,
+    /// The bytes of the bodies kept (at most `BODY_BUDGET`, the newest body always).
+    body_bytes: usize,
     /// `--log-requests FILE`: each entry is appended as one JSON line.
     sink: Option<PathBuf>,
     sink_failed: bool,
     /// Privacy mode: the file gets pseudonyms, never the real values.
     sink_names: Option<crate::privacy::Pseudonyms>,
+}
+
+/// The bytes an entry's body counts against the budget (the stand-in counts nothing).
+fn kept_body(entry: &LogEntry) -> usize {
+    match entry.body == BODY_DROPPED {
+        true => 0,
+        false => entry.body.len(),
+    }
+}
+
+impl Inner {
+    /// Drops the oldest bodies until the kept ones fit the budget (the newest always stays).
+    fn keep_within_budget(&mut self) {
+        let newest = self.entries.len().saturating_sub(1);
+        for entry in self.entries.iter_mut().take(newest) {
+            if self.body_bytes <= BODY_BUDGET {
+                break;
+            }
+            let bytes = kept_body(entry);
+            if bytes > 0 {
+                Arc::make_mut(entry).body = BODY_DROPPED.to_string();
+                self.body_bytes -= bytes;
+            }
+        }
+    }
 }
 
 impl RequestLog {
@@ -173,10 +205,14 @@ impl RequestLog {
                 inner.sink_failed = true;
             }
         }
-        if inner.entries.len() >= LOG_CAPACITY {
-            inner.entries.pop_front();
+        if inner.entries.len() >= LOG_CAPACITY
+            && let Some(gone) = inner.entries.pop_front()
+        {
+            inner.body_bytes -= kept_body(&gone);
         }
+        inner.body_bytes += kept_body(&entry);
         inner.entries.push_back(Arc::new(entry));
+        inner.keep_within_budget();
     }
 
     /// The entries, newest first.
@@ -199,6 +235,7 @@ impl RequestLog {
     pub fn clear(&self) {
         if let Ok(mut inner) = self.inner.lock() {
             inner.entries.clear();
+            inner.body_bytes = 0;
         }
     }
 }
@@ -227,6 +264,29 @@ mod tests {
             body: String::new(),
             error: None,
         }
+    }
+
+    #[test]
+    fn older_answers_give_way_to_newer_ones_within_the_budget() {
+        let log = RequestLog::new();
+        let page = "x".repeat(1024 * 1024);
+        for n in 0..40 {
+            let mut e = entry(&format!("/v1/customers/{n}/users"));
+            e.body = page.clone();
+            log.push(e);
+        }
+        let entries = log.newest_first();
+        assert_eq!(entries.len(), 40, "every request stays listed");
+        let kept: usize = entries.iter().map(|e| kept_body(e)).sum();
+        assert!(kept <= BODY_BUDGET, "{kept} bytes of answers kept");
+        assert_eq!(entries[0].body, page, "the newest answer is whole");
+        assert_eq!(entries[39].body, BODY_DROPPED, "the oldest gave way");
+        let whole = entries.iter().take_while(|e| e.body == page).count();
+        assert_eq!(
+            whole,
+            BODY_BUDGET / page.len(),
+            "the newest that fit, in order"
+        );
     }
 
     #[test]
