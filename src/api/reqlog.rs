@@ -230,14 +230,6 @@ impl RequestLog {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
-
-    /// Forgets every entry (a profile switch: the other partner's requests are not shown).
-    pub fn clear(&self) {
-        if let Ok(mut inner) = self.inner.lock() {
-            inner.entries.clear();
-            inner.body_bytes = 0;
-        }
-    }
 }
 
 #[cfg(test)]

@@ -436,8 +436,8 @@ impl Model {
     }
 
     /// The model for another partner: what belongs to the operator (terminal size, settings,
-    /// command history, privacy mode, the profiles, request and sign-in counters) stays, so
-    /// answers meant for the partner left behind keep ids this model never asked with;
+    /// command history, privacy mode, the profiles, the request counter) stays, so answers
+    /// meant for the partner left behind keep ids this model never asked with;
     /// everything the old partner said goes.
     pub fn for_next_partner(&self, now: Instant) -> Model {
         let mut next = Model::new(self.size, now);
@@ -447,7 +447,6 @@ impl Model {
         next.profiles = self.profiles.clone();
         next.wall = self.wall;
         next.next_id = self.next_id;
-        next.signin.attempt = self.signin.attempt;
         next
     }
 

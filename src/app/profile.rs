@@ -54,11 +54,11 @@ pub(crate) fn on_switched(
         }
     };
     let mut next = model.for_next_partner(now);
-    let attempt = next.signin.attempt;
     next.signin = SignIn::from_options(switched.signin.as_ref(), false);
-    next.signin.attempt = attempt;
+    // A sign-in answer for the old partner carries an attempt number the new one never uses.
+    next.signin.attempt = model.signin.attempt;
     next.settings.deadline = switched.deadline;
-    next.privacy = model.privacy && switched.names.is_some();
+    next.privacy &= switched.names.is_some();
     next.names = switched.names;
     next.flash(format!("profile {}", switched.name), Tone::Ok);
     next.profile = Some(switched.name);
