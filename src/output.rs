@@ -36,6 +36,32 @@ pub trait Listable {
     fn table_rows(&self) -> Vec<Vec<String>>;
 }
 
+/// Declares a listing of one row per item, CSV or table: each title with the cell it holds
+/// (`title => |item| cell`), so titles and cells cannot drift apart.
+macro_rules! one_row_columns {
+    (csv { $($title:literal => |$item:ident| $cell:expr),+ $(,)? }) => {
+        const CSV_HEADER: &'static [&'static [&'static str]] = &[&[$($title),+]];
+
+        fn csv_rows(&self) -> Vec<Vec<String>> {
+            vec![vec![$({
+                let $item = self;
+                $cell
+            }),+]]
+        }
+    };
+    (table { $($title:literal => |$item:ident| $cell:expr),+ $(,)? }) => {
+        const TABLE_HEADER: &'static [&'static str] = &[$($title),+];
+
+        fn table_rows(&self) -> Vec<Vec<String>> {
+            vec![vec![$({
+                let $item = self;
+                $cell
+            }),+]]
+        }
+    };
+}
+pub(crate) use one_row_columns;
+
 impl<W: Write, T: Listable> Listing<W, T> {
     /// `table_width` is the terminal width the table must fit.
     pub fn new(out: W, format: OutputFormat, table_width: usize) -> Self {
@@ -234,85 +260,45 @@ fn marked(health: PlanHealth, text: &str) -> String {
 }
 
 impl Listable for Customer {
-    const CSV_HEADER: &'static [&'static [&'static str]] = &[&[
-        "id",
-        "companyName",
-        "domain",
-        "tenantId",
-        "relationshipToPartner",
-    ]];
-    const TABLE_HEADER: &'static [&'static str] =
-        &["COMPANY", "DOMAIN", "CUSTOMER ID", "RELATIONSHIP"];
+    one_row_columns!(csv {
+        "id" => |c| text(&c.id),
+        "companyName" => |c| c.company_name().unwrap_or_default().to_string(),
+        "domain" => |c| c.domain().unwrap_or_default().to_string(),
+        "tenantId" => |c| {
+            let profile = c.company_profile.as_ref();
+            profile.and_then(|p| p.tenant_id.as_deref()).unwrap_or_default().to_string()
+        },
+        "relationshipToPartner" => |c| opt(c.relationship_to_partner.as_ref()),
+    });
+    one_row_columns!(table {
+        "COMPANY" => |c| c.company_name().unwrap_or_default().to_string(),
+        "DOMAIN" => |c| c.domain().unwrap_or_default().to_string(),
+        "CUSTOMER ID" => |c| text(&c.id),
+        "RELATIONSHIP" => |c| opt(c.relationship_to_partner.as_ref()),
+    });
     const TABLE_KEEP: &'static [usize] = &[2];
-
-    fn csv_rows(&self) -> Vec<Vec<String>> {
-        let tenant_id = self
-            .company_profile
-            .as_ref()
-            .and_then(|p| p.tenant_id.as_deref());
-        vec![vec![
-            text(&self.id),
-            self.company_name().unwrap_or_default().to_string(),
-            self.domain().unwrap_or_default().to_string(),
-            tenant_id.unwrap_or_default().to_string(),
-            opt(self.relationship_to_partner.as_ref()),
-        ]]
-    }
-
-    fn table_rows(&self) -> Vec<Vec<String>> {
-        vec![vec![
-            self.company_name().unwrap_or_default().to_string(),
-            self.domain().unwrap_or_default().to_string(),
-            text(&self.id),
-            opt(self.relationship_to_partner.as_ref()),
-        ]]
-    }
 }
 
 impl Listable for CustomerUser {
-    const CSV_HEADER: &'static [&'static [&'static str]] = &[&[
-        "id",
-        "userPrincipalName",
-        "displayName",
-        "firstName",
-        "lastName",
-        "usageLocation",
-        "state",
-        "softDeletionTime",
-        "lastDirectorySyncTime",
-    ]];
-    const TABLE_HEADER: &'static [&'static str] = &[
-        "USER PRINCIPAL NAME",
-        "DISPLAY NAME",
-        "STATE",
-        "LOCATION",
-        "USER ID",
-    ];
+    one_row_columns!(csv {
+        "id" => |u| text(&u.id),
+        "userPrincipalName" => |u| text(&u.user_principal_name),
+        "displayName" => |u| text(&u.display_name),
+        "firstName" => |u| text(&u.first_name),
+        "lastName" => |u| text(&u.last_name),
+        "usageLocation" => |u| text(&u.usage_location),
+        "state" => |u| u.state_word(),
+        "softDeletionTime" => |u| text(&u.soft_deletion_time),
+        "lastDirectorySyncTime" => |u| text(&u.last_directory_sync_time),
+    });
+    one_row_columns!(table {
+        "USER PRINCIPAL NAME" => |u| text(&u.user_principal_name),
+        "DISPLAY NAME" => |u| text(&u.display_name),
+        "STATE" => |u| u.state_with_day(),
+        "LOCATION" => |u| text(&u.usage_location),
+        "USER ID" => |u| text(&u.id),
+    });
     const TABLE_KEEP: &'static [usize] = &[4];
-
-    fn csv_rows(&self) -> Vec<Vec<String>> {
-        vec![vec![
-            text(&self.id),
-            text(&self.user_principal_name),
-            text(&self.display_name),
-            text(&self.first_name),
-            text(&self.last_name),
-            text(&self.usage_location),
-            self.state_word(),
-            text(&self.soft_deletion_time),
-            text(&self.last_directory_sync_time),
-        ]]
-    }
-
-    fn table_rows(&self) -> Vec<Vec<String>> {
-        vec![vec![
-            text(&self.user_principal_name),
-            text(&self.display_name),
-            self.state_with_day(),
-            text(&self.usage_location),
-            text(&self.id),
-        ]]
-    }
 }
 
 fn plan_csv(plan: Option<&ServicePlan>) -> [String; 5] {

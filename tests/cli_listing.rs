@@ -139,7 +139,7 @@ async fn refusals_happen_before_any_request_and_usage_errors_exit_2() {
     .await;
     // A usage error pcx finds itself exits 2, like clap's own.
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("must be a GUID"));
+    assert!(text(&out.stderr).contains("customer id must be a GUID"));
 
     let out = pcx(
         &["--base-url", "http://partner.example.com", "customers"],

@@ -434,7 +434,7 @@ async fn bad_ids_and_insecure_urls_are_refused_before_any_request() {
             matches!(
                 e,
                 ApiError::InvalidId {
-                    what: "customer id",
+                    what: "customer_id",
                     ..
                 }
             ),
@@ -448,10 +448,14 @@ async fn bad_ids_and_insecure_urls_are_refused_before_any_request() {
     assert!(matches!(
         e,
         ApiError::InvalidId {
-            what: "user id",
+            what: "user_id",
             ..
         }
     ));
+    assert!(
+        e.to_string().starts_with("user id must be a GUID"),
+        "the message names the id in words: {e}"
+    );
     assert!(server.received().is_empty());
 
     let token = || -> Arc<dyn TokenProvider> { StaticToken::new(Secret::new("t")) };

@@ -17,7 +17,7 @@ async fn demo() -> Sandbox {
 }
 
 fn on_customers(m: &Model) -> bool {
-    m.screens.len() == 1 && !m.help
+    m.screens.len() == 1 && m.help.is_none()
 }
 
 fn on_users(m: &Model) -> bool {

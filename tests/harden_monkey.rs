@@ -82,7 +82,7 @@ fn check(model: &Model) {
             assert!(len == 0 || screen.offset <= screen.selected);
         }
     }
-    assert!(model.help_offset <= pcx::app::layout::help_max_offset(model.size));
+    assert!(model.help.unwrap_or(0) <= pcx::app::layout::help_max_offset(model.size));
 }
 
 async fn monkey(seed: u64, events: usize, fault_rate: f64, latency_ms: u64) {
@@ -270,11 +270,11 @@ fn a_taller_terminal_brings_the_help_offset_back_in_range() {
         };
         update(&mut model, Msg::Key(key), now);
     }
-    assert!(model.help && model.help_offset > 0, "scrolled");
+    assert!(model.help.is_some_and(|offset| offset > 0), "scrolled");
     update(&mut model, Msg::Resize(160, 60), now);
     assert_eq!(
-        model.help_offset,
-        pcx::app::layout::help_max_offset((160, 60)),
+        model.help,
+        Some(pcx::app::layout::help_max_offset((160, 60))),
         "as far as the taller help can scroll"
     );
 }

@@ -143,7 +143,10 @@ fn each_command_does_its_thing() {
     assert!(line(&mut d, ":scan users").contains(&Effect::StartScan { with_users: true }));
     assert!(line(&mut d, ":scan stop").contains(&Effect::StopScan));
     line(&mut d, ":help");
-    assert!(d.model.help, ":help opens the help with the commands");
+    assert!(
+        d.model.help.is_some(),
+        ":help opens the help with the commands"
+    );
     let mut d = Driver::new(120, 40);
     line(&mut d, ":q");
     assert!(d.model.quit);

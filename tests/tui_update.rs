@@ -420,11 +420,11 @@ fn raw_json_of_a_plan_comes_from_its_license() {
 fn help_opens_and_closes_and_q_quits() {
     let mut d = Driver::new(120, 40);
     d.press("?");
-    assert!(d.model.help);
+    assert_eq!(d.model.help, Some(0));
     d.press("j");
-    assert!(d.model.help, "keys do not leak through the help");
+    assert!(d.model.help.is_some(), "keys do not leak through the help");
     d.send(code(KeyCode::Esc));
-    assert!(!d.model.help);
+    assert!(d.model.help.is_none());
     let effects = d.press("q");
     assert!(effects.is_empty());
     assert!(d.model.quit);
@@ -473,19 +473,22 @@ fn the_help_scrolls_on_a_short_terminal() {
     let mut d = Driver::new(50, 16);
     d.press("?");
     d.press("jjj");
-    assert_eq!(d.model.help_offset, 3);
+    assert_eq!(d.model.help, Some(3));
     d.press("k");
-    assert_eq!(d.model.help_offset, 2);
+    assert_eq!(d.model.help, Some(2));
     // More presses than the help has lines (it lists the keys and the `:` commands).
     for _ in 0..200 {
         d.press("j");
     }
-    let at_end = d.model.help_offset;
+    let at_end = d.model.help.expect("the help is open");
     // The end of the help (its lines wrap at this width), and no further.
     assert!(at_end > 2, "{at_end}");
     assert_eq!(at_end, pcx::app::layout::help_max_offset((50, 16)));
     d.press("q");
-    assert!(!d.model.help && !d.model.quit, "q closes the help first");
+    assert!(
+        d.model.help.is_none() && !d.model.quit,
+        "q closes the help first"
+    );
 }
 
 /// On a terminal too small to draw the panes, the screen says "q quits": q quits in every

@@ -99,21 +99,23 @@ struct Inner {
     tokens: Arc<dyn TokenProvider>,
 }
 
-/// Declares one GET endpoint of the client: its ids, each with the check it must pass (and
-/// the name errors give it), the path built from them, and whether it answers one resource
-/// (`get_one`) or a whole collection (`get_all`); `+ groups` adds the licence groups asked for.
-/// The endpoints differ only in these, so each is one declaration.
+/// Declares the client's GET endpoints, each ended by `;`: its ids, each with the check it
+/// must pass (errors name the id by its parameter name), the path built from them, and whether
+/// it answers one resource (`get_one`) or a whole collection (`get_all`); `+ groups` adds the
+/// licence groups asked for. The endpoints differ only in these, so each is one declaration.
 macro_rules! endpoint {
-    ($(#[$doc:meta])* $name:ident($($id:ident: $check:ident $what:literal),+)
-        -> $get:ident $ret:ty = $path:literal) => {
+    () => {};
+    ($(#[$doc:meta])* $name:ident($($id:ident: $check:ident),+)
+        -> $get:ident $ret:ty = $path:literal; $($rest:tt)*) => {
         $(#[$doc])*
         pub async fn $name(&self, ctx: &CallContext, $($id: &str),+) -> Result<$ret, ApiError> {
-            $($check($what, $id)?;)+
+            $($check(stringify!($id), $id)?;)+
             self.$get(ctx, &format!($path)).await
         }
+        endpoint!($($rest)*);
     };
-    ($(#[$doc:meta])* $name:ident($($id:ident: $check:ident $what:literal),+) + groups
-        -> $get:ident $ret:ty = $path:literal) => {
+    ($(#[$doc:meta])* $name:ident($($id:ident: $check:ident),+) + groups
+        -> $get:ident $ret:ty = $path:literal; $($rest:tt)*) => {
         $(#[$doc])*
         pub async fn $name(
             &self,
@@ -121,9 +123,10 @@ macro_rules! endpoint {
             $($id: &str,)+
             groups: &[LicenseGroup],
         ) -> Result<$ret, ApiError> {
-            $($check($what, $id)?;)+
+            $($check(stringify!($id), $id)?;)+
             self.$get(ctx, &self.with_groups(&format!($path), groups)).await
         }
+        endpoint!($($rest)*);
     };
 }
 pub(super) use endpoint;
@@ -237,29 +240,23 @@ impl ApiClient {
 
     endpoint! {
         /// The licences assigned to a user; no groups means the service default (group1).
-        user_licenses(customer_id: check_guid "customer id", user_id: check_guid "user id")
+        user_licenses(customer_id: check_guid, user_id: check_guid)
             + groups -> get_all Vec<Resource<License>>
-            = "/v1/customers/{customer_id}/users/{user_id}/licenses"
-    }
+            = "/v1/customers/{customer_id}/users/{user_id}/licenses";
 
-    endpoint! {
         /// The SKUs a customer has bought, with seat counts.
-        subscribed_skus(customer_id: check_guid "customer id")
+        subscribed_skus(customer_id: check_guid)
             + groups -> get_all Vec<Resource<SubscribedSku>>
-            = "/v1/customers/{customer_id}/subscribedskus"
-    }
+            = "/v1/customers/{customer_id}/subscribedskus";
 
-    endpoint! {
         /// One customer by id.
-        customer(customer_id: check_guid "customer id") -> get_one Resource<Customer>
-            = "/v1/customers/{customer_id}"
-    }
+        customer(customer_id: check_guid) -> get_one Resource<Customer>
+            = "/v1/customers/{customer_id}";
 
-    endpoint! {
         /// One user of a customer by id.
-        user(customer_id: check_guid "customer id", user_id: check_guid "user id")
+        user(customer_id: check_guid, user_id: check_guid)
             -> get_one Resource<CustomerUser>
-            = "/v1/customers/{customer_id}/users/{user_id}"
+            = "/v1/customers/{customer_id}/users/{user_id}";
     }
 
     pub(super) fn url(&self, path: &str) -> Url {

@@ -19,7 +19,8 @@ pub fn check_catalog_id(what: &'static str, value: &str) -> Result<(), ApiError>
         let value = value.chars().take(80).collect::<String>();
         Err(ApiError::BadData {
             message: format!(
-                "{what} {:?} is not a catalog id (letters and digits)",
+                "{} {:?} is not a catalog id (letters and digits)",
+                super::error::id_name(what),
                 crate::text::sanitize(&value)
             ),
             correlation_id: None,
@@ -30,44 +31,33 @@ pub fn check_catalog_id(what: &'static str, value: &str) -> Result<(), ApiError>
 impl ApiClient {
     endpoint! {
         /// All of a customer's subscriptions (following `links.next` like every collection).
-        subscriptions(customer_id: check_guid "customer id")
+        subscriptions(customer_id: check_guid)
             -> get_all Vec<Resource<Subscription>>
-            = "/v1/customers/{customer_id}/subscriptions"
-    }
+            = "/v1/customers/{customer_id}/subscriptions";
 
-    endpoint! {
         /// One subscription of a customer by id.
-        subscription(
-            customer_id: check_guid "customer id",
-            subscription_id: check_guid "subscription id"
-        ) -> get_one Resource<Subscription>
-            = "/v1/customers/{customer_id}/subscriptions/{subscription_id}"
-    }
+        subscription(customer_id: check_guid, subscription_id: check_guid)
+            -> get_one Resource<Subscription>
+            = "/v1/customers/{customer_id}/subscriptions/{subscription_id}";
 
-    endpoint! {
         /// A new-commerce catalog SKU; its `dynamicAttributes.provisioningId` is the SKU GUID.
         catalog_sku(
-            product_id: check_catalog_id "product id",
-            sku_id: check_catalog_id "SKU id",
-            country: check_catalog_id "country"
-        ) -> get_one Resource<CatalogSku>
-            = "/v1/products/{product_id}/skus/{sku_id}?country={country}"
-    }
+            product_id: check_catalog_id,
+            sku_id: check_catalog_id,
+            country: check_catalog_id
+        )
+            -> get_one Resource<CatalogSku>
+            = "/v1/products/{product_id}/skus/{sku_id}?country={country}";
 
-    endpoint! {
         /// A legacy offer by its GUID; its `product.id` is the SKU GUID.
-        offer(offer_id: check_guid "offer id", country: check_catalog_id "country")
+        offer(offer_id: check_guid, country: check_catalog_id)
             -> get_one Resource<Offer>
-            = "/v1/offers/{offer_id}?country={country}"
-    }
+            = "/v1/offers/{offer_id}?country={country}";
 
-    endpoint! {
         /// Where a subscription's provisioning stands; `skuId` names its SKU (upper case).
-        provisioning_status(
-            customer_id: check_guid "customer id",
-            subscription_id: check_guid "subscription id"
-        ) -> get_one Resource<ProvisioningStatus>
-            = "/v1/customers/{customer_id}/subscriptions/{subscription_id}/provisioningstatus"
+        provisioning_status(customer_id: check_guid, subscription_id: check_guid)
+            -> get_one Resource<ProvisioningStatus>
+            = "/v1/customers/{customer_id}/subscriptions/{subscription_id}/provisioningstatus";
     }
 }
 

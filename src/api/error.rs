@@ -137,7 +137,10 @@ pub enum ApiError {
     )]
     InsecureUrl { url: String },
     /// An id that is not a GUID; checked before it goes into a URL path.
-    #[error("{what} must be a GUID like 3fa85f64-5717-4562-b3fc-2c963f66afa6, got {value:?}")]
+    #[error(
+        "{} must be a GUID like 3fa85f64-5717-4562-b3fc-2c963f66afa6, got {value:?}",
+        id_name(what)
+    )]
     InvalidId { what: &'static str, value: String },
     /// No token could be obtained (no credentials configured, or the sign-in failed).
     #[error("{0}")]
@@ -238,6 +241,11 @@ impl ApiError {
             _ => false,
         }
     }
+}
+
+/// How an error names an id: the parameter's name as prose (`customer_id` → `customer id`).
+pub(crate) fn id_name(what: &str) -> String {
+    what.replace('_', " ")
 }
 
 #[cfg(test)]

@@ -4,7 +4,46 @@
 //! fields) and `open_enum!` (a string enum that keeps values it does not know).
 
 use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, Visitor};
+use std::borrow::Cow;
 use std::fmt;
+
+/// Text made fit for a terminal, in place. `lenient_struct!` and `open_enum!` implement it for
+/// every resource type, field by field, so a field added to a resource is never left raw.
+pub trait Sanitize {
+    fn sanitize(&mut self);
+}
+
+impl Sanitize for Box<str> {
+    /// Allocates only when something was removed.
+    fn sanitize(&mut self) {
+        if let Cow::Owned(clean) = crate::text::sanitize(self) {
+            *self = clean.into_boxed_str();
+        }
+    }
+}
+
+/// Numbers and flags carry no text.
+impl Sanitize for i64 {
+    fn sanitize(&mut self) {}
+}
+
+impl Sanitize for bool {
+    fn sanitize(&mut self) {}
+}
+
+impl<T: Sanitize> Sanitize for Option<T> {
+    fn sanitize(&mut self) {
+        if let Some(value) = self {
+            value.sanitize();
+        }
+    }
+}
+
+impl<T: Sanitize> Sanitize for Vec<T> {
+    fn sanitize(&mut self) {
+        self.iter_mut().for_each(Sanitize::sanitize);
+    }
+}
 
 /// Any JSON value; a string is kept, a number or bool is kept as its text, anything else is `None`.
 pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Box<str>>, D::Error> {
@@ -107,44 +146,52 @@ use serde::Deserialize;
 /// `Default`, `Deserialize`, `Serialize` and `PartialEq`, and reads its fields in camelCase.
 macro_rules! lenient_struct {
     ($(#[$meta:meta])* pub struct $name:ident { $($fields:tt)* }) => {
-        lenient_struct!(@fields [$(#[$meta])*] $name [] $($fields)*);
+        lenient_struct!(@fields [$(#[$meta])*] $name [] [] $($fields)*);
     };
-    // One field a step, each kind to the decoder it names.
-    (@fields $a:tt $n:ident $d:tt $(#[$f:meta])* $field:ident: string, $($rest:tt)*) => {
-        lenient_struct!(@option $a $n $d [$(#[$f])*] $field
+    // One field a step, each kind to the decoder it names; the names gather for `Sanitize`.
+    (@fields $a:tt $n:ident $d:tt $k:tt $(#[$f:meta])* $field:ident: string, $($rest:tt)*) => {
+        lenient_struct!(@option $a $n $d $k [$(#[$f])*] $field
             "crate::api::lenient::string" Box<str>; $($rest)*);
     };
-    (@fields $a:tt $n:ident $d:tt $(#[$f:meta])* $field:ident: int, $($rest:tt)*) => {
-        lenient_struct!(@option $a $n $d [$(#[$f])*] $field
+    (@fields $a:tt $n:ident $d:tt $k:tt $(#[$f:meta])* $field:ident: int, $($rest:tt)*) => {
+        lenient_struct!(@option $a $n $d $k [$(#[$f])*] $field
             "crate::api::lenient::int" i64; $($rest)*);
     };
-    (@fields $a:tt $n:ident $d:tt $(#[$f:meta])* $field:ident: boolean, $($rest:tt)*) => {
-        lenient_struct!(@option $a $n $d [$(#[$f])*] $field
+    (@fields $a:tt $n:ident $d:tt $k:tt $(#[$f:meta])* $field:ident: boolean, $($rest:tt)*) => {
+        lenient_struct!(@option $a $n $d $k [$(#[$f])*] $field
             "crate::api::lenient::boolean" bool; $($rest)*);
     };
-    (@fields $a:tt $n:ident $d:tt $(#[$f:meta])* $field:ident: any<$t:ty>, $($rest:tt)*) => {
-        lenient_struct!(@option $a $n $d [$(#[$f])*] $field
+    (@fields $a:tt $n:ident $d:tt $k:tt $(#[$f:meta])* $field:ident: any<$t:ty>, $($rest:tt)*) => {
+        lenient_struct!(@option $a $n $d $k [$(#[$f])*] $field
             "crate::api::lenient::any" $t; $($rest)*);
     };
-    (@fields $a:tt $n:ident [$($d:tt)*] $(#[$f:meta])* $field:ident: list<$t:ty>, $($rest:tt)*) => {
+    (@fields $a:tt $n:ident [$($d:tt)*] [$($k:ident)*]
+        $(#[$f:meta])* $field:ident: list<$t:ty>, $($rest:tt)*) => {
         lenient_struct!(@fields $a $n [$($d)*
             $(#[$f])*
             #[serde(default, deserialize_with = "crate::api::lenient::list")]
             pub $field: Vec<$t>,
-        ] $($rest)*);
+        ] [$($k)* $field] $($rest)*);
     };
-    (@option $a:tt $n:ident [$($d:tt)*] [$($f:tt)*] $field:ident $with:tt $t:ty; $($rest:tt)*) => {
+    (@option $a:tt $n:ident [$($d:tt)*] [$($k:ident)*] [$($f:tt)*]
+        $field:ident $with:tt $t:ty; $($rest:tt)*) => {
         lenient_struct!(@fields $a $n [$($d)*
             $($f)*
             #[serde(default, deserialize_with = $with, skip_serializing_if = "Option::is_none")]
             pub $field: Option<$t>,
-        ] $($rest)*);
+        ] [$($k)* $field] $($rest)*);
     };
-    (@fields [$($a:tt)*] $n:ident [$($d:tt)*]) => {
+    (@fields [$($a:tt)*] $n:ident [$($d:tt)*] [$($k:ident)*]) => {
         $($a)*
         #[derive(Clone, Default, serde::Deserialize, serde::Serialize, PartialEq)]
         #[serde(rename_all = "camelCase")]
         pub struct $n { $($d)* }
+
+        impl crate::api::lenient::Sanitize for $n {
+            fn sanitize(&mut self) {
+                $(crate::api::lenient::Sanitize::sanitize(&mut self.$k);)*
+            }
+        }
     };
 }
 pub(crate) use lenient_struct;
@@ -179,6 +226,14 @@ macro_rules! open_enum {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::api::lenient::Sanitize for $name {
+            fn sanitize(&mut self) {
+                if let Self::Other(text) = self {
+                    $crate::api::lenient::Sanitize::sanitize(text);
+                }
             }
         }
 

@@ -17,6 +17,7 @@ pub mod token;
 pub use call::{CallContext, RetryNotice, RetryObserver, RetryPolicy};
 pub use client::{ApiClient, ClientConfig, CustomerQuery, CustomerSearch, UserQuery};
 pub use error::{ApiError, ErrorDetail};
+pub use lenient::Sanitize;
 pub use model::*;
 pub use paging::{Cursor, Link, LinkHeader, Links, Page};
 pub use reqlog::{LogEntry, RequestLog};

@@ -304,7 +304,7 @@ pub(crate) fn run(model: &mut Model, command: Command, fx: &mut Fx) {
         Command::Privacy => super::privacy::toggle(model),
         Command::Profile(name) => super::profile::switch(model, name, fx),
         Command::Help => {
-            model.help = true;
+            model.help = Some(0);
             model.dirty = true;
         }
         Command::Quit => model.quit = true,

@@ -350,9 +350,8 @@ pub struct Model {
     pub screens: Vec<Screen>,
     pub cache: Cache,
     pub marks: Marks,
-    pub help: bool,
-    /// The first help line shown (the help scrolls on short terminals).
-    pub help_offset: usize,
+    /// The help overlay while it is open: the first line shown (it scrolls on short terminals).
+    pub help: Option<usize>,
     /// The server-side customer search being typed.
     pub search: Option<Input>,
     pub flash: Option<Flash>,
@@ -405,8 +404,7 @@ impl Model {
             screens: vec![Screen::new(ScreenKind::Customers { search: None })],
             cache: Cache::default(),
             marks: Marks::default(),
-            help: false,
-            help_offset: 0,
+            help: None,
             search: None,
             flash: None,
             size,
@@ -511,7 +509,7 @@ impl Model {
     pub fn mode(&self) -> Mode {
         if self.signin.visible {
             Mode::Modal
-        } else if self.help {
+        } else if self.help.is_some() {
             Mode::Help
         } else if self.command.is_some() {
             Mode::Command

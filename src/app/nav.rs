@@ -94,9 +94,9 @@ pub fn refilter(model: &mut Model) {
 /// Re-fits every screen after a resize.
 pub fn clamp_all(model: &mut Model) {
     // A taller terminal shows more of the help: an offset past the end would make `k` seem dead.
-    model.help_offset = model
-        .help_offset
-        .min(super::layout::help_max_offset(model.size));
+    if let Some(offset) = &mut model.help {
+        *offset = (*offset).min(super::layout::help_max_offset(model.size));
+    }
     let rows = model.page_rows();
     let raw_rows = super::layout::raw_height(model.size).max(1);
     let raw_width = super::layout::raw_width(model.size);

@@ -3,7 +3,7 @@
 //! widths and the CSV export alike). Owns no screen state and performs no I/O.
 
 use crate::api::status::PlanHealth;
-use crate::api::{CapabilityStatus, ServicePlan};
+use crate::api::{CapabilityStatus, CustomerUser, ProductSku, ServicePlan};
 use crate::fetch::records::SearchText;
 pub use crate::fetch::records::{
     CustomerRow, LicenseRow, SkuRow, UserRow, or_empty, plan_haystack, plan_label, sku_label,
@@ -140,6 +140,21 @@ macro_rules! kept_parts {
 }
 pub(super) use kept_parts;
 
+/// Declares a row's columns, each with the cell it shows (`column => |row| cell`): a title and
+/// its cell stand on one line, so the two cannot drift apart. A column index past the end reads
+/// as the last column.
+macro_rules! columns {
+    ($($column:expr => |$row:ident| $cell:expr),+ $(,)?) => {
+        const COLUMNS: &'static [Column] = &[$($column),+];
+
+        fn cell(&self, column: usize) -> Cell<'_> {
+            let cells: &[for<'a> fn(&'a Self) -> Cell<'a>] = &[$(|$row| $cell),+];
+            cells[column.min(cells.len() - 1)](self)
+        }
+    };
+}
+pub(super) use columns;
+
 /// What every kept row offers to the generic list code.
 pub trait Row: Clone + Send + 'static {
     const COLUMNS: &'static [Column];
@@ -174,28 +189,16 @@ fn health_tone(health: PlanHealth, status: &CapabilityStatus) -> Tone {
 }
 
 impl Row for CustomerRow {
-    const COLUMNS: &'static [Column] = &[
-        col("Company", 0, 12, 40),
-        col("Domain", 1, 12, 40),
-        col("Relationship", 3, 8, 18),
-        col("Customer id", 4, 36, 36),
-    ];
+    columns! {
+        col("Company", 0, 12, 40) => |r| Cell::plain(r.label()),
+        col("Domain", 1, 12, 40) => |r| Cell::plain(r.res.data.domain().unwrap_or("")),
+        col("Relationship", 3, 8, 18) => |r| Cell::plain(
+            r.res.data.relationship_to_partner.as_ref().map_or("", |x| x.as_str()),
+        ),
+        col("Customer id", 4, 36, 36) => |r| Cell::plain(or_empty(&r.res.data.id)),
+    }
 
     kept_parts!(|r| r.id.as_deref());
-
-    fn cell(&self, column: usize) -> Cell<'_> {
-        let c = &self.res.data;
-        match column {
-            0 => Cell::plain(self.label()),
-            1 => Cell::plain(c.domain().unwrap_or("")),
-            2 => Cell::plain(
-                c.relationship_to_partner
-                    .as_ref()
-                    .map_or("", |r| r.as_str()),
-            ),
-            _ => Cell::plain(or_empty(&c.id)),
-        }
-    }
 
     fn label(&self) -> &str {
         let c = &self.res.data;
@@ -208,30 +211,17 @@ impl Row for CustomerRow {
 }
 
 impl Row for UserRow {
-    const COLUMNS: &'static [Column] = &[
-        col("Display name", 1, 10, 32),
-        col("User principal name", 0, 16, 48),
-        col("State", 2, 7, 18),
-        col("Location", 3, 8, 8),
-        col("User id", 4, 36, 36),
-    ];
+    columns! {
+        col("Display name", 1, 10, 32) => |r| Cell::plain(or_empty(&r.res.data.display_name)),
+        col("User principal name", 0, 16, 48) => |r| {
+            Cell::plain(or_empty(&r.res.data.user_principal_name))
+        },
+        col("State", 2, 7, 18) => |r| user_state(&r.res.data),
+        col("Location", 3, 8, 8) => |r| Cell::plain(or_empty(&r.res.data.usage_location)),
+        col("User id", 4, 36, 36) => |r| Cell::plain(or_empty(&r.res.data.id)),
+    }
 
     kept_parts!(|r| r.id.as_deref());
-
-    fn cell(&self, column: usize) -> Cell<'_> {
-        let u = &self.res.data;
-        match column {
-            0 => Cell::plain(or_empty(&u.display_name)),
-            1 => Cell::plain(or_empty(&u.user_principal_name)),
-            2 if u.is_deleted() => Cell {
-                text: Cow::Owned(u.state_with_day()),
-                tone: Tone::Bad,
-            },
-            2 => Cell::plain(u.state.as_ref().map_or("", |s| s.as_str())),
-            3 => Cell::plain(or_empty(&u.usage_location)),
-            _ => Cell::plain(or_empty(&u.id)),
-        }
-    }
 
     fn mark(&self) -> Mark {
         if self.res.data.is_deleted() {
@@ -251,6 +241,15 @@ impl Row for UserRow {
     }
 }
 
+/// A user's state; a deleted user's says since when, in red.
+fn user_state(u: &CustomerUser) -> Cell<'_> {
+    if u.is_deleted() {
+        Cell::owned(u.state_with_day(), Tone::Bad)
+    } else {
+        Cell::plain(u.state.as_ref().map_or("", |s| s.as_str()))
+    }
+}
+
 fn plans_summary(plans: &[ServicePlan]) -> Cell<'static> {
     let bad = plans.iter().filter(|p| p.needs_attention()).count();
     let off = plans
@@ -266,29 +265,19 @@ fn plans_summary(plans: &[ServicePlan]) -> Cell<'static> {
 }
 
 impl Row for LicenseRow {
-    const COLUMNS: &'static [Column] = &[
-        name("SKU", 0, 14, 44),
-        col("Part number", 2, 8, 28),
-        col("Service plans", 1, 8, 26),
-        col("Group", 3, 6, 6),
-        col("SKU id", 4, 36, 36),
-    ];
+    columns! {
+        name("SKU", 0, 14, 44) => |r| Cell::plain(r.label()),
+        col("Part number", 2, 8, 28) => |r| Cell::plain(
+            r.sku().map_or("", |s| or_empty(&s.sku_part_number)),
+        ),
+        col("Service plans", 1, 8, 26) => |r| plans_summary(&r.res.data.service_plans),
+        col("Group", 3, 6, 6) => |r| Cell::plain(
+            r.sku().and_then(|s| s.license_group_id.as_ref()).map_or("", |g| g.as_str()),
+        ),
+        col("SKU id", 4, 36, 36) => |r| Cell::plain(r.sku().map_or("", |s| or_empty(&s.id))),
+    }
 
     kept_parts!(|r| r.product_sku.as_ref()?.id.as_deref());
-
-    fn cell(&self, column: usize) -> Cell<'_> {
-        let sku = self.res.data.product_sku.as_ref();
-        match column {
-            0 => Cell::plain(self.label()),
-            1 => Cell::plain(sku.map_or("", |s| or_empty(&s.sku_part_number))),
-            2 => plans_summary(&self.res.data.service_plans),
-            3 => Cell::plain(
-                sku.and_then(|s| s.license_group_id.as_ref())
-                    .map_or("", |g| g.as_str()),
-            ),
-            _ => Cell::plain(sku.map_or("", |s| or_empty(&s.id))),
-        }
-    }
 
     fn mark(&self) -> Mark {
         if self.attention > 0 {
@@ -299,7 +288,13 @@ impl Row for LicenseRow {
     }
 
     fn label(&self) -> &str {
-        sku_label(self.res.data.product_sku.as_ref())
+        sku_label(self.sku())
+    }
+}
+
+impl LicenseRow {
+    fn sku(&self) -> Option<&ProductSku> {
+        self.res.data.product_sku.as_ref()
     }
 }
 
@@ -307,52 +302,43 @@ fn count(n: Option<i64>) -> String {
     n.map_or_else(String::new, |n| n.to_string())
 }
 
+/// A seat count that reads as a warning when above zero (seats in warning or suspended).
+fn count_warned(n: Option<i64>) -> Cell<'static> {
+    let tone = if n.unwrap_or(0) > 0 {
+        Tone::Warn
+    } else {
+        Tone::Normal
+    };
+    Cell::owned(count(n), tone)
+}
+
 impl Row for SkuRow {
-    const COLUMNS: &'static [Column] = &[
-        // Seats left first when room is short: "consumed" alone says nothing.
-        name("SKU", 0, 14, 40),
-        num("Total", 3),
-        num("Consumed", 4),
-        num("Available", 1),
-        num("Warning", 5),
-        num("Suspended", 6),
-        status("Status", 2),
-        col("Part number", 7, 8, 28),
-    ];
+    // Seats left first when room is short: "consumed" alone says nothing.
+    columns! {
+        name("SKU", 0, 14, 40) => |r| Cell::plain(r.label()),
+        num("Total", 3) => |r| Cell::owned(count(r.res.data.total_units), Tone::Normal),
+        num("Consumed", 4) => |r| {
+            let s = &r.res.data;
+            let tone = if s.is_over_consumed() { Tone::Bad } else { Tone::Normal };
+            Cell::owned(count(s.consumed_units), tone)
+        },
+        num("Available", 1) => |r| Cell::owned(count(r.res.data.seats_left()), Tone::Normal),
+        num("Warning", 5) => |r| count_warned(r.res.data.warning_units),
+        num("Suspended", 6) => |r| count_warned(r.res.data.suspended_units),
+        status("Status", 2) => |r| {
+            let s = &r.res.data;
+            Cell {
+                text: Cow::Borrowed(s.capability_status.as_ref().map_or("", |c| c.as_str())),
+                tone: s.capability_status.as_ref()
+                    .map_or(Tone::Normal, |c| health_tone(s.health(), c)),
+            }
+        },
+        col("Part number", 7, 8, 28) => |r| Cell::plain(
+            r.res.data.product_sku.as_ref().map_or("", |k| or_empty(&k.sku_part_number)),
+        ),
+    }
 
     kept_parts!(|r| r.product_sku.as_ref()?.id.as_deref());
-
-    fn cell(&self, column: usize) -> Cell<'_> {
-        let s = &self.res.data;
-        let warn_if = |n: Option<i64>| {
-            if n.unwrap_or(0) > 0 {
-                Tone::Warn
-            } else {
-                Tone::Normal
-            }
-        };
-        match column {
-            0 => Cell::plain(self.label()),
-            1 => Cell::owned(count(s.total_units), Tone::Normal),
-            2 if s.is_over_consumed() => Cell::owned(count(s.consumed_units), Tone::Bad),
-            2 => Cell::owned(count(s.consumed_units), Tone::Normal),
-            3 => Cell::owned(count(s.seats_left()), Tone::Normal),
-            4 => Cell::owned(count(s.warning_units), warn_if(s.warning_units)),
-            5 => Cell::owned(count(s.suspended_units), warn_if(s.suspended_units)),
-            6 => Cell {
-                text: Cow::Borrowed(s.capability_status.as_ref().map_or("", |c| c.as_str())),
-                tone: match &s.capability_status {
-                    Some(c) => health_tone(s.health(), c),
-                    None => Tone::Normal,
-                },
-            },
-            _ => Cell::plain(
-                s.product_sku
-                    .as_ref()
-                    .map_or("", |k| or_empty(&k.sku_part_number)),
-            ),
-        }
-    }
 
     fn mark(&self) -> Mark {
         let s = &self.res.data;

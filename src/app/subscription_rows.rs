@@ -2,7 +2,7 @@
 //! a subscription renewing soon with seats unassigned, a suspended or expired one. No I/O.
 
 use super::filter::SearchText;
-use super::rows::{Cell, Column, Mark, Row, Tone, col, kept_parts, num, or_empty};
+use super::rows::{Cell, Column, Mark, Row, Tone, col, columns, kept_parts, num, or_empty};
 use crate::api::SubscriptionStatus;
 use crate::fetch::records::SubscriptionRow;
 use crate::subscriptions::MatchedBy;
@@ -67,47 +67,35 @@ fn status_tone(status: Option<&SubscriptionStatus>) -> Tone {
 }
 
 impl Row for SubscriptionRow {
-    const COLUMNS: &'static [Column] = &[
-        col("Offer", 0, 14, 40),
-        num("Qty", 1),
-        col("Status", 2, 6, 12),
-        col("Term", 3, 8, 24),
-        col("Ends", 1, 12, 22),
-        col("Auto-renew", 5, 10, 10),
-        col("Cancel until", 6, 10, 12),
-        col("Free", 4, 4, 14),
-        col("Subscription id", 7, 36, 36),
-    ];
+    columns! {
+        col("Offer", 0, 14, 40) => |r| Cell::plain(r.label()),
+        num("Qty", 1) => |r| Cell::owned(
+            r.res.data.quantity.map_or_else(String::new, |n| n.to_string()),
+            Tone::Normal,
+        ),
+        col("Status", 2, 6, 12) => |r| {
+            let status = r.res.data.status.as_ref();
+            Cell {
+                text: Cow::Borrowed(status.map_or("", |x| x.as_str())),
+                tone: status_tone(status),
+            }
+        },
+        col("Term", 3, 8, 24) => |r| Cell::owned(r.term(), Tone::Normal),
+        col("Ends", 1, 12, 22) => |r| r.ends(),
+        col("Auto-renew", 5, 10, 10) => |r| match r.res.data.auto_renew_enabled {
+            Some(true) => Cell::owned("on".into(), Tone::Normal),
+            Some(false) => Cell::owned("off".into(), Tone::Dim),
+            None => Cell::plain(""),
+        },
+        col("Cancel until", 6, 10, 12) => |r| Cell::owned(
+            shown(r.res.data.cancellation_allowed_until_date.as_deref()),
+            Tone::Normal,
+        ),
+        col("Free", 4, 4, 14) => |r| r.seats(),
+        col("Subscription id", 7, 36, 36) => |r| Cell::plain(or_empty(&r.res.data.id)),
+    }
 
     kept_parts!(|r| r.id.as_deref());
-
-    fn cell(&self, column: usize) -> Cell<'_> {
-        let s = &self.res.data;
-        match column {
-            0 => Cell::plain(self.label()),
-            1 => Cell::owned(
-                s.quantity.map_or_else(String::new, |n| n.to_string()),
-                Tone::Normal,
-            ),
-            2 => Cell {
-                text: Cow::Borrowed(s.status.as_ref().map_or("", |x| x.as_str())),
-                tone: status_tone(s.status.as_ref()),
-            },
-            3 => Cell::owned(self.term(), Tone::Normal),
-            4 => self.ends(),
-            5 => match s.auto_renew_enabled {
-                Some(true) => Cell::owned("on".into(), Tone::Normal),
-                Some(false) => Cell::owned("off".into(), Tone::Dim),
-                None => Cell::plain(""),
-            },
-            6 => Cell::owned(
-                shown(s.cancellation_allowed_until_date.as_deref()),
-                Tone::Normal,
-            ),
-            7 => self.seats(),
-            _ => Cell::plain(or_empty(&s.id)),
-        }
-    }
 
     fn mark(&self) -> Mark {
         let s = &self.res.data;

@@ -224,7 +224,7 @@ pub(crate) fn act(model: &mut Model, action: Action, now: Instant, fx: &mut Fx) 
         Action::Reverse => partner::sort(model, true),
         Action::SignIn => signin::sign_in(model, fx),
         Action::Help => {
-            model.help = true;
+            model.help = Some(0);
             model.dirty = true;
         }
         Action::Quit => model.quit = true,
@@ -240,17 +240,14 @@ pub(crate) fn act(model: &mut Model, action: Action, now: Instant, fx: &mut Fx) 
 /// The help overlay: close it, or scroll it on a short terminal.
 fn help_action(model: &mut Model, action: Action) {
     let max = super::layout::help_max_offset(model.size);
-    let before = (model.help, model.help_offset);
-    match action {
-        Action::Close => {
-            model.help = false;
-            model.help_offset = 0;
-        }
-        Action::Down => model.help_offset = (model.help_offset + 1).min(max),
-        Action::Up => model.help_offset = model.help_offset.saturating_sub(1),
+    let before = model.help;
+    match (action, &mut model.help) {
+        (Action::Close, help) => *help = None,
+        (Action::Down, Some(offset)) => *offset = (*offset + 1).min(max),
+        (Action::Up, Some(offset)) => *offset = offset.saturating_sub(1),
         _ => {}
     }
-    model.dirty |= before != (model.help, model.help_offset);
+    model.dirty |= before != model.help;
 }
 
 fn start_filter(model: &mut Model) {

@@ -264,10 +264,14 @@ fn finish(
 /// Licences of both groups in one request, so Minecraft (group2) licences show too.
 const BOTH_GROUPS: [LicenseGroup; 2] = [LicenseGroup::Group1, LicenseGroup::Group2];
 
-/// A page's resources as kept rows (sanitised, with their search text), and where the next
-/// page is.
-fn kept<T, R>(page: Page<T>, keep: fn(Resource<T>) -> R) -> (Vec<R>, Option<Cursor>) {
-    (page.items.into_iter().map(keep).collect(), page.next)
+/// A page's resources as kept rows (sanitised, with their search text), with where the next
+/// page is, as the payload `answer` makes of them.
+fn kept<T, R>(
+    page: Page<T>,
+    keep: fn(Resource<T>) -> R,
+    answer: fn(Vec<R>, Option<Cursor>) -> Payload,
+) -> Payload {
+    answer(page.items.into_iter().map(keep).collect(), page.next)
 }
 
 async fn fetch(
@@ -298,8 +302,7 @@ async fn fetch(
                 search: search.clone().map(CustomerSearch::CompanyName),
             };
             let page = client.customers_page(&ctx, &query, page).await?;
-            let (rows, next) = kept(page, CustomerRow::new);
-            Ok(Payload::Customers(rows, next))
+            Ok(kept(page, CustomerRow::new, Payload::Customers))
         }
         Query::Users {
             customer_id,
@@ -310,8 +313,7 @@ async fn fetch(
                 deleted: *deleted,
             };
             let page = client.users_page(&ctx, customer_id, &query, page).await?;
-            let (rows, next) = kept(page, UserRow::new);
-            Ok(Payload::Users(rows, next))
+            Ok(kept(page, UserRow::new, Payload::Users))
         }
         Query::Licenses {
             customer_id,

@@ -4,11 +4,8 @@
 
 pub use super::subscription_record::SubscriptionRow;
 use crate::api::{
-    CapabilityStatus, Customer, CustomerUser, License, LicenseGroup, ProductSku, Relationship,
-    Resource, ServicePlan, SubscribedSku, TargetType, UserDomainType, UserState,
+    Customer, CustomerUser, License, ProductSku, Resource, Sanitize, ServicePlan, SubscribedSku,
 };
-use crate::text::sanitize;
-use std::borrow::Cow;
 
 /// A row's search text, with the folded form the fast path needs when the text is not ASCII:
 /// the first character of each grapheme, accents removed and lower-cased, exactly as nucleo
@@ -103,47 +100,6 @@ pub fn without_suffix(field: &str) -> &str {
     }
 }
 
-/// Replaces a field by its sanitised text, allocating only when something was removed.
-pub(crate) fn clean(field: &mut Option<Box<str>>) {
-    if let Some(text) = field
-        && let Cow::Owned(clean) = sanitize(text)
-    {
-        *text = clean.into_boxed_str();
-    }
-}
-
-/// Replaces a value of an open enum that pcx does not know by its sanitised text (known
-/// values are pcx's own spellings and need nothing).
-macro_rules! clean_enum {
-    ($field:expr, $kind:ident) => {
-        if let Some($kind::Other(text)) = $field
-            && let Cow::Owned(clean) = sanitize(text)
-        {
-            *text = clean.into_boxed_str();
-        }
-    };
-}
-
-fn clean_sku(sku: &mut Option<ProductSku>) {
-    if let Some(sku) = sku {
-        clean(&mut sku.id);
-        clean(&mut sku.name);
-        clean(&mut sku.sku_part_number);
-        clean_enum!(&mut sku.target_type, TargetType);
-        clean_enum!(&mut sku.license_group_id, LicenseGroup);
-    }
-}
-
-fn clean_plans(plans: &mut [ServicePlan]) {
-    for plan in plans {
-        clean(&mut plan.display_name);
-        clean(&mut plan.service_name);
-        clean(&mut plan.id);
-        clean_enum!(&mut plan.capability_status, CapabilityStatus);
-        clean_enum!(&mut plan.target_type, TargetType);
-    }
-}
-
 pub fn or_empty(field: &Option<Box<str>>) -> &str {
     field.as_deref().unwrap_or("")
 }
@@ -165,15 +121,7 @@ pub type CustomerRow = Kept<Customer>;
 
 impl CustomerRow {
     pub fn new(mut res: Resource<Customer>) -> Self {
-        let c = &mut res.data;
-        clean(&mut c.id);
-        if let Some(p) = &mut c.company_profile {
-            clean(&mut p.company_name);
-            clean(&mut p.domain);
-            clean(&mut p.tenant_id);
-            clean(&mut p.email);
-        }
-        clean_enum!(&mut c.relationship_to_partner, Relationship);
+        res.data.sanitize();
         let search = haystack(&[
             res.data.company_name().unwrap_or(""),
             res.data.domain().unwrap_or(""),
@@ -187,21 +135,8 @@ pub type UserRow = Kept<CustomerUser>;
 
 impl UserRow {
     pub fn new(mut res: Resource<CustomerUser>) -> Self {
-        let u = &mut res.data;
-        for field in [
-            &mut u.id,
-            &mut u.user_principal_name,
-            &mut u.display_name,
-            &mut u.first_name,
-            &mut u.last_name,
-            &mut u.usage_location,
-            &mut u.soft_deletion_time,
-            &mut u.last_directory_sync_time,
-        ] {
-            clean(field);
-        }
-        clean_enum!(&mut u.state, UserState);
-        clean_enum!(&mut u.user_domain_type, UserDomainType);
+        res.data.sanitize();
+        let u = &res.data;
         let search = haystack(&[or_empty(&u.display_name), or_empty(&u.user_principal_name)]);
         Self { res, search }
     }
@@ -217,13 +152,8 @@ pub struct LicenseRow {
 
 impl LicenseRow {
     pub fn new(mut res: Resource<License>) -> Self {
-        clean_sku(&mut res.data.product_sku);
-        clean_plans(&mut res.data.service_plans);
-        let sku = res.data.product_sku.as_ref();
-        let search = haystack(&[
-            sku_label(sku),
-            sku.map_or("", |s| or_empty(&s.sku_part_number)),
-        ]);
+        res.data.sanitize();
+        let search = sku_haystack(res.data.product_sku.as_ref());
         let attention = res.data.plans_needing_attention();
         Self {
             res,
@@ -238,14 +168,8 @@ pub type SkuRow = Kept<SubscribedSku>;
 
 impl SkuRow {
     pub fn new(mut res: Resource<SubscribedSku>) -> Self {
-        clean_sku(&mut res.data.product_sku);
-        clean_plans(&mut res.data.service_plans);
-        clean_enum!(&mut res.data.capability_status, CapabilityStatus);
-        let sku = res.data.product_sku.as_ref();
-        let search = haystack(&[
-            sku_label(sku),
-            sku.map_or("", |s| or_empty(&s.sku_part_number)),
-        ]);
+        res.data.sanitize();
+        let search = sku_haystack(res.data.product_sku.as_ref());
         Self { res, search }
     }
 }
@@ -258,6 +182,14 @@ pub fn sku_label(sku: Option<&ProductSku>) -> &str {
             .or(s.id.as_deref())
     })
     .unwrap_or("(unnamed SKU)")
+}
+
+/// A SKU row's search text (licences and subscribed SKUs alike): its name, then part number.
+fn sku_haystack(sku: Option<&ProductSku>) -> SearchText {
+    haystack(&[
+        sku_label(sku),
+        sku.map_or("", |s| or_empty(&s.sku_part_number)),
+    ])
 }
 
 pub fn plan_label(plan: &ServicePlan) -> &str {
@@ -289,5 +221,43 @@ mod tests {
         let row = CustomerRow::new(res);
         assert_eq!(row.res.data.company_name(), Some("Evil[2JCo"));
         assert_eq!(row.search.as_str(), "Evil[2JCo e.com");
+    }
+
+    /// Every text field is cleaned, however deep and whatever its kind: nested objects, lists,
+    /// values of an open enum pcx does not know, and fields no row shows.
+    #[test]
+    fn every_text_field_of_every_kind_is_sanitised() {
+        // JSON escapes: an OSC 52 clipboard write, then a colour change.
+        let evil = r"\u001b]52;c;aGk=\u0007x\u001b[31m";
+        fn parse<T: serde::de::DeserializeOwned + Default>(json: String) -> Resource<T> {
+            Resource::parse(&json).unwrap()
+        }
+        let licence = LicenseRow::new(parse(format!(
+            r#"{{"productSku":{{"name":"{evil}","targetType":"{evil}"}},
+                "servicePlans":[{{"serviceName":"{evil}","capabilityStatus":"{evil}"}}]}}"#
+        )));
+        let user = UserRow::new(parse(format!(
+            r#"{{"lastDirectorySyncTime":"{evil}","userDomainType":"{evil}"}}"#
+        )));
+        let customer = CustomerRow::new(parse(format!(
+            r#"{{"commerceId":"{evil}","associatedPartnerId":"{evil}"}}"#
+        )));
+        let kept = [
+            (serde_json::to_string(&licence.res.data), 4),
+            (serde_json::to_string(&user.res.data), 2),
+            (serde_json::to_string(&customer.res.data), 2),
+        ];
+        for (json, fields) in kept {
+            let json = json.unwrap();
+            assert!(
+                !json.contains(r"\u001b") && !json.contains(r"\u0007"),
+                "{json}"
+            );
+            assert_eq!(
+                json.matches("aGk=x").count(),
+                fields,
+                "the text itself is kept: {json}"
+            );
+        }
     }
 }

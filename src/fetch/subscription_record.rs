@@ -2,12 +2,10 @@
 //! renewal assessment (days left, the SKU it feeds, that SKU's unassigned seats) and its search
 //! text worked out off the UI loop. The columns of the Subscriptions tab are app's business.
 
-use super::records::{SearchText, clean, haystack, or_empty};
-use crate::api::{Resource, SubscribedSku, Subscription, SubscriptionStatus};
+use super::records::{SearchText, haystack, or_empty};
+use crate::api::{Resource, Sanitize, SubscribedSku, Subscription};
 use crate::subscriptions::{Assessment, SkuMatch, assess};
-use crate::text::sanitize;
 use jiff::civil::Date;
-use std::borrow::Cow;
 
 /// A subscription row.
 #[derive(Clone)]
@@ -25,28 +23,7 @@ impl SubscriptionRow {
         skus: &[Resource<SubscribedSku>],
         today: Date,
     ) -> Self {
-        let s = &mut res.data;
-        for field in [
-            &mut s.id,
-            &mut s.offer_id,
-            &mut s.offer_name,
-            &mut s.friendly_name,
-            &mut s.unit_type,
-            &mut s.creation_date,
-            &mut s.effective_start_date,
-            &mut s.commitment_end_date,
-            &mut s.billing_cycle,
-            &mut s.term_duration,
-            &mut s.contract_type,
-            &mut s.cancellation_allowed_until_date,
-        ] {
-            clean(field);
-        }
-        if let Some(SubscriptionStatus::Other(text)) = &mut s.status
-            && let Cow::Owned(clean) = sanitize(text)
-        {
-            *text = clean.into_boxed_str();
-        }
+        res.data.sanitize();
         let assessment = assess(&res.data, sku, skus, today);
         let s = &res.data;
         let search = haystack(&[

@@ -3,31 +3,22 @@
 //! status changed. Walks both snapshots side by side in key order, so memory stays flat.
 
 use super::names::sku_name;
-use super::{Cell, Column, Report, data, shown};
+use super::{Cell, Column, Report, col, data, shown};
 use crate::store::{
     CustomerEntry, DiffCursor, LicenseKey, PlanKey, SeatRow, SkuSeats, Store, StoreError, UserKey,
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+/// A change's columns, one line per part a `Change` builder fills (`new`, `sku`, `seats`,
+/// `user`, `plan`, then the table's before/after summary), in the order JSON and CSV keep.
+#[rustfmt::skip]
 const CHANGES: &[Column] = &[
-    super::col("kind", "CHANGE"),
-    data("customerId"),
-    super::col("companyName", "CUSTOMER"),
-    data("skuId"),
-    super::col("skuPartNumber", "SKU"),
-    data("skuName"),
-    data("totalBefore"),
-    data("totalAfter"),
-    data("consumedBefore"),
-    data("consumedAfter"),
-    data("userId"),
-    super::col("userPrincipalName", "USER"),
-    data("servicePlanId"),
-    super::col("serviceName", "PLAN"),
-    data("statusBefore"),
-    data("statusAfter"),
-    shown("BEFORE"),
-    shown("AFTER"),
+    col("kind", "CHANGE"), data("customerId"), col("companyName", "CUSTOMER"),
+    data("skuId"), col("skuPartNumber", "SKU"), data("skuName"),
+    data("totalBefore"), data("totalAfter"), data("consumedBefore"), data("consumedAfter"),
+    data("userId"), col("userPrincipalName", "USER"),
+    data("servicePlanId"), col("serviceName", "PLAN"), data("statusBefore"), data("statusAfter"),
+    shown("BEFORE"), shown("AFTER"),
 ];
 
 /// Which snapshots to compare.

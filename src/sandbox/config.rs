@@ -94,9 +94,9 @@ impl FaultConfig {
     pub fn safe(rate: f64, seed: u64) -> Self {
         Self {
             rate: clamp_rate(rate),
+            seed,
             ..Self::none()
         }
-        .with_seed(seed)
     }
 
     /// Only these kinds, at the given rate.
@@ -106,11 +106,6 @@ impl FaultConfig {
             kinds: kinds.to_vec(),
             ..Self::none()
         }
-    }
-
-    pub fn with_seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
-        self
     }
 
     pub fn with_retry_after(mut self, secs: u64) -> Self {
@@ -195,7 +190,10 @@ impl SandboxConfig {
                 users_per_customer,
                 seed,
             },
-            faults: FaultConfig::none().with_seed(seed),
+            faults: FaultConfig {
+                seed,
+                ..FaultConfig::none()
+            },
             ..Self::demo()
         }
     }

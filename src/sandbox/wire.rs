@@ -52,9 +52,9 @@ fn self_links(uri: String) -> SelfLinks {
     }
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 pub(crate) struct Attributes {
-    #[serde(skip_serializing_if = "Option::is_none")]
     etag: Option<String>,
     #[serde(rename = "objectType")]
     object_type: &'static str,
@@ -67,23 +67,22 @@ fn attributes(object_type: &'static str) -> Attributes {
     }
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 pub(crate) struct CollectionLinks<'a> {
     #[serde(rename = "self")]
     pub self_link: Link<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<Link<'a>>,
 }
 
 /// `{continuationToken?, totalCount, items, links?, attributes}`; `totalCount` counts this page.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Collection<'a, T> {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub continuation_token: Option<&'a str>,
     pub total_count: usize,
     pub items: Vec<T>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<CollectionLinks<'a>>,
     pub attributes: Attributes,
 }
@@ -104,33 +103,29 @@ impl<'a, T> Collection<'a, T> {
     }
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct CustomerJson<'a> {
     id: Guid,
-    #[serde(skip_serializing_if = "Option::is_none")]
     commerce_id: Option<Guid>,
     company_profile: CompanyProfileJson<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     billing_profile: Option<BillingProfileJson<'a>>,
     relationship_to_partner: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     allow_delegated_access: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     custom_domains: Option<&'a [String]>,
     links: SelfLinks,
     attributes: Attributes,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct CompanyProfileJson<'a> {
     tenant_id: Guid,
     domain: &'a str,
     company_name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     address: Option<&'a Address>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     email: Option<&'a str>,
     links: SelfLinks,
     attributes: Attributes,
@@ -196,23 +191,20 @@ pub(crate) fn customer<'a>(
     }
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct UserJson<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
     usage_location: Option<&'a str>,
     id: Guid,
     user_principal_name: &'a str,
     first_name: &'a str,
     last_name: &'a str,
     display_name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     immutable_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     last_directory_sync_time: Option<&'a str>,
     user_domain_type: &'a str,
     state: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     soft_deletion_time: Option<&'a str>,
     links: SelfLinks,
     attributes: Attributes,
@@ -246,13 +238,13 @@ pub(crate) struct PlanJson<'a> {
     target_type: &'static str,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ProductSkuJson<'a> {
     id: &'a str,
     name: &'a str,
     sku_part_number: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     target_type: Option<&'static str>,
     license_group_id: &'static str,
 }

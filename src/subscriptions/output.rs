@@ -3,7 +3,7 @@
 
 use super::dates::{self, days_between, shown, term_words, today_utc};
 use crate::api::Subscription;
-use crate::output::{Listable, opt, text};
+use crate::output::{Listable, one_row_columns, opt, text};
 
 fn yes_no(value: Option<bool>) -> String {
     match value {
@@ -18,87 +18,48 @@ fn days_left(end: Option<&str>) -> Option<i64> {
 }
 
 impl Listable for Subscription {
-    const CSV_HEADER: &'static [&'static [&'static str]] = &[&[
-        "id",
-        "offerId",
-        "offerName",
-        "friendlyName",
-        "quantity",
-        "unitType",
-        "status",
-        "termDuration",
-        "billingCycle",
-        "creationDate",
-        "effectiveStartDate",
-        "commitmentEndDate",
-        "daysLeft",
-        "autoRenewEnabled",
-        "isTrial",
-        "cancellationAllowedUntilDate",
-        "contractType",
-        "refundableQuantity",
-    ]];
-    const TABLE_HEADER: &'static [&'static str] = &[
-        "OFFER",
-        "QTY",
-        "STATUS",
-        "TERM",
-        "BILLING",
-        "ENDS",
-        "DAYS",
-        "AUTO-RENEW",
-        "CANCEL UNTIL",
-        "SUBSCRIPTION ID",
-    ];
+    one_row_columns!(csv {
+        "id" => |s| text(&s.id),
+        "offerId" => |s| text(&s.offer_id),
+        "offerName" => |s| text(&s.offer_name),
+        "friendlyName" => |s| text(&s.friendly_name),
+        "quantity" => |s| opt(s.quantity),
+        "unitType" => |s| text(&s.unit_type),
+        "status" => |s| opt(s.status.as_ref()),
+        "termDuration" => |s| text(&s.term_duration),
+        "billingCycle" => |s| text(&s.billing_cycle),
+        "creationDate" => |s| text(&s.creation_date),
+        "effectiveStartDate" => |s| text(&s.effective_start_date),
+        "commitmentEndDate" => |s| text(&s.commitment_end_date),
+        "daysLeft" => |s| opt(days_left(s.commitment_end_date.as_deref())),
+        "autoRenewEnabled" => |s| opt(s.auto_renew_enabled),
+        "isTrial" => |s| opt(s.is_trial),
+        "cancellationAllowedUntilDate" => |s| text(&s.cancellation_allowed_until_date),
+        "contractType" => |s| text(&s.contract_type),
+        "refundableQuantity" => |s| {
+            opt(s.refundable_quantity.as_ref().and_then(|r| r.total_quantity))
+        },
+    });
+    one_row_columns!(table {
+        "OFFER" => |s| s.label().to_string(),
+        "QTY" => |s| opt(s.quantity),
+        "STATUS" => |s| match &s.status {
+            Some(status) if status.is_stopped() => format!("✗ {status}"),
+            status => opt(status.as_ref()),
+        },
+        "TERM" => |s| {
+            let term = term_words(&text(&s.term_duration));
+            match s.is_trial {
+                Some(true) => format!("{term} (trial)"),
+                _ => term,
+            }
+        },
+        "BILLING" => |s| text(&s.billing_cycle),
+        "ENDS" => |s| shown(s.commitment_end_date.as_deref()),
+        "DAYS" => |s| opt(days_left(s.commitment_end_date.as_deref())),
+        "AUTO-RENEW" => |s| yes_no(s.auto_renew_enabled),
+        "CANCEL UNTIL" => |s| shown(s.cancellation_allowed_until_date.as_deref()),
+        "SUBSCRIPTION ID" => |s| text(&s.id),
+    });
     const TABLE_KEEP: &'static [usize] = &[9];
-
-    fn csv_rows(&self) -> Vec<Vec<String>> {
-        vec![vec![
-            text(&self.id),
-            text(&self.offer_id),
-            text(&self.offer_name),
-            text(&self.friendly_name),
-            opt(self.quantity),
-            text(&self.unit_type),
-            opt(self.status.as_ref()),
-            text(&self.term_duration),
-            text(&self.billing_cycle),
-            text(&self.creation_date),
-            text(&self.effective_start_date),
-            text(&self.commitment_end_date),
-            opt(days_left(self.commitment_end_date.as_deref())),
-            opt(self.auto_renew_enabled),
-            opt(self.is_trial),
-            text(&self.cancellation_allowed_until_date),
-            text(&self.contract_type),
-            opt(self
-                .refundable_quantity
-                .as_ref()
-                .and_then(|r| r.total_quantity)),
-        ]]
-    }
-
-    fn table_rows(&self) -> Vec<Vec<String>> {
-        let status = match &self.status {
-            Some(s) if s.is_stopped() => format!("✗ {s}"),
-            Some(s) => s.to_string(),
-            None => String::new(),
-        };
-        let term = match self.is_trial {
-            Some(true) => format!("{} (trial)", term_words(&text(&self.term_duration))),
-            _ => term_words(&text(&self.term_duration)),
-        };
-        vec![vec![
-            self.label().to_string(),
-            opt(self.quantity),
-            status,
-            term,
-            text(&self.billing_cycle),
-            shown(self.commitment_end_date.as_deref()),
-            opt(days_left(self.commitment_end_date.as_deref())),
-            yes_no(self.auto_renew_enabled),
-            shown(self.cancellation_allowed_until_date.as_deref()),
-            text(&self.id),
-        ]]
-    }
 }

@@ -89,8 +89,8 @@ pub fn draw(
     if let Some(log) = &model.log {
         reqlog::draw(buf, body, log, theme);
     }
-    if model.help {
-        help::draw(buf, body, theme, model.help_offset);
+    if let Some(offset) = model.help {
+        help::draw(buf, body, theme, offset);
     }
     if model.signin.visible {
         signin::draw_modal(buf, body, model, theme);
@@ -98,7 +98,7 @@ pub fn draw(
     if let Some(names) = &names {
         privacy::scrub(buf, area, names);
     }
-    if model.help || model.signin.visible {
+    if model.help.is_some() || model.signin.visible {
         return None;
     }
     cursor
