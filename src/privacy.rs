@@ -61,13 +61,6 @@ impl Pseudonyms {
         }
     }
 
-    /// Learns the personal values of one answer body (JSON; anything else is ignored).
-    pub fn learn_body(&self, body: &str) {
-        if let Ok(value) = serde_json::from_str::<Value>(body) {
-            self.learn_json(&value);
-        }
-    }
-
     /// Learns the personal values anywhere in `value`.
     pub fn learn_json(&self, value: &Value) {
         let mut found = Vec::new();
@@ -84,13 +77,6 @@ impl Pseudonyms {
         }
         if added {
             table.matcher = None;
-        }
-    }
-
-    /// Learns a value of a field named `key` (a report column), if that field is personal.
-    pub fn learn_field(&self, key: &str, value: &str) {
-        if let Some(kind) = kind_of(key, false) {
-            self.learn(kind, value);
         }
     }
 
@@ -221,8 +207,11 @@ impl Table {
     }
 }
 
-/// The personal values in a JSON tree, by key; an object's `id` counts when the object is a
-/// customer, a user or a profile (never a SKU's or a plan's id).
+/// The kind of a field named `key` (a report column), if that field is personal.
+pub fn field_kind(key: &str) -> Option<Kind> {
+    kind_of(key, false)
+}
+
 /// The kind of personal value a field holds, by its name (the API's, and the store's report
 /// columns, which follow it). `personal`: the object is a company or a person, so its own
 /// `id` and names are personal too.
@@ -240,6 +229,8 @@ fn kind_of(key: &str, personal: bool) -> Option<Kind> {
     }
 }
 
+/// The personal values in a JSON tree, by key; an object's `id` counts when the object is a
+/// customer, a user or a profile (never a SKU's or a plan's id).
 fn collect(value: &Value, out: &mut Vec<(Kind, String)>) {
     match value {
         Value::Array(items) => items.iter().for_each(|v| collect(v, out)),
@@ -262,6 +253,15 @@ fn collect(value: &Value, out: &mut Vec<(Kind, String)>) {
             }
         }
         _ => {}
+    }
+}
+
+/// Standard output, through the pseudonyms when privacy mode has them.
+pub fn stdout(names: Option<&Pseudonyms>) -> Box<dyn std::io::Write> {
+    let out = std::io::stdout().lock();
+    match names {
+        Some(names) => Box::new(PrivateWriter::new(out, names.clone())),
+        None => Box::new(out),
     }
 }
 
@@ -317,11 +317,13 @@ mod tests {
     #[test]
     fn learns_personal_values_and_keeps_skus() {
         let names = Pseudonyms::new();
-        names.learn_body(
+        let answer = serde_json::from_str(
             r#"{"items":[{"id":"eebd1b55-5360-4438-a11d-5c06918c3014","companyProfile":{"tenantId":"eebd1b55-5360-4438-a11d-5c06918c3014","domain":"contoso.onmicrosoft.com","companyName":"Contoso Ltd"}},
             {"id":"482e2152-4b49-48ec-b715-823365ce3d4c","userPrincipalName":"jade@contoso.onmicrosoft.com","displayName":"Jade Azul"},
             {"productSku":{"id":"c42b9cae-ea4f-4ab7-9717-81576235ccac","name":"Office 365 E3"},"servicePlans":[{"displayName":"Exchange Online"}]}]}"#,
-        );
+        )
+        .unwrap();
+        names.learn_json(&answer);
         let text = "Contoso Ltd · contoso.onmicrosoft.com · Jade Azul jade@contoso.onmicrosoft.com \
                     eebd1b55-5360-4438-a11d-5c06918c3014 Office 365 E3 Exchange Online c42b9cae-ea4f-4ab7-9717-81576235ccac";
         let shown = names.apply(text);

@@ -117,7 +117,7 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
     let privacy = settings.privacy.value;
     // The explorer learns names even with privacy off, so turning it on hides them at once.
     let names = (privacy || job.is_none()).then(crate::privacy::Pseudonyms::new);
-    let client = client_for(&settings, demo.as_ref(), names, &cli.global)?;
+    let client = client_for(&settings, demo.as_ref(), names, &cli.global, job.is_none())?;
     let list = match job {
         None => return explore(&settings, client, demo.is_some(), &cli.global).await,
         Some(Job::Partner(command)) => {
@@ -135,29 +135,32 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
         true => settings.page_size.value,
         false => MAX_PAGE_SIZE,
     };
-    let stdout = std::io::stdout().lock();
-    match client.pseudonyms().filter(|_| privacy) {
-        Some(names) => {
-            for id in list.ids() {
-                names.learn(crate::privacy::Kind::Id, id);
-            }
-            let out = crate::privacy::PrivateWriter::new(stdout, names.clone());
-            listing::run(&client, list, page_size, out)
-                .await
-                .map_err(|e| private_error(e.into(), names))
+    // A listing's client has pseudonyms exactly when privacy mode is on.
+    let names = client.pseudonyms();
+    if let Some(names) = names {
+        for id in list.ids() {
+            names.learn(crate::privacy::Kind::Id, id);
         }
-        None => Ok(listing::run(&client, list, page_size, stdout).await?),
     }
+    let out = crate::privacy::stdout(names);
+    listing::run(&client, list, page_size, out)
+        .await
+        .map_err(|e| match names {
+            Some(names) => private_error(e.into(), names),
+            None => e.into(),
+        })
 }
 
 /// The API client for these settings: the demo's sandbox, or the configured partner with its
 /// token source. `names` learns personal values for privacy mode (shared across profiles, so
-/// a value keeps its pseudonym when the operator switches back).
+/// a value keeps its pseudonym when the operator switches back). The request log is kept for
+/// the explorer's `:log` and for `--log-requests`; a command without either keeps none.
 fn client_for(
     settings: &Settings,
     demo: Option<&Sandbox>,
     names: Option<crate::privacy::Pseudonyms>,
     global: &GlobalArgs,
+    explorer: bool,
 ) -> Result<ApiClient, ApiError> {
     let (base_url, tokens): (String, Arc<dyn TokenProvider>) = match demo {
         Some(sandbox) => (
@@ -173,10 +176,14 @@ fn client_for(
     config.locale = settings.locale.value.clone();
     config.deadline = std::time::Duration::from_secs(settings.request_deadline.value);
     config.names = names;
-    if let Some(path) = &global.log_requests {
-        let names = config.names.clone().filter(|_| settings.privacy.value);
-        config.log = crate::api::RequestLog::with_file(path.clone(), names);
-    }
+    config.log = match (&global.log_requests, explorer) {
+        (Some(path), _) => {
+            let names = config.names.clone().filter(|_| settings.privacy.value);
+            crate::api::RequestLog::with_file(path.clone(), names)
+        }
+        (None, true) => crate::api::RequestLog::new(),
+        (None, false) => crate::api::RequestLog::off(),
+    };
     ApiClient::new(config, tokens)
 }
 
@@ -298,7 +305,7 @@ fn profiles(settings: &Settings, client: &ApiClient, global: &GlobalArgs) -> cra
         };
         let settings = Settings::load(&global, None, &process_env).map_err(|e| e.to_string())?;
         let client =
-            client_for(&settings, None, names.clone(), &global).map_err(|e| e.to_string())?;
+            client_for(&settings, None, names.clone(), &global, true).map_err(|e| e.to_string())?;
         Ok(partner_for(&settings, client, false))
     };
     crate::app::Profiles {

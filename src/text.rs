@@ -57,6 +57,11 @@ pub fn json_escape_unsafe(json: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// An API resource's optional text as an owned string (the store's rows own their text).
+pub fn owned(value: &Option<Box<str>>) -> Option<String> {
+    value.as_deref().map(str::to_string)
+}
+
 /// Display width in terminal columns (CJK and emoji count two).
 pub fn width(text: &str) -> usize {
     UnicodeWidthStr::width(text)

@@ -5,8 +5,10 @@
 
 mod common;
 
-use common::{TempDir, assert_says, device_login, env_of, fast_polls, listing_settings};
-use pcx::api::{ApiClient, ApiError, CallContext, ClientConfig, CustomerQuery, TokenProvider};
+use common::{
+    TempDir, assert_says, customer_count, device_login, env_of, fast_polls, listing_settings,
+};
+use pcx::api::TokenProvider;
 use pcx::auth::{self, AuthError, Clock, LoginCacheToken, LoginSettings};
 use pcx::cli::{GlobalArgs, LoginArgs};
 use pcx::config::{Paths, Settings};
@@ -35,17 +37,6 @@ async fn signed_in() -> (Sandbox, TempDir) {
 /// The tokens a listing finds with no sign-in flags: the sign-in saved under `dir`.
 fn listing_tokens(idp: &Sandbox, dir: &TempDir) -> Arc<dyn TokenProvider> {
     auth::token_provider(&listing_settings(&idp.base_url(), dir), &env_of(&[]))
-}
-
-fn client(idp: &Sandbox, tokens: Arc<dyn TokenProvider>) -> ApiClient {
-    ApiClient::new(ClientConfig::new(idp.base_url()), tokens).unwrap()
-}
-
-async fn list(client: &ApiClient) -> Result<usize, ApiError> {
-    let page = client
-        .customers_page(&CallContext::new(), &CustomerQuery::default(), None)
-        .await?;
-    Ok(page.items.len())
 }
 
 fn cache_provider(settings: &Settings) -> LoginCacheToken {
@@ -102,10 +93,11 @@ async fn device_code_flow_polls_through_pending_and_saves_a_private_cache() {
         );
     }
     // A listing with no sign-in flags finds this sign-in and works.
-    let listing = listing_settings(&idp.base_url(), &dir);
-    let tokens = auth::token_provider(&listing, &env_of(&[]));
+    let tokens = listing_tokens(&idp, &dir);
     assert_eq!(
-        list(&client(&idp, tokens.clone())).await.unwrap(),
+        customer_count(&idp.base_url(), tokens.clone())
+            .await
+            .unwrap(),
         CUSTOMERS
     );
     assert_eq!(
@@ -203,10 +195,10 @@ async fn an_expired_access_token_is_refreshed_silently() {
 async fn a_401_mid_session_is_refreshed_and_retried_once() {
     let (idp, dir) = signed_in().await;
     let tokens = listing_tokens(&idp, &dir);
-    let client = client(&idp, tokens);
-    assert_eq!(list(&client).await.unwrap(), CUSTOMERS);
+    let list = || async { customer_count(&idp.base_url(), tokens.clone()).await };
+    assert_eq!(list().await.unwrap(), CUSTOMERS);
     idp.revoke_access_tokens();
-    assert_eq!(list(&client).await.unwrap(), CUSTOMERS);
+    assert_eq!(list().await.unwrap(), CUSTOMERS);
     let c = idp.sign_in_counts();
     assert_eq!(
         (idp.api_request_count(), c.refused_tokens, c.refreshes),
@@ -218,11 +210,11 @@ async fn a_401_mid_session_is_refreshed_and_retried_once() {
 async fn when_the_refresh_fails_it_says_signed_out_and_a_new_login_rearms_the_provider() {
     let (idp, dir) = signed_in().await;
     let tokens = listing_tokens(&idp, &dir);
-    let client = client(&idp, tokens.clone());
-    assert_eq!(list(&client).await.unwrap(), CUSTOMERS);
+    let list = || async { customer_count(&idp.base_url(), tokens.clone()).await };
+    assert_eq!(list().await.unwrap(), CUSTOMERS);
     idp.revoke_access_tokens();
     idp.revoke_refresh_tokens();
-    let err = list(&client).await.unwrap_err();
+    let err = list().await.unwrap_err();
     assert!(auth::needs_sign_in(&err), "{err:?}");
     let text = err.to_string();
     assert!(
@@ -234,11 +226,11 @@ async fn when_the_refresh_fails_it_says_signed_out_and_a_new_login_rearms_the_pr
     device_login(&idp, &dir, CLIENT).await.0.unwrap();
     let calls = |idp: &Sandbox| (idp.api_request_count(), idp.sign_in_counts().refused_tokens);
     let before = calls(&idp);
-    assert_eq!(list(&client).await.unwrap(), CUSTOMERS);
+    assert_eq!(list().await.unwrap(), CUSTOMERS);
     assert_eq!(calls(&idp), (before.0 + 1, before.1), "no 401 first");
     // A logout elsewhere (another pcx) takes effect in this one too.
     auth::logout(&listing_settings(&idp.base_url(), &dir), &mut Vec::new()).unwrap();
-    let err = list(&client).await.unwrap_err().to_string();
+    let err = list().await.unwrap_err().to_string();
     assert!(err.contains("not signed in"), "{err}");
     assert!(tokens.identity().is_none());
 }
@@ -256,7 +248,10 @@ async fn logout_removes_the_cache_and_then_listing_says_how_to_sign_in() {
     );
     assert!(!listing.login_cache_file().exists());
     let tokens = auth::token_provider(&listing, &env_of(&[]));
-    let err = list(&client(&idp, tokens)).await.unwrap_err().to_string();
+    let err = customer_count(&idp.base_url(), tokens)
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("pcx login") && err.contains("token-command"),
         "{err}"
@@ -275,7 +270,10 @@ async fn a_cache_others_can_read_is_refused_like_ssh_does() {
     let file = listing.login_cache_file();
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
     let tokens = auth::token_provider(&listing, &env_of(&[]));
-    let err = list(&client(&idp, tokens)).await.unwrap_err().to_string();
+    let err = customer_count(&idp.base_url(), tokens)
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("too open") && err.contains("0644"), "{err}");
     assert!(
         err.contains(&format!("chmod 600 '{}'", file.display())),
@@ -344,7 +342,9 @@ async fn a_failed_renewal_leaves_the_identity_the_cache_holds_now() {
     let (idp, dir) = signed_in().await;
     let listing = listing_settings(&idp.base_url(), &dir);
     let tokens: Arc<dyn TokenProvider> = Arc::new(cache_provider(&listing));
-    list(&client(&idp, tokens.clone())).await.unwrap();
+    customer_count(&idp.base_url(), tokens.clone())
+        .await
+        .unwrap();
     let before = tokens.identity().unwrap().expires_at.unwrap();
     assert!(before > SystemTime::now());
     // The saved sign-in has expired meanwhile (as another pcx saved it), and its renewal is
@@ -357,7 +357,9 @@ async fn a_failed_renewal_leaves_the_identity_the_cache_holds_now() {
     cache.upsert(entry);
     auth::cache::save(&file, &cache).unwrap();
     idp.revoke_refresh_tokens();
-    list(&client(&idp, tokens.clone())).await.unwrap_err();
+    customer_count(&idp.base_url(), tokens.clone())
+        .await
+        .unwrap_err();
     let after = tokens.identity().unwrap().expires_at.unwrap();
     assert_eq!(after, SystemTime::UNIX_EPOCH + Duration::from_secs(1_000));
 }

@@ -4,11 +4,9 @@
 
 mod common;
 
-use common::{Tape, TempDir, customer_count, env_of, fast_polls};
+use common::{Tape, TempDir, customer_count, device_login, env_of, listing_settings};
 use pcx::api::TokenProvider;
-use pcx::auth::{self, CommandToken, LoginSettings};
-use pcx::cli::{GlobalArgs, LoginArgs};
-use pcx::config::{Paths, Settings};
+use pcx::auth::{self, CommandToken};
 
 #[tokio::test]
 async fn a_trace_level_log_of_every_sign_in_path_holds_no_token() {
@@ -17,24 +15,11 @@ async fn a_trace_level_log_of_every_sign_in_path_holds_no_token() {
     let sandbox = common::strict_sandbox(2, 2).await;
     let base = sandbox.base_url();
     let dir = TempDir::new("test");
-    let global = GlobalArgs {
-        base_url: Some(base.clone()),
-        ..GlobalArgs::default()
-    };
-    let args = LoginArgs {
-        authority: Some(base.clone()),
-        tenant: Some("organizations".into()),
-        client_id: Some("00000000-0000-0000-0000-0000000000c1".into()),
-    };
-    let paths = Paths::under(dir.path());
-    let login =
-        Settings::load_with_paths(&global, Some(&args), &env_of(&[]), paths.clone()).unwrap();
-    let mut prompt = Vec::new();
-    auth::login_with(&LoginSettings::resolve(&login), fast_polls(), &mut prompt)
-        .await
-        .unwrap();
+    let (identity, prompt) =
+        device_login(&sandbox, &dir, "00000000-0000-0000-0000-0000000000c1").await;
+    identity.unwrap();
 
-    let listing = Settings::load_with_paths(&global, None, &env_of(&[]), paths).unwrap();
+    let listing = listing_settings(&base, &dir);
     let tokens = auth::token_provider(&listing, &env_of(&[]));
     customer_count(&base, tokens.clone()).await.unwrap();
     sandbox.revoke_access_tokens();
@@ -69,7 +54,6 @@ async fn a_trace_level_log_of_every_sign_in_path_holds_no_token() {
     ] {
         assert!(text.contains(event), "no {event:?} in the log:\n{text}");
     }
-    let prompt = String::from_utf8(prompt).unwrap();
     for secret in issued
         .iter()
         .map(String::as_str)

@@ -8,17 +8,8 @@ use std::process::Output;
 
 async fn pcx(args: &[&str]) -> Output {
     let dir = common::TempDir::new("found");
-    let home = dir.path();
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_pcx"))
+    common::pcx_command(dir.path())
         .args(args)
-        .env_remove("PCX_ACCESS_TOKEN")
-        .env_remove("PCX_TOKEN_COMMAND")
-        .env_remove("PCX_BASE_URL")
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .stdin(std::process::Stdio::null())
         .output()
         .await
         .expect("pcx runs")

@@ -14,21 +14,12 @@ const NO_GDAP: &str = "99754ec3-cb50-4756-a728-13d21cc978e5";
 
 async fn pcx(args: &[&str], envs: &[(&str, &str)]) -> Output {
     let home = TempDir::new("cli-home");
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_pcx"));
-    command
+    common::pcx_command(home.path())
         .args(args)
-        .env_remove("PCX_ACCESS_TOKEN")
-        .env_remove("PCX_TOKEN_COMMAND")
-        .env_remove("PCX_BASE_URL")
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.file("config"))
-        .env("XDG_CACHE_HOME", home.file("cache"))
-        .env("XDG_DATA_HOME", home.file("data"))
-        .stdin(std::process::Stdio::null());
-    for (k, v) in envs {
-        command.env(k, v);
-    }
-    command.output().await.expect("pcx runs")
+        .envs(envs.iter().copied())
+        .output()
+        .await
+        .expect("pcx runs")
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -3,17 +3,9 @@
 
 mod common;
 
-use common::{TempDir, assert_says, env_of};
+use common::{TempDir, assert_says, env_of, write_config};
 use pcx::cli::{ColorChoice, GlobalArgs, LoginArgs};
 use pcx::config::{ConfigError, Paths, Settings, Source};
-use std::path::PathBuf;
-
-fn write_config(dir: &TempDir, text: &str) -> PathBuf {
-    let path = dir.path().join("config").join("config.toml");
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, text).unwrap();
-    path
-}
 
 fn load(
     dir: &TempDir,

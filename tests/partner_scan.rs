@@ -8,7 +8,7 @@ mod common;
 
 use common::TempDir;
 use common::truth::{Truth, crawl, stored};
-use pcx::api::ApiClient;
+use pcx::api::{ApiClient, ClientConfig};
 use pcx::cli::OutputFormat;
 use pcx::report::{DiffOptions, diff};
 use pcx::sandbox::{DEMO_TOKEN, FaultConfig, Sandbox, SandboxConfig};
@@ -32,10 +32,9 @@ async fn slow(mut config: SandboxConfig, latency_ms: u64) -> Sandbox {
 }
 
 fn client(sandbox: &Sandbox) -> ApiClient {
-    common::client_with(&sandbox.base_url(), common::token(DEMO_TOKEN), |config| {
-        config.retry = pcx::api::RetryPolicy::default();
-        config.retry.base_delay = Duration::from_millis(20);
-    })
+    let mut config = ClientConfig::new(sandbox.base_url());
+    config.retry.base_delay = Duration::from_millis(20);
+    ApiClient::new(config, common::token(DEMO_TOKEN)).unwrap()
 }
 
 /// The stdout of a pcx run that must have succeeded (its stderr shown when it did not).

@@ -129,16 +129,15 @@ async fn privacy_toggles_in_place() {
     let secrets = common::partner_secrets(&common::client(&sandbox.base_url(), "t"), 0).await;
     let dir = common::TempDir::new("privacy-toggle");
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    let seen = common::run_script(
+    let seen = common::explore_in(
         &mut terminal,
         private_client(&sandbox.base_url()),
-        common::options(dir.path()),
+        dir.path(),
         vec![
             common::on(|_, s| s.contains("6 of 6"), ":privacy\n"),
             common::on(|_, s| s.contains("privacy mode on"), ":privacy\n"),
             common::on(|_, s| s.contains("privacy mode off"), "q"),
         ],
-        std::time::Duration::from_secs(60),
     )
     .await;
     let [open, private, off] = &seen.matched[..] else {
@@ -176,17 +175,13 @@ async fn listings_and_reports_with_privacy_print_no_real_value() {
     let dir = common::TempDir::new("privacy-cli");
     let db = dir.path().join("pcx.sqlite");
     let run = |base: &str, args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_pcx"))
+        let out = common::pcx_std_command(dir.path())
             .arg("--privacy")
             .arg("--db")
             .arg(&db)
             .args(args)
             .env("PCX_BASE_URL", base)
             .env("PCX_ACCESS_TOKEN", "t")
-            .env("HOME", dir.path())
-            .env("XDG_CONFIG_HOME", dir.path().join("xdg"))
-            .env_remove("PCX_PROFILE")
-            .stdin(std::process::Stdio::null())
             .output()
             .expect("pcx runs");
         let text = String::from_utf8_lossy(&out.stdout).into_owned();

@@ -4,16 +4,10 @@
 
 mod common;
 
-use common::{TempDir, env_of};
+use common::{TempDir, env_of, write_config};
 use pcx::cli::GlobalArgs;
 use pcx::config::{ConfigError, Paths, Settings};
 use pcx::sandbox::SandboxConfig;
-
-fn write_config(dir: &TempDir, text: &str) {
-    let path = dir.path().join("config").join("config.toml");
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, text).unwrap();
-}
 
 fn load(
     dir: &TempDir,
@@ -92,7 +86,7 @@ async fn listings_reach_the_chosen_profiles_partner() {
     let a = common::start_sandbox(SandboxConfig::generated(3, 1, 1)).await;
     let b = common::start_sandbox(SandboxConfig::generated(5, 1, 2)).await;
     let dir = TempDir::new("profiles-cli");
-    write_config(
+    let config = write_config(
         &dir,
         &format!(
             "[profiles.alpha]\nbase_url = \"{}\"\n[profiles.beta]\nbase_url = \"{}\"\n",
@@ -101,17 +95,12 @@ async fn listings_reach_the_chosen_profiles_partner() {
         ),
     );
     let run = |args: &'static [&'static str], env: Option<(&'static str, &'static str)>| {
-        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_pcx"));
+        let mut command = common::pcx_command(dir.path());
         command
             .args(args)
-            .env_remove("PCX_PROFILE")
-            .env_remove("PCX_BASE_URL")
             .env("PCX_ACCESS_TOKEN", "t")
-            .env("HOME", dir.path())
-            .env("XDG_CONFIG_HOME", dir.path().join("xdg"))
             .arg("--config")
-            .arg(dir.path().join("config").join("config.toml"))
-            .stdin(std::process::Stdio::null());
+            .arg(&config);
         if let Some((k, v)) = env {
             command.env(k, v);
         }

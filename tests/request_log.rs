@@ -92,9 +92,7 @@ async fn failures_are_logged_with_their_status_and_error() {
 
 #[tokio::test]
 async fn the_curl_command_repeats_the_request_without_the_token() {
-    let mut config = SandboxConfig::generated(12, 2, 3);
-    config.strict_auth = false;
-    let sandbox = common::start_sandbox(config).await;
+    let sandbox = common::start_sandbox(SandboxConfig::generated(12, 2, 3)).await;
     let client = common::client(&sandbox.base_url(), TOKEN);
     client
         .customers_page(&CallContext::new(), &query(), None)
@@ -191,12 +189,9 @@ async fn the_explorer_lists_requests_newest_first_and_copies_one_as_curl() {
 async fn log_requests_writes_one_json_line_per_request() {
     let dir = common::TempDir::new("pcx-log-requests");
     let file = dir.path().join("requests.jsonl");
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_pcx"))
+    let out = common::pcx_command(dir.path())
         .args(["--demo", "customers", "-o", "json", "--log-requests"])
         .arg(&file)
-        .env("HOME", dir.path())
-        .env("XDG_CONFIG_HOME", dir.path().join("config"))
-        .stdin(std::process::Stdio::null())
         .output()
         .await
         .expect("pcx runs");

@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::all_customers;
 use pcx::api::{
     ApiClient, CallContext, Customer, CustomerQuery, CustomerSearch, LicenseGroup, Resource,
     RetryPolicy, UserQuery,
@@ -30,20 +31,6 @@ fn pages_of(size: u32) -> CustomerQuery {
         page_size: size,
         search: None,
     }
-}
-
-async fn all_customers(client: &ApiClient, query: &CustomerQuery) -> Vec<Resource<Customer>> {
-    let ctx = CallContext::new();
-    let mut page = client.customers_page(&ctx, query, None).await.unwrap();
-    let mut all = std::mem::take(&mut page.items);
-    while let Some(cursor) = page.next.take() {
-        page = client
-            .customers_page(&ctx, query, Some(&cursor))
-            .await
-            .unwrap();
-        all.append(&mut page.items);
-    }
-    all
 }
 
 fn ids(customers: &[Resource<Customer>]) -> Vec<String> {

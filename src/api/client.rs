@@ -221,7 +221,7 @@ impl ApiClient {
         query: &UserQuery,
         cursor: Option<&Cursor>,
     ) -> Result<Page<CustomerUser>, ApiError> {
-        check_guid("customer id", customer_id)?;
+        check_guid("customer_id", customer_id)?;
         if let Some(cursor) = cursor {
             return self
                 .get_page(ctx, cursor.path_and_query(), cursor.headers())

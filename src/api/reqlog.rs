@@ -94,17 +94,26 @@ pub fn logged_headers(headers: &reqwest::header::HeaderMap) -> Vec<(String, Stri
         .collect()
 }
 
-/// The answer as the log keeps it: pretty JSON when it parses, sanitised per line, bounded.
-pub fn logged_body(body: &str) -> String {
-    let pretty = serde_json::from_str::<serde_json::Value>(body)
-        .ok()
-        .and_then(|v| serde_json::to_string_pretty(&v).ok())
-        .unwrap_or_else(|| body.to_string());
-    let mut out: String = pretty
-        .lines()
-        .map(|l| crate::text::sanitize(l).into_owned())
-        .collect::<Vec<_>>()
-        .join("\n");
+/// JSON pretty-printed when `value` is what `text` parsed to; otherwise the text as it came.
+pub fn pretty_json(text: &str, value: Option<&serde_json::Value>) -> String {
+    value
+        .and_then(|v| serde_json::to_string_pretty(v).ok())
+        .unwrap_or_else(|| text.to_string())
+}
+
+/// The answer as the log keeps it (`value`: what it parsed to, if JSON): pretty, sanitised per
+/// line, bounded. Stops reading the answer once the bound is passed.
+pub fn logged_body(body: &str, value: Option<&serde_json::Value>) -> String {
+    let mut out = String::new();
+    for (i, line) in pretty_json(body, value).lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&crate::text::sanitize(line));
+        if out.len() > MAX_BODY_CHARS {
+            break;
+        }
+    }
     if out.len() > MAX_BODY_CHARS {
         let mut cut = MAX_BODY_CHARS;
         while !out.is_char_boundary(cut) {
@@ -117,9 +126,20 @@ pub fn logged_body(body: &str) -> String {
 }
 
 /// The shared, bounded log. Cheap to clone; clones share entries.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct RequestLog {
     inner: Arc<Mutex<Inner>>,
+    /// False for a command whose requests nobody looks at: nothing is recorded.
+    keeps: bool,
+}
+
+impl Default for RequestLog {
+    fn default() -> Self {
+        Self {
+            inner: Arc::default(),
+            keeps: true,
+        }
+    }
 }
 
 impl std::fmt::Debug for RequestLog {
@@ -133,11 +153,37 @@ struct Inner {
     entries: VecDeque<Arc<LogEntry>>,
     /// The bytes of the bodies kept (at most `BODY_BUDGET`, the newest body always).
     body_bytes: usize,
-    /// `--log-requests FILE`: each entry is appended as one JSON line.
-    sink: Option<PathBuf>,
-    sink_failed: bool,
+    /// `--log-requests FILE`; gone after the first failed write.
+    sink: Option<Sink>,
+}
+
+/// `--log-requests FILE`: each entry is appended as one JSON line.
+struct Sink {
+    path: PathBuf,
+    /// Opened at the first entry, then kept.
+    file: Option<std::fs::File>,
     /// Privacy mode: the file gets pseudonyms, never the real values.
-    sink_names: Option<crate::privacy::Pseudonyms>,
+    names: Option<crate::privacy::Pseudonyms>,
+}
+
+impl Sink {
+    fn write(&mut self, entry: &LogEntry) -> std::io::Result<()> {
+        let line = serde_json::to_string(entry).map_err(std::io::Error::other)?;
+        let line = match &self.names {
+            Some(names) => names.apply(&line).into_owned(),
+            None => line,
+        };
+        let file = match &mut self.file {
+            Some(file) => file,
+            None => self.file.insert(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&self.path)?,
+            ),
+        };
+        writeln!(file, "{line}")
+    }
 }
 
 /// The bytes an entry's body counts against the budget (the stand-in counts nothing).
@@ -170,40 +216,46 @@ impl RequestLog {
         Self::default()
     }
 
+    /// A log that records nothing: a listing or a scan without `--log-requests` (only the
+    /// explorer's `:log` and the file read the log), so the answers are not copied for it.
+    pub fn off() -> Self {
+        Self {
+            keeps: false,
+            ..Self::default()
+        }
+    }
+
+    /// Whether entries are recorded (else an attempt need not prepare one).
+    pub fn keeps(&self) -> bool {
+        self.keeps
+    }
+
     /// Also appends every entry to `path` as JSON lines, through `names` in privacy mode.
     pub fn with_file(path: PathBuf, names: Option<crate::privacy::Pseudonyms>) -> Self {
         let log = Self::default();
         if let Ok(mut inner) = log.inner.lock() {
-            inner.sink = Some(path);
-            inner.sink_names = names;
+            inner.sink = Some(Sink {
+                path,
+                file: None,
+                names,
+            });
         }
         log
     }
 
     pub fn push(&self, entry: LogEntry) {
+        if !self.keeps {
+            return;
+        }
         let Ok(mut inner) = self.inner.lock() else {
             return;
         };
-        if let Some(path) = inner.sink.clone().filter(|_| !inner.sink_failed) {
-            let names = inner.sink_names.clone();
-            let written = serde_json::to_string(&entry)
-                .map_err(std::io::Error::other)
-                .and_then(|line| {
-                    let line = match &names {
-                        Some(names) => names.apply(&line).into_owned(),
-                        None => line,
-                    };
-                    let mut file = std::fs::OpenOptions::new()
-                        .create(true)
-                        .append(true)
-                        .open(&path)?;
-                    writeln!(file, "{line}")
-                });
-            if let Err(e) = written {
-                // One warning, not one per request.
-                tracing::warn!(path = %path.display(), error = %e, "cannot write the request log");
-                inner.sink_failed = true;
-            }
+        if let Some(sink) = inner.sink.as_mut()
+            && let Err(e) = sink.write(&entry)
+        {
+            // One warning, not one per request.
+            tracing::warn!(path = %sink.path.display(), error = %e, "cannot write the request log");
+            inner.sink = None;
         }
         if inner.entries.len() >= LOG_CAPACITY
             && let Some(gone) = inner.entries.pop_front()
@@ -306,7 +358,8 @@ mod tests {
 
     #[test]
     fn bodies_are_pretty_and_sanitised() {
-        let body = logged_body("{\"a\":\"x\\u001b[31my\"}");
+        let text = "{\"a\":\"x\\u001b[31my\"}";
+        let body = logged_body(text, serde_json::from_str(text).ok().as_ref());
         assert!(body.contains("\n"));
         assert!(!body.contains('\u{1b}'));
     }

@@ -64,11 +64,8 @@ fn plan_json(parent: &str, id: Option<&str>, index: usize) -> Option<String> {
 /// Pretty-printed JSON, one line each. JSON escapes C0 controls but not DEL, C1 or bidi
 /// controls: those are shown as their `\uXXXX` escapes, so the view shows what was sent.
 pub fn pretty_lines(text: &str) -> Vec<Box<str>> {
-    let pretty = serde_json::from_str::<Value>(text)
-        .ok()
-        .and_then(|v| serde_json::to_string_pretty(&v).ok())
-        .unwrap_or_else(|| text.to_string());
-    pretty
+    let value = serde_json::from_str::<Value>(text).ok();
+    crate::api::reqlog::pretty_json(text, value.as_ref())
         .lines()
         .map(|l| {
             let escaped = crate::text::json_escape_unsafe(l);

@@ -10,7 +10,7 @@ use super::msg::{Effect, Msg, Switched};
 use super::signin_task::SignInRunner;
 use super::store_task::StoreTask;
 use super::{AppError, Partner, UiOptions, update};
-use crate::api::{ApiClient, RequestLog};
+use crate::api::ApiClient;
 use crate::fetch::{FetchEvent, FetchInput, Fetcher, FetcherConfig};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
@@ -58,7 +58,6 @@ pub(crate) struct Edge<'a> {
     fetcher: Fetcher,
     signin: SignInRunner,
     store: StoreTask,
-    log: RequestLog,
 }
 
 impl<'a> Edge<'a> {
@@ -80,7 +79,6 @@ impl<'a> Edge<'a> {
             fetcher: parts.fetcher,
             signin: parts.signin,
             store: parts.store,
-            log: parts.log,
         }
     }
 
@@ -170,7 +168,7 @@ impl<'a> Edge<'a> {
                 None
             }
             Effect::ReadLog { focus } => Some(Msg::Log {
-                entries: self.log.newest_first(),
+                entries: self.client.request_log().newest_first(),
                 focus,
             }),
             Effect::SwitchProfile(name) => Some(Msg::ProfileSwitched(self.switch(&name))),
@@ -194,7 +192,6 @@ impl<'a> Edge<'a> {
         self.fetcher = parts.fetcher;
         self.signin = parts.signin;
         self.store = parts.store;
-        self.log = parts.log;
         self.title = partner.title;
         self.client = partner.client;
         Ok(Switched {
@@ -211,7 +208,6 @@ struct Parts {
     fetcher: Fetcher,
     signin: SignInRunner,
     store: StoreTask,
-    log: RequestLog,
 }
 
 impl Parts {
@@ -240,7 +236,6 @@ impl Parts {
                 crate::api::client::MAX_PAGE_SIZE,
                 sender,
             ),
-            log: partner.client.request_log().clone(),
         }
     }
 }

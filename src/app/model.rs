@@ -546,16 +546,8 @@ impl Model {
     }
 
     /// The pseudonyms to show text through, when privacy mode is on.
-    pub fn private_names(&self) -> Option<crate::privacy::Pseudonyms> {
-        self.names.clone().filter(|_| self.privacy)
-    }
-
-    /// Text as a person may see it: through the pseudonyms in privacy mode.
-    pub fn shown<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
-        match self.names.as_ref().filter(|_| self.privacy) {
-            Some(names) => names.apply(text),
-            None => std::borrow::Cow::Borrowed(text),
-        }
+    pub fn private_names(&self) -> Option<&crate::privacy::Pseudonyms> {
+        self.names.as_ref().filter(|_| self.privacy)
     }
 
     /// The customer the top screens are about, if any.

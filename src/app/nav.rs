@@ -47,7 +47,8 @@ pub fn move_cursor(model: &mut Model, action: Action) {
     model.dirty |= before != screen.selected;
 }
 
-fn step(current: usize, action: Action, last: usize, page: usize) -> usize {
+/// Where a cursor at `current` goes on a moving key, in a list whose last index is `last`.
+pub(super) fn step(current: usize, action: Action, last: usize, page: usize) -> usize {
     let half = (page / 2).max(1);
     match action {
         Action::Up => current.saturating_sub(1),

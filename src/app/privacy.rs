@@ -23,15 +23,15 @@ pub(crate) fn toggle(model: &mut Model) {
 
 /// In privacy mode, what leaves the explorer (copies, exports) carries pseudonyms too.
 pub(crate) fn private_effects(model: &Model, effects: &mut [Effect]) {
-    if !model.privacy {
+    let Some(names) = model.private_names() else {
         return;
-    }
+    };
     for effect in effects {
         match effect {
-            Effect::Copy(text) => *text = model.shown(text).into_owned(),
+            Effect::Copy(text) => *text = names.apply(text).into_owned(),
             Effect::Export(job) => {
                 for cell in job.rows.iter_mut().flatten() {
-                    *cell = model.shown(cell).into_owned();
+                    *cell = names.apply(cell).into_owned();
                 }
             }
             _ => {}

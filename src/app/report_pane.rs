@@ -78,18 +78,13 @@ fn compare(a: &Value, b: &Value) -> std::cmp::Ordering {
         (Value::Null, _) => Ordering::Greater,
         (_, Value::Null) => Ordering::Less,
         // Case-insensitive without allocating: a sort of a million rows compares a lot.
-        (a, b) => {
-            let fold =
-                |t: &Cow<'_, str>| t.chars().flat_map(char::to_lowercase).collect::<Vec<_>>();
-            match (a, b) {
-                (Value::Text(x), Value::Text(y)) => x
-                    .chars()
-                    .flat_map(char::to_lowercase)
-                    .cmp(y.chars().flat_map(char::to_lowercase)),
-                _ => fold(&a.as_text()).cmp(&fold(&b.as_text())),
-            }
-        }
+        (Value::Text(x), Value::Text(y)) => lower(x).cmp(lower(y)),
+        (a, b) => lower(&a.as_text()).cmp(lower(&b.as_text())),
     }
+}
+
+fn lower(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars().flat_map(char::to_lowercase)
 }
 
 /// A loaded report as a table.

@@ -5,6 +5,7 @@
 use super::keymap::Action;
 use super::model::Model;
 use super::msg::{Effect, Fx};
+use super::nav::step;
 use super::rows::Tone;
 use crate::api::LogEntry;
 use std::sync::Arc;
@@ -15,8 +16,15 @@ pub struct LogView {
     pub entries: Vec<Arc<LogEntry>>,
     pub selected: usize,
     pub offset: usize,
-    /// The opened entry's first visible line.
-    pub detail: Option<usize>,
+    /// The selected entry opened whole.
+    pub detail: Option<Detail>,
+}
+
+/// One entry opened whole: its lines (built once, when it opens) and the first one visible.
+#[derive(Clone, Debug)]
+pub struct Detail {
+    pub lines: Vec<String>,
+    pub top: usize,
 }
 
 impl LogView {
@@ -25,8 +33,8 @@ impl LogView {
     }
 }
 
-/// The whole of one entry as lines (the detail view; copy-free, sanitised at recording).
-pub fn detail_lines(entry: &LogEntry) -> Vec<String> {
+/// The whole of one entry as lines (the detail view; sanitised at recording).
+fn detail_lines(entry: &LogEntry) -> Vec<String> {
     let mut out = vec![
         format!("{} {}", entry.method, entry.url),
         format!(
@@ -111,7 +119,6 @@ pub(crate) fn action(model: &mut Model, action: Action, fx: &mut Fx) {
     let Some(view) = model.log.as_mut() else {
         return;
     };
-    let detail_len = view.selected_entry().map_or(0, |e| detail_lines(e).len());
     let last = view.entries.len().saturating_sub(1);
     match (view.detail.as_mut(), action) {
         (_, Action::Copy) => {
@@ -123,31 +130,17 @@ pub(crate) fn action(model: &mut Model, action: Action, fx: &mut Fx) {
         }
         (Some(_), Action::Back | Action::Close) => view.detail = None,
         (None, Action::Back | Action::Close) => model.log = None,
-        (None, Action::Open) if !view.entries.is_empty() => view.detail = Some(0),
-        (Some(top), _) => {
-            let max = detail_len.saturating_sub(rows);
-            *top = match action {
-                Action::Up => top.saturating_sub(1),
-                Action::Down => *top + 1,
-                Action::PageUp => top.saturating_sub(rows),
-                Action::PageDown => *top + rows,
-                Action::Top => 0,
-                Action::Bottom => max,
-                _ => *top,
+        (None, Action::Open) => {
+            if let Some(entry) = view.selected_entry() {
+                let lines = detail_lines(entry);
+                view.detail = Some(Detail { lines, top: 0 });
             }
-            .min(max);
         }
-        (None, _) => {
-            view.selected = match action {
-                Action::Up => view.selected.saturating_sub(1),
-                Action::Down => (view.selected + 1).min(last),
-                Action::PageUp => view.selected.saturating_sub(rows),
-                Action::PageDown => (view.selected + rows).min(last),
-                Action::Top => 0,
-                Action::Bottom => last,
-                _ => view.selected,
-            };
+        (Some(detail), _) => {
+            let max = detail.lines.len().saturating_sub(rows);
+            detail.top = step(detail.top, action, max, rows).min(max);
         }
+        (None, _) => view.selected = step(view.selected, action, last, rows),
     }
     fix(model);
     model.dirty = true;

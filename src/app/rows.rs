@@ -141,16 +141,11 @@ macro_rules! kept_parts {
 pub(super) use kept_parts;
 
 /// Declares a row's columns, each with the cell it shows (`column => |row| cell`): a title and
-/// its cell stand on one line, so the two cannot drift apart. A column index past the end reads
-/// as the last column.
+/// its cell stand on one line, so the two cannot drift apart.
 macro_rules! columns {
     ($($column:expr => |$row:ident| $cell:expr),+ $(,)?) => {
         const COLUMNS: &'static [Column] = &[$($column),+];
-
-        fn cell(&self, column: usize) -> Cell<'_> {
-            let cells: &[for<'a> fn(&'a Self) -> Cell<'a>] = &[$(|$row| $cell),+];
-            cells[column.min(cells.len() - 1)](self)
-        }
+        const CELLS: &'static [for<'a> fn(&'a Self) -> Cell<'a>] = &[$(|$row| $cell),+];
     };
 }
 pub(super) use columns;
@@ -158,10 +153,15 @@ pub(super) use columns;
 /// What every kept row offers to the generic list code.
 pub trait Row: Clone + Send + 'static {
     const COLUMNS: &'static [Column];
+    /// Each column's cell, in the order of `COLUMNS` (`columns!` declares both).
+    const CELLS: &'static [for<'a> fn(&'a Self) -> Cell<'a>];
     fn id(&self) -> Option<&str>;
     /// The text the filter matches against: the visible columns, precomputed.
     fn haystack(&self) -> &SearchText;
-    fn cell(&self, column: usize) -> Cell<'_>;
+    /// A column index past the end reads as the last column.
+    fn cell(&self, column: usize) -> Cell<'_> {
+        Self::CELLS[column.min(Self::CELLS.len() - 1)](self)
+    }
     fn mark(&self) -> Mark {
         Mark::None
     }

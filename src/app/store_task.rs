@@ -12,8 +12,7 @@ use crate::fetch::RequestId;
 use crate::report::{self, DiffOptions};
 use crate::scan::{self, Progress, ScanOptions, Scope};
 use crate::store::{
-    DiffCursor, LicenseKey, Location, NewSnapshot, PartnerKey, ScanLock, SnapshotInfo, Store,
-    StoreError,
+    LicenseKey, Location, NewSnapshot, PartnerKey, ScanLock, SnapshotInfo, Store, StoreError,
 };
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -272,16 +271,13 @@ fn summary(store: &Store, partner: &PartnerKey) -> Result<Option<SnapshotSummary
     }
     let mut users: HashMap<Box<str>, UserSkus> = HashMap::new();
     if snapshot.with_users {
-        store.walk(&LicenseKey::WALK, snapshot.id, snapshot.id, |step| {
-            if let DiffCursor::Both(l, _) | DiffCursor::Before(l) = step {
-                let entry = users.entry(l.user_id.into_boxed_str()).or_default();
-                let name = l.part_number.unwrap_or(l.sku_id);
-                entry.skus = match entry.skus.is_empty() {
-                    true => name.into_boxed_str(),
-                    false => format!("{}, {name}", entry.skus).into_boxed_str(),
-                };
-            }
-            Ok(())
+        store.each(&LicenseKey::WALK, snapshot.id, |l| {
+            let entry = users.entry(l.user_id.into_boxed_str()).or_default();
+            let name = l.part_number.unwrap_or(l.sku_id);
+            entry.skus = match entry.skus.is_empty() {
+                true => name.into_boxed_str(),
+                false => format!("{}, {name}", entry.skus).into_boxed_str(),
+            };
         })?;
         for p in store.problem_plans(snapshot.id)? {
             if let Some(user) = p.user_id {

@@ -3,7 +3,7 @@
 //! `nav`, `loading` and `actions`. Time comes in as `now`; it never reads the clock or does I/O.
 
 use super::keymap::{self, Action, Mode};
-use super::model::{Flash, Model, ScreenKind};
+use super::model::{Model, ScreenKind};
 use super::msg::{Effect, Fx, Msg};
 use super::rows::Tone;
 use super::{
@@ -114,17 +114,10 @@ fn on_fetched(model: &mut Model, done: crate::fetch::FetchDone, now: Instant, fx
 
 /// The flash for a finished copy or export: what was done, or why `what` failed.
 fn flash_outcome(model: &mut Model, result: Result<String, String>, what: &str) {
-    model.flash = Some(match result {
-        Ok(text) => Flash {
-            text,
-            tone: Tone::Ok,
-        },
-        Err(why) => Flash {
-            text: format!("{what} failed: {why}"),
-            tone: Tone::Bad,
-        },
-    });
-    model.dirty = true;
+    match result {
+        Ok(text) => model.flash(text, Tone::Ok),
+        Err(why) => model.flash(format!("{what} failed: {why}"), Tone::Bad),
+    }
 }
 
 /// "exported 309 users to pcx-users-….csv in /home/op", saying when a filter left rows out.

@@ -174,15 +174,12 @@ impl FileValues {
                 message: format!("unknown profile {:?}; {known}", one_line(name)),
             });
         };
-        let entries = entries.clone();
+        let mut entries = entries.clone();
+        // Each profile has its own store unless it names one.
         if !entries.iter().any(|(k, _, _)| k == "db") {
             let store = data_dir.join(format!("pcx-{name}.sqlite"));
-            self.entries.retain(|(k, _, _)| k != "db");
-            self.entries.push((
-                "db".into(),
-                0,
-                RawValue::Text(store.to_string_lossy().into_owned()),
-            ));
+            let store = RawValue::Text(store.to_string_lossy().into_owned());
+            entries.push(("db".into(), 0, store));
         }
         for (key, line, value) in entries {
             self.entries.retain(|(k, _, _)| *k != key);

@@ -56,11 +56,7 @@ impl Context<'_> {
 
     /// Standard output, through privacy mode's pseudonyms when it is on.
     pub fn stdout(&self) -> Box<dyn Write> {
-        let out = io::stdout().lock();
-        match self.private_names() {
-            Some(names) => Box::new(crate::privacy::PrivateWriter::new(out, names.clone())),
-            None => Box::new(out),
-        }
+        crate::privacy::stdout(self.private_names())
     }
 
     pub fn location(&self) -> Location {
@@ -201,7 +197,7 @@ fn show(
     if let Some(names) = ctx.private_names() {
         built.learn_names(names);
         if let Some(s) = snapshot {
-            names.learn_field("tenant", &s.tenant);
+            names.learn(crate::privacy::Kind::Id, &s.tenant);
         }
     }
     let mut out = ctx.stdout();

@@ -132,11 +132,7 @@ pub fn diff(store: &Store, options: DiffOptions) -> Result<Report, StoreError> {
         }
         Ok(())
     })?;
-    for skus in [true, false] {
-        let plans = match skus {
-            true => &PlanKey::SKU_PLANS,
-            false => &PlanKey::USER_PLANS,
-        };
+    for (plans, of_users) in [(&PlanKey::SKU_PLANS, false), (&PlanKey::USER_PLANS, true)] {
         store.walk(plans, a, b, |step| {
             let DiffCursor::Both(p, q) = step else {
                 return Ok(());
@@ -146,7 +142,7 @@ pub fn diff(store: &Store, options: DiffOptions) -> Result<Report, StoreError> {
             }
             let mut change =
                 Change::new("plan-status-changed", &q.customer_id, &names).sku(&q.sku_id, None);
-            if !skus {
+            if of_users {
                 change = change.user(&q.user_id, upn(&q.customer_id, &q.user_id).as_deref());
             }
             let change = change.plan(

@@ -105,14 +105,19 @@ impl Report {
     /// they are shown as pseudonyms wherever the report goes.
     pub fn learn_names(&self, names: &crate::privacy::Pseudonyms) {
         let customer = self.columns.iter().position(|c| c.key == "customerId");
+        let kinds: Vec<_> = self
+            .columns
+            .iter()
+            .map(|c| crate::privacy::field_kind(c.key))
+            .collect();
         for row in &self.rows {
             // A row of a customers' report without the customer's id is a sum ("Total").
             if customer.is_some_and(|i| !matches!(row.get(i), Some(Cell::Text(_)))) {
                 continue;
             }
-            for (column, cell) in self.columns.iter().zip(row) {
-                if let Cell::Text(value) = cell {
-                    names.learn_field(column.key, value);
+            for (kind, cell) in kinds.iter().zip(row) {
+                if let (Some(kind), Cell::Text(value)) = (kind, cell) {
+                    names.learn(*kind, value);
                 }
             }
         }

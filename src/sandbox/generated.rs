@@ -201,22 +201,21 @@ impl GeneratedPartner {
                 JP_COMPANY_TRADES,
                 NameStyle::Japanese,
                 JAPAN,
+                ("株式会社", ""),
             )),
             5..9 => Some((
                 AR_COMPANY_STEMS,
                 AR_COMPANY_TRADES,
                 NameStyle::Arabic,
                 SAUDI_ARABIA,
+                ("شركة ", " "),
             )),
             _ => None,
         };
-        if let Some((stems, trades, style, country)) = foreign {
+        if let Some((stems, trades, style, country, (prefix, between))) = foreign {
             let (stem, stem_r) = stems[word(1, stems.len())];
             let (trade, trade_r) = trades[word(2, trades.len())];
-            let name = match style {
-                NameStyle::Japanese => format!("株式会社{stem}{trade}"),
-                _ => format!("شركة {stem} {trade}"),
-            };
+            let name = format!("{prefix}{stem}{between}{trade}");
             return Company {
                 name,
                 domain: format!("{stem_r}{trade_r}{i}.onmicrosoft.com"),
@@ -378,7 +377,6 @@ impl GeneratedPartner {
         (subs, rules)
     }
 
-    /// Indices (into `subscriptions(i).0`) of the licences a user holds; deleted users hold none.
     /// The plans of customer `i`'s suite that are not as the SKU says: Teams suspended now and
     /// then, and now and then a plan turned Suspended or Warning this month.
     fn suite_exceptions(&self, i: usize, h: u64, suite: &CatalogSku) -> Vec<(usize, PlanStatus)> {
@@ -401,6 +399,7 @@ impl GeneratedPartner {
         exceptions
     }
 
+    /// Indices (into `subscriptions(i).0`) of the licences a user holds; deleted users hold none.
     pub(crate) fn held(&self, i: usize, user: &UserRec<'_>) -> Vec<usize> {
         let UserSlot::Synthetic(j) = user.slot else {
             return Vec::new();

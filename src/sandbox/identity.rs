@@ -60,11 +60,19 @@ struct Ledger {
     counts: SignInCounts,
 }
 
+/// How many secrets and user codes the ledger keeps for tests to look for.
+const KEPT: usize = 10_000;
+
 impl Ledger {
     fn hand_out(&mut self, secret: &str) {
-        if self.issued.len() < 10_000 {
-            self.issued.push(secret.to_string());
-        }
+        keep(&mut self.issued, secret);
+    }
+}
+
+/// Appends to a list the ledger keeps, up to `KEPT` entries.
+fn keep(list: &mut Vec<String>, text: &str) {
+    if list.len() < KEPT {
+        list.push(text.to_string());
     }
 }
 
@@ -239,11 +247,11 @@ impl Identity {
             "scope": if granted.is_empty() { DEFAULT_SCOPE.to_string() } else { granted.join(" ") },
             "expires_in": ttl,
             "ext_expires_in": ttl,
-            "access_token": access,
+            "access_token": &access,
         });
         let mut ledger = self.ledger();
-        ledger.access.insert(access_of(&body), exp);
-        ledger.hand_out(&access_of(&body));
+        ledger.hand_out(&access);
+        ledger.access.insert(access, exp);
         if has("offline_access") {
             let refresh = format!(
                 "0.AXsandbox.{}{}",
@@ -270,13 +278,6 @@ impl Identity {
         }
         body
     }
-}
-
-fn access_of(body: &Value) -> String {
-    body["access_token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
 }
 
 /// An unsigned JWT (`alg: none`): clients read its claims, nobody verifies it.
@@ -344,9 +345,7 @@ pub(crate) async fn devicecode(
     let mut ledger = identity.ledger();
     ledger.counts.device_codes += 1;
     ledger.hand_out(&device_code);
-    if ledger.user_codes.len() < 10_000 {
-        ledger.user_codes.push(user_code.clone());
-    }
+    keep(&mut ledger.user_codes, &user_code);
     ledger.devices.insert(
         device_code.clone(),
         Device {

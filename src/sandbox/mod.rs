@@ -361,20 +361,15 @@ impl Sandbox {
 
     /// Path and query of each API request received, in order (the first 100,000).
     pub fn api_requests(&self) -> Vec<String> {
-        self.request_log()
-            .into_iter()
-            .map(|(path, _)| path)
-            .collect()
+        let log = locked(&self.shared.request_log);
+        log.iter().map(|(path, _)| path.clone()).collect()
     }
 
     /// The `MS-CorrelationId` each API request came with, in order (None: it had none); a
     /// client's messages must name the id it sent.
     pub fn api_correlation_ids(&self) -> Vec<Option<String>> {
-        self.request_log().into_iter().map(|(_, id)| id).collect()
-    }
-
-    fn request_log(&self) -> Vec<(String, Option<String>)> {
-        locked(&self.shared.request_log).clone()
+        let log = locked(&self.shared.request_log);
+        log.iter().map(|(_, id)| id.clone()).collect()
     }
 }
 

@@ -95,19 +95,23 @@ impl<'a> Synthetic<'a, '_> {
             (round + 1).to_string()
         };
         // The names, and the spellings the address is made of.
-        let (first, last, (first_r, last_r)) = match self.style {
+        let (first, last, first_r, last_r) = match self.style {
             NameStyle::Latin => {
                 let (first, last) = (FIRST_NAMES[f], LAST_NAMES[l]);
-                let romanised = (Cow::Owned(fold_ascii(first)), Cow::Owned(fold_ascii(last)));
-                (first, last, romanised)
+                (
+                    first,
+                    last,
+                    Cow::Owned(fold_ascii(first)),
+                    Cow::Owned(fold_ascii(last)),
+                )
             }
-            NameStyle::Japanese | NameStyle::Arabic => {
-                let ((first, fr), (last, lr)) = if self.style == NameStyle::Japanese {
-                    (JP_FIRST_NAMES[f], JP_LAST_NAMES[l])
-                } else {
-                    (AR_FIRST_NAMES[f], AR_LAST_NAMES[l])
-                };
-                (first, last, (Cow::Borrowed(fr), Cow::Borrowed(lr)))
+            NameStyle::Japanese => {
+                let ((first, fr), (last, lr)) = (JP_FIRST_NAMES[f], JP_LAST_NAMES[l]);
+                (first, last, Cow::Borrowed(fr), Cow::Borrowed(lr))
+            }
+            NameStyle::Arabic => {
+                let ((first, fr), (last, lr)) = (AR_FIRST_NAMES[f], AR_LAST_NAMES[l]);
+                (first, last, Cow::Borrowed(fr), Cow::Borrowed(lr))
             }
         };
         let display = if self.style == NameStyle::Japanese {

@@ -7,17 +7,14 @@ use crate::store::{
     LicenseRecord, PlanRecord, SkuRecord, SkuSeats, SubscriptionRecord, UserRecord,
 };
 use crate::subscriptions::SkuMatch;
-
-fn text(value: &Option<Box<str>>) -> Option<String> {
-    value.as_deref().map(str::to_string)
-}
+use crate::text::owned;
 
 fn plans(list: &[ServicePlan]) -> Vec<PlanRecord> {
     list.iter()
         .filter_map(|p| {
             Some(PlanRecord {
                 plan_id: p.id.as_deref()?.to_ascii_lowercase(),
-                service_name: text(&p.service_name),
+                service_name: owned(&p.service_name),
                 status: p.capability_status.as_ref().map(|s| s.as_str().to_string()),
             })
         })
@@ -40,8 +37,8 @@ pub(crate) fn sku(item: &Resource<SubscribedSku>) -> Option<SkuRecord> {
     Some(SkuRecord {
         sku: SkuSeats {
             sku_id: product.id.as_deref()?.to_ascii_lowercase(),
-            part_number: text(&product.sku_part_number),
-            name: text(&product.name),
+            part_number: owned(&product.sku_part_number),
+            name: owned(&product.name),
             status: s.capability_status.as_ref().map(|c| c.as_str().to_string()),
             total: s.total_units,
             consumed: s.consumed_units,
@@ -58,8 +55,8 @@ pub(crate) fn sku(item: &Resource<SubscribedSku>) -> Option<SkuRecord> {
 pub(crate) fn user(item: &Resource<CustomerUser>) -> Option<UserRecord> {
     Some(UserRecord {
         user_id: item.data.id.as_deref()?.to_ascii_lowercase(),
-        upn: text(&item.data.user_principal_name),
-        display_name: text(&item.data.display_name),
+        upn: owned(&item.data.user_principal_name),
+        display_name: owned(&item.data.display_name),
         raw: item.raw.get().to_string(),
         licenses: Vec::new(),
     })
@@ -69,7 +66,7 @@ pub(crate) fn license(item: &Resource<License>) -> Option<LicenseRecord> {
     let product = item.data.product_sku.as_ref()?;
     Some(LicenseRecord {
         sku_id: product.id.as_deref()?.to_ascii_lowercase(),
-        part_number: text(&product.sku_part_number),
+        part_number: owned(&product.sku_part_number),
         raw: item.raw.get().to_string(),
         plans: plans(&item.data.service_plans),
     })

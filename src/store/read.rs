@@ -408,6 +408,22 @@ impl Store {
         )
     }
 
+    /// Every row `what` reads of one snapshot, in its order, one at a time.
+    pub fn each<K>(
+        &self,
+        what: &Walk<K>,
+        snapshot: i64,
+        mut f: impl FnMut(K),
+    ) -> Result<(), StoreError> {
+        let err = |e| self.read_error(e);
+        let mut stmt = self.conn.prepare(what.sql).map_err(err)?;
+        let mut rows = stmt.query([snapshot]).map_err(err)?;
+        while let Some(row) = rows.next().map_err(err)? {
+            f((what.read)(row).map_err(err)?);
+        }
+        Ok(())
+    }
+
     /// Walks two snapshots side by side in key order: the rows `what` names, read from `a`
     /// and from `b`, each key once (only before, only after, or in both).
     pub fn walk<K>(

@@ -8,7 +8,6 @@ use super::join::SkuMatch;
 use super::terms::SubscriptionTerms;
 use crate::api::{Resource, SubscribedSku, Subscription, SubscriptionStatus};
 use jiff::civil::Date;
-use serde::Serialize;
 
 /// The flag of a subscription that renews within the window while seats of its SKU sit
 /// unassigned.
@@ -68,13 +67,11 @@ pub fn assess(
     }
 }
 
-/// One row of `pcx report renewals` (flat, camelCase, as the JSON output names it).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// One row of `pcx report renewals`.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RenewalRow {
     pub customer_id: String,
     pub subscription_id: String,
-    #[serde(flatten)]
     pub terms: SubscriptionTerms,
     pub days_left: Option<i64>,
     pub auto_renew_enabled: Option<bool>,

@@ -2,11 +2,10 @@
 //! a stored scan row (`store::SubscriptionRecord`) and a renewals row (`RenewalRow`).
 
 use crate::api::Subscription;
-use serde::Serialize;
+use crate::text::owned;
 
 /// What a subscription is and for how long: its offer, seats, status and commitment.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubscriptionTerms {
     pub offer_id: Option<String>,
     /// The offer's name, or the friendly name, or the id (`Subscription::label`).
@@ -21,15 +20,14 @@ pub struct SubscriptionTerms {
 
 impl From<&Subscription> for SubscriptionTerms {
     fn from(s: &Subscription) -> Self {
-        let text = |f: &Option<Box<str>>| f.as_deref().map(str::to_string);
         SubscriptionTerms {
-            offer_id: text(&s.offer_id),
+            offer_id: owned(&s.offer_id),
             offer_name: Some(s.label().to_string()),
             quantity: s.quantity,
             status: s.status.as_ref().map(|x| x.as_str().to_string()),
-            term_duration: text(&s.term_duration),
-            billing_cycle: text(&s.billing_cycle),
-            commitment_end_date: text(&s.commitment_end_date),
+            term_duration: owned(&s.term_duration),
+            billing_cycle: owned(&s.billing_cycle),
+            commitment_end_date: owned(&s.commitment_end_date),
         }
     }
 }

@@ -64,10 +64,33 @@ pub fn draw(
         return None;
     }
     let names = model.private_names();
-    let private_theme = theme.with_names(names.clone());
+    let private_theme = theme.with_names(names.cloned());
     let theme = &private_theme;
     let (crumb, body, status) = layout::bands(area);
     breadcrumb::draw(buf, crumb, model, theme, title);
+    // The request log covers the whole body: the panes under it would never show.
+    match &model.log {
+        Some(log) => reqlog::draw(buf, body, log, theme),
+        None => panes(buf, body, model, theme, area.width),
+    }
+    let cursor = statusbar::draw(buf, status, model, theme);
+    if let Some(offset) = model.help {
+        help::draw(buf, body, theme, offset);
+    }
+    if model.signin.visible {
+        signin::draw_modal(buf, body, model, theme);
+    }
+    if let Some(names) = names {
+        privacy::scrub(buf, area, names);
+    }
+    if model.help.is_some() || model.signin.visible {
+        return None;
+    }
+    cursor
+}
+
+/// The focused pane and as many parent panes to its left as the width allows.
+fn panes(buf: &mut Buffer, body: Rect, model: &Model, theme: &Theme, width: u16) {
     let top = model.top();
     let parents: Vec<&crate::app::model::Screen> = {
         let below = &model.screens[..model.screens.len() - 1];
@@ -75,9 +98,7 @@ pub fn draw(
             .iter()
             .filter(|s| !matches!(s.kind, ScreenKind::Raw { .. }))
             .collect();
-        let skip = list
-            .len()
-            .saturating_sub(max_parents(&top.kind, area.width));
+        let skip = list.len().saturating_sub(max_parents(&top.kind, width));
         list[skip..].to_vec()
     };
     let (parent_areas, focused) = layout::columns(body, parents.len());
@@ -85,23 +106,6 @@ pub fn draw(
         pane::draw(buf, rect, model, screen, theme, Role::Parent);
     }
     pane::draw(buf, focused, model, top, theme, Role::Focused);
-    let cursor = statusbar::draw(buf, status, model, theme);
-    if let Some(log) = &model.log {
-        reqlog::draw(buf, body, log, theme);
-    }
-    if let Some(offset) = model.help {
-        help::draw(buf, body, theme, offset);
-    }
-    if model.signin.visible {
-        signin::draw_modal(buf, body, model, theme);
-    }
-    if let Some(names) = &names {
-        privacy::scrub(buf, area, names);
-    }
-    if model.help.is_some() || model.signin.visible {
-        return None;
-    }
-    cursor
 }
 
 /// How many parent columns stand beside a focused screen of this kind at this width.

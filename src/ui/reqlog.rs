@@ -2,9 +2,8 @@
 //! scrolled. It only reads the model.
 
 use super::theme::Theme;
-use crate::app::reqlog::{LogView, detail_lines};
+use crate::app::reqlog::LogView;
 use crate::app::rows::Tone;
-use crate::text::width;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Block, Borders, Widget};
@@ -44,19 +43,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &LogView, theme: &Theme) {
     ratatui::widgets::Clear.render(area, buf);
     block.render(area, buf);
     let room = usize::from(inner.width);
-    match (view.detail, view.selected_entry()) {
-        (Some(top), Some(entry)) => {
-            for (i, line) in detail_lines(entry)
-                .iter()
-                .skip(top)
-                .take(usize::from(inner.height))
-                .enumerate()
-            {
-                let text = line;
+    match &view.detail {
+        Some(detail) => {
+            let shown = detail.lines.iter().skip(detail.top);
+            for (i, line) in shown.take(usize::from(inner.height)).enumerate() {
                 buf.set_stringn(
                     inner.x,
                     inner.y + i as u16,
-                    theme.fit(text, room),
+                    theme.fit(line, room),
                     room,
                     ratatui::style::Style::new(),
                 );
@@ -78,16 +72,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &LogView, theme: &Theme) {
                     true => theme.selected(),
                     false => theme.tone(tone),
                 };
-                let text = theme.fit(&text, room);
-                let pad = room.saturating_sub(width(&text));
-                let line = format!("{text}{}", " ".repeat(pad));
-                buf.set_stringn(
-                    inner.x,
-                    inner.y + (i - view.offset) as u16,
-                    line,
-                    room,
-                    style,
-                );
+                let y = inner.y + (i - view.offset) as u16;
+                buf.set_style(Rect::new(inner.x, y, inner.width, 1), style);
+                buf.set_stringn(inner.x, y, theme.fit(&text, room), room, style);
             }
         }
     }

@@ -51,47 +51,68 @@ pub fn quick_client(base_url: &str, token_value: &str) -> ApiClient {
     client_with(base_url, token(token_value), quick)
 }
 
-/// Every user of a customer, page by page (pages of `page_size`), and how many pages it took.
+/// Every customer `query` selects, page by page.
+pub async fn all_customers(
+    api: &ApiClient,
+    query: &pcx::api::CustomerQuery,
+) -> Vec<pcx::api::Resource<pcx::api::Customer>> {
+    let ctx = pcx::api::CallContext::new();
+    let mut page = api.customers_page(&ctx, query, None).await.unwrap();
+    let mut all = std::mem::take(&mut page.items);
+    while let Some(cursor) = page.next.take() {
+        page = api
+            .customers_page(&ctx, query, Some(&cursor))
+            .await
+            .unwrap();
+        all.append(&mut page.items);
+    }
+    all
+}
+
+/// Every user of a customer, page by page (pages of `page_size`), and how many pages it took;
+/// the first error if a page is refused (a customer without a GDAP role: 403).
+pub async fn try_all_users(
+    api: &ApiClient,
+    customer: &str,
+    page_size: u32,
+    deleted: bool,
+) -> Result<(Vec<pcx::api::Resource<pcx::api::CustomerUser>>, usize), pcx::api::ApiError> {
+    let ctx = pcx::api::CallContext::new();
+    let query = pcx::api::UserQuery { page_size, deleted };
+    let mut page = api.users_page(&ctx, customer, &query, None).await?;
+    let mut users = std::mem::take(&mut page.items);
+    let mut pages = 1;
+    while let Some(cursor) = page.next.take() {
+        page = api
+            .users_page(&ctx, customer, &query, Some(&cursor))
+            .await?;
+        users.append(&mut page.items);
+        pages += 1;
+    }
+    Ok((users, pages))
+}
+
+/// `try_all_users` that panics on a refused page.
 pub async fn all_users(
     api: &ApiClient,
     customer: &str,
     page_size: u32,
     deleted: bool,
 ) -> (Vec<pcx::api::Resource<pcx::api::CustomerUser>>, usize) {
-    let ctx = pcx::api::CallContext::new();
-    let query = pcx::api::UserQuery { page_size, deleted };
-    let mut page = api.users_page(&ctx, customer, &query, None).await.unwrap();
-    let mut users = std::mem::take(&mut page.items);
-    let mut pages = 1;
-    while let Some(cursor) = page.next.take() {
-        page = api
-            .users_page(&ctx, customer, &query, Some(&cursor))
-            .await
-            .unwrap();
-        users.append(&mut page.items);
-        pages += 1;
-    }
-    (users, pages)
+    try_all_users(api, customer, page_size, deleted)
+        .await
+        .unwrap()
 }
 
 /// The partner's personal values a screen must not show in privacy mode: every customer's
 /// company name, domain and id, and the names, UPNs and ids of the first `with_users`
 /// customers' users (values of five characters or fewer are too short to tell).
 pub async fn partner_secrets(api: &ApiClient, with_users: usize) -> Vec<String> {
-    let ctx = pcx::api::CallContext::new();
     let query = pcx::api::CustomerQuery {
         page_size: 500,
         search: None,
     };
-    let mut page = api.customers_page(&ctx, &query, None).await.unwrap();
-    let mut customers = std::mem::take(&mut page.items);
-    while let Some(cursor) = page.next.take() {
-        page = api
-            .customers_page(&ctx, &query, Some(&cursor))
-            .await
-            .unwrap();
-        customers.append(&mut page.items);
-    }
+    let customers = all_customers(api, &query).await;
     let mut out: Vec<String> = Vec::new();
     for (n, customer) in customers.iter().enumerate() {
         let c = &customer.data;
@@ -108,15 +129,11 @@ pub async fn partner_secrets(api: &ApiClient, with_users: usize) -> Vec<String> 
                 .map(str::to_string),
         );
         // Customers without a GDAP role (403) show no users anywhere.
-        let probe = pcx::api::UserQuery {
-            page_size: 1,
-            deleted: false,
-        };
         if n < with_users
             && let Some(id) = c.id.as_deref()
-            && api.users_page(&ctx, id, &probe, None).await.is_ok()
+            && let Ok((users, _)) = try_all_users(api, id, 500, false).await
         {
-            for user in all_users(api, id, 500, false).await.0 {
+            for user in users {
                 let u = &user.data;
                 for v in [&u.id, &u.user_principal_name, &u.display_name] {
                     out.extend(v.as_deref().map(str::to_string));

@@ -1,10 +1,12 @@
 //! The one test toolbox: a scripted run of the real event loop, one client builder, one scratch
-//! directory, screen helpers, row fixtures for pure update tests, sign-in settings, a pty, the
-//! sandbox as tests start it, and the loopback servers a test needs when the sandbox cannot
-//! play the part (byte-exact scripted answers, hostile text).
+//! directory, one way to run the `pcx` binary, screen helpers, row fixtures for pure update
+//! tests, sign-in settings, a pty, the sandbox as tests start it, and the loopback servers a
+//! test needs when the sandbox cannot play the part (byte-exact scripted answers, hostile
+//! text).
 #![allow(dead_code, unused_imports)]
 
 pub mod backend;
+pub mod cli;
 pub mod client;
 pub mod hostile;
 pub mod login;
@@ -20,6 +22,7 @@ pub mod temp;
 pub mod truth;
 
 pub use backend::*;
+pub use cli::*;
 pub use client::*;
 pub use login::*;
 pub use rows::*;

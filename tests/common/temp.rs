@@ -1,4 +1,4 @@
-//! One scratch directory for every test that writes files.
+//! One scratch directory for every test that writes files, and a config file in it.
 
 /// A directory of its own under the system temp dir, removed on drop.
 pub struct TempDir(pub std::path::PathBuf);
@@ -33,4 +33,13 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// Writes `text` as the config file of `Paths::under(dir)` (`config/config.toml`); returns its
+/// path.
+pub fn write_config(dir: &TempDir, text: &str) -> std::path::PathBuf {
+    let path = dir.path().join("config").join("config.toml");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    path
 }

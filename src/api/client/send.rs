@@ -51,7 +51,9 @@ impl ApiClient {
                 extra_headers,
             )?;
             tracing::debug!(path = %url.path(), %request_id, %correlation_id, attempt, "GET");
-            record.entry.request_headers = logged_headers(&headers);
+            if inner.config.log.keeps() {
+                record.entry.request_headers = logged_headers(&headers);
+            }
             record.entry.attempts = attempt;
             let timeout = inner.config.request_timeout.min(left);
             let outcome = self
@@ -100,11 +102,8 @@ impl ApiClient {
         }
     }
 
-    /// The body of a successful call: privacy mode learns the names in it, the log records it.
+    /// The body of a successful call; the log records it.
     fn answered(&self, record: Record, body: String) -> String {
-        if let Some(names) = &self.inner.config.names {
-            names.learn_body(&body);
-        }
         record.finish(&self.inner.config.log, None);
         body
     }
@@ -206,7 +205,9 @@ impl ApiClient {
             .map_err(|e| transport_error(e, timeout, cid()))?;
         let status = response.status();
         entry.status = Some(status.as_u16());
-        entry.response_headers = logged_headers(response.headers());
+        if inner.config.log.keeps() {
+            entry.response_headers = logged_headers(response.headers());
+        }
         let retry_after = retry_after(response.headers());
         let location = response
             .headers()
@@ -220,8 +221,19 @@ impl ApiClient {
             correlation_id,
         )
         .await;
-        if let Ok(text) = &body {
-            entry.body = logged_body(text);
+        let keeps = inner.config.log.keeps();
+        let names = inner.config.names.as_ref().filter(|_| status.is_success());
+        if let Ok(text) = &body
+            && (keeps || names.is_some())
+        {
+            // Parsed once for the log and for privacy mode's names (the caller parses it typed).
+            let value = serde_json::from_str::<serde_json::Value>(text).ok();
+            if keeps {
+                entry.body = logged_body(text, value.as_ref());
+            }
+            if let (Some(names), Some(value)) = (names, &value) {
+                names.learn_json(value);
+            }
         }
         if status.is_success() {
             return body;
