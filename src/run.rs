@@ -126,7 +126,8 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
                 client: &client,
                 demo: demo.is_some(),
             };
-            return Ok(crate::partner::run(&partner, command).await?);
+            let done = crate::partner::run(&partner, command).await;
+            return done.map_err(|e| private_error(e.into(), client.pseudonyms()));
         }
         Some(Job::List(list)) => list,
     };
@@ -138,17 +139,16 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
     // A listing's client has pseudonyms exactly when privacy mode is on.
     let names = client.pseudonyms();
     if let Some(names) = names {
-        for id in list.ids() {
+        // A typed id that is no GUID is no one's id: the refusal shows it as typed.
+        let ids = list.ids().into_iter();
+        for id in ids.filter(|id| crate::api::client::check_guid("id", id).is_ok()) {
             names.learn(crate::privacy::Kind::Id, id);
         }
     }
     let out = crate::privacy::stdout(names);
     listing::run(&client, list, page_size, out)
         .await
-        .map_err(|e| match names {
-            Some(names) => private_error(e.into(), names),
-            None => e.into(),
-        })
+        .map_err(|e| private_error(e.into(), names))
 }
 
 /// The API client for these settings: the demo's sandbox, or the configured partner with its
@@ -187,12 +187,17 @@ fn client_for(
     ApiClient::new(config, tokens)
 }
 
-/// An error in privacy mode: its text passes the pseudonyms (ids and names in messages).
-fn private_error(error: RunError, names: &crate::privacy::Pseudonyms) -> RunError {
-    if error.is_silent() {
+/// An error in privacy mode: its text passes the pseudonyms (ids and names in messages); a
+/// usage error stays one (exit 2).
+fn private_error(error: RunError, names: Option<&crate::privacy::Pseudonyms>) -> RunError {
+    let Some(names) = names.filter(|_| !error.is_silent()) else {
         return error;
+    };
+    let text = names.apply(&error.to_string()).into_owned();
+    match error.is_usage() {
+        true => RunError::Usage(text),
+        false => RunError::Other(text),
     }
-    RunError::Other(names.apply(&error.to_string()).into_owned())
 }
 
 /// `login`, `logout` and `info` under `--demo`: the demo has no account, so they speak of the

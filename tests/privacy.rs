@@ -217,3 +217,23 @@ async fn listings_and_reports_with_privacy_print_no_real_value() {
     run(&later.base_url(), &["scan", "--users"]);
     run(&base, &["diff", "1", "2"]);
 }
+
+/// A refused id under `--privacy` is still a usage error (exit 2, as without privacy), and the
+/// message shows what was typed: a value that is no GUID is nobody's id to hide.
+#[tokio::test]
+async fn a_usage_error_under_privacy_exits_2_and_names_what_was_typed() {
+    let dir = common::TempDir::new("privacy-usage");
+    let out = common::pcx_command(dir.path())
+        .args(["--privacy", "users", "not-a-guid"])
+        .env("PCX_BASE_URL", "http://127.0.0.1:9")
+        .env("PCX_ACCESS_TOKEN", "t")
+        .output()
+        .await
+        .expect("pcx runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("customer id must be a GUID") && stderr.contains("\"not-a-guid\""),
+        "{stderr}"
+    );
+}
