@@ -214,3 +214,20 @@ async fn log_requests_writes_one_json_line_per_request() {
         assert!(!line.to_string().contains(pcx::sandbox::DEMO_TOKEN));
     }
 }
+
+/// A call that never gets a token still has its entry, saying why: the failure the status bar
+/// shows can be looked up in `:log`.
+#[tokio::test]
+async fn a_call_without_a_token_is_logged_with_why() {
+    let tokens = std::sync::Arc::new(pcx::api::NoToken("sign in with pcx login".into()));
+    let config = pcx::api::ClientConfig::new("http://127.0.0.1:9");
+    let client = pcx::api::ApiClient::new(config, tokens).unwrap();
+    let error = client
+        .customers_page(&CallContext::new(), &query(), None)
+        .await
+        .unwrap_err();
+    let log = client.request_log().newest_first();
+    assert_eq!(log.len(), 1, "one entry for the one call");
+    assert_eq!(log[0].status, None, "nothing was sent");
+    assert_eq!(log[0].error.as_deref(), Some(error.to_string().as_str()));
+}

@@ -19,38 +19,56 @@ use uuid::Uuid;
 const TOKEN_PATIENCE: Duration = Duration::from_millis(500);
 
 impl ApiClient {
-    /// One logical GET with its retries. Returns the body with any BOM stripped.
+    /// One logical GET with its retries. Returns the body with any BOM stripped. Whatever the
+    /// outcome, the request log gets one entry for it (a missing token included).
     pub(super) async fn get(
         &self,
         ctx: &CallContext,
         path_and_query: &str,
         extra_headers: &[(String, String)],
     ) -> Result<String, ApiError> {
-        let inner = &self.inner;
-        let url = join(&inner.base, path_and_query)?;
+        let url = join(&self.inner.base, path_and_query)?;
         let request_id = Uuid::new_v4();
         let correlation_id = ctx.correlation_id.to_string();
+        let mut record = Record::start(&url, request_id, &correlation_id);
+        let sent = Sent {
+            url: &url,
+            request_id,
+            correlation_id: &correlation_id,
+            extra_headers,
+        };
+        let result = self.attempts(ctx, &sent, &mut record).await;
+        record.finish(&self.inner.config.log, result.as_ref().err());
+        result
+    }
+
+    /// The attempts of one GET until an answer, or until the next step is to give up.
+    async fn attempts(
+        &self,
+        ctx: &CallContext,
+        sent: &Sent<'_>,
+        record: &mut Record,
+    ) -> Result<String, ApiError> {
+        let inner = &self.inner;
+        let (request_id, correlation_id) = (sent.request_id, sent.correlation_id);
         let started = tokio::time::Instant::now();
         let deadline = started + inner.config.deadline;
         let mut attempt = 1;
         let mut refreshed = false;
-        let mut record = Record::start(&url, request_id, &correlation_id);
         loop {
             let token = self.token(ctx, refreshed, attempt).await?;
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
             if left.is_zero() {
-                let error = gave_up(started, &correlation_id);
-                record.finish(&inner.config.log, Some(&error));
-                return Err(error);
+                return Err(gave_up(started, correlation_id));
             }
             let headers = request_headers(
                 token.expose(),
                 request_id,
-                &correlation_id,
+                correlation_id,
                 inner.config.locale.as_deref(),
-                extra_headers,
+                sent.extra_headers,
             )?;
-            tracing::debug!(path = %url.path(), %request_id, %correlation_id, attempt, "GET");
+            tracing::debug!(path = %sent.url.path(), %request_id, %correlation_id, attempt, "GET");
             if inner.config.log.keeps() {
                 record.entry.request_headers = logged_headers(&headers);
             }
@@ -58,35 +76,25 @@ impl ApiClient {
             let timeout = inner.config.request_timeout.min(left);
             let outcome = self
                 .attempt(
-                    url.clone(),
+                    sent.url.clone(),
                     headers,
-                    &correlation_id,
+                    correlation_id,
                     timeout,
                     &mut record.entry,
                 )
                 .await;
             let error = match outcome {
-                Ok(body) => return Ok(self.answered(record, body)),
+                Ok(body) => return Ok(body),
                 Err(error) => error,
             };
-            let step = self.next_step(
-                error,
-                attempt,
-                refreshed,
-                started,
-                deadline,
-                &correlation_id,
-            );
+            let step = self.next_step(error, attempt, refreshed, started, deadline, correlation_id);
             let (wait, error) = match step {
                 Next::Refresh => {
                     refreshed = true;
                     continue;
                 }
                 Next::Wait(wait, error) => (wait, error),
-                Next::GiveUp(error) => {
-                    record.finish(&inner.config.log, Some(&error));
-                    return Err(error);
-                }
+                Next::GiveUp(error) => return Err(error),
             };
             attempt += 1;
             let notice = RetryNotice {
@@ -97,15 +105,9 @@ impl ApiClient {
                 reason: retry_reason(&error),
                 for_token: false,
             };
-            announce_retry(ctx, &mut record, notice, request_id);
+            announce_retry(ctx, record, notice, request_id);
             tokio::time::sleep(wait).await;
         }
-    }
-
-    /// The body of a successful call; the log records it.
-    fn answered(&self, record: Record, body: String) -> String {
-        record.finish(&self.inner.config.log, None);
-        body
     }
 
     /// What a failed attempt leads to: one token refresh after a 401, a wait before the next
@@ -262,6 +264,14 @@ impl ApiClient {
 }
 
 /// A request being recorded for the log; finished once, when the call returns.
+/// What stays the same across the attempts of one GET.
+struct Sent<'a> {
+    url: &'a Url,
+    request_id: Uuid,
+    correlation_id: &'a str,
+    extra_headers: &'a [(String, String)],
+}
+
 struct Record {
     entry: LogEntry,
     started: std::time::Instant,
