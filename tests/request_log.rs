@@ -231,3 +231,63 @@ async fn a_call_without_a_token_is_logged_with_why() {
     assert_eq!(log[0].status, None, "nothing was sent");
     assert_eq!(log[0].error.as_deref(), Some(error.to_string().as_str()));
 }
+
+fn numbered(n: usize) -> std::sync::Arc<LogEntry> {
+    std::sync::Arc::new(LogEntry {
+        time: "2026-11-30T10:00:00.000Z".into(),
+        method: "GET",
+        url: format!("https://api.example/v1/request-{n:02}"),
+        path: format!("/v1/request-{n:02}"),
+        status: Some(200),
+        duration: std::time::Duration::from_millis(5),
+        attempts: 1,
+        waits: Vec::new(),
+        correlation_id: format!("c{n}"),
+        request_id: format!("r{n}"),
+        request_headers: Vec::new(),
+        response_headers: Vec::new(),
+        body: (0..40)
+            .map(|i| format!("body line {i:02}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        error: None,
+    })
+}
+
+/// The log fills its box: at the end of the list the last request sits on the box's last row,
+/// and at the end of a request's lines the last line does (no row left empty below either).
+#[test]
+fn the_log_scrolls_to_its_last_row_and_no_further() {
+    use pcx::app::msg::Msg;
+    use pcx::ui::Theme;
+    let (width, height) = (100, 12);
+    let mut d = common::Driver::new(width, height);
+    d.send(Msg::Log {
+        entries: (0..20).map(numbered).collect(),
+        focus: None,
+    });
+    let drawn = |d: &common::Driver| {
+        let area = ratatui::layout::Rect::new(0, 0, width, height);
+        let mut buf = ratatui::buffer::Buffer::empty(area);
+        pcx::ui::draw(&d.model, &Theme::new(false, false), "log", area, &mut buf);
+        common::screen_text(&buf)
+    };
+    // The body band is rows 1..height-1; the log's box has a border above and below.
+    let last_inner_row = |screen: &str| {
+        screen
+            .lines()
+            .nth(usize::from(height) - 3)
+            .unwrap()
+            .to_string()
+    };
+    d.press("G");
+    let screen = drawn(&d);
+    assert!(
+        last_inner_row(&screen).contains("/v1/request-19"),
+        "{screen}"
+    );
+    d.send(common::code(crossterm::event::KeyCode::Enter));
+    d.press("G");
+    let screen = drawn(&d);
+    assert!(last_inner_row(&screen).contains("body line 39"), "{screen}");
+}

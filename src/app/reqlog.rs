@@ -94,9 +94,10 @@ pub fn show(model: &mut Model, entries: Vec<Arc<LogEntry>>, focus: Option<String
     model.dirty = true;
 }
 
-/// Rows of the list (or lines of the detail) that fit on screen.
+/// Rows of the list (or lines of the detail) that fit on screen: the body's box without a
+/// header row, the shape of the raw JSON pane.
 fn rows(model: &Model) -> usize {
-    super::layout::list_height(model.size).max(1)
+    super::layout::raw_height(model.size).max(1)
 }
 
 fn fix(model: &mut Model) {
